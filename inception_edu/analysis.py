@@ -1,0 +1,363 @@
+"""The analytic engine: shapes, parameters and multiply-adds of a spec, in pure Python.
+
+Nothing here imports TensorFlow or Keras, so a widget can re-analyze a block on every
+click in microseconds and the command line answers in well under a second. The counts
+follow what Keras reports for the graph built from the same spec (a test holds them
+equal, layer group by layer group):
+
+- ``params``: what ``keras.Model.count_params()`` counts: kernels, biases, batch-norm
+  variables (``scale=False``: beta, moving mean, moving variance);
+- ``kernel_params``: conv and dense kernel weights only, the convention of the papers'
+  tables (GoogLeNet's Table 1 "params" column);
+- ``macs``: multiply-accumulates of conv and dense layers for one image (Table 1's "ops").
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+from inception_edu.specs import (
+    Concat,
+    Conv,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalPool,
+    ModelSpec,
+    Pool,
+    Residual,
+    Sequence,
+)
+
+Shape = tuple  # (height, width, channels) for maps, (features,) for vectors
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One operation of the spec: its full name, what it is, and what it costs."""
+
+    name: str
+    kind: str
+    output_shape: Shape
+    params: int = 0
+    kernel_params: int = 0
+    macs: int = 0
+
+
+@dataclass(frozen=True)
+class NodeSummary:
+    """The analysis of one node (a block or an op): output shape, rows and totals."""
+
+    name: str
+    input_shape: Shape
+    output_shape: Shape
+    layers: tuple
+
+    @property
+    def params(self) -> int:
+        return sum(row.params for row in self.layers)
+
+    @property
+    def kernel_params(self) -> int:
+        return sum(row.kernel_params for row in self.layers)
+
+    @property
+    def macs(self) -> int:
+        return sum(row.macs for row in self.layers)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "output_shape": list(self.output_shape),
+            "params": self.params,
+            "kernel_params": self.kernel_params,
+            "macs": self.macs,
+        }
+
+
+@dataclass
+class ModelSummary:
+    """The analysis of a whole model: one :class:`NodeSummary` per stage, plus aux heads."""
+
+    model: str
+    input_shape: Shape
+    classes: int | None
+    blocks: list = field(default_factory=list)
+
+    @property
+    def total_params(self) -> int:
+        return sum(block.params for block in self.blocks)
+
+    @property
+    def total_kernel_params(self) -> int:
+        return sum(block.kernel_params for block in self.blocks)
+
+    @property
+    def total_macs(self) -> int:
+        return sum(block.macs for block in self.blocks)
+
+    @property
+    def layers(self) -> list:
+        return [row for block in self.blocks for row in block.layers]
+
+    def block(self, name: str) -> NodeSummary:
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        raise ValueError(
+            f"{self.model} has no block {name!r}. Allowed: {[b.name for b in self.blocks]}"
+        )
+
+    def as_dict(self) -> dict:
+        """The command line's JSON object (the DESIGN contract)."""
+        return {
+            "model": self.model,
+            "input_shape": list(self.input_shape),
+            "classes": self.classes,
+            "total_params": self.total_params,
+            "total_kernel_params": self.total_kernel_params,
+            "total_macs": self.total_macs,
+            "blocks": [block.as_dict() for block in self.blocks],
+        }
+
+    def table(self) -> str:
+        """A plain-text table of the blocks and the totals."""
+        return format_table(self.blocks, title=f"{self.model} on {_fmt_shape(self.input_shape)}")
+
+    def _repr_html_(self) -> str:
+        return html_table(self.blocks, title=f"{self.model} on {_fmt_shape(self.input_shape)}")
+
+
+# --------------------------------------------------------------------------- shape rules
+
+
+def conv_output_size(size: int, kernel: int, stride: int, padding: str, name: str) -> int:
+    """One spatial dimension after a conv or pool (TensorFlow's padding rules)."""
+    if padding == "same":
+        return -(-size // stride)
+    if size < kernel:
+        raise ValueError(
+            f"Layer {name!r}: a 'valid' {kernel}-wide window does not fit a {size}-wide input. "
+            "Use a larger input, padding='same', or a smaller kernel."
+        )
+    return (size - kernel) // stride + 1
+
+
+def _window(op, height: int, width: int) -> tuple[int, int]:
+    window = op.kernel if isinstance(op, Conv) else op.size
+    if op.fit:
+        window = (min(window[0], height), min(window[1], width))
+    return window
+
+
+def _spatial(op, shape: Shape, name: str) -> tuple[int, int, tuple[int, int]]:
+    if len(shape) != 3:
+        raise ValueError(
+            f"Layer {name!r} needs a feature map (height, width, channels). "
+            f"Received: input of shape {shape}"
+        )
+    window = _window(op, shape[0], shape[1])
+    height = conv_output_size(shape[0], window[0], op.strides[0], op.padding, name)
+    width = conv_output_size(shape[1], window[1], op.strides[1], op.padding, name)
+    if height < 1 or width < 1:
+        raise ValueError(f"Layer {name!r} leaves a {height}x{width} grid.")
+    return height, width, window
+
+
+def _op_row(op, shape: Shape, name: str) -> LayerRow:
+    if isinstance(op, Conv):
+        height, width, (kh, kw) = _spatial(op, shape, name)
+        kernel = kh * kw * shape[2] * op.filters
+        params = kernel + (op.filters if op.use_bias else 0) + (3 * op.filters if op.batch_norm
+                                                                 else 0)
+        return LayerRow(name, f"conv {kh}x{kw}/{op.strides[0]}", (height, width, op.filters),
+                        params, kernel, kernel * height * width)
+    if isinstance(op, Pool):
+        height, width, (kh, kw) = _spatial(op, shape, name)
+        return LayerRow(name, f"{op.kind}pool {kh}x{kw}/{op.strides[0]}",
+                        (height, width, shape[2]))
+    if isinstance(op, GlobalPool):
+        if len(shape) != 3:
+            raise ValueError(f"Layer {name!r} needs a feature map. Received: shape {shape}")
+        return LayerRow(name, "global avgpool", (shape[2],))
+    if isinstance(op, Flatten):
+        return LayerRow(name, "flatten", (math.prod(shape),))
+    if isinstance(op, Dropout):
+        return LayerRow(name, f"dropout {op.rate:g}", shape)
+    if isinstance(op, Dense):
+        if len(shape) != 1:
+            raise ValueError(
+                f"Layer {name!r} (dense) needs a flat vector; flatten or pool first. "
+                f"Received: input of shape {shape}"
+            )
+        kernel = shape[0] * op.units
+        return LayerRow(name, "dense", (op.units,), kernel + op.units, kernel, kernel)
+    raise ValueError(f"Not a spec node: {op!r}")
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def _analyze(node, shape: Shape, name: str, rows: list) -> Shape:
+    """Append the rows of ``node`` (full name ``name``) and return its output shape."""
+    if isinstance(node, Sequence):
+        for op in node.ops:
+            shape = _analyze(op, shape, f"{name}_{op.name}", rows)
+        return shape
+    if isinstance(node, Concat):
+        shapes = _branches(node, shape, name, rows)
+        rows.append(LayerRow(name, "concat", shapes[0][:2] + (sum(s[2] for s in shapes),)))
+        return rows[-1].output_shape
+    if isinstance(node, Residual):
+        if len(shape) != 3:
+            raise ValueError(f"Residual block {name!r} needs a feature map. Received: {shape}")
+        shapes = _branches(node, shape, name, rows)
+        if shapes[0][:2] != shape[:2]:
+            raise ValueError(
+                f"Residual block {name!r}: its branches give a {_fmt_shape(shapes[0][:2])} grid "
+                f"but its input is {_fmt_shape(shape[:2])}; a residual add needs both equal."
+            )
+        channels = sum(s[2] for s in shapes)
+        if len(shapes) > 1:
+            rows.append(LayerRow(f"{name}_concat", "concat", shape[:2] + (channels,)))
+        if node.projection_filters not in (None, shape[2]):
+            raise ValueError(
+                f"Residual block {name!r}: its projection has {node.projection_filters} filters "
+                f"but its input has {shape[2]} channels; they must be equal for x + F(x). "
+                f"Use projection_filters=None to match the input."
+            )
+        rows.append(_op_row(node.projection(shape[2]), shape[:2] + (channels,), f"{name}_up"))
+        rows.append(LayerRow(name, f"add (scale {node.scale:g})", shape))
+        return shape
+    row = _op_row(node, shape, name)
+    rows.append(row)
+    return row.output_shape
+
+
+def _branches(node, shape: Shape, name: str, rows: list) -> list:
+    shapes = [_analyze(branch, shape, f"{name}_{branch.name}", rows) for branch in node.branches]
+    for branch, branch_shape in zip(node.branches, shapes, strict=True):
+        if len(branch_shape) != 3:
+            raise ValueError(f"Branch {name}_{branch.name} must output a feature map.")
+        if branch_shape[:2] != shapes[0][:2]:
+            raise ValueError(
+                f"Block {name!r} cannot concatenate its branches: {node.branches[0].name} gives "
+                f"{_fmt_shape(shapes[0])} but {branch.name} gives {_fmt_shape(branch_shape)}. "
+                "Every branch must keep the same height and width (use padding='same')."
+            )
+    return shapes
+
+
+def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") -> Shape:
+    """Validate ``(height, width, channels)``; return it as a tuple of ints.
+
+    ``minimum`` is the smallest height/width ``model`` accepts (75 for v3, v4 and the
+    Inception-ResNets, as in Keras).
+    """
+    if (
+        not isinstance(input_shape, (tuple, list))
+        or len(input_shape) != 3
+        or not all(isinstance(v, int) and not isinstance(v, bool) for v in input_shape)
+        or min(input_shape) < 1
+    ):
+        raise ValueError(
+            "input_shape must be (height, width, channels) with positive ints. "
+            f"Received: input_shape={input_shape!r}"
+        )
+    if min(input_shape[:2]) < minimum:
+        raise ValueError(
+            f"Input size must be at least {minimum}x{minimum} for {model}. "
+            f"Received: input_shape={tuple(input_shape)!r}"
+        )
+    return tuple(input_shape)
+
+
+def analyze(node, input_shape) -> NodeSummary:
+    """Analyze one block or op (its name is the prefix of every layer name)."""
+    shape = check_input_shape(input_shape)
+    rows: list = []
+    output = _analyze(node, shape, node.name, rows)
+    _check_unique(rows)
+    return NodeSummary(node.name, shape, output, tuple(rows))
+
+
+def analyze_model(spec: ModelSpec, input_shape, classes: int | None = None) -> ModelSummary:
+    """Analyze every stage of ``spec`` in order, then each auxiliary head at its tap."""
+    shape = check_input_shape(input_shape, spec.min_input, spec.name)
+    summary = ModelSummary(spec.name, shape, classes)
+    for stage in spec.stages:
+        rows: list = []
+        output = _analyze(stage, shape, stage.name, rows)
+        summary.blocks.append(NodeSummary(stage.name, shape, output, tuple(rows)))
+        shape = output
+    for aux in spec.aux_heads:
+        tap = summary.block(aux.after).output_shape
+        rows = []
+        output = _analyze(aux.head, tap, aux.name, rows)
+        summary.blocks.append(NodeSummary(aux.name, tap, output, tuple(rows)))
+    _check_unique(summary.layers)
+    return summary
+
+
+def _check_unique(rows) -> None:
+    seen = set()
+    for row in rows:
+        if row.name in seen:
+            raise ValueError(f"Two layers would be named {row.name!r}; give branches unique names.")
+        seen.add(row.name)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _fmt_shape(shape) -> str:
+    return "x".join(str(v) for v in shape)
+
+
+def _fmt_count(value: int) -> str:
+    return f"{value:,}"
+
+
+_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
+
+
+def _table_rows(blocks) -> list:
+    rows = [
+        (b.name, _fmt_shape(b.output_shape), _fmt_count(b.params), _fmt_count(b.kernel_params),
+         _fmt_count(b.macs))
+        for b in blocks
+    ]
+    rows.append(("total", "", _fmt_count(sum(b.params for b in blocks)),
+                 _fmt_count(sum(b.kernel_params for b in blocks)),
+                 _fmt_count(sum(b.macs for b in blocks))))
+    return rows
+
+
+def format_table(blocks, title: str = "") -> str:
+    """A monospaced table of blocks (``NodeSummary`` or ``LayerRow``) with a total row."""
+    rows = [_COLUMNS] + _table_rows(blocks)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
+    lines = [title] if title else []
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [cell.rjust(width) for cell, width in zip(row[2:], widths[2:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0 or index == len(rows) - 2:
+            lines.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
+    return "\n".join(lines)
+
+
+def html_table(blocks, title: str = "") -> str:
+    """The same table as HTML, for notebooks (numbers right-aligned)."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
+    body = []
+    for row in _table_rows(blocks):
+        cells = [f"<td style='text-align:left'>{html.escape(row[0])}</td>",
+                 f"<td style='text-align:left'>{html.escape(row[1])}</td>"]
+        cells += [f"<td style='text-align:right'>{html.escape(c)}</td>" for c in row[2:]]
+        style = " style='font-weight:bold'" if row[0] == "total" else ""
+        body.append(f"<tr{style}>{''.join(cells)}</tr>")
+    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

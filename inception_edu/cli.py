@@ -1,0 +1,73 @@
+"""The command line: ``python -m inception_edu summarize MODEL [options]`` (DESIGN contract).
+
+Without ``--keras`` it runs the analytic engine only and never imports TensorFlow, so it
+answers in a fraction of a second; with ``--keras`` it builds the model and reports what
+Keras counts. Bad input exits with code 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from inception_edu.analysis import analyze_model, check_input_shape
+from inception_edu.architectures import MODELS, model_spec
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message):
+        raise ValueError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m inception_edu",
+                     description="Shapes, parameters and multiply-adds of Inception networks.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    summarize = commands.add_parser("summarize", help="summarize one model, block by block")
+    summarize.add_argument("model", help=f"one of: {', '.join(MODELS)}")
+    summarize.add_argument("--input-size", type=int, default=None,
+                           help="height = width of the input (default: the paper's)")
+    summarize.add_argument("--classes", type=int, default=1000)
+    summarize.add_argument("--width", type=float, default=1.0, help="filter-count multiplier")
+    summarize.add_argument("--depth", type=float, default=1.0, help="repeat-count multiplier")
+    summarize.add_argument("--keras", action="store_true",
+                           help="build the Keras model and report what Keras counts")
+    summarize.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def summarize(model: str, input_size: int | None = None, classes: int = 1000,
+              width: float = 1.0, depth: float = 1.0, use_keras: bool = False):
+    """The summary the command line prints (analytic, or read off the Keras model)."""
+    if model not in MODELS:
+        raise ValueError(f"Unknown model {model!r}. Allowed: {', '.join(MODELS)}")
+    spec = model_spec(model, classes=classes, width=width, depth=depth)
+    size = spec.default_input if input_size is None else input_size
+    shape = check_input_shape((size, size, 3), spec.min_input, model)
+    if not use_keras:
+        return analyze_model(spec, shape, classes)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from inception_edu import models  # imports TensorFlow: only on request
+
+    summary = models.keras_summary(models.build(spec, shape))
+    summary.classes = classes
+    return summary
+
+
+def main(argv=None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        summary = summarize(args.model, args.input_size, args.classes, args.width, args.depth,
+                            args.keras)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        print(summary.table())
+    return 0

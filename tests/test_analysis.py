@@ -1,0 +1,125 @@
+"""The analytic engine on its own: shape rules, counts, tables and clear errors."""
+
+import pytest
+
+from inception_edu.analysis import (
+    analyze,
+    analyze_model,
+    conv_output_size,
+    format_table,
+    html_table,
+)
+from inception_edu.architectures import (
+    inception_module,
+    model_spec,
+    naive_inception_module,
+)
+from inception_edu.specs import Concat, Conv, Dense, Pool, Residual, Sequence
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding, expected", [
+    (28, 3, 1, "same", 28), (299, 3, 2, "valid", 149), (147, 3, 2, "valid", 73),
+    (35, 3, 2, "valid", 17), (17, 3, 2, "valid", 8), (112, 3, 2, "same", 56),
+    (7, 7, 1, "valid", 1),
+])
+def test_conv_output_size(size, kernel, stride, padding, expected):
+    assert conv_output_size(size, kernel, stride, padding, "x") == expected
+
+
+def test_inception_3a_counts_from_table_1_columns():
+    block = analyze(inception_module("inception_3a", 64, 96, 128, 16, 32, 32), (28, 28, 192))
+    assert block.output_shape == (28, 28, 256)
+    kernels = 192 * 64 + 192 * 96 + 9 * 96 * 128 + 192 * 16 + 25 * 16 * 32 + 192 * 32
+    biases = 64 + 96 + 128 + 16 + 32 + 32
+    assert (block.kernel_params, block.params) == (kernels, kernels + biases)
+    assert block.macs == kernels * 28 * 28
+    branch_outputs = {row.name: row.output_shape for row in block.layers}
+    assert branch_outputs["inception_3a_b2_3x3"] == (28, 28, 128)
+    assert branch_outputs["inception_3a_b4_pool_proj"] == (28, 28, 32)
+
+
+def test_batch_norm_adds_three_numbers_per_channel_and_no_bias():
+    conv = analyze(Conv("c", 8, 3), (5, 5, 4))
+    assert conv.params == 3 * 3 * 4 * 8 + 3 * 8
+    assert conv.macs == 3 * 3 * 4 * 8 * 25
+
+
+def test_naive_module_with_valid_padding_cannot_concatenate():
+    with pytest.raises(ValueError, match="cannot concatenate.*b1 gives 28x28x64 but b2 gives "
+                                         "26x26x128.*padding='same'"):
+        analyze(naive_inception_module("naive", 64, 128, 32, padding="valid"), (28, 28, 192))
+
+
+def test_valid_window_larger_than_the_map_names_the_layer():
+    with pytest.raises(ValueError, match="'tiny': a 'valid' 3-wide window does not fit a 2-wide"):
+        analyze(Conv("tiny", 4, 3, padding="valid"), (2, 2, 3))
+
+
+def test_a_reduction_that_leaves_nothing_names_the_layer():
+    stack = Sequence("s", (Conv("a", 4, 3, 2, "valid"), Conv("b", 4, 3, 2, "valid")))
+    with pytest.raises(ValueError, match="'s_b': a 'valid' 3-wide window does not fit a 2-wide"):
+        analyze(stack, (5, 5, 3))
+
+
+def test_residual_projection_must_match_its_input():
+    block = Residual("r", (Sequence("b1", (Conv("1x1", 8, 1),)),), projection_filters=16)
+    with pytest.raises(ValueError, match="projection has 16 filters but its input has 32"):
+        analyze(block, (9, 9, 32))
+    assert analyze(block, (9, 9, 16)).output_shape == (9, 9, 16)
+
+
+def test_residual_branches_must_keep_the_grid():
+    block = Residual("r", (Sequence("b1", (Conv("3x3", 8, 3, 2),)),))
+    with pytest.raises(ValueError, match="branches give a 5x5 grid but its input is 9x9"):
+        analyze(block, (9, 9, 8))
+
+
+def test_residual_counts_its_linear_projection():
+    block = Residual("r", (Sequence("b1", (Conv("1x1", 8, 1),)),
+                           Sequence("b2", (Conv("1x1", 4, 1),))), scale=0.2)
+    summary = analyze(block, (6, 6, 32))
+    up = next(row for row in summary.layers if row.name == "r_up")
+    assert (up.params, up.kernel_params) == (12 * 32 + 32, 12 * 32)  # bias, no batch-norm
+
+
+def test_dense_needs_a_flat_input_and_duplicate_names_are_refused():
+    with pytest.raises(ValueError, match="needs a flat vector"):
+        analyze(Dense("fc", 3), (4, 4, 2))
+    twin = Concat("c", (Sequence("b", (Pool("p", "max"),)), Sequence("b", (Pool("p", "max"),))))
+    with pytest.raises(ValueError, match="Two layers would be named 'c_b_p'"):
+        analyze(twin, (4, 4, 2))
+
+
+@pytest.mark.parametrize("bad", [
+    dict(filters=0), dict(kernel=0), dict(kernel=(3,)), dict(strides=-1),
+    dict(padding="full"), dict(activation="gelu"), dict(name="a/b"),
+])
+def test_spec_types_reject_bad_values(bad):
+    arguments = {"name": "c", "filters": 4, "kernel": 3, **bad}
+    with pytest.raises(ValueError, match="Received"):
+        Conv(**arguments)
+
+
+def test_model_summary_tables_and_dict():
+    summary = analyze_model(model_spec("googlenet", width=0.25, depth=0.5), (32, 32, 3), 1000)
+    text = summary.table()
+    assert text.splitlines()[0] == "googlenet on 32x32x3"
+    assert f"{summary.total_params:,}" in text.splitlines()[-1]
+    assert "<table>" in summary._repr_html_() and "inception_3a" in html_table(summary.blocks)
+    data = summary.as_dict()
+    assert set(data) == {"model", "input_shape", "classes", "total_params",
+                         "total_kernel_params", "total_macs", "blocks"}
+    assert data["blocks"][0] == {"name": "conv1_7x7_s2", "output_shape": [16, 16, 16],
+                                 "params": 7 * 7 * 3 * 16 + 16, "kernel_params": 7 * 7 * 3 * 16,
+                                 "macs": 7 * 7 * 3 * 16 * 16 * 16}
+    assert format_table(summary.blocks[:1]).count("\n") == 4
+
+
+def test_the_analytic_engine_never_imports_tensorflow():
+    import subprocess
+    import sys
+
+    code = ("import sys; from inception_edu.cli import main; main(['summarize', "
+            "'inception_v4', '--json']); assert 'tensorflow' not in sys.modules, 'imported TF'; "
+            "assert 'keras' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

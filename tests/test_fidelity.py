@@ -1,0 +1,149 @@
+"""Full-size fidelity: keras.applications, the papers' tables and figures."""
+
+import keras
+import numpy as np
+import pytest
+
+from inception_edu import models
+from inception_edu.analysis import analyze_model
+from inception_edu.architectures import (
+    GOOGLENET_MODULES,
+    GOOGLENET_PRINTED,
+    KERAS_V3_MIXED,
+    REDUCTION_A_FILTERS,
+    model_spec,
+)
+
+
+def _shape(tensor):
+    return tuple(tensor.shape[1:])
+
+
+def test_inception_v3_matches_keras_applications():
+    ours = models.inception_v3()
+    reference = keras.applications.InceptionV3(weights=None)
+    assert ours.count_params() == reference.count_params()
+    points = models.end_points(ours)
+    for keras_name, our_name in KERAS_V3_MIXED.items():
+        assert _shape(points[our_name]) == _shape(reference.get_layer(keras_name).output)
+
+
+#: keras.applications.InceptionResNetV2 layer -> our stage, at the end of every stage.
+KERAS_IRV2_STAGES = {
+    "max_pooling2d_1": "max_pool_5a_3x3", "mixed_5b": "mixed_5b",
+    "block35_10_ac": "inception_resnet_a_10", "mixed_6a": "reduction_a",
+    "block17_20_ac": "inception_resnet_b_20", "mixed_7a": "reduction_b",
+    "conv_7b_ac": "conv2d_7b_1x1", "predictions": "classifier",
+}
+
+
+def test_inception_resnet_v2_matches_keras_applications():
+    keras.utils.clear_session()  # Keras' unnamed max-pool layers get numbered from zero
+    reference = keras.applications.InceptionResNetV2(weights=None)
+    ours = models.inception_resnet_v2()
+    assert ours.count_params() == reference.count_params()
+    points = models.end_points(ours)
+    for keras_name, our_name in KERAS_IRV2_STAGES.items():
+        assert _shape(points[our_name]) == _shape(reference.get_layer(keras_name).output)
+
+
+@pytest.mark.parametrize("builder, application", [
+    (models.inception_v3, keras.applications.InceptionV3),
+    (models.inception_resnet_v2, keras.applications.InceptionResNetV2),
+])
+def test_released_weights_load_layer_for_layer(builder, application):
+    """The ImageNet-weights path, offline: copy from a weights=None application model."""
+    reference = application(weights=None, input_shape=(75, 75, 3))
+    reference.set_weights([np.random.default_rng(0).normal(0, 0.05, w.shape)
+                           for w in reference.get_weights()])
+    ours = builder(input_shape=(75, 75, 3))
+    assert models.transfer_weights(reference, ours) > 100
+    images = np.random.default_rng(1).random((2, 75, 75, 3), dtype=np.float32)
+    np.testing.assert_allclose(ours.predict(images, verbose=0),
+                               reference.predict(images, verbose=0), atol=1e-5)
+
+
+def test_transfer_weights_refuses_a_different_network():
+    with pytest.raises(ValueError, match="layers with weights|Cannot copy"):
+        models.transfer_weights(models.inception_v3(input_shape=(75, 75, 3), width=0.5),
+                                models.inception_v3(input_shape=(75, 75, 3)))
+
+
+def _repeats(summary, prefix):
+    return sum(1 for block in summary.blocks if block.name.startswith(prefix))
+
+
+def test_inception_resnet_v2_depth_half_gives_the_papers_repeats():
+    summary = analyze_model(model_spec("inception_resnet_v2", depth=0.5), (299, 299, 3))
+    counts = [_repeats(summary, f"inception_resnet_{x}_") for x in "abc"]
+    assert counts == [5, 10, 5]
+    full = analyze_model(model_spec("inception_resnet_v2"), (299, 299, 3))
+    assert [_repeats(full, f"inception_resnet_{x}_") for x in "abc"] == [10, 20, 10]
+
+
+# --------------------------------------------------------------------------- GoogLeNet
+
+
+def _table1_computed():
+    """Kernel weights and multiply-adds per Table 1 row, from its own filter columns."""
+    rows, channels = {}, 192
+    grids = {"3": 28, "4": 14, "5": 7}
+    for label, (c1, r3, c3, r5, c5, pp) in GOOGLENET_MODULES.items():
+        weights = channels * (c1 + r3 + r5 + pp) + 9 * r3 * c3 + 25 * r5 * c5
+        rows[label] = (weights, weights * grids[label[0]] ** 2)
+        channels = c1 + c3 + c5 + pp
+    rows["conv1"] = (7 * 7 * 3 * 64, 7 * 7 * 3 * 64 * 112 * 112)
+    conv2 = 64 * 64 + 9 * 64 * 192
+    rows["conv2"] = (conv2, conv2 * 56 * 56)
+    rows["linear"] = (1024 * 1000, 1024 * 1000)
+    return rows
+
+
+def _disagrees(computed, printed):
+    """Beyond rounding: more than one printed unit away (1,024 weights / 1M ops)."""
+    (weights, ops), (printed_k, printed_m) = computed, printed
+    return abs(weights / 1024 - printed_k) > 1 or abs(ops / 1e6 - printed_m) > 1
+
+
+def test_googlenet_modules_against_table1():
+    computed = _table1_computed()
+    summary = analyze_model(model_spec("googlenet"), (224, 224, 3))
+    for label in GOOGLENET_MODULES:  # our graph carries exactly the filter columns' numbers
+        block = summary.block(f"inception_{label}")
+        assert (block.kernel_params, block.macs) == computed[label]
+    assert summary.block("conv1_7x7_s2").kernel_params == computed["conv1"][0]
+    assert summary.block("classifier").kernel_params == computed["linear"][0]
+    disagreeing = sorted(r for r in GOOGLENET_PRINTED
+                         if _disagrees(computed[r], GOOGLENET_PRINTED[r]))
+    # The paper's printed params/ops disagree with its own filter columns in these rows;
+    # the model follows the filter columns.
+    assert disagreeing == ["4a", "4c", "4d", "4e", "5a", "5b", "conv1"]
+
+
+# --------------------------------------------------------------------------- Inception-v4
+
+
+def test_inception_v4_stages_follow_the_paper():
+    summary = analyze_model(model_spec("inception_v4"), (299, 299, 3))
+    assert summary.block("mixed_5a").output_shape == (35, 35, 384)  # the stem
+    for prefix, count, shape in [("inception_a_", 4, (35, 35, 384)),
+                                 ("inception_b_", 7, (17, 17, 1024)),
+                                 ("inception_c_", 3, (8, 8, 1536))]:
+        stage = [b for b in summary.blocks if b.name.startswith(prefix)]
+        assert len(stage) == count
+        assert {b.input_shape for b in stage} == {b.output_shape for b in stage} == {shape}
+    assert [b.name for b in summary.blocks[-3:]] == ["avg_pool", "dropout", "classifier"]
+    assert model_spec("inception_v4").stage("dropout").rate == 0.2
+
+
+@pytest.mark.parametrize("name, stem_channels, after", [
+    ("inception_v4", 384, (17, 17, 1024)),
+    ("inception_resnet_v1", 256, (17, 17, 896)),
+    ("inception_resnet_v2", 320, (17, 17, 1088)),
+])
+def test_reduction_a_table(name, stem_channels, after):
+    k, l, m, n = REDUCTION_A_FILTERS[name]  # noqa: E741
+    block = analyze_model(model_spec(name), (299, 299, 3)).block("reduction_a")
+    assert block.input_shape == (35, 35, stem_channels)
+    assert block.output_shape == (17, 17, stem_channels + m + n) == after
+    assert k and l  # the 1x1 -> 3x3 widths of the third branch shape only its cost

@@ -8,9 +8,7 @@ group layers by stage without parsing names.
 
 from __future__ import annotations
 
-import keras
-from keras import layers
-
+from inception_edu.backend import keras
 from inception_edu.specs import (
     Concat,
     Conv,
@@ -22,6 +20,8 @@ from inception_edu.specs import (
     Residual,
     Sequence,
 )
+
+layers = keras.layers
 
 
 @keras.saving.register_keras_serializable(package="inception_edu")

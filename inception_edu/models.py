@@ -18,8 +18,6 @@ from __future__ import annotations
 import math
 import weakref
 
-import keras
-
 from inception_edu.analysis import (
     LayerRow,
     ModelSummary,
@@ -28,6 +26,7 @@ from inception_edu.analysis import (
     check_input_shape,
 )
 from inception_edu.architectures import model_spec
+from inception_edu.backend import keras
 from inception_edu.blocks import build_node
 from inception_edu.specs import ModelSpec
 

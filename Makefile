@@ -1,0 +1,35 @@
+# The two commands of the course: `make lab` and `make test`. Both create .venv if it is
+# missing and install requirements.txt into it; nothing needs installing by hand.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+.PHONY: setup lab test unit notebooks-test notebooks bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); } || { rm -rf $(VENV); \
+	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+lab: setup  ## open the course in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+test: setup  ## lint, unit tests, and every notebook under nbval (strict)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest $(NBVAL) notebooks
+
+notebooks: setup  ## re-run every notebook top to bottom and store its outputs
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+bench: setup  ## measured speed ratios (not part of CI)
+	$(BIN)/python benchmarks/analysis_speed.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

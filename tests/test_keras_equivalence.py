@@ -93,3 +93,44 @@ def test_random_blocks_analytic_equals_keras(block, height, width, channels):
     assert sum(layer.count_params() for layer in created) == analytic.params
     assert sum(models.layer_macs(layer) for layer in created) == analytic.macs
     assert {row.name for row in analytic.layers} <= {layer.name for layer in created}
+
+
+def _every_paper_block():
+    """Each block function of architectures.py, at a small width, with an input it fits."""
+    from inception_edu import architectures as a
+
+    def w(filters):
+        return a.scaled(filters, 0.125)
+
+    return [
+        (a.naive_inception_module("naive", 8, 16, 4), (12, 12, 24)),
+        (a.inception_module("inception_3a", 8, 12, 16, 2, 4, 4), (12, 12, 24)),
+        (a.inception_v3_a("mixed_5b", 32, w), (12, 12, 24)),
+        (a.inception_v3_reduction_a("mixed_6a", w), (12, 12, 24)),
+        (a.inception_v3_b("mixed_6b", 128, w), (9, 9, 96)),
+        (a.inception_v3_reduction_b("mixed_7a", w), (9, 9, 96)),
+        (a.inception_v3_c("mixed_7b", w), (5, 5, 160)),
+        (a.inception_a("inception_a_1", w), (12, 12, 48)),
+        (a.reduction_a("reduction_a", *a.REDUCTION_A_FILTERS["inception_v4"], w), (12, 12, 48)),
+        (a.inception_b("inception_b_1", w), (9, 9, 128)),
+        (a.reduction_b("reduction_b", w), (9, 9, 128)),
+        (a.inception_c("inception_c_1", w), (5, 5, 192)),
+        (a.inception_resnet_v1_a("inception_resnet_a_1", 0.17, w), (12, 12, 32)),
+        (a.inception_resnet_v1_b("inception_resnet_b_1", 0.1, w), (9, 9, 112)),
+        (a.reduction_b_resnet("reduction_b", 256, (256, 256), w), (9, 9, 112)),
+        (a.inception_resnet_v1_c("inception_resnet_c_1", 0.2, w), (5, 5, 224)),
+        (a.inception_resnet_v2_a("inception_resnet_a_1", 0.17, w), (12, 12, 40)),
+        (a.inception_resnet_v2_b("inception_resnet_b_1", 0.1, w), (9, 9, 136)),
+        (a.inception_resnet_v2_c("inception_resnet_c_1", 0.2, w), (5, 5, 260)),
+    ]
+
+
+@pytest.mark.parametrize("block, shape", _every_paper_block(),
+                         ids=lambda value: getattr(value, "name", None))
+def test_every_paper_block_analytic_equals_keras(block, shape):
+    analytic = analyze(block, shape)
+    created: list = []
+    outputs = build_node(block, keras.Input(shape), block.name, created)
+    assert tuple(outputs.shape[1:]) == analytic.output_shape
+    assert sum(layer.count_params() for layer in created) == analytic.params
+    assert sum(models.layer_macs(layer) for layer in created) == analytic.macs

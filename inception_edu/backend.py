@@ -31,10 +31,10 @@ def _descriptor_2_silenced():
         os.close(devnull)
 
 
-if "tensorflow" not in sys.modules:
-    with _descriptor_2_silenced():
-        import tensorflow  # noqa: F401
+_first_import = "tensorflow" not in sys.modules
+with _descriptor_2_silenced() if _first_import else contextlib.nullcontext():
+    import tensorflow as tf
 
 import keras  # noqa: E402
 
-__all__ = ["keras"]
+__all__ = ["keras", "tf"]

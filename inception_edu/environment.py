@@ -30,9 +30,7 @@ def package_versions() -> dict:
 
 def devices() -> dict:
     """CPU and GPU devices TensorFlow sees (imports TensorFlow)."""
-    import tensorflow as tf
-
-    import inception_edu.backend  # noqa: F401  (imports TensorFlow quietly first)
+    from inception_edu.backend import tf
 
     return {kind: len(tf.config.list_physical_devices(kind)) for kind in ("CPU", "GPU")}
 

@@ -301,6 +301,24 @@ def analyze_model(spec: ModelSpec, input_shape, classes: int | None = None) -> M
     return summary
 
 
+def parameter_depth(node) -> int:
+    """Layers with parameters (convs and dense layers) on the longest path through ``node``.
+
+    The GoogLeNet paper counts its depth this way: "22 layers deep when counting only
+    layers with parameters" (section 5). Parallel branches count once, by the deepest.
+    For a :class:`ModelSpec`, the stages are chained (auxiliary heads are not counted).
+    """
+    if isinstance(node, ModelSpec):
+        return sum(parameter_depth(stage) for stage in node.stages)
+    if isinstance(node, Sequence):
+        return sum(parameter_depth(op) for op in node.ops)
+    if isinstance(node, Concat):
+        return max(parameter_depth(branch) for branch in node.branches)
+    if isinstance(node, Residual):  # the linear projection adds one layer
+        return max(parameter_depth(branch) for branch in node.branches) + 1
+    return 1 if isinstance(node, (Conv, Dense)) else 0
+
+
 def _check_unique(rows) -> None:
     seen = set()
     for row in rows:

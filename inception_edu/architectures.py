@@ -688,6 +688,42 @@ def inception_resnet_v2_spec(classes: int = 1000, include_top: bool = True,
     return ModelSpec("inception_resnet_v2", tuple(stages), default_input=299, min_input=75)
 
 
+# --------------------------------------------------------------------------- comparisons
+
+
+def alexnet_spec(classes: int = 1000) -> ModelSpec:
+    """AlexNet (Krizhevsky et al. 2012) for parameter comparisons (claim C03), 227x227 input.
+
+    Built as one tower: the paper split conv2, conv4 and conv5 into two groups (one per
+    GPU), each group seeing half the input channels, so the original is somewhat lighter
+    than this single-tower version. Local response normalisation is left out (it has no
+    parameters).
+    """
+    classes = check_classes(classes)
+    stages = [
+        named(conv_relu(96, 11, 4, "valid"), "conv1"), named(max_pool(3, 2, "valid"), "pool1"),
+        named(conv_relu(256, 5), "conv2"), named(max_pool(3, 2, "valid"), "pool2"),
+        named(conv_relu(384, 3), "conv3"), named(conv_relu(384, 3), "conv4"),
+        named(conv_relu(256, 3), "conv5"), named(max_pool(3, 2, "valid"), "pool5"),
+        Flatten("flatten"), Dense("fc6", 4096, "relu"), Dropout("drop6", 0.5),
+        Dense("fc7", 4096, "relu"), Dropout("drop7", 0.5), Dense("fc8", classes, "softmax"),
+    ]
+    return ModelSpec("alexnet", tuple(stages), default_input=227, min_input=227)
+
+
+def vgg16_spec(classes: int = 1000) -> ModelSpec:
+    """VGG-16 (Simonyan & Zisserman 2014, configuration D), as ``keras.applications.VGG16``."""
+    classes = check_classes(classes)
+    stages = []
+    for group, (filters, convs) in enumerate([(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)]):
+        stages += [named(conv_relu(filters, 3), f"block{group + 1}_conv{i + 1}")
+                   for i in range(convs)]
+        stages.append(named(max_pool(2, 2, "valid"), f"block{group + 1}_pool"))
+    stages += [Flatten("flatten"), Dense("fc1", 4096, "relu"), Dense("fc2", 4096, "relu"),
+               Dense("predictions", classes, "softmax")]
+    return ModelSpec("vgg16", tuple(stages), default_input=224, min_input=32)
+
+
 # --------------------------------------------------------------------------- dispatch
 
 

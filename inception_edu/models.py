@@ -174,6 +174,35 @@ def keras_summary(model) -> ModelSummary:
     return summary
 
 
+def parameter_depth(model, output: str | None = None) -> int:
+    """Conv and dense layers on the longest path from the input to an output of ``model``.
+
+    Read off the built Keras graph (the analytic twin is
+    :func:`inception_edu.analysis.parameter_depth`). ``output`` names one output of a
+    multi-output model (default: ``"main"`` when there is one, else the only output).
+    """
+    outputs = model.output
+    if isinstance(outputs, dict):
+        key = output or "main"
+        if key not in outputs:
+            raise ValueError(f"No output {key!r}. Allowed: {sorted(outputs)}")
+        outputs = outputs[key]
+    depths: dict = {}
+
+    def depth(tensor) -> int:
+        layer, node_index, _ = tensor._keras_history
+        key = (id(layer), node_index)
+        if key not in depths:
+            node = layer._inbound_nodes[node_index]
+            inputs = node.input_tensors
+            below = max((depth(t) for t in inputs), default=0)
+            own = isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense))
+            depths[key] = below + int(own)
+        return depths[key]
+
+    return depth(outputs)
+
+
 # --------------------------------------------------------------------------- weights
 
 

@@ -1,0 +1,29 @@
+"""Quoted history (claims C01, C02): the name, and ILSVRC 2014, from the papers themselves.
+
+These are citations, not computations: the sentence is section 2 of Szegedy et al.,
+"Going deeper with convolutions" (2014), and the results are its Table 2 (ILSVRC
+classification, top-5 error on the test set).
+"""
+
+NAME_ORIGIN = (
+    "codenamed Inception, which derives its name from the Network in network paper by "
+    "Lin et al [12] in conjunction with the famous \"we need to go deeper\" internet meme [1]"
+)
+NAME_ORIGIN_SOURCE = "Szegedy et al. 2014, 'Going deeper with convolutions', section 2"
+
+#: (team, year, place, top-5 error %) — Table 2 of the GoogLeNet paper.
+ILSVRC_CLASSIFICATION = (
+    ("SuperVision (AlexNet)", 2012, 1, 16.4),
+    ("SuperVision (AlexNet)", 2012, 1, 15.3),
+    ("Clarifai", 2013, 1, 11.7),
+    ("MSRA", 2014, 3, 7.35),
+    ("VGG", 2014, 2, 7.32),
+    ("GoogLeNet", 2014, 1, 6.67),
+)
+ILSVRC_SOURCE = "Szegedy et al. 2014, Table 2 (with external data where used)"
+
+
+def ilsvrc_2014_ranking() -> list:
+    """2014 entries of Table 2, best (lowest top-5 error) first."""
+    entries = [row for row in ILSVRC_CLASSIFICATION if row[1] == 2014]
+    return sorted(entries, key=lambda row: row[3])

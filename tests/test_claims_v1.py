@@ -1,0 +1,114 @@
+"""Claims ledger C01-C12 (GoogLeNet): each asserted with the computation its notebook shows.
+
+Notebooks 00-03 print these numbers in cells tagged with the claim id; these tests hold
+the same computations to the values the notebooks state (or correct).
+"""
+
+import keras
+import numpy as np
+import pytest
+
+from inception_edu import history, models
+from inception_edu.analysis import analyze, analyze_model, parameter_depth
+from inception_edu.architectures import (
+    alexnet_spec,
+    inception_module,
+    model_spec,
+    naive_inception_module,
+    vgg16_spec,
+)
+from inception_edu.specs import Dense, Flatten, GlobalPool, Sequence
+
+INPUT_3A = (28, 28, 192)
+
+
+def test_c01_name_comes_from_network_in_network_and_the_meme():
+    assert "Network in network" in history.NAME_ORIGIN
+    assert "we need to go deeper" in history.NAME_ORIGIN
+
+
+def test_c02_googlenet_won_ilsvrc_2014_ahead_of_vgg():
+    ranking = [team for team, *_ in history.ilsvrc_2014_ranking()]
+    assert ranking[:2] == ["GoogLeNet", "VGG"]
+
+
+def test_c03_parameter_ratios_are_about_9x_and_20x_not_12x_and_21x():
+    googlenet = analyze_model(model_spec("googlenet"), (224, 224, 3)).total_params
+    with_aux = analyze_model(model_spec("googlenet", aux_heads=True), (224, 224, 3)).total_params
+    alexnet = analyze_model(alexnet_spec(), (227, 227, 3)).total_params
+    vgg16 = analyze_model(vgg16_spec(), (224, 224, 3)).total_params
+    assert vgg16 == keras.applications.VGG16(weights=None).count_params()
+    assert 6.9e6 < googlenet < 7.1e6 and 13e6 < with_aux < 14e6  # "about 5 million": no
+    assert alexnet / googlenet == pytest.approx(8.9, abs=0.05)
+    assert vgg16 / googlenet == pytest.approx(19.8, abs=0.05)
+
+
+def test_c03_alexnet_spec_matches_its_keras_build():
+    spec = alexnet_spec()
+    built = models.build(spec, (227, 227, 3))
+    assert built.count_params() == analyze_model(spec, (227, 227, 3)).total_params
+
+
+def test_c04_googlenet_is_22_layers_deep_counting_layers_with_parameters():
+    assert parameter_depth(model_spec("googlenet")) == 22
+    model = models.googlenet(input_shape=(32, 32, 3), width=0.1, aux_heads=True)
+    assert models.parameter_depth(model) == 22
+    assert models.parameter_depth(model, "aux_4a") == 12
+
+
+def test_c05_inception_3a_shapes_from_the_built_block():
+    model = models.googlenet(input_shape=(224, 224, 3))
+    assert tuple(model.get_layer("pool2_3x3_s2").output.shape[1:]) == INPUT_3A
+    branch_ends = ["inception_3a_b1_1x1", "inception_3a_b2_3x3", "inception_3a_b3_5x5",
+                   "inception_3a_b4_pool_proj"]
+    shapes = [tuple(model.get_layer(name).output.shape[1:]) for name in branch_ends]
+    assert shapes == [(28, 28, 64), (28, 28, 128), (28, 28, 32), (28, 28, 32)]
+    assert tuple(model.get_layer("inception_3a").output.shape[1:]) == (28, 28, 256)
+
+
+def test_c06_average_pool_to_1x1x1024_without_parameters_then_1000_outputs():
+    summary = analyze_model(model_spec("googlenet"), (224, 224, 3))
+    assert summary.block("inception_5b").output_shape == (7, 7, 1024)
+    pool = summary.block("avg_pool")
+    assert (pool.output_shape, pool.params) == ((1024,), 0)
+    classifier = summary.block("classifier")
+    assert (classifier.output_shape, classifier.params) == ((1000,), 1024 * 1000 + 1000)
+
+
+def test_c07_valid_padding_breaks_the_concatenation():
+    block = naive_inception_module("naive", 64, 128, 32, padding="valid")
+    with pytest.raises(ValueError, match="cannot concatenate"):
+        analyze(block, INPUT_3A)
+    from inception_edu.blocks import build_node
+
+    with pytest.raises(ValueError, match="Concatenate"):
+        build_node(block, keras.Input(INPUT_3A), "naive")
+
+
+def test_c08_bottleneck_cuts_3a_cost_by_about_2_4x():
+    naive = analyze(naive_inception_module("naive_3a", 64, 128, 32), INPUT_3A)
+    bottleneck = analyze(inception_module("inception_3a", 64, 96, 128, 16, 32, 32), INPUT_3A)
+    assert naive.kernel_params == 192 * 64 + 9 * 192 * 128 + 25 * 192 * 32
+    assert bottleneck.output_shape[:2] == naive.output_shape[:2] == (28, 28)
+    assert naive.macs / bottleneck.macs == pytest.approx(2.37, abs=0.005)
+    assert naive.output_shape[-1] == 416 and bottleneck.output_shape[-1] == 256
+
+
+def test_c09_a_1x1_conv_is_a_dense_layer_applied_to_every_pixel():
+    images = np.random.default_rng(0).normal(size=(2, 5, 5, 8)).astype("float32")
+    conv = keras.layers.Conv2D(3, 1)
+    conv_out = keras.ops.convert_to_numpy(conv(images))
+    dense = keras.layers.Dense(3)
+    dense.build((None, 8))
+    kernel, bias = conv.get_weights()
+    dense.set_weights([kernel.reshape(8, 3), bias])
+    dense_out = keras.ops.convert_to_numpy(dense(images.reshape(-1, 8))).reshape(2, 5, 5, 3)
+    np.testing.assert_allclose(conv_out, dense_out, rtol=1e-5, atol=1e-6)
+
+
+def test_c12_global_average_pooling_saves_49x_the_classifier_weights():
+    map_7x7 = (7, 7, 1024)
+    gap = analyze(Sequence("gap", (GlobalPool("pool"), Dense("fc", 1000))), map_7x7)
+    flat = analyze(Sequence("fc", (Flatten("flatten"), Dense("fc", 1000))), map_7x7)
+    assert (gap.params, flat.params) == (1_025_000, 50_177_000)
+    assert flat.kernel_params / gap.kernel_params == 49

@@ -1,0 +1,766 @@
+"""Block diagrams of the specs, drawn with matplotlib, readable on a classroom projector.
+
+Two functions, both driven by the same specs as the Keras graphs and the analytic engine:
+
+- :func:`draw_block` draws one block the way the papers' figures do: the input on top,
+  each branch as a column of boxes ("1x1 conv, 64", "3x3 conv /2 V, 384"), the output
+  shape of every op written beside the arrow that leaves it, and the merge at the bottom
+  (a concatenation, or for an Inception-ResNet block the linear 1x1 projection, the scaled
+  add and the shortcut from the input);
+- :func:`draw_model` draws a whole network as its stages, repeated blocks grouped
+  ("10 × inception_resnet_a"), each with its output shape and share of the parameters,
+  auxiliary heads as side branches off their tap.
+
+Every shape printed comes from :mod:`inception_edu.analysis` (nothing is recomputed here),
+so a diagram can never disagree with the tables; a block the engine rejects (a naive
+module with ``padding="valid"``) raises the engine's ``ValueError`` here too.
+
+Layout is computed in inches, so text sizes in points are exact: at the default figure
+size no text is smaller than 10 pt and no two boxes overlap; the figure grows with the
+number of branches and the longest branch. Drawing into a caller's smaller axes scales
+text and lines down together so the layout still holds.
+
+Boxes carry a ``gid`` so programs (tests, widgets) can find them: ``"op:<layer>"`` for
+each op and ``"merge:<layer>"`` for each concatenation or add, where ``<layer>`` is the
+analysis row's full layer name (each analysed layer gets exactly one box); ``"input"``
+and ``"output"`` for the ends; ``"stage:<first stage>"`` and ``"aux:<head>"`` in model
+diagrams.
+
+New figures are :class:`matplotlib.figure.Figure` objects with an Agg canvas, not pyplot
+figures: a widget that redraws on every click leaks nothing into pyplot's registry, and a
+notebook cell that returns the figure shows it once. Display one by returning it from a
+cell (or ``IPython.display.display(fig)``), save it with ``fig.savefig``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
+
+from inception_edu.analysis import analyze, analyze_model
+from inception_edu.specs import (
+    Concat,
+    Conv,
+    Dense,
+    Dropout,
+    Flatten,
+    GlobalPool,
+    Pool,
+    Residual,
+    Sequence,
+)
+
+__all__ = ["PALETTE", "draw_block", "draw_model", "op_label"]
+
+# --------------------------------------------------------------------------- style
+
+#: Fill colour and legend text per kind of box. Convolutions are coloured by kernel shape
+#: (the papers' point is *which* kernels a block mixes), everything else by role.
+PALETTE = {
+    "conv1x1": ("#FFE08A", "1x1 conv"),
+    "conv3x3": ("#8FC6EE", "3x3 conv"),
+    "conv5x5": ("#F4A49C", "5x5 conv"),
+    "conv_asym": ("#A9DE9C", "1xn / nx1 conv"),
+    "conv_other": ("#CDB5EC", "other conv (e.g. 7x7)"),
+    "pool": ("#D6D6D6", "pooling"),
+    "merge": ("#FFB870", "merge (concatenate / add)"),
+    "head": ("#E8DDC6", "classifier (fc, dropout, ...)"),
+    "inception": ("#9FD9D2", "Inception block (concatenate)"),
+    "reduction": ("#F5BADA", "reduction block (smaller grid)"),
+    "residual": ("#B8C5F3", "Inception-ResNet block (add)"),
+    "end": ("#FFFFFF", "input / output"),
+}
+
+FONT_BOX = 12.0  # op labels and stage names
+FONT_SMALL = 10.5  # shapes beside arrows, details, legend
+FONT_TITLE = 15.0
+EDGE = "#333333"
+LW = 1.2  # box outline
+LW_HIGHLIGHT = 4.0  # outline of highlighted boxes
+LW_ARROW = 1.3
+
+# block layout, in inches
+MARGIN = 0.3
+BOX_H = 0.48
+PAD_X = 0.14  # text to box edge
+ARROW_H = 0.5  # gap between two boxes of a column, holds the shape label
+LABEL_DX = 0.07  # shape label to the right of its arrow
+FORK_H = 0.24  # a nested split's fan-out bar to its sub-columns
+JOIN_H = 0.4  # a nested split's "concatenate" box
+COL_GAP = 0.35
+SUB_GAP = 0.2
+MIN_FANOUT = 0.4  # shortest arrow from the input box to a column
+SHORTCUT_DX = 0.35  # residual shortcut, right of the branches
+MERGE_H = 0.52
+LEGEND_ROW = 0.34
+
+_TEXT_PATH = TextToPath()
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width of one line of ``text`` in inches at ``size`` points (exact, no renderer)."""
+    prop = FontProperties(size=size, weight="bold" if bold else "normal")
+    width, _, _ = _TEXT_PATH.get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72.0
+
+
+def _lines_width(text: str, size: float, bold: bool = False) -> float:
+    return max(_text_width(line, size, bold) for line in text.split("\n"))
+
+
+def fmt_shape(shape) -> str:
+    """``(28, 28, 96)`` -> ``"28x28x96"``, the papers' notation."""
+    return "x".join(str(v) for v in shape)
+
+
+def _stride_padding(strides, padding: str) -> str:
+    """The papers' suffixes: " /2" for stride 2, " V" for 'valid' padding."""
+    text = ""
+    if strides != (1, 1):
+        text += f" /{strides[0]}" if strides[0] == strides[1] else f" /{strides[0]}x{strides[1]}"
+    if padding == "valid":
+        text += " V"
+    return text
+
+
+def op_label(op) -> str:
+    """An op as the papers label it: ``"3x3 conv /2 V, 384"``, ``"3x3 max pool /1"``.
+
+    Strides are shown on convolutions only when not 1, on pools always (a pool's stride is
+    what tells a grid reduction from the stride-1 pool branch of a module); "V" marks
+    'valid' padding; a convolution without activation is "(linear)".
+    """
+    if isinstance(op, Conv):
+        kh, kw = op.kernel
+        linear = " (linear)" if op.activation is None else ""
+        return f"{kh}x{kw} conv{linear}{_stride_padding(op.strides, op.padding)}, {op.filters}"
+    if isinstance(op, Pool):
+        kh, kw = op.size
+        stride = _stride_padding(op.strides, op.padding)
+        if op.strides == (1, 1):
+            stride = " /1" + stride
+        return f"{kh}x{kw} {op.kind} pool{stride}"
+    if isinstance(op, GlobalPool):
+        return "global avg pool"
+    if isinstance(op, Flatten):
+        return "flatten"
+    if isinstance(op, Dropout):
+        return f"dropout {op.rate:g}"
+    if isinstance(op, Dense):
+        return f"fc, {op.units}" + (f" ({op.activation})" if op.activation else "")
+    raise ValueError(f"Not an op: {op!r}")
+
+
+def _op_kind(op) -> str:
+    """The palette key of an op: convolutions by kernel shape, then pool, then head."""
+    if isinstance(op, Conv):
+        kh, kw = op.kernel
+        if kh == kw and kh in (1, 3, 5):
+            return f"conv{kh}x{kw}"
+        return "conv_asym" if min(kh, kw) == 1 else "conv_other"
+    if isinstance(op, Pool):
+        return "pool"
+    return "head"
+
+
+def _fmt_macs(macs: int) -> str:
+    """Multiply-adds the way the papers quote them: 1.5G, 128M."""
+    return f"{macs / 1e9:.2f}G" if macs >= 1e9 else f"{macs / 1e6:.1f}M"
+
+
+def _scale_text(scale: float) -> str:
+    return "x + F(x)" if scale == 1 else f"x + {scale:g}·F(x)"
+
+
+# --------------------------------------------------------------------------- drawing surface
+
+
+class _Surface:
+    """An axes whose data units are inches of the natural layout, scaled by ``k``.
+
+    ``k`` is 1 for a figure made to measure; for a caller's axes it shrinks (or grows)
+    fonts, lines and arrow heads with the layout, so nothing overlaps at any size.
+    """
+
+    def __init__(self, ax, width: float, height: float):
+        self.ax = ax
+        fig_w, fig_h = ax.figure.get_size_inches()
+        pos = ax.get_position()
+        ax_w, ax_h = pos.width * fig_w, pos.height * fig_h
+        self.k = min(ax_w / width, ax_h / height)
+        half_w, half_h = ax_w / self.k / 2, ax_h / self.k / 2
+        ax.set_xlim(width / 2 - half_w, width / 2 + half_w)
+        ax.set_ylim(height / 2 + half_h, height / 2 - half_h)  # y grows downwards
+        ax.set_axis_off()
+        self.kinds: list = []
+
+    def _lw(self, width: float) -> float:
+        return max(0.4, width * self.k)
+
+    def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
+        """A rounded box with top-left corner (x0, y0); records its kind for the legend."""
+        if kind not in self.kinds:
+            self.kinds.append(kind)
+        patch = FancyBboxPatch(
+            (x0, y0), w, h, boxstyle="round,pad=0,rounding_size=0.07",
+            facecolor=PALETTE[kind][0], edgecolor=EDGE,
+            linewidth=self._lw(LW_HIGHLIGHT if thick else LW),
+            linestyle="--" if dashed else "-", zorder=2,
+        )
+        patch.set_gid(gid)
+        self.ax.add_artist(patch)
+        return patch
+
+    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
+             color="black", rotation=0, gid=None):
+        return self.ax.text(
+            x, y, s, fontsize=size * self.k, ha=ha, va=va, color=color, rotation=rotation,
+            fontweight="bold" if bold else "normal", zorder=3, gid=gid,
+            linespacing=1.25,
+        )
+
+    def arrow(self, points, head=True):
+        """A polyline through ``points`` (inches), with an arrow head at the end."""
+        patch = FancyArrowPatch(
+            path=Path(points), arrowstyle="-|>" if head else "-",
+            mutation_scale=14 * self.k, linewidth=self._lw(LW_ARROW), color=EDGE,
+            shrinkA=0, shrinkB=0, zorder=1,
+        )
+        self.ax.add_artist(patch)
+        return patch
+
+    def legend(self, x0, y0, width, extra=""):
+        """Swatches of the kinds drawn so far, wrapped in rows inside ``width``."""
+        swatch, gap = 0.3, 0.3
+        x, y = x0, y0
+        for kind in [k for k in PALETTE if k in self.kinds]:
+            label = PALETTE[kind][1]
+            item_w = swatch + 0.1 + _text_width(label, FONT_SMALL) + gap
+            if x > x0 and x + item_w - gap > x0 + width:
+                x, y = x0, y + LEGEND_ROW
+            self.ax.add_artist(FancyBboxPatch(
+                (x, y - 0.1), swatch, 0.2, boxstyle="round,pad=0,rounding_size=0.04",
+                facecolor=PALETTE[kind][0], edgecolor=EDGE, linewidth=self._lw(LW),
+            ))
+            self.text(x + swatch + 0.1, y, label, size=FONT_SMALL, ha="left")
+            x += item_w
+        if extra:
+            self.text(x0, y + LEGEND_ROW, extra, size=FONT_SMALL, ha="left", color="#444444")
+
+
+def _title_height(title: str, subtitle: str) -> float:
+    """Height of the title band: its lines (bold), the counts line, a gap."""
+    if not title:
+        return 0.0
+    return 0.3 * (title.count("\n") + 1) + (0.28 if subtitle else 0.0) + 0.3
+
+
+def _title_width(title: str, subtitle: str) -> float:
+    if not title:
+        return 0.0
+    return max(_lines_width(title, FONT_TITLE, True),
+               _text_width(subtitle, FONT_BOX) if subtitle else 0.0)
+
+
+def _draw_title(surface, width: float, title: str, subtitle: str) -> None:
+    """A bold title (the block and its shapes) and a plain line of counts below it."""
+    if not title:
+        return
+    surface.text(width / 2, MARGIN, title, size=FONT_TITLE, bold=True, va="top")
+    if subtitle:
+        surface.text(width / 2, MARGIN + 0.3 * (title.count("\n") + 1) + 0.02, subtitle,
+                     size=FONT_BOX, color="#333333", va="top")
+
+
+def _legend_height(kinds, width: float, extra: str) -> float:
+    """How tall :meth:`_Surface.legend` will be (it wraps the same way)."""
+    swatch, gap = 0.3, 0.3
+    x, rows = 0.0, 1
+    for kind in [k for k in PALETTE if k in kinds]:
+        item_w = swatch + 0.1 + _text_width(PALETTE[kind][1], FONT_SMALL) + gap
+        if x > 0 and x + item_w - gap > width:
+            x, rows = 0.0, rows + 1
+        x += item_w
+    return LEGEND_ROW * (rows + (1 if extra else 0))
+
+
+def _legend_width(kinds) -> float:
+    """The width of the legend on one row."""
+    return sum(0.7 + _text_width(PALETTE[k][1], FONT_SMALL) for k in PALETTE if k in kinds)
+
+
+def _surface(ax, width: float, height: float) -> _Surface:
+    """The caller's axes (cleared: a widget redraws into the same one), or a new figure."""
+    if ax is None:
+        fig = Figure(figsize=(width, height))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+    else:
+        ax.clear()
+    return _Surface(ax, width, height)
+
+
+# --------------------------------------------------------------------------- block layout
+
+
+@dataclass
+class _Op:
+    """One op's box: its label, colour, output shape and full layer name."""
+
+    label: str
+    kind: str
+    shape: str
+    layer: str
+    thick: bool
+
+    def width(self) -> float:
+        box = _text_width(self.label, FONT_BOX) + 2 * PAD_X
+        return max(box, 2 * (LABEL_DX + _text_width(self.shape, FONT_SMALL)) + 0.1, 1.0)
+
+    def height(self) -> float:
+        return BOX_H
+
+
+@dataclass
+class _Split:
+    """A nested concatenation inside a branch (v3's 1x3 and 3x1 side by side)."""
+
+    columns: list
+    shape: str
+    layer: str
+    thick: bool
+
+    def width(self) -> float:
+        return sum(_column_width(c) for c in self.columns) + SUB_GAP * (len(self.columns) - 1)
+
+    def height(self) -> float:
+        return FORK_H + max(_column_height(c) for c in self.columns) + ARROW_H + JOIN_H
+
+
+def _column_width(column) -> float:
+    return max(item.width() for item in column)
+
+
+def _column_height(column) -> float:
+    return sum(item.height() for item in column) + ARROW_H * (len(column) - 1)
+
+
+def _items(node, layer: str, rows: dict, thick: bool) -> list:
+    """The column of boxes for ``node`` (full layer name ``layer``), ops and nested splits."""
+    if isinstance(node, Sequence):
+        return [item for op in node.ops for item in _items(op, f"{layer}_{op.name}", rows, thick)]
+    if isinstance(node, Concat):
+        columns = [_items(b, f"{layer}_{b.name}", rows, thick) for b in node.branches]
+        return [_Split(columns, fmt_shape(rows[layer].output_shape), layer, thick)]
+    if isinstance(node, Residual):
+        raise ValueError(
+            f"draw_block cannot draw the residual block {layer!r} nested inside a branch; "
+            "draw it on its own."
+        )
+    return [_Op(op_label(node), _op_kind(node), fmt_shape(rows[layer].output_shape), layer,
+                thick)]
+
+
+def _draw_column(surface: _Surface, column, cx: float, bottom: float, target: float) -> float:
+    """Draw ``column`` centred on ``cx`` with its last box ending at ``bottom``, plus the
+    labelled arrow from it down to ``target``; return the top of its first box."""
+    y = bottom
+    below = target
+    tops = []
+    for item in reversed(column):
+        top = y - item.height()
+        _draw_item(surface, item, cx, top)
+        _connect(surface, cx, y, below, item.shape, tops[-1][1] if tops else None)
+        tops.append((top, item))
+        below = top
+        y = top - ARROW_H
+    return tops[-1][0]
+
+
+def _connect(surface: _Surface, x: float, y0: float, y1: float, label: str | None, into):
+    """A vertical arrow from ``y0`` down to ``y1``, the shape ``label`` beside it. Into a
+    nested split it is a plain line: the split's fork bar continues it."""
+    surface.arrow([(x, y0), (x, y1)], head=not isinstance(into, _Split))
+    if label:
+        surface.text(x + LABEL_DX, (y0 + y1) / 2, label, size=FONT_SMALL, ha="left",
+                     color="#222222")
+
+
+def _draw_item(surface: _Surface, item, cx: float, top: float) -> None:
+    if isinstance(item, _Op):
+        width = item.width()
+        surface.box(cx - width / 2, top, width, BOX_H, item.kind, gid=f"op:{item.layer}",
+                    thick=item.thick)
+        surface.text(cx, top + BOX_H / 2, item.label)
+        return
+    # a nested split: fork bar, sub-columns side by side, a "concatenate" join box
+    widths = [_column_width(c) for c in item.columns]
+    x = cx - item.width() / 2
+    centres = []
+    for width in widths:
+        centres.append(x + width / 2)
+        x += width + SUB_GAP
+    fork = top
+    join_top = top + item.height() - JOIN_H
+    surface.arrow([(centres[0], fork), (centres[-1], fork)], head=False)
+    for column, centre in zip(item.columns, centres, strict=True):
+        first = _draw_column(surface, column, centre, join_top - ARROW_H, join_top)
+        surface.arrow([(centre, fork), (centre, first)], head=not isinstance(column[0], _Split))
+    join_w = item.width()
+    surface.box(cx - join_w / 2, join_top, join_w, JOIN_H, "merge", gid=f"merge:{item.layer}",
+                thick=item.thick)
+    surface.text(cx, join_top + JOIN_H / 2, "concatenate", size=FONT_SMALL)
+
+
+def _ops(node) -> list:
+    """Every op under ``node``, in order."""
+    if isinstance(node, Sequence):
+        return [op for child in node.ops for op in _ops(child)]
+    if isinstance(node, (Concat, Residual)):
+        return [op for child in node.branches for op in _ops(child)]
+    return [node]
+
+
+def draw_block(node, input_shape, ax=None, title=None, highlight=None):
+    """Draw one block as its branches side by side; return the matplotlib figure.
+
+    ``node`` is a :class:`~inception_edu.specs.Concat` or
+    :class:`~inception_edu.specs.Residual` (or a ``Sequence`` or a single op, drawn as one
+    column), analysed on ``input_shape`` (height, width, channels): every shape written in
+    the figure is the analytic engine's. A block the engine rejects raises its
+    ``ValueError``. ``highlight`` names a branch (``"b3"``) whose boxes get a thick outline.
+    ``title=None`` writes the block's name, shapes, parameters and multiply-adds; ``""``
+    writes none. ``ax`` given: the diagram fills it (after clearing it) and ``ax.figure``
+    is returned; otherwise a new figure sized to the block is made.
+    """
+    summary = analyze(node, input_shape)
+    rows = {row.name: row for row in summary.layers}
+    name = node.name
+    if isinstance(node, (Concat, Residual)):
+        branches = node.branches
+    else:
+        branches = ()
+    allowed = [b.name for b in branches]
+    if highlight is not None and highlight not in allowed:
+        raise ValueError(
+            f"highlight must be None or a branch of {name!r}: {allowed}. "
+            f"Received: highlight={highlight!r}"
+        )
+    if branches:
+        columns = [_items(b, f"{name}_{b.name}", rows, b.name == highlight) for b in branches]
+    else:
+        columns = [_items(node, name, rows, False)]
+
+    # ---- measure (inches): columns side by side, merge boxes below them
+    widths = [_column_width(c) for c in columns]
+    span = sum(widths) + COL_GAP * (len(widths) - 1)
+    in_text = f"input {fmt_shape(summary.input_shape)}"
+    out_shape = fmt_shape(summary.output_shape)
+    if isinstance(node, Residual):
+        merges = []
+        if len(branches) > 1:
+            merges.append((f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}",
+                           "merge", f"merge:{name}_concat", None))
+        up = node.projection(summary.input_shape[2])
+        merges.append((f"1x1 conv (linear), {up.filters}", "conv1x1", f"op:{name}_up",
+                       fmt_shape(rows[f"{name}_up"].output_shape)))
+        relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
+        merges.append((f"add: {_scale_text(node.scale)}{relu} → {out_shape}", "merge",
+                       f"merge:{name}", None))
+    elif isinstance(node, Concat):
+        merges = [(f"concatenate → {out_shape}", "merge", f"merge:{name}", None)]
+    else:
+        merges = [(f"output {out_shape}", "end", "output", None)]
+    merge_ws = [_text_width(m[0], FONT_BOX) + 2 * PAD_X for m in merges]
+    span = max(span, _text_width(in_text, FONT_BOX) + 2 * PAD_X, *merge_ws)
+    right = SHORTCUT_DX + 0.4 if isinstance(node, Residual) else 0.0
+    if title is None:
+        title = f"{name}: {fmt_shape(summary.input_shape)} → {out_shape}"
+        subtitle = f"{summary.params:,} params · {_fmt_macs(summary.macs)} multiply-adds"
+    else:
+        subtitle = ""
+    title_h = _title_height(title, subtitle)
+    body_w = span + right
+    ops = _ops(node)
+    notes = []
+    if any(getattr(op, "strides", (1, 1)) != (1, 1) for op in ops) or any(
+            isinstance(op, Pool) for op in ops):
+        notes.append("/s: stride s")
+    if any(getattr(op, "padding", "same") == "valid" for op in ops):
+        notes.append("V: 'valid' padding (no zero-padding, the grid shrinks)")
+    extra = "     ".join(notes)
+    kinds = {"end"} | {_op_kind(op) for op in ops}
+    if branches or any(isinstance(item, _Split) for item in columns[0]):
+        kinds.add("merge")
+    if isinstance(node, Residual):
+        kinds.add("conv1x1")
+    width = max(body_w, _title_width(title, subtitle), min(_legend_width(kinds), 11.0),
+                _text_width(extra, FONT_SMALL)) + 2 * MARGIN
+    legend_h = _legend_height(kinds, width - 2 * MARGIN, extra)
+    tallest = max(_column_height(c) for c in columns)
+    merges_h = len(merges) * MERGE_H + (len(merges) - 1) * ARROW_H
+    height = (MARGIN + title_h + BOX_H + MIN_FANOUT + tallest + ARROW_H + merges_h
+              + 0.45 + legend_h + MARGIN)
+
+    # ---- draw
+    surface = _surface(ax, width, height)
+    x0 = MARGIN + (width - 2 * MARGIN - body_w) / 2
+    cx = x0 + span / 2
+    _draw_title(surface, width, title, subtitle)
+    in_top = MARGIN + title_h
+    surface.box(x0, in_top, span, BOX_H, "end", gid="input")
+    surface.text(cx, in_top + BOX_H / 2, in_text)
+    in_bottom = in_top + BOX_H
+    merge_top = in_bottom + MIN_FANOUT + tallest + ARROW_H
+    x = cx - (sum(widths) + COL_GAP * (len(widths) - 1)) / 2
+    for column, col_w in zip(columns, widths, strict=True):
+        centre = x + col_w / 2
+        first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
+        surface.arrow([(centre, in_bottom), (centre, first)],
+                      head=not isinstance(column[0], _Split))
+        x += col_w + COL_GAP
+    y = merge_top
+    for index, ((text, kind, gid, out), merge_w) in enumerate(zip(merges, merge_ws,
+                                                                   strict=True)):
+        box_w = span if text.startswith("concatenate") else merge_w  # a bus under the columns
+        surface.box(cx - box_w / 2, y, box_w, MERGE_H, kind, gid=gid)
+        surface.text(cx, y + MERGE_H / 2, text)
+        if index + 1 < len(merges):
+            _connect(surface, cx, y + MERGE_H, y + MERGE_H + ARROW_H, out, None)
+        y += MERGE_H + ARROW_H
+    if isinstance(node, Residual):
+        add_y = y - ARROW_H - MERGE_H / 2
+        add_right = cx + merge_ws[-1] / 2
+        side = x0 + span + SHORTCUT_DX
+        surface.arrow([(x0 + span, in_top + BOX_H / 2), (side, in_top + BOX_H / 2),
+                       (side, add_y), (add_right, add_y)])
+        surface.text(side + 0.08, (in_bottom + add_y) / 2, "shortcut: x", size=FONT_SMALL,
+                     rotation=90, ha="left")
+    surface.legend(MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN, extra)
+    return surface.ax.figure
+
+
+# --------------------------------------------------------------------------- model layout
+
+# model layout, in inches
+STAGE_PAD_X = 0.25
+STAGE_H = 0.92  # three lines: name, what it is, shape and parameter share
+STAGE_GAP = 0.34
+STAGE_COL_GAP = 0.9  # holds the connector from one column to the next
+AUX_GAP = 0.45
+
+
+@dataclass
+class _Stage:
+    """One box of a model diagram: a stage, or a run of repeated blocks."""
+
+    title: str
+    detail: str
+    info: str
+    kind: str
+    members: list = field(default_factory=list)
+    gid: str = ""
+
+
+def _repeat_prefix(name: str) -> str | None:
+    """``"inception_resnet_a_7"`` -> ``"inception_resnet_a"``; ``None`` if not numbered."""
+    match = re.fullmatch(r"(.+)_\d+", name)
+    return match.group(1) if match else None
+
+
+def _block_kind(stage, block) -> str:
+    if isinstance(stage, Residual):
+        return "residual"
+    if isinstance(stage, Concat):
+        shrinks = block.output_shape[:2] != block.input_shape[:2]
+        return "reduction" if shrinks else "inception"
+    if isinstance(stage, Sequence):
+        return _op_kind(_ops(stage)[0])
+    return _op_kind(stage)
+
+
+def _stage_detail(stage) -> str:
+    if isinstance(stage, Residual):
+        return f"{len(stage.branches)} branches, {_scale_text(stage.scale)}"
+    if isinstance(stage, Concat):
+        return f"{len(stage.branches)} branches → concatenate"
+    if isinstance(stage, Sequence):
+        return f"{len(_ops(stage))} layers"
+    return op_label(stage)
+
+
+def _share(params: int, total: int) -> str:
+    if not params:
+        return ""
+    share = 100 * params / total
+    return f" · {share:.1f}% params" if share >= 0.1 else " · <0.1% params"
+
+
+def _stages(spec, summary) -> list:
+    """The model's stages with consecutive numbered repeats grouped into one box."""
+    total = summary.total_params
+    blocks = summary.blocks[: len(spec.stages)]
+    boxes: list = []
+    index = 0
+    while index < len(spec.stages):
+        stage = spec.stages[index]
+        prefix = _repeat_prefix(stage.name)
+        end = index + 1
+        while (prefix and end < len(spec.stages)
+               and _repeat_prefix(spec.stages[end].name) == prefix):
+            end += 1
+        group, group_blocks = spec.stages[index:end], blocks[index:end]
+        params = sum(b.params for b in group_blocks)
+        title = f"{len(group)} × {prefix}" if len(group) > 1 else stage.name
+        boxes.append(_Stage(
+            title, _stage_detail(stage),
+            fmt_shape(group_blocks[-1].output_shape) + _share(params, total),
+            _block_kind(stage, group_blocks[0]), [s.name for s in group],
+            f"stage:{stage.name}",
+        ))
+        index = end
+    return boxes
+
+
+def _wrap(parts: list, width: float) -> str:
+    """Join ``parts`` with ", " into lines no wider than ``width`` inches."""
+    lines = [""]
+    for part in parts:
+        trial = f"{lines[-1]}, {part}" if lines[-1] else part
+        if lines[-1] and _text_width(trial + ",", FONT_SMALL) > width:
+            lines[-1] += ","
+            lines.append(part)
+        else:
+            lines[-1] = trial
+    return "\n".join(lines)
+
+
+def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
+    """Draw a whole model as a chain of its stages; return the matplotlib figure.
+
+    Stages run top to bottom in newspaper columns (read a column, then the next), so
+    GoogLeNet's ~20 stages and Inception-ResNet-v2's ~50 both fit a projector.
+    Consecutive numbered repeats (``inception_resnet_a_1`` ... ``_10``) are one box,
+    "10 × inception_resnet_a"; each box shows what the stage is, its output shape and its
+    share of the model's parameters. Auxiliary heads hang to the right of the stage they
+    tap. ``highlight`` names a stage (or aux head) whose box gets a thick outline.
+    ``title``, ``ax`` and the return value are as for :func:`draw_block`.
+    """
+    summary = analyze_model(spec, input_shape)
+    total = summary.total_params
+    stages = _stages(spec, summary)
+    names = [n for s in stages for n in s.members] + [a.name for a in spec.aux_heads]
+    if highlight is not None and highlight not in names:
+        raise ValueError(
+            f"highlight must be None or a stage of {spec.name}: {names}. "
+            f"Received: highlight={highlight!r}"
+        )
+    entries = [_Stage("input", "", fmt_shape(summary.input_shape), "end", [], "input")]
+    entries += stages
+
+    box_w = max(max(_text_width(e.title, FONT_BOX, True), _text_width(e.detail, FONT_SMALL),
+                    _text_width(e.info, FONT_SMALL)) for e in entries) + 2 * STAGE_PAD_X
+    aux_w = box_w
+    auxes = []  # (entry index of the tap, title, body text, gid, highlighted)
+    for aux in spec.aux_heads:
+        block = summary.block(aux.name)
+        tap = next(i for i, e in enumerate(entries) if aux.after in e.members)
+        body = _wrap([op_label(op) for op in _ops(aux.head)], aux_w - 2 * STAGE_PAD_X)
+        info = fmt_shape(block.output_shape) + _share(block.params, total)
+        auxes.append((tap, f"{aux.name} (auxiliary head)", f"{body}\n→ {info}",
+                      f"aux:{aux.name}", aux.name == highlight))
+
+    # ---- choose the number of rows per column: the figure closest to 16:9
+    count = len(entries)
+    legend_kinds = {e.kind for e in entries} | ({"head"} if auxes else set())
+    if title is None:
+        title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
+        subtitle = (f"{total:,} params · {_fmt_macs(summary.total_macs)} multiply-adds"
+                    + (" (auxiliary heads included)" if auxes else ""))
+    else:
+        subtitle = ""
+    title_h = _title_height(title, subtitle)
+    pitch = STAGE_H + STAGE_GAP
+
+    def layout(rows):
+        columns = [list(range(i, min(i + rows, count))) for i in range(0, count, rows)]
+        col_ws = [box_w + (AUX_GAP + aux_w if any(a[0] in c for a in auxes) else 0)
+                  for c in columns]
+        width = sum(col_ws) + STAGE_COL_GAP * (len(columns) - 1) + 2 * MARGIN
+        return columns, col_ws, width
+
+    best = None
+    for rows in range(3, count + 1):
+        columns, col_ws, width = layout(rows)
+        width = max(width, _title_width(title, subtitle) + 2 * MARGIN)
+        height = rows * pitch + title_h + 2 * MARGIN + 1.2
+        score = abs((width / height) / (16 / 9) - 1) + (2 if width > 17 else 0)
+        if best is None or score < best[0]:
+            best = (score, rows)
+    rows = best[1]
+    columns, col_ws, width = layout(rows)
+    width = max(width, _title_width(title, subtitle) + 2 * MARGIN,
+                min(_legend_width(legend_kinds), 12) + 2 * MARGIN)
+    legend_h = _legend_height(legend_kinds, width - 2 * MARGIN, "")
+    top = MARGIN + title_h + 0.15
+    body_h = rows * pitch - STAGE_GAP
+    # aux boxes: centred on their tap, pushed down below an earlier one in the same column
+    aux_boxes, last_bottom = [], {}
+    for tap, _, body, _, _ in auxes:
+        aux_h = len(body.split("\n")) * 0.21 + 0.55
+        mid = (tap % rows) * pitch + STAGE_H / 2
+        y0 = max(mid - aux_h / 2, last_bottom.get(tap // rows, -1.0) + 0.15, 0.0)
+        last_bottom[tap // rows] = y0 + aux_h
+        aux_boxes.append((top + y0, aux_h))
+        body_h = max(body_h, y0 + aux_h)
+    height = top + body_h + 0.55 + legend_h + MARGIN
+
+    # ---- draw
+    surface = _surface(ax, width, height)
+    _draw_title(surface, width, title, subtitle)
+    x = MARGIN + (width - 2 * MARGIN - (sum(col_ws) + STAGE_COL_GAP * (len(col_ws) - 1))) / 2
+    centres = {}
+    for column, col_w in zip(columns, col_ws, strict=True):
+        cx = x + box_w / 2
+        for row, index in enumerate(column):
+            entry = entries[index]
+            y = top + row * pitch
+            centres[index] = (cx, y)
+            thick = highlight is not None and highlight in entry.members
+            surface.box(cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid,
+                        thick=thick)
+            if entry.detail:
+                surface.text(cx, y + 0.2, entry.title, bold=True)
+                surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
+                surface.text(cx, y + 0.73, entry.info, size=FONT_SMALL)
+            else:
+                surface.text(cx, y + 0.3, entry.title, bold=True)
+                surface.text(cx, y + 0.62, entry.info, size=FONT_SMALL)
+            if row:
+                surface.arrow([(cx, y - STAGE_GAP), (cx, y)])
+        x += col_w + STAGE_COL_GAP
+        if column[-1] + 1 < count:  # connector to the top of the next column
+            below = top + (len(column) - 1) * pitch + STAGE_H
+            gap_x = x - STAGE_COL_GAP / 2
+            next_cx = x + box_w / 2
+            surface.arrow([(cx, below), (cx, below + 0.17), (gap_x, below + 0.17),
+                           (gap_x, top - 0.17), (next_cx, top - 0.17), (next_cx, top)])
+    for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes, strict=True):
+        cx, y = centres[tap]
+        mid = y + STAGE_H / 2
+        x0 = cx + box_w / 2 + AUX_GAP
+        surface.box(x0, y0, aux_w, aux_h, "head", gid=gid, thick=thick, dashed=True)
+        surface.text(x0 + aux_w / 2, y0 + 0.22, aux_title, bold=True)
+        surface.text(x0 + aux_w / 2, y0 + 0.4, body, size=FONT_SMALL, va="top")
+        surface.arrow([(cx + box_w / 2, mid), (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
+    surface.legend(MARGIN, top + body_h + 0.55, width - 2 * MARGIN)
+    return surface.ax.figure

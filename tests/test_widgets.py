@@ -1,0 +1,84 @@
+"""The explorers, driven from Python as a learner drives them with the mouse."""
+
+import matplotlib
+import pytest
+
+from inception_edu.architectures import inception_module, naive_inception_module
+from inception_edu.specs import Conv, Sequence
+from inception_edu.widgets import BlockExplorer, NaiveVsBottleneck, StackExplorer, stack_growth
+
+matplotlib.use("Agg")
+INPUT_3A = (28, 28, 192)
+
+
+@pytest.fixture
+def explorer_3a():
+    return BlockExplorer(inception_module("inception_3a", 64, 96, 128, 16, 32, 32), INPUT_3A)
+
+
+def test_unticking_the_5x5_branch_drops_exactly_its_channels_and_parameters(explorer_3a):
+    before_params, before_draws = explorer_3a.summary.params, explorer_3a.redraws
+    assert explorer_3a.output_channels == 256
+    assert b"<svg" in bytes(explorer_3a.diagram.value)
+    explorer_3a.checkboxes["b3"].value = False
+    five_by_five = (192 * 16 + 16) + (5 * 5 * 16 * 32 + 32)  # reduce and 5x5, with biases
+    assert explorer_3a.output_channels == 256 - 32
+    assert explorer_3a.summary.params == before_params - five_by_five
+    assert "output 28x28x224" in explorer_3a.headline.value
+    assert explorer_3a.redraws == before_draws + 1
+    assert "b3" not in explorer_3a.branch_numbers()
+
+
+def test_a_filter_slider_changes_channels_and_cost(explorer_3a):
+    before = explorer_3a.summary
+    explorer_3a.sliders[("b2", "3x3")].value = 64
+    assert explorer_3a.output_channels == 256 - 64
+    assert before.macs - explorer_3a.summary.macs == 9 * 96 * 64 * 28 * 28
+    assert explorer_3a.branch_numbers()["b2"][0] == 64
+
+
+def test_no_branch_ticked_says_so_and_recovers(explorer_3a):
+    for box in explorer_3a.checkboxes.values():
+        box.value = False
+    assert "at least one branch" in explorer_3a.error
+    explorer_3a.checkboxes["b1"].value = True
+    assert explorer_3a.error is None and explorer_3a.output_channels == 64
+
+
+def test_the_naive_block_explorer_and_a_bad_block():
+    explorer = BlockExplorer(naive_inception_module("naive", 64, 128, 32), INPUT_3A, draw=False)
+    assert explorer.output_channels == 416 and explorer.redraws == 0
+    explorer.checkboxes["b4"].value = False  # the pool branch carries all 192 channels
+    assert explorer.output_channels == 224
+    with pytest.raises(ValueError, match="Concat or Residual"):
+        BlockExplorer(Sequence("s", (Conv("c", 4, 1),)), INPUT_3A)
+    with pytest.raises(ValueError, match="cannot concatenate"):
+        BlockExplorer(naive_inception_module("naive", 64, 128, 32, padding="valid"), INPUT_3A)
+
+
+def test_naive_vs_bottleneck_ratio_follows_the_sliders():
+    panel = NaiveVsBottleneck()
+    assert panel.ratio == pytest.approx(2.37, abs=0.005)
+    assert panel.naive.output_shape == (28, 28, 416)
+    assert panel.bottleneck.output_shape == (28, 28, 256)
+    draws = panel.redraws
+    panel.sliders["ch3x3red"].value = 192  # a "reduction" that reduces nothing
+    assert panel.ratio < 2.37 and panel.redraws == draws + 1
+    assert f"{panel.ratio:.2f}x" in panel.numbers.value
+
+
+def test_stacked_naive_blocks_grow_by_224_channels_each():
+    growth = stack_growth(4)
+    assert [channels for channels, _ in growth["naive"]] == [416, 640, 864, 1088]
+    assert [channels for channels, _ in growth["bottleneck"]] == [256] * 4
+    naive_cost = [macs for _, macs in growth["naive"]]
+    assert all(b - a > 0 for a, b in zip(naive_cost, naive_cost[1:], strict=False))
+    with pytest.raises(ValueError, match="blocks must be an int >= 1"):
+        stack_growth(0)
+
+
+def test_stack_explorer_redraws_on_the_slider():
+    explorer = StackExplorer()
+    explorer.slider.value = 3
+    assert len(explorer.growth["naive"]) == 3 and explorer.redraws == 2
+    assert "1088" not in explorer.numbers.value and "864" in explorer.numbers.value

@@ -39,13 +39,13 @@ import re
 from dataclasses import dataclass, field
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from inception_edu.analysis import analyze, analyze_model
+from inception_edu.figures import new_figure
 from inception_edu.specs import (
     Concat,
     Conv,
@@ -301,7 +301,7 @@ def _legend_width(kinds) -> float:
 def _surface(ax, width: float, height: float) -> _Surface:
     """The caller's axes (cleared: a widget redraws into the same one), or a new figure."""
     if ax is None:
-        fig = Figure(figsize=(width, height))
+        fig = new_figure(figsize=(width, height))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))
     else:

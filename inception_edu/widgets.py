@@ -278,9 +278,9 @@ class StackExplorer:
             self.redraws += 1
 
     def figure(self):
-        from matplotlib.figure import Figure
+        from inception_edu.figures import new_figure
 
-        figure = Figure(figsize=(9, 3.4))
+        figure = new_figure(figsize=(9, 3.4))
         channels, cost = figure.subplots(1, 2)
         count = range(1, len(self.growth["naive"]) + 1)
         for kind, colour in (("naive", "#d95f02"), ("bottleneck", "#1b9e77")):
@@ -333,7 +333,7 @@ class TrainingPanel:
             self.history = training.fit(model, self.split, epochs=self.epochs,
                                         batch_size=self.batch_size, seed=self.seed,
                                         callbacks=[live])
-            self.val_accuracy = training.final_metric(self.history, "val_accuracy")
+            self.val_accuracy = training.metric_values(self.history, "val_accuracy")[-1]
             self.result.value = (f"aux weight {self.weight.value:.2f}: validation accuracy "
                                  f"(main head) {self.val_accuracy:.1%} after {self.epochs} "
                                  "epochs")

@@ -22,7 +22,7 @@ lab: setup  ## open the course in JupyterLab
 
 test: setup  ## lint, unit tests, and every notebook under nbval (strict)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -rs tests
 	$(BIN)/python -m pytest $(NBVAL) notebooks
 
 notebooks: setup  ## re-run every notebook top to bottom and store its outputs

@@ -119,7 +119,8 @@ class BlockExplorer:
                 layout=widgets.Layout(width="420px"))
         self.headline = widgets.HTML()
         self.numbers = widgets.HTML()
-        self.diagram = widgets.Image(format=_SVG, layout=widgets.Layout(max_width="100%"))
+        self.diagram = widgets.Image(format=_SVG, layout=widgets.Layout(
+            max_width="100%", display=None if draw else "none"))
         for control in [*self.checkboxes.values(), *self.sliders.values()]:
             control.observe(self.update, names="value")
         controls = widgets.VBox([widgets.HBox(list(self.checkboxes.values())),

@@ -1,4 +1,4 @@
-"""Quoted history (claims C01, C02): the name, and ILSVRC 2014, from the papers themselves.
+"""Quoted history (claims C01, C02): the name, ILSVRC 2014 and the timeline, from the papers.
 
 These are citations, not computations: the sentence is section 2 of Szegedy et al.,
 "Going deeper with convolutions" (2014), and the results are its Table 2 (ILSVRC
@@ -27,3 +27,16 @@ def ilsvrc_2014_ranking() -> list:
     """2014 entries of Table 2, best (lowest top-5 error) first."""
     entries = [row for row in ILSVRC_CLASSIFICATION if row[1] == 2014]
     return sorted(entries, key=lambda row: row[3])
+
+
+#: (year, paper, what it brought) — the course's timeline, from the papers' arXiv dates.
+TIMELINE = (
+    (2013, "Network in Network (Lin et al.)", "1x1 convolutions, global average pooling"),
+    (2014, "Going deeper with convolutions (Szegedy et al.)",
+     "GoogLeNet / Inception-v1: Inception modules, auxiliary classifiers"),
+    (2015, "Batch Normalization (Ioffe & Szegedy)", "BN-Inception, sometimes called v2"),
+    (2015, "Rethinking the Inception Architecture (Szegedy et al.)",
+     "Inception-v2/v3: factorized convolutions, grid reduction, label smoothing"),
+    (2016, "Inception-v4, Inception-ResNet (Szegedy et al.)",
+     "Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
+)

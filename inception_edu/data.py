@@ -75,10 +75,10 @@ def _stratified_split(x, y, class_names, val_fraction: float, seed: int) -> Spli
     n_val = math.ceil(val_fraction * len(y))  # what train_test_split takes for the test part
     if n_val < classes or len(y) - n_val < classes:
         raise ValueError(
-            f"val_fraction={val_fraction!r} of {len(y)} images leaves {n_val} for validation "
-            f"and {len(y) - n_val} for training; each needs at least one image per class "
-            f"({classes}). Allowed: a val_fraction in [{classes / len(y):.3f}, "
-            f"{1 - classes / len(y):.3f}] for this many images."
+            f"val_fraction leaves {n_val} of {len(y)} images for validation and "
+            f"{len(y) - n_val} for training; each part needs at least one image per class "
+            f"({classes}). Allowed here: val_fraction in [{classes / len(y):.3f}, "
+            f"{1 - classes / len(y):.3f}]. Received: val_fraction={val_fraction!r}"
         )
     x_train, x_val, y_train, y_val = train_test_split(
         x, y, test_size=val_fraction, random_state=seed, shuffle=True, stratify=y)

@@ -40,3 +40,7 @@ TIMELINE = (
     (2016, "Inception-v4, Inception-ResNet (Szegedy et al.)",
      "Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
 )
+
+#: Top-1 gain the GoogLeNet paper reports for average pooling over fully connected layers.
+GAP_TOP1_GAIN_PERCENT = 0.6
+GAP_TOP1_GAIN_SOURCE = "Szegedy et al. 2014, section 5"

@@ -479,3 +479,38 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
         ax.legend(loc="best")
     return fig
 
+
+
+def plot_gradient_norms(runs: dict, title: str = "gradient norm at each conv layer",
+                        taps=("4a", "4d")):
+    """One line per run of :func:`gradient_norms` (``{label: {layer: norm}}``), log scale.
+
+    The x axis follows the layers from input to output, labelled by stage (``stem``,
+    ``3a``, ... ``5b``) at each stage's first conv; dotted lines mark the modules the aux
+    heads tap (``taps``), so a learner sees where the extra gradient comes in.
+    """
+    from inception_edu.figures import new_figure
+
+    figure = new_figure(figsize=(9, 3.4), layout="constrained")
+    ax = figure.subplots()
+    names: list = []
+    for label, norms in runs.items():
+        names = list(norms)
+        ax.plot(range(len(names)), list(norms.values()), marker="o", markersize=3, label=label)
+    ax.set_yscale("log")
+    stages = ["stem" if name.startswith("conv") else name.removeprefix("inception_").split("_")[0]
+              for name in names]
+    firsts = [i for i, stage in enumerate(stages) if i == 0 or stage != stages[i - 1]]
+    ax.set_xticks(firsts, [stages[i] for i in firsts], fontsize=9)
+    for tap in taps:
+        if tap in stages:
+            after = max(i for i, stage in enumerate(stages) if stage == tap) + 0.5
+            ax.axvline(after, color="grey", linestyle=":", linewidth=1)
+            ax.annotate(f"aux head on {tap}", (after, 1), xycoords=("data", "axes fraction"),
+                        xytext=(3, -12), textcoords="offset points", fontsize=8, color="grey")
+    ax.set_xlabel("conv layers, from input (left) to output (right)")
+    ax.set_ylabel("L2 norm of the kernel's gradient")
+    ax.set_title(title, fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    return figure

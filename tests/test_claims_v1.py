@@ -112,3 +112,23 @@ def test_c12_global_average_pooling_saves_49x_the_classifier_weights():
     flat = analyze(Sequence("fc", (Flatten("flatten"), Dense("fc", 1000))), map_7x7)
     assert (gap.params, flat.params) == (1_025_000, 50_177_000)
     assert flat.kernel_params / gap.kernel_params == 49
+
+
+def test_c10_aux_heads_add_gradient_at_the_early_layers():
+    """Notebook 03's measurement, at its size: He-initialised mini GoogLeNet, same weights."""
+    from inception_edu import training
+    from inception_edu.data import load_digits_split
+
+    digits = load_digits_split(image_size=32, seed=0)
+    x, y = digits.x_train[:128], digits.y_train[:128]
+    norms = {}
+    for aux in (True, False):
+        keras.utils.set_random_seed(0)
+        model = models.googlenet(input_shape=(32, 32, 1), classes=10, width=0.25, aux_heads=aux)
+        training.he_initialize(model, seed=0)
+        norms[aux] = training.gradient_norms(model, x, y, "all")
+    early = ["conv1_7x7_s2", "conv2_3x3", "inception_3a_b2_3x3"]
+    assert all(norms[True][name] > 2 * norms[False][name] for name in early)
+    above_the_heads = "inception_5b_b2_3x3"  # no aux head sits above 5b: same gradient
+    assert norms[True][above_the_heads] == pytest.approx(norms[False][above_the_heads],
+                                                         rel=1e-4)

@@ -32,6 +32,7 @@ def tiny_split():
 
 @pytest.mark.parametrize("aux_weight", [training.AUX_WEIGHT, 1.0])
 def test_total_loss_is_main_plus_weighted_aux_losses(batch, aux_weight):
+    """C11: total_loss = main + 0.3 aux_4a + 0.3 aux_4d (and for other weights)."""
     model = training.compile_googlenet(tiny_googlenet(True), aux_weight=aux_weight)
     assert model.get_compile_config()["loss_weights"] == {
         "main": 1.0, "aux_4a": aux_weight, "aux_4d": aux_weight}
@@ -75,6 +76,7 @@ def test_targets_for_repeats_the_labels_per_output():
 
 
 def test_inference_model_drops_the_aux_heads_and_shares_weights(batch):
+    """C10: the auxiliary heads are removed at test time."""
     model = tiny_googlenet(True)
     inference = training.inference_model(model)
     assert len(inference.outputs) == 1 and tuple(inference.output.shape) == (None, 10)

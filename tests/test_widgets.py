@@ -82,3 +82,24 @@ def test_stack_explorer_redraws_on_the_slider():
     explorer.slider.value = 3
     assert len(explorer.growth["naive"]) == 3 and explorer.redraws == 2
     assert "1088" not in explorer.numbers.value and "864" in explorer.numbers.value
+
+
+def test_training_panel_trains_with_the_slider_weight():
+    from inception_edu import models
+    from inception_edu.data import load_digits_split
+    from inception_edu.widgets import TrainingPanel
+
+    digits = load_digits_split(image_size=32, seed=0, val_fraction=0.5)
+    tiny = type(digits)(digits.x_train[:64], digits.y_train[:64], digits.x_val[:32],
+                        digits.y_val[:32], digits.class_names)
+
+    def build(aux_heads):
+        return models.googlenet(input_shape=(32, 32, 1), classes=10, width=0.05,
+                                aux_heads=aux_heads)
+
+    panel = TrainingPanel(tiny, build, epochs=2, batch_size=32)
+    panel.weight.value = 0.5
+    history = panel.train()
+    assert len(history.history["loss"]) == 2
+    assert "aux weight 0.50" in panel.result.value and 0 <= panel.val_accuracy <= 1
+    assert not panel.button.disabled

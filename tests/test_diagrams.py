@@ -179,10 +179,10 @@ def test_convolutions_coloured_by_kernel_pool_and_merge_apart():
     assert asym not in kinds
 
 
-@pytest.mark.parametrize("name", ["googlenet_3a", "v3_c", "v4_c", "irv2_b", "reduction_a"])
-def test_readable_no_overlaps_text_inside_its_box(name):
-    node, shape = BLOCKS[name]()
-    fig = draw_block(node, shape)
+def assert_readable(fig):
+    """Text of at least 10 pt, no two boxes overlapping, no two texts overlapping.
+
+    Returns the shown texts and their extents for further checks."""
     renderer = fig.canvas.get_renderer()
     shown = [t for t in fig.findobj(Text) if t.get_text()]
     assert min(t.get_fontsize() for t in shown) >= 10
@@ -194,6 +194,14 @@ def test_readable_no_overlaps_text_inside_its_box(name):
     for i, a in enumerate(extents):
         for j in range(i + 1, len(extents)):
             assert not a.overlaps(extents[j]), (shown[i].get_text(), shown[j].get_text())
+    return renderer, shown, extents
+
+
+@pytest.mark.parametrize("name", ["googlenet_3a", "v3_c", "v4_c", "irv2_b", "reduction_a"])
+def test_readable_no_overlaps_text_inside_its_box(name):
+    node, shape = BLOCKS[name]()
+    fig = draw_block(node, shape)
+    renderer, shown, extents = assert_readable(fig)
     for patch in boxes(fig).values():
         box = patch.get_window_extent(renderer)
         for text, extent in zip(shown, extents, strict=True):
@@ -293,18 +301,7 @@ def test_inception_resnet_v2_groups_repeats():
 
 
 def test_model_boxes_do_not_overlap_and_are_readable():
-    fig = draw_model(A.model_spec("googlenet", aux_heads=True), (224, 224, 3))
-    shown = [t for t in fig.findobj(Text) if t.get_text()]
-    assert min(t.get_fontsize() for t in shown) >= 10
-    rects = [rect(p) for p in boxes(fig).values()]
-    for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
-            assert not overlaps(a, b), (a, b)
-    renderer = fig.canvas.get_renderer()
-    extents = [t.get_window_extent(renderer) for t in shown]
-    for i, a in enumerate(extents):
-        for j in range(i + 1, len(extents)):
-            assert not a.overlaps(extents[j]), (shown[i].get_text(), shown[j].get_text())
+    assert_readable(draw_model(A.model_spec("googlenet", aux_heads=True), (224, 224, 3)))
 
 
 def test_aux_heads_hang_off_their_tap():

@@ -17,8 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
+# JupyterLab refuses to run as root unless told to (containers, Colab-like machines).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup  ## open the course in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
 
 test: setup  ## lint, unit tests, and every notebook under nbval (strict)
 	$(BIN)/ruff check .

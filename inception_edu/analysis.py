@@ -194,7 +194,7 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
             )
         kernel = shape[0] * op.units
         return LayerRow(name, "dense", (op.units,), kernel + op.units, kernel, kernel)
-    raise ValueError(f"Not a spec node: {op!r}")
+    raise ValueError(f"Layer {name!r} is not a spec node. Received: {type(op).__name__}")
 
 
 # --------------------------------------------------------------------------- the engine
@@ -274,8 +274,14 @@ def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") 
     return tuple(input_shape)
 
 
+_NODES = (Conv, Pool, GlobalPool, Flatten, Dropout, Dense, Sequence, Concat, Residual)
+
+
 def analyze(node, input_shape) -> NodeSummary:
     """Analyze one block or op (its name is the prefix of every layer name)."""
+    if not isinstance(node, _NODES):
+        raise ValueError(f"analyze needs a spec node ({', '.join(t.__name__ for t in _NODES)})."
+                         f" Received: {type(node).__name__}")
     shape = check_input_shape(input_shape)
     rows: list = []
     output = _analyze(node, shape, node.name, rows)
@@ -285,6 +291,8 @@ def analyze(node, input_shape) -> NodeSummary:
 
 def analyze_model(spec: ModelSpec, input_shape, classes: int | None = None) -> ModelSummary:
     """Analyze every stage of ``spec`` in order, then each auxiliary head at its tap."""
+    if not isinstance(spec, ModelSpec):
+        raise ValueError(f"analyze_model needs a ModelSpec. Received: {type(spec).__name__}")
     shape = check_input_shape(input_shape, spec.min_input, spec.name)
     summary = ModelSummary(spec.name, shape, classes)
     for stage in spec.stages:

@@ -16,6 +16,7 @@ Papers:
 
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import replace
 
@@ -147,6 +148,15 @@ GOOGLENET_MODULES = {
     "5b": (384, 192, 384, 48, 128, 128),
 }
 
+#: Table 1's "output size" column for the rows of GOOGLENET_PRINTED.
+GOOGLENET_OUTPUT_SIZES = {
+    "conv1": (112, 112, 64), "conv2": (56, 56, 192),
+    "3a": (28, 28, 256), "3b": (28, 28, 480),
+    "4a": (14, 14, 512), "4b": (14, 14, 512), "4c": (14, 14, 512), "4d": (14, 14, 528),
+    "4e": (14, 14, 832), "5a": (7, 7, 832), "5b": (7, 7, 1024),
+    "linear": (1000,),  # printed 1x1x1000
+}
+
 #: Table 1's printed "params" (units of 1,024 weights) and "ops" (millions) columns.
 GOOGLENET_PRINTED = {
     "conv1": (2.7, 34), "conv2": (112, 360),
@@ -217,10 +227,18 @@ def googlenet_spec(classes: int = 1000, include_top: bool = True, width: float =
     contributes little; torchvision's GoogLeNet drops it too); the 7x7/1 average pool is a
     global average pool, identical at 224x224 and defined for other input sizes.
 
-    ``depth`` keeps the first ``round(n * depth)`` modules of each stage (3: 2, 4: 5, 5: 2).
-    The aux heads tap inception(4a) and inception(4d), so they need a depth that keeps 4d.
+    ``depth`` (at most 1) keeps the first ``round(n * depth)`` modules of each stage
+    (3: 2, 4: 5, 5: 2): unlike the later networks' repeated blocks, GoogLeNet's modules all
+    differ, so there is nothing to repeat. The aux heads tap inception(4a) and
+    inception(4d), so they need a depth that keeps 4d.
     """
     classes, width, depth = _check_model_args(classes, include_top, width, depth)
+    _check_flag(aux_heads, "aux_heads")
+    if depth > 1:
+        raise ValueError(
+            "GoogLeNet's modules all differ (Table 1), so depth keeps a fraction of them and "
+            f"cannot exceed 1. Received: depth={depth:g}"
+        )
     stages = [
         named(conv_relu(scaled(64, width), 7, 2), "conv1_7x7_s2"),
         named(max_pool(3, 2), "pool1_3x3_s2"),
@@ -366,6 +384,7 @@ def inception_v3_spec(classes: int = 1000, include_top: bool = True, width: floa
     modules' 7x7 width goes 128, 160..., 192 as in the released model.
     """
     classes, width, depth = _check_model_args(classes, include_top, width, depth)
+    _check_flag(aux_head, "aux_head")
 
     def w(filters):
         return scaled(filters, width)
@@ -393,6 +412,12 @@ def inception_v3_spec(classes: int = 1000, include_top: bool = True, width: floa
 
 
 # --------------------------------------------------------------------------- Inception-v4
+#
+# Branches are listed left to right as the v4 paper's figures draw them. tf-slim
+# concatenates some of them in another order (the pool branch last in Inception-A and
+# Reduction-B, first in Mixed_3a) and starts some 1x7/7x1 pairs the other way round
+# (Mixed_4a, Inception-B, Inception-C). Shapes, parameters and multiply-adds are the same
+# either way; only loading tf-slim's checkpoint would need its order.
 
 #: Table 1 of the v4 paper: Reduction-A's filter counts k, l, m, n per network.
 REDUCTION_A_FILTERS = {
@@ -727,11 +752,13 @@ def vgg16_spec(classes: int = 1000) -> ModelSpec:
 # --------------------------------------------------------------------------- dispatch
 
 
+def _check_flag(value, name: str) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False. Received: {name}={value!r}")
+
+
 def _check_model_args(classes, include_top, width, depth):
-    if not isinstance(include_top, bool):
-        raise ValueError(
-            f"include_top must be True or False. Received: include_top={include_top!r}"
-        )
+    _check_flag(include_top, "include_top")
     return (check_classes(classes), check_multiplier(width, "width"),
             check_multiplier(depth, "depth"))
 
@@ -747,6 +774,12 @@ _SPECS = {
 
 def model_spec(model: str, **kwargs) -> ModelSpec:
     """The spec of ``model`` (one of :data:`MODELS`) with the builder's keyword arguments."""
-    if model not in _SPECS:
+    if not isinstance(model, str) or model not in _SPECS:
         raise ValueError(f"Unknown model {model!r}. Allowed: {', '.join(MODELS)}")
-    return _SPECS[model](**kwargs)
+    function = _SPECS[model]
+    allowed = list(inspect.signature(function).parameters)
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise ValueError(f"{model} takes no argument {', '.join(unknown)}. Allowed: "
+                         f"{', '.join(allowed)}")
+    return function(**kwargs)

@@ -20,7 +20,7 @@ from inception_edu.specs import Concat
 
 def keep_branches(block: Concat, names) -> Concat:
     """A copy of ``block`` with only the branches named in ``names``, in block order."""
-    names = tuple(names)
+    names = (names,) if isinstance(names, str) else tuple(names)
     known = [b.name for b in block.branches]
     unknown = [n for n in names if n not in known]
     if unknown or not names:
@@ -59,6 +59,10 @@ def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
     """Train a :func:`block_probe` for each ``{name: block}`` from the same seed."""
     if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
         raise ValueError(f"epochs must be an int >= 1. Received: epochs={epochs!r}")
+    if not isinstance(blocks, dict) or not blocks:
+        raise ValueError(f"blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}")
+    if not hasattr(split, "x_train"):
+        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
     results = []
     for name, block in blocks.items():
         keras.utils.set_random_seed(seed)
@@ -81,6 +85,8 @@ def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
 
 def plot_per_class(results, class_names):
     """Grouped bars: each probe's validation accuracy on each class."""
+    if not results:
+        raise ValueError("plot_per_class needs at least one ProbeResult. Received: []")
     figure = new_figure(figsize=(9, 3.4), layout="constrained")
     ax = figure.subplots()
     width = 0.8 / len(results)

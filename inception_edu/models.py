@@ -130,7 +130,14 @@ BUILDERS = {
 }
 
 
+def check_model(model, what: str = "model") -> None:
+    """``ValueError`` unless ``model`` is a Keras model."""
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"{what} must be a keras.Model. Received: {type(model).__name__}")
+
+
 def _stage_layers(model) -> dict:
+    check_model(model)
     if model not in _STAGE_LAYERS:
         raise ValueError(
             f"Model {model.name!r} was not built by inception_edu in this session, so its "
@@ -163,10 +170,11 @@ def _layer_row(layer) -> LayerRow:
 
 def keras_summary(model) -> ModelSummary:
     """What Keras counts of a built model, grouped by stage like the analytic summary."""
+    stages = _stage_layers(model)
     names = [layer.name for layer in model.layers]
     classes = model.get_layer("classifier").units if "classifier" in names else None
     summary = ModelSummary(model.name, tuple(model.input.shape[1:]), classes)
-    for name, created in _stage_layers(model).items():
+    for name, created in stages.items():
         rows = tuple(_layer_row(layer) for layer in created)
         first_input = created[0].input
         input_shape = () if isinstance(first_input, list) else tuple(first_input.shape[1:])
@@ -218,6 +226,8 @@ def transfer_weights(source, target) -> int:
     Raises ``ValueError`` naming the first pair whose shapes differ. Returns the number of
     layers copied.
     """
+    check_model(source, "source")
+    check_model(target, "target")
     sources, targets = _weighted_layers(source), _weighted_layers(target)
     if len(sources) != len(targets):
         raise ValueError(
@@ -256,12 +266,22 @@ def load_imagenet_weights(model) -> keras.Model:
     ``~/.keras/models``; otherwise raises :class:`WeightsUnavailableError` saying so, and
     the course goes on with randomly initialised weights.
     """
+    check_model(model)
     if model.name not in _KERAS_APPLICATIONS:
         raise ValueError(
             f"ImageNet weights exist for {sorted(_KERAS_APPLICATIONS)}. Received: {model.name!r}"
         )
     application = getattr(keras.applications, _KERAS_APPLICATIONS[model.name])
-    include_top = "avg_pool" in _stage_layers(model)
+    stages = _stage_layers(model)
+    include_top = "avg_pool" in stages
+    classes = model.get_layer("classifier").units if include_top else 1000
+    if model.input.shape[-1] != 3 or classes != 1000:
+        raise ValueError(
+            "ImageNet weights need RGB input (3 channels) and, with a top, 1000 classes. "
+            f"Received: {model.input.shape[-1]} channels, {classes} classes"
+        )
+    # Width and depth are checked layer by layer by transfer_weights below; what fails
+    # inside this try is the download (keras.utils.get_file raises a bare Exception).
     try:
         source = application(weights="imagenet", include_top=include_top,
                              input_shape=tuple(model.input.shape[1:]))

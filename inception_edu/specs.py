@@ -55,6 +55,13 @@ def _check_choice(value, allowed, what: str, name: str) -> None:
         raise ValueError(f"{what} of {name!r} must be one of {allowed}. Received: {value!r}")
 
 
+def _check_children(children, what: str, name: str) -> tuple:
+    if not isinstance(children, (tuple, list)):
+        raise ValueError(f"{what} of {name!r} must be a list of spec nodes. "
+                         f"Received: {what}={children!r}")
+    return tuple(children)
+
+
 def _check_count(value, what: str, name: str) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValueError(f"{what} of {name!r} must be an int >= 1. Received: {value!r}")
@@ -173,7 +180,7 @@ class Sequence:
 
     def __post_init__(self):
         _check_name(self.name)
-        object.__setattr__(self, "ops", tuple(self.ops))
+        object.__setattr__(self, "ops", _check_children(self.ops, "ops", self.name))
         if not self.ops:
             raise ValueError(f"Sequence {self.name!r} needs at least one op. Received: ops=()")
 
@@ -191,7 +198,8 @@ class Concat:
 
     def __post_init__(self):
         _check_name(self.name)
-        object.__setattr__(self, "branches", tuple(self.branches))
+        object.__setattr__(self, "branches", _check_children(self.branches, "branches",
+                                                             self.name))
         if not self.branches:
             raise ValueError(f"Concat {self.name!r} needs at least one branch. Received: ()")
 
@@ -214,7 +222,8 @@ class Residual:
 
     def __post_init__(self):
         _check_name(self.name)
-        object.__setattr__(self, "branches", tuple(self.branches))
+        object.__setattr__(self, "branches", _check_children(self.branches, "branches",
+                                                             self.name))
         if not self.branches:
             raise ValueError(f"Residual {self.name!r} needs at least one branch. Received: ()")
         if not isinstance(self.scale, (int, float)) or not math.isfinite(self.scale):

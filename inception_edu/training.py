@@ -192,6 +192,7 @@ def he_initialize(model, seed: int = 0):
     Each layer's seed comes from ``seed`` and its *name*, so the shared layers of a model
     with and without aux heads start from the same weights. Returns ``model``.
     """
+    models.check_model(model)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be an int >= 0. Received: seed={seed!r}")
     for layer in model.layers:
@@ -212,6 +213,7 @@ def inference_model(model):
     predicts exactly what the full model's ``"main"`` output does, without computing the
     aux heads. A single-output model is returned unchanged.
     """
+    models.check_model(model)
     names = _output_names(model)
     if names is None:
         return model

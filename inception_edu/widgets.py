@@ -21,7 +21,7 @@ from dataclasses import replace
 import ipywidgets as widgets
 import matplotlib
 
-from inception_edu.analysis import analyze
+from inception_edu.analysis import analyze, check_input_shape
 from inception_edu.architectures import inception_module, naive_inception_module
 from inception_edu.specs import Concat, Conv, Residual, Sequence, children
 
@@ -102,7 +102,8 @@ class BlockExplorer:
             raise ValueError(
                 f"BlockExplorer needs a Concat or Residual block. Received: {type(block).__name__}"
             )
-        self.block, self.input_shape, self.draw = block, tuple(input_shape), draw
+        self.input_shape = check_input_shape(input_shape)
+        self.block, self.draw = block, draw
         analyze(block, input_shape)  # a bad block fails here, with a clear message
         self.redraws, self.error, self.summary = 0, None, None
         self.checkboxes = {
@@ -138,9 +139,11 @@ class BlockExplorer:
     def branch_numbers(self) -> dict:
         """Branch name -> (output channels, params, multiply-adds) of the current block."""
         numbers = {}
-        for branch in self.current_block().branches:
-            prefix = f"{self.block.name}_{branch.name}_"
-            rows = [row for row in self.summary.layers if row.name.startswith(prefix)]
+        block = self.current_block()
+        for branch in block.branches if block is not None else ():
+            full = f"{self.block.name}_{branch.name}"
+            rows = [row for row in self.summary.layers
+                    if row.name == full or row.name.startswith(full + "_")]
             numbers[branch.name] = (rows[-1].output_shape[-1], sum(r.params for r in rows),
                                     sum(r.macs for r in rows))
         return numbers
@@ -148,6 +151,7 @@ class BlockExplorer:
     def update(self, change=None) -> None:
         block = self.current_block()
         if block is None:
+            self.summary = None
             self.error = "Tick at least one branch: a block needs something to concatenate."
             self.headline.value = f"<b style='color:#b00'>{html.escape(self.error)}</b>"
             return
@@ -170,7 +174,8 @@ class BlockExplorer:
 
     @property
     def output_channels(self) -> int:
-        return self.summary.output_shape[-1]
+        """Channels the block outputs now (0 while no branch is ticked)."""
+        return self.summary.output_shape[-1] if self.summary is not None else 0
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -188,8 +193,14 @@ class NaiveVsBottleneck:
     """
 
     def __init__(self, input_shape=(28, 28, 192), draw: bool = True, **columns):
-        self.input_shape, self.draw, self.redraws = tuple(input_shape), draw, 0
+        self.input_shape, self.draw, self.redraws = check_input_shape(input_shape), draw, 0
+        unknown = sorted(set(columns) - set(INCEPTION_3A))
+        if unknown:
+            raise ValueError(f"Unknown columns {unknown}. Allowed: {list(INCEPTION_3A)}")
         self.columns = {**INCEPTION_3A, **columns}
+        for key, value in self.columns.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{key} must be an int >= 1. Received: {key}={value!r}")
         self.sliders = {
             key: widgets.IntSlider(value=self.columns[key], min=1,
                                    max=max(2 * self.columns[key], 64),
@@ -241,6 +252,10 @@ def stack_growth(blocks: int, input_shape=(28, 28, 192), naive_filters=(64, 128,
     """
     if not isinstance(blocks, int) or isinstance(blocks, bool) or blocks < 1:
         raise ValueError(f"blocks must be an int >= 1. Received: blocks={blocks!r}")
+    if not isinstance(naive_filters, (tuple, list)) or len(naive_filters) != 3:
+        raise ValueError("naive_filters must be (1x1, 3x3, 5x5) filter counts. "
+                         f"Received: naive_filters={naive_filters!r}")
+    input_shape = check_input_shape(input_shape)
     growth = {}
     for kind in ("naive", "bottleneck"):
         shape, total, rows = tuple(input_shape), 0, []
@@ -255,10 +270,18 @@ def stack_growth(blocks: int, input_shape=(28, 28, 192), naive_filters=(64, 128,
 
 
 class StackExplorer:
-    """Stack 1-4 naive blocks or 1-4 inception(3a)-style blocks; watch channels and cost."""
+    """Stack 1-4 naive blocks or 1-4 inception(3a)-style blocks; watch channels and cost.
 
-    def __init__(self, input_shape=(28, 28, 192), max_blocks: int = 4, draw: bool = True):
+    ``naive_filters`` are the naive block's (1x1, 3x3, 5x5) filter counts.
+    """
+
+    def __init__(self, input_shape=(28, 28, 192), max_blocks: int = 4,
+                 naive_filters=(64, 128, 32), draw: bool = True):
+        stack_growth(1, input_shape, naive_filters)  # checks the arguments
+        if not isinstance(max_blocks, int) or isinstance(max_blocks, bool) or max_blocks < 1:
+            raise ValueError(f"max_blocks must be an int >= 1. Received: max_blocks={max_blocks!r}")
         self.input_shape, self.draw, self.redraws = tuple(input_shape), draw, 0
+        self.naive_filters = tuple(naive_filters)
         self.slider = widgets.IntSlider(value=1, min=1, max=max_blocks, description="blocks",
                                         continuous_update=False)
         self.slider.observe(self.update, names="value")
@@ -268,7 +291,7 @@ class StackExplorer:
         self.update()
 
     def update(self, change=None) -> None:
-        self.growth = stack_growth(self.slider.value, self.input_shape)
+        self.growth = stack_growth(self.slider.value, self.input_shape, self.naive_filters)
         rows = [(i + 1, naive[0], _millions(naive[1]), bottle[0], _millions(bottle[1]))
                 for i, (naive, bottle) in enumerate(zip(self.growth["naive"],
                                                         self.growth["bottleneck"], strict=True))]

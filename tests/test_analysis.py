@@ -123,3 +123,18 @@ def test_the_analytic_engine_never_imports_tensorflow():
             "'inception_v4', '--json']); assert 'tensorflow' not in sys.modules, 'imported TF'; "
             "assert 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("node", [None, "inception_3a", 3])
+def test_analyze_refuses_what_is_not_a_spec(node):
+    with pytest.raises(ValueError, match="needs a spec node"):
+        analyze(node, (8, 8, 3))
+    with pytest.raises(ValueError, match="needs a ModelSpec"):
+        analyze_model(node, (224, 224, 3))
+
+
+def test_structural_nodes_need_lists_of_children():
+    with pytest.raises(ValueError, match="ops of 's' must be a list of spec nodes"):
+        Sequence("s", None)
+    with pytest.raises(ValueError, match="branches of 'c' must be a list"):
+        Concat("c", 3)

@@ -16,6 +16,7 @@ def test_keep_branches_keeps_only_the_named_ones_in_order():
         keep_branches(BLOCK, ["b9"])
     with pytest.raises(ValueError, match="Received: \\[\\]"):
         keep_branches(BLOCK, [])
+    assert [b.name for b in keep_branches(BLOCK, "b1").branches] == ["b1"]
 
 
 def test_probe_is_input_block_pool_softmax():
@@ -37,3 +38,9 @@ def test_compare_blocks_trains_each_probe_from_the_same_seed():
     assert len(figure.axes[0].patches) == 2 * 4
     with pytest.raises(ValueError, match="epochs must be an int >= 1"):
         compare_blocks(split, probes, epochs=0)
+    with pytest.raises(ValueError, match="non-empty"):
+        compare_blocks(split, {})
+    with pytest.raises(ValueError, match="split must be a data.Split"):
+        compare_blocks(None, probes)
+    with pytest.raises(ValueError, match="at least one ProbeResult"):
+        plot_per_class([], split.class_names)

@@ -8,6 +8,7 @@ from inception_edu import models
 from inception_edu.analysis import analyze_model
 from inception_edu.architectures import (
     GOOGLENET_MODULES,
+    GOOGLENET_OUTPUT_SIZES,
     GOOGLENET_PRINTED,
     KERAS_V3_MIXED,
     REDUCTION_A_FILTERS,
@@ -105,6 +106,15 @@ def _disagrees(computed, printed):
     return abs(weights / 1024 - printed_k) > 1 or abs(ops / 1e6 - printed_m) > 1
 
 
+TABLE1_BLOCKS = {"conv1": "conv1_7x7_s2", "conv2": "conv2_3x3", "linear": "classifier"}
+
+
+def test_googlenet_output_sizes_are_table1s():
+    summary = analyze_model(model_spec("googlenet"), (224, 224, 3))
+    for row, size in GOOGLENET_OUTPUT_SIZES.items():
+        assert summary.block(TABLE1_BLOCKS.get(row, f"inception_{row}")).output_shape == size
+
+
 def test_googlenet_modules_against_table1():
     computed = _table1_computed()
     summary = analyze_model(model_spec("googlenet"), (224, 224, 3))
@@ -146,4 +156,5 @@ def test_reduction_a_table(name, stem_channels, after):
     block = analyze_model(model_spec(name), (299, 299, 3)).block("reduction_a")
     assert block.input_shape == (35, 35, stem_channels)
     assert block.output_shape == (17, 17, stem_channels + m + n) == after
-    assert k and l  # the 1x1 -> 3x3 widths of the third branch shape only its cost
+    filters = {row.name: row.output_shape[-1] for row in block.layers}
+    assert filters["reduction_a_b2_0a_1x1"] == k and filters["reduction_a_b2_0b_3x3"] == l

@@ -123,3 +123,34 @@ def test_imagenet_weights_say_clearly_when_unavailable(monkeypatch):
         models.load_imagenet_weights(model)
     with pytest.raises(ValueError, match="ImageNet weights exist for"):
         models.load_imagenet_weights(models.googlenet(input_shape=(32, 32, 3), width=0.1))
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: models.googlenet(depth=2), "cannot exceed 1. Received: depth=2"),
+    (lambda: models.googlenet(aux_heads="no"), "aux_heads must be True or False"),
+    (lambda: models.inception_v3(aux_head=1), "aux_head must be True or False"),
+])
+def test_builders_check_depth_and_flags(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_model_spec_names_unknown_arguments_and_models():
+    from inception_edu.architectures import model_spec
+
+    with pytest.raises(ValueError, match="inception_v4 takes no argument aux_head. Allowed:"):
+        model_spec("inception_v4", aux_head=True)
+    with pytest.raises(ValueError, match="Unknown model"):
+        model_spec(["googlenet"])
+
+
+@pytest.mark.parametrize("name", ["end_points", "keras_summary", "load_imagenet_weights"])
+def test_model_helpers_refuse_what_is_not_a_model(name):
+    with pytest.raises(ValueError, match="must be a keras.Model. Received: NoneType"):
+        getattr(models, name)(None)
+
+
+def test_imagenet_weights_need_rgb_and_1000_classes():
+    model = models.inception_v3(input_shape=(75, 75, 1), width=0.1)
+    with pytest.raises(ValueError, match="3 channels.*Received: 1 channels"):
+        models.load_imagenet_weights(model)

@@ -103,3 +103,36 @@ def test_training_panel_trains_with_the_slider_weight():
     assert len(history.history["loss"]) == 2
     assert "aux weight 0.50" in panel.result.value and 0 <= panel.val_accuracy <= 1
     assert not panel.button.disabled
+
+
+def test_explorers_check_their_arguments():
+    block = inception_module("inception_3a", 64, 96, 128, 16, 32, 32)
+    for make in (lambda: BlockExplorer(block, None), lambda: NaiveVsBottleneck(None),
+                 lambda: StackExplorer(None)):
+        with pytest.raises(ValueError, match="input_shape"):
+            make()
+    with pytest.raises(ValueError, match="Unknown columns \\['foo'\\]"):
+        NaiveVsBottleneck(foo=3)
+    with pytest.raises(ValueError, match="ch5x5red must be an int >= 1"):
+        NaiveVsBottleneck(ch5x5red=0)
+    with pytest.raises(ValueError, match="max_blocks must be an int >= 1"):
+        StackExplorer(max_blocks=0)
+    with pytest.raises(ValueError, match="naive_filters must be"):
+        stack_growth(2, INPUT_3A, (64, 128))
+
+
+def test_a_branch_that_is_a_bare_op_has_its_numbers(explorer_3a):
+    from inception_edu.architectures import split_1x3_3x1
+
+    explorer = BlockExplorer(split_1x3_3x1(8), (8, 8, 16), draw=False)
+    assert explorer.branch_numbers() == {"1x3": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64),
+                                         "3x1": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64)}
+    for box in explorer_3a.checkboxes.values():
+        box.value = False
+    assert explorer_3a.branch_numbers() == {} and explorer_3a.output_channels == 0
+
+
+def test_stack_explorer_follows_the_naive_filters():
+    explorer = StackExplorer(naive_filters=(8, 8, 8), draw=False)
+    explorer.slider.value = 2
+    assert [channels for channels, _ in explorer.growth["naive"]] == [216, 240]

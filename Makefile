@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup lab test unit notebooks-test notebooks bench clean
+.PHONY: setup lab test notebooks bench clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,7 @@ notebooks: setup  ## re-run every notebook top to bottom and store its outputs
 
 bench: setup  ## measured speed ratios (not part of CI)
 	$(BIN)/python benchmarks/analysis_speed.py
+	$(BIN)/python benchmarks/widget_speed.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

@@ -491,8 +491,6 @@ def plot_gradient_norms(runs: dict, title: str = "gradient norm at each conv lay
     ``3a``, ... ``5b``) at each stage's first conv; dotted lines mark the modules the aux
     heads tap (``taps``), so a learner sees where the extra gradient comes in.
     """
-    from inception_edu.figures import new_figure
-
     figure = new_figure(figsize=(9, 3.4), layout="constrained")
     ax = figure.subplots()
     names: list = []

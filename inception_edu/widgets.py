@@ -29,18 +29,17 @@ _SVG = "svg+xml"
 
 
 def figure_svg(figure) -> bytes:
-    """The figure as SVG bytes for an ``ipywidgets.Image(format="svg+xml")``, then closed.
+    """The figure as SVG bytes for an ``ipywidgets.Image(format="svg+xml")``.
 
     SVG with text left as text (``svg.fonttype: none``) skips rasterising the labels,
     which is most of a PNG's cost: a block diagram renders in a few tens of milliseconds,
-    inside the widgets' 100 ms budget, and stays sharp on a projector at any zoom.
+    inside the widgets' 100 ms budget, and stays sharp on a projector at any zoom. The
+    figures come from :func:`inception_edu.figures.new_figure`, outside pyplot, so there
+    is nothing to close: each is freed once the widget drops it.
     """
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         figure.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(figure)
     return buffer.getvalue()
 
 

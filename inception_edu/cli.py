@@ -12,8 +12,9 @@ import json
 import os
 import sys
 
-from inception_edu.analysis import analyze_model, check_input_shape
-from inception_edu.architectures import MODELS, model_spec
+from inception_edu.analysis.engine import analyze_model
+from inception_edu.spec.checks import check_input_shape
+from inception_edu.zoo.registry import MODELS, model_spec
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,13 +50,11 @@ def summarize(model: str, input_size: int | None = None, classes: int = 1000,
     size = spec.default_input if input_size is None else input_size
     shape = check_input_shape((size, size, 3), spec.min_input, model)
     if not use_keras:
-        return analyze_model(spec, shape, classes)
+        return analyze_model(spec, shape)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from inception_edu import models  # imports TensorFlow: only on request
+    from inception_edu import keras_build  # imports TensorFlow: only on request
 
-    summary = models.keras_summary(models.build(spec, shape))
-    summary.classes = classes
-    return summary
+    return keras_build.keras_summary(keras_build.build(spec, shape))
 
 
 def main(argv=None) -> int:

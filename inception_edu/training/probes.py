@@ -13,9 +13,9 @@ import numpy as np
 
 from inception_edu.analysis import analyze
 from inception_edu.backend import keras
-from inception_edu.blocks import build_node
-from inception_edu.figures import new_figure
-from inception_edu.specs import Concat
+from inception_edu.keras_build.graph import build_node
+from inception_edu.spec.nodes import Concat
+from inception_edu.viz.figures import new_figure
 
 
 def keep_branches(block: Concat, names) -> Concat:

@@ -45,8 +45,8 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from inception_edu.analysis import analyze, analyze_model
-from inception_edu.figures import new_figure
-from inception_edu.specs import (
+from inception_edu.viz.figures import new_figure
+from inception_edu.spec.nodes import (
     Concat,
     Conv,
     Dense,

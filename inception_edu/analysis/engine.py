@@ -14,11 +14,13 @@ equal, layer group by layer group):
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 
-from inception_edu.specs import (
+from inception_edu.analysis.tables import blocks_table, fmt_shape
+from inception_edu.spec.checks import check_input_shape
+from inception_edu.spec.nodes import (
+    NODE_TYPES,
     Concat,
     Conv,
     Dense,
@@ -124,10 +126,10 @@ class ModelSummary:
 
     def table(self) -> str:
         """A plain-text table of the blocks and the totals."""
-        return format_table(self.blocks, title=f"{self.model} on {_fmt_shape(self.input_shape)}")
+        return blocks_table(self.blocks, f"{self.model} on {fmt_shape(self.input_shape)}").text()
 
     def _repr_html_(self) -> str:
-        return html_table(self.blocks, title=f"{self.model} on {_fmt_shape(self.input_shape)}")
+        return blocks_table(self.blocks, f"{self.model} on {fmt_shape(self.input_shape)}").html()
 
 
 # --------------------------------------------------------------------------- shape rules
@@ -169,7 +171,10 @@ def _spatial(op, shape: Shape, name: str) -> tuple[int, int, tuple[int, int]]:
 def _op_row(op, shape: Shape, name: str) -> LayerRow:
     if isinstance(op, Conv):
         height, width, (kh, kw) = _spatial(op, shape, name)
-        kernel = kh * kw * shape[2] * op.filters
+        if shape[2] % op.groups:
+            raise ValueError(f"Layer {name!r}: {shape[2]} input channels do not split into "
+                             f"{op.groups} groups.")
+        kernel = kh * kw * (shape[2] // op.groups) * op.filters
         params = kernel + (op.filters if op.use_bias else 0) + (3 * op.filters if op.batch_norm
                                                                  else 0)
         return LayerRow(name, f"conv {kh}x{kw}/{op.strides[0]}", (height, width, op.filters),
@@ -200,40 +205,59 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
 # --------------------------------------------------------------------------- the engine
 
 
-def _analyze(node, shape: Shape, name: str, rows: list) -> Shape:
+def op_names(sequence: Sequence, name: str, top: bool) -> list:
+    """Full layer names of a sequence's ops. In a top-level stage or an aux head
+    (``top``), the last op's layer carries the stage's own name (``aux_4a``); inside a
+    block, every op gets ``name_op``."""
+    names = [f"{name}_{op.name}" for op in sequence.ops]
+    if top:
+        names[-1] = name
+    return names
+
+
+def _analyze(node, shape: Shape, name: str, rows: list, top: bool = False) -> Shape:
     """Append the rows of ``node`` (full name ``name``) and return its output shape."""
     if isinstance(node, Sequence):
-        for op in node.ops:
-            shape = _analyze(op, shape, f"{name}_{op.name}", rows)
+        for op, op_name in zip(node.ops, op_names(node, name, top), strict=True):
+            shape = _analyze(op, shape, op_name, rows)
         return shape
     if isinstance(node, Concat):
         shapes = _branches(node, shape, name, rows)
         rows.append(LayerRow(name, "concat", shapes[0][:2] + (sum(s[2] for s in shapes),)))
         return rows[-1].output_shape
     if isinstance(node, Residual):
-        if len(shape) != 3:
-            raise ValueError(f"Residual block {name!r} needs a feature map. Received: {shape}")
-        shapes = _branches(node, shape, name, rows)
-        if shapes[0][:2] != shape[:2]:
-            raise ValueError(
-                f"Residual block {name!r}: its branches give a {_fmt_shape(shapes[0][:2])} grid "
-                f"but its input is {_fmt_shape(shape[:2])}; a residual add needs both equal."
-            )
-        channels = sum(s[2] for s in shapes)
-        if len(shapes) > 1:
-            rows.append(LayerRow(f"{name}_concat", "concat", shape[:2] + (channels,)))
-        if node.projection_filters not in (None, shape[2]):
-            raise ValueError(
-                f"Residual block {name!r}: its projection has {node.projection_filters} filters "
-                f"but its input has {shape[2]} channels; they must be equal for x + F(x). "
-                f"Use projection_filters=None to match the input."
-            )
-        rows.append(_op_row(node.projection(shape[2]), shape[:2] + (channels,), f"{name}_up"))
-        rows.append(LayerRow(name, f"add (scale {node.scale:g})", shape))
-        return shape
+        return _residual(node, shape, name, rows)
     row = _op_row(node, shape, name)
     rows.append(row)
     return row.output_shape
+
+
+def _residual(node: Residual, shape: Shape, name: str, rows: list) -> Shape:
+    if len(shape) != 3:
+        raise ValueError(f"Residual block {name!r} needs a feature map. Received: {shape}")
+    shapes = _branches(node, shape, name, rows)
+    if shapes[0][:2] != shape[:2]:
+        raise ValueError(
+            f"Residual block {name!r}: its branches give a {fmt_shape(shapes[0][:2])} grid "
+            f"but its input is {fmt_shape(shape[:2])}; a residual add needs both equal.")
+    channels = sum(s[2] for s in shapes)
+    if len(shapes) > 1:
+        rows.append(LayerRow(f"{name}_concat", "concat", shape[:2] + (channels,)))
+    if node.projection_filters not in (None, shape[2]):
+        raise ValueError(
+            f"Residual block {name!r}: its projection has {node.projection_filters} filters "
+            f"but its input has {shape[2]} channels; they must be equal for x + F(x). "
+            "Use projection_filters=None to match the input.")
+    rows.append(_op_row(node.projection(shape[2]), shape[:2] + (channels,), f"{name}_up"))
+    merge = f"add (scale {node.scale:g})" if node.shortcut else f"scale {node.scale:g}"
+    rows.append(LayerRow(residual_merge_name(node, name), merge, shape))
+    return shape
+
+
+def residual_merge_name(node: Residual, name: str) -> str:
+    """The layer that adds (or, without shortcut, scales): the block's own name when no
+    activation follows it, else ``name_scale`` (the activation then carries ``name``)."""
+    return name if node.activation is None else f"{name}_scale"
 
 
 def _branches(node, shape: Shape, name: str, rows: list) -> list:
@@ -244,43 +268,15 @@ def _branches(node, shape: Shape, name: str, rows: list) -> list:
         if branch_shape[:2] != shapes[0][:2]:
             raise ValueError(
                 f"Block {name!r} cannot concatenate its branches: {node.branches[0].name} gives "
-                f"{_fmt_shape(shapes[0])} but {branch.name} gives {_fmt_shape(branch_shape)}. "
-                "Every branch must keep the same height and width (use padding='same')."
-            )
+                f"{fmt_shape(shapes[0])} but {branch.name} gives {fmt_shape(branch_shape)}. "
+                "Every branch must keep the same height and width (use padding='same').")
     return shapes
 
 
-def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") -> Shape:
-    """Validate ``(height, width, channels)``; return it as a tuple of ints.
-
-    ``minimum`` is the smallest height/width ``model`` accepts (75 for v3, v4 and the
-    Inception-ResNets, as in Keras).
-    """
-    if (
-        not isinstance(input_shape, (tuple, list))
-        or len(input_shape) != 3
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in input_shape)
-        or min(input_shape) < 1
-    ):
-        raise ValueError(
-            "input_shape must be (height, width, channels) with positive ints. "
-            f"Received: input_shape={input_shape!r}"
-        )
-    if min(input_shape[:2]) < minimum:
-        raise ValueError(
-            f"Input size must be at least {minimum}x{minimum} for {model}. "
-            f"Received: input_shape={tuple(input_shape)!r}"
-        )
-    return tuple(input_shape)
-
-
-_NODES = (Conv, Pool, GlobalPool, Flatten, Dropout, Dense, Sequence, Concat, Residual)
-
-
 def analyze(node, input_shape) -> NodeSummary:
-    """Analyze one block or op (its name is the prefix of every layer name)."""
-    if not isinstance(node, _NODES):
-        raise ValueError(f"analyze needs a spec node ({', '.join(t.__name__ for t in _NODES)})."
+    """Analyze one block or op on ``input_shape`` (its name prefixes every layer name)."""
+    if not isinstance(node, NODE_TYPES):
+        raise ValueError(f"analyze needs a spec node ({', '.join(t.__name__ for t in NODE_TYPES)})."
                          f" Received: {type(node).__name__}")
     shape = check_input_shape(input_shape)
     rows: list = []
@@ -289,21 +285,30 @@ def analyze(node, input_shape) -> NodeSummary:
     return NodeSummary(node.name, shape, output, tuple(rows))
 
 
-def analyze_model(spec: ModelSpec, input_shape, classes: int | None = None) -> ModelSummary:
-    """Analyze every stage of ``spec`` in order, then each auxiliary head at its tap."""
+def default_input_shape(spec: ModelSpec) -> Shape:
+    """The paper's input for ``spec``: (224, 224, 3) for GoogLeNet, (299, 299, 3) else."""
+    return (spec.default_input, spec.default_input, 3)
+
+
+def analyze_model(spec: ModelSpec, input_shape=None) -> ModelSummary:
+    """Analyze every stage of ``spec`` in order, then each auxiliary head at its tap.
+
+    ``input_shape=None`` takes the paper's input size. The class count is the spec's own.
+    """
     if not isinstance(spec, ModelSpec):
         raise ValueError(f"analyze_model needs a ModelSpec. Received: {type(spec).__name__}")
-    shape = check_input_shape(input_shape, spec.min_input, spec.name)
-    summary = ModelSummary(spec.name, shape, classes)
+    shape = check_input_shape(default_input_shape(spec) if input_shape is None else input_shape,
+                              spec.min_input, spec.name)
+    summary = ModelSummary(spec.name, shape, spec.classes)
     for stage in spec.stages:
         rows: list = []
-        output = _analyze(stage, shape, stage.name, rows)
+        output = _analyze(stage, shape, stage.name, rows, top=True)
         summary.blocks.append(NodeSummary(stage.name, shape, output, tuple(rows)))
         shape = output
     for aux in spec.aux_heads:
         tap = summary.block(aux.after).output_shape
         rows = []
-        output = _analyze(aux.head, tap, aux.name, rows)
+        output = _analyze(aux.head, tap, aux.name, rows, top=True)
         summary.blocks.append(NodeSummary(aux.name, tap, output, tuple(rows)))
     _check_unique(summary.layers)
     return summary
@@ -324,7 +329,12 @@ def parameter_depth(node) -> int:
         return max(parameter_depth(branch) for branch in node.branches)
     if isinstance(node, Residual):  # the linear projection adds one layer
         return max(parameter_depth(branch) for branch in node.branches) + 1
-    return 1 if isinstance(node, (Conv, Dense)) else 0
+    if isinstance(node, (Conv, Dense)):
+        return 1
+    if isinstance(node, NODE_TYPES):
+        return 0
+    raise ValueError(f"parameter_depth needs a spec node or ModelSpec. "
+                     f"Received: {type(node).__name__}")
 
 
 def _check_unique(rows) -> None:
@@ -333,57 +343,3 @@ def _check_unique(rows) -> None:
         if row.name in seen:
             raise ValueError(f"Two layers would be named {row.name!r}; give branches unique names.")
         seen.add(row.name)
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def _fmt_shape(shape) -> str:
-    return "x".join(str(v) for v in shape)
-
-
-def _fmt_count(value: int) -> str:
-    return f"{value:,}"
-
-
-_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
-
-
-def _table_rows(blocks) -> list:
-    rows = [
-        (b.name, _fmt_shape(b.output_shape), _fmt_count(b.params), _fmt_count(b.kernel_params),
-         _fmt_count(b.macs))
-        for b in blocks
-    ]
-    rows.append(("total", "", _fmt_count(sum(b.params for b in blocks)),
-                 _fmt_count(sum(b.kernel_params for b in blocks)),
-                 _fmt_count(sum(b.macs for b in blocks))))
-    return rows
-
-
-def format_table(blocks, title: str = "") -> str:
-    """A monospaced table of blocks (``NodeSummary`` or ``LayerRow``) with a total row."""
-    rows = [_COLUMNS] + _table_rows(blocks)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS))]
-    lines = [title] if title else []
-    for index, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
-        cells += [cell.rjust(width) for cell, width in zip(row[2:], widths[2:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-        if index == 0 or index == len(rows) - 2:
-            lines.append("-" * (sum(widths) + 2 * (len(widths) - 1)))
-    return "\n".join(lines)
-
-
-def html_table(blocks, title: str = "") -> str:
-    """The same table as HTML, for notebooks (numbers right-aligned)."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in _COLUMNS)
-    body = []
-    for row in _table_rows(blocks):
-        cells = [f"<td style='text-align:left'>{html.escape(row[0])}</td>",
-                 f"<td style='text-align:left'>{html.escape(row[1])}</td>"]
-        cells += [f"<td style='text-align:right'>{html.escape(c)}</td>" for c in row[2:]]
-        style = " style='font-weight:bold'" if row[0] == "total" else ""
-        body.append(f"<tr{style}>{''.join(cells)}</tr>")
-    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
-    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

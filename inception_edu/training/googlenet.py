@@ -30,7 +30,7 @@ from matplotlib.ticker import MaxNLocator
 
 from inception_edu import models
 from inception_edu.backend import keras, tf
-from inception_edu.figures import new_figure
+from inception_edu.viz.figures import new_figure
 
 __all__ = [
     "AUX_WEIGHT",

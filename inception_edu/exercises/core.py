@@ -11,14 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inception_edu.analysis import analyze, analyze_model, parameter_depth
-from inception_edu.architectures import (
-    MODELS,
-    googlenet_aux_head,
-    inception_module,
-    model_spec,
-    naive_inception_module,
-)
-from inception_edu.specs import Sequence
+from inception_edu.spec.nodes import Sequence
+from inception_edu.zoo.googlenet import auxiliary_head as googlenet_aux_head
+from inception_edu.zoo.googlenet import inception_module, naive_inception_module
+from inception_edu.zoo.registry import MODELS, model_spec
 
 
 @dataclass(frozen=True)

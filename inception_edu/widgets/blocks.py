@@ -21,9 +21,10 @@ from dataclasses import replace
 import ipywidgets as widgets
 import matplotlib
 
-from inception_edu.analysis import analyze, check_input_shape
-from inception_edu.architectures import inception_module, naive_inception_module
-from inception_edu.specs import Concat, Conv, Residual, Sequence, children
+from inception_edu.analysis import analyze
+from inception_edu.spec.checks import check_input_shape
+from inception_edu.spec.nodes import Concat, Conv, Residual, Sequence, children
+from inception_edu.zoo.googlenet import inception_module, naive_inception_module
 
 _SVG = "svg+xml"
 
@@ -166,7 +167,7 @@ class BlockExplorer:
                      _millions(self.summary.macs)))
         self.numbers.value = _table(("branch", "channels", "parameters", "multiply-adds"), rows)
         if self.draw:
-            from inception_edu.diagrams import draw_block
+            from inception_edu.viz.diagrams import draw_block
 
             self.diagram.value = figure_svg(draw_block(block, self.input_shape))
             self.redraws += 1
@@ -232,7 +233,7 @@ class NaiveVsBottleneck:
         self.numbers.value = _table(("block", "output", "parameters", "multiply-adds"), rows) + (
             f"<p><b>naive / bottleneck multiply-adds = {self.ratio:.2f}x</b></p>")
         if self.draw:
-            from inception_edu.diagrams import draw_block
+            from inception_edu.viz.diagrams import draw_block
 
             self.naive_diagram.value = figure_svg(draw_block(naive, self.input_shape))
             self.bottleneck_diagram.value = figure_svg(draw_block(bottleneck, self.input_shape))
@@ -301,7 +302,7 @@ class StackExplorer:
             self.redraws += 1
 
     def figure(self):
-        from inception_edu.figures import new_figure
+        from inception_edu.viz.figures import new_figure
 
         figure = new_figure(figsize=(9, 3.4))
         channels, cost = figure.subplots(1, 2)

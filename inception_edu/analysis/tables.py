@@ -1,0 +1,99 @@
+"""The one shape formatter and the one table writer of the package (text and HTML).
+
+Every table the course prints, in a notebook cell, on the command line or inside a
+widget, is a :class:`Table`: the same rows give the monospaced text and the HTML, so the
+two can never disagree.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+__all__ = ["Table", "blocks_table", "fmt_count", "fmt_macs", "fmt_shape"]
+
+
+def fmt_shape(shape) -> str:
+    """``(28, 28, 96)`` -> ``"28x28x96"``, the papers' notation."""
+    return "x".join(str(v) for v in shape)
+
+
+def fmt_count(value: int) -> str:
+    """``163696`` -> ``"163,696"``."""
+    return f"{value:,}"
+
+
+def fmt_macs(macs: int) -> str:
+    """Multiply-adds the way the papers quote them: ``"1.58 G"``, ``"128.0 M"``."""
+    return f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.1f} M"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells under a header; the first ``left`` columns are left-aligned, the rest
+    (numbers) right-aligned. ``bold_last`` sets the last row (a total) in bold in HTML and
+    under a rule in text."""
+
+    columns: tuple
+    rows: tuple
+    title: str = ""
+    left: int = 1
+    bold_last: bool = False
+
+    def _cells(self) -> list:
+        return [tuple(str(c) for c in self.columns)] + [tuple(str(c) for c in row)
+                                                         for row in self.rows]
+
+    def text(self) -> str:
+        """A monospaced table, a rule under the header (and above a bold last row)."""
+        rows = self._cells()
+        widths = [max(len(row[i]) for row in rows) for i in range(len(self.columns))]
+        rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+        lines = [self.title] if self.title else []
+        for index, row in enumerate(rows):
+            cells = [cell.ljust(w) if i < self.left else cell.rjust(w)
+                     for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+            if self.bold_last and index == len(rows) - 1 and index > 1:
+                lines.append(rule)
+            lines.append("  ".join(cells).rstrip())
+            if index == 0:
+                lines.append(rule)
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        """The same table as HTML (numbers right-aligned, no external style needed)."""
+        def cell(tag, value, i):
+            align = "left" if i < self.left else "right"
+            return (f"<{tag} style='padding:2px 10px;text-align:{align}'>"
+                    f"{html.escape(str(value))}</{tag}>")
+
+        head = "".join(cell("th", c, i) for i, c in enumerate(self.columns))
+        body = []
+        for index, row in enumerate(self.rows):
+            bold = " style='font-weight:bold'" if (self.bold_last
+                                                  and index == len(self.rows) - 1) else ""
+            body.append(f"<tr{bold}>" + "".join(cell("td", c, i) for i, c in enumerate(row))
+                        + "</tr>")
+        caption = (f"<caption style='text-align:left'>{html.escape(self.title)}</caption>"
+                   if self.title else "")
+        return (f"<table>{caption}<thead><tr>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+BLOCK_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
+
+
+def blocks_table(blocks, title: str = "") -> Table:
+    """Blocks (``NodeSummary`` or ``LayerRow``) with their counts, and a total row."""
+    rows = [(b.name, fmt_shape(b.output_shape), fmt_count(b.params), fmt_count(b.kernel_params),
+             fmt_count(b.macs)) for b in blocks]
+    rows.append(("total", "", fmt_count(sum(b.params for b in blocks)),
+                 fmt_count(sum(b.kernel_params for b in blocks)),
+                 fmt_count(sum(b.macs for b in blocks))))
+    return Table(BLOCK_COLUMNS, tuple(rows), title, left=2, bold_last=True)

@@ -1,0 +1,1 @@
+"""The "check yourself" exercises: a checker core and one module per notebook."""

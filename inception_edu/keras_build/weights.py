@@ -1,0 +1,88 @@
+"""The released ImageNet weights of ``keras.applications``, loaded into our graphs.
+
+Our Inception-v3 and Inception-ResNet-v2 create their weighted layers in the order Keras'
+``keras.applications`` models do, so the released weights fit layer for layer
+(:func:`transfer_weights`). Downloading them needs the internet: offline,
+:func:`load_imagenet_weights` says so plainly (:class:`WeightsUnavailableError`).
+"""
+
+from __future__ import annotations
+
+from inception_edu.backend import keras
+from inception_edu.keras_build.endpoints import check_model, output_layer_names
+
+__all__ = ["WeightsUnavailableError", "load_imagenet_weights", "transfer_weights"]
+
+
+def _weighted_layers(model) -> list:
+    return [layer for layer in model.layers if layer.weights]
+
+
+def transfer_weights(source, target) -> int:
+    """Copy every weight of ``source`` into ``target``, pairing weighted layers in order.
+
+    Raises ``ValueError`` naming the first pair whose shapes differ. Returns the number of
+    layers copied.
+    """
+    check_model(source, "source")
+    check_model(target, "target")
+    sources, targets = _weighted_layers(source), _weighted_layers(target)
+    if len(sources) != len(targets):
+        raise ValueError(
+            f"{source.name} has {len(sources)} layers with weights, {target.name} has "
+            f"{len(targets)}: they are not the same network.")
+    pairs = list(zip(sources, targets, strict=True))
+    for src, dst in pairs:
+        src_shapes = [tuple(w.shape) for w in src.weights]
+        dst_shapes = [tuple(w.shape) for w in dst.weights]
+        if src_shapes != dst_shapes:
+            raise ValueError(
+                f"Cannot copy {src.name} {src_shapes} into {dst.name} {dst_shapes}: "
+                "the networks differ here (width, depth, classes or input channels).")
+    for src, dst in pairs:
+        dst.set_weights(src.get_weights())
+    return len(pairs)
+
+
+_KERAS_APPLICATIONS = {
+    "inception_v3": "InceptionV3",
+    "inception_resnet_v2": "InceptionResNetV2",
+}
+
+
+class WeightsUnavailableError(RuntimeError):
+    """The ImageNet weights could not be had (offline, or no cached copy)."""
+
+
+def load_imagenet_weights(model):
+    """Load the released ImageNet weights of ``keras.applications`` into ``model``.
+
+    Works for full-size ``inception_v3`` and ``inception_resnet_v2`` models (with 1000
+    classes if they have a top). Needs the internet, or a copy already cached in
+    ``~/.keras/models``; otherwise raises :class:`WeightsUnavailableError` saying so, and
+    the course goes on with its own weights.
+    """
+    check_model(model)
+    if model.name not in _KERAS_APPLICATIONS:
+        raise ValueError(
+            f"ImageNet weights exist for {sorted(_KERAS_APPLICATIONS)}. Received: {model.name!r}")
+    application = getattr(keras.applications, _KERAS_APPLICATIONS[model.name])
+    main = model.get_layer(output_layer_names(model)["main"])
+    include_top = isinstance(main, keras.layers.Dense)
+    classes = main.units if include_top else 1000
+    if model.input.shape[-1] != 3 or classes != 1000:
+        raise ValueError(
+            "ImageNet weights need RGB input (3 channels) and, with a top, 1000 classes. "
+            f"Received: {model.input.shape[-1]} channels, {classes} classes")
+    # Width and depth are checked layer by layer by transfer_weights below; what fails
+    # inside this try is the download (keras.utils.get_file raises a bare Exception).
+    try:
+        source = application(weights="imagenet", include_top=include_top,
+                             input_shape=tuple(model.input.shape[1:]))
+    except Exception as error:  # no network, no cache, a blocked download
+        raise WeightsUnavailableError(
+            f"ImageNet weights for {model.name} are unavailable here ({type(error).__name__}: "
+            f"{error}). This course runs offline; connect to the internet (e.g. in Colab) "
+            "to try the pretrained path.") from error
+    transfer_weights(source, model)
+    return model

@@ -1,0 +1,149 @@
+"""The one set of argument checks of the package.
+
+Every public function, widget and the command line validates its input with these, so a
+learner always gets the same kind of answer: a ``ValueError`` that says what was received
+and what is allowed, raised before anything reaches TensorFlow. Nothing here imports
+anything heavy.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+__all__ = [
+    "check_choice",
+    "check_flag",
+    "check_input_shape",
+    "check_int",
+    "check_multiplier",
+    "check_name",
+    "check_number",
+    "check_pair",
+    "MAX_MULTIPLIER",
+    "CLASSIFIER_ACTIVATIONS",
+    "check_model_args",
+]
+
+#: The largest ``width``/``depth`` multiplier a builder accepts.
+MAX_MULTIPLIER = 4.0
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as an ``int`` within ``[minimum, maximum]`` (either bound optional)."""
+    if not _is_int(value) or (minimum is not None and value < minimum) or (
+            maximum is not None and value > maximum):
+        if minimum is not None and maximum is not None:
+            allowed = f"an int in [{minimum}, {maximum}]"
+        elif minimum is not None:
+            allowed = f"an int >= {minimum}"
+        elif maximum is not None:
+            allowed = f"an int <= {maximum}"
+        else:
+            allowed = "an int"
+        raise ValueError(f"{name} must be {allowed}. Received: {name}={value!r}")
+    return int(value)
+
+
+def check_number(value, name: str, minimum: float | None = None, maximum: float | None = None,
+                 *, open_min: bool = False, open_max: bool = False) -> float:
+    """``value`` as a finite ``float`` within the bounds; ``open_*`` excludes the bound."""
+    ok = _is_number(value) and math.isfinite(value)
+    if ok and minimum is not None:
+        ok = value > minimum if open_min else value >= minimum
+    if ok and maximum is not None:
+        ok = value < maximum if open_max else value <= maximum
+    if not ok:
+        low = "" if minimum is None else ("(" if open_min else "[") + f"{minimum:g}"
+        high = "" if maximum is None else f"{maximum:g}" + (")" if open_max else "]")
+        if minimum is not None and maximum is not None:
+            allowed = f"a number in {low}, {high}"
+        elif minimum is not None:
+            allowed = f"a number {'>' if open_min else '>='} {minimum:g}"
+        elif maximum is not None:
+            allowed = f"a number {'<' if open_max else '<='} {maximum:g}"
+        else:
+            allowed = "a finite number"
+        raise ValueError(f"{name} must be {allowed}. Received: {name}={value!r}")
+    return float(value)
+
+
+def check_flag(value, name: str) -> bool:
+    """``value`` must be ``True`` or ``False`` (not 1, not "yes")."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False. Received: {name}={value!r}")
+    return value
+
+
+def check_choice(value, allowed, name: str, owner: str | None = None):
+    """``value`` must be one of ``allowed``; ``owner`` names the thing it belongs to."""
+    try:
+        found = value in allowed
+    except TypeError:  # an unhashable value asked of a set or dict
+        found = False
+    if not found:
+        of = f" of {owner!r}" if owner else ""
+        shown = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name}{of} must be one of {shown}. Received: {name}={value!r}")
+    return value
+
+
+def check_name(value, what: str = "name") -> str:
+    """A spec or layer name: a non-empty string without ``/`` or spaces (Keras 3 layer names)."""
+    if not isinstance(value, str) or not value or "/" in value or " " in value:
+        raise ValueError(f"A {what} must be a non-empty string without '/' or spaces. "
+                         f"Received: {value!r}")
+    return value
+
+
+def check_pair(value, name: str, owner: str | None = None) -> tuple[int, int]:
+    """An int or an ``(h, w)`` pair of positive ints, as a pair."""
+    pair = (value, value) if _is_int(value) else value
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(
+            _is_int(v) and v >= 1 for v in pair):
+        of = f" of {owner!r}" if owner else ""
+        raise ValueError(f"{name}{of} must be a positive int or a pair of positive ints. "
+                         f"Received: {name}={value!r}")
+    return int(pair[0]), int(pair[1])
+
+
+def check_multiplier(value, name: str) -> float:
+    """``width``/``depth``: a number in (0, :data:`MAX_MULTIPLIER`]."""
+    return check_number(value, name, 0, MAX_MULTIPLIER, open_min=True)
+
+
+def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") -> tuple:
+    """``(height, width, channels)`` of positive ints, with height and width >= ``minimum``.
+
+    ``minimum`` is the smallest input ``model`` accepts (75 for v3, v4 and the
+    Inception-ResNets, as in Keras; 32 for GoogLeNet's five stride-2 stages).
+    """
+    if (not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3
+            or not all(_is_int(v) for v in input_shape) or min(input_shape) < 1):
+        raise ValueError("input_shape must be (height, width, channels) with positive ints. "
+                         f"Received: input_shape={input_shape!r}")
+    if min(input_shape[:2]) < minimum:
+        raise ValueError(f"Input size must be at least {minimum}x{minimum} for {model}. "
+                         f"Received: input_shape={tuple(input_shape)!r}")
+    return tuple(int(v) for v in input_shape)
+
+
+#: What ``classifier_activation`` may be: as ``keras.applications`` allows, ``None`` gives
+#: logits (for label smoothing from logits, temperature scaling, mixed precision).
+CLASSIFIER_ACTIVATIONS = ("softmax", None)
+
+
+def check_model_args(classes, include_top, width, depth, classifier_activation="softmax"):
+    """The arguments every model builder takes; returns (classes, width, depth)."""
+    check_flag(include_top, "include_top")
+    check_choice(classifier_activation, CLASSIFIER_ACTIVATIONS, "classifier_activation")
+    return (check_int(classes, "classes", 1), check_multiplier(width, "width"),
+            check_multiplier(depth, "depth"))

@@ -1,0 +1,1 @@
+"""Training: a recipe, one runner, and what the notebooks measure (being reshaped)."""

@@ -1,0 +1,11 @@
+"""The course's ipywidgets: explorers that answer from the analytic engine, and a
+training panel.
+
+- :mod:`~inception_edu.widgets.base`: the explorer base class (controls -> spec transform
+  -> analyze -> render; errors shown on the widget; a static fallback for GitHub/Colab);
+- :mod:`~inception_edu.widgets.blocks`: ``BlockExplorer``, ``NaiveVsBottleneck``,
+  ``StackExplorer`` (notebooks 00-02);
+- :mod:`~inception_edu.widgets.training`: ``TrainingPanel`` (notebook 03).
+
+Import the module you need; this package imports nothing on its own.
+"""

@@ -1,20 +1,22 @@
 # The two commands of the course: `make lab` and `make test`. Both create .venv if it is
-# missing and install requirements.txt into it; nothing needs installing by hand.
+# missing and install requirements.txt into it, pinned to the exact tested versions of
+# constraints.txt (strict nbval compares outputs made with them); nothing needs installing
+# by hand.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup lab test notebooks bench clean
+.PHONY: setup lab test notebooks bench upgrade clean
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/pip || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); } || { rm -rf $(VENV); \
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
 	@touch $@
 
 # JupyterLab refuses to run as root unless told to (containers, Colab-like machines).
@@ -34,6 +36,13 @@ notebooks: setup  ## re-run every notebook top to bottom and store its outputs
 bench: setup  ## measured speed ratios (not part of CI)
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/widget_speed.py
+
+upgrade: setup  ## newest versions requirements.txt allows -> constraints.txt, then notebooks and tests
+	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements.txt
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+	@touch $(STAMP)
+	$(MAKE) notebooks test
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache .hypothesis

@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 from inception_edu.analysis import analyze_model  # noqa: E402
-from inception_edu.architectures import MODELS, model_spec  # noqa: E402
+from inception_edu.zoo import MODELS, model_spec  # noqa: E402
 
 V4_BUDGET_S = 0.050
 
@@ -30,9 +30,7 @@ def median_time(function, repeats: int) -> float:
 
 
 def analytic(name: str):
-    spec = model_spec(name)
-    size = spec.default_input
-    return analyze_model(spec, (size, size, 3), 1000).total_params
+    return analyze_model(model_spec(name)).total_params
 
 
 def main() -> None:

@@ -6,68 +6,73 @@ import pytest
 
 from inception_edu import models
 from inception_edu.analysis import analyze_model
-from inception_edu.architectures import (
-    GOOGLENET_MODULES,
-    GOOGLENET_OUTPUT_SIZES,
-    GOOGLENET_PRINTED,
-    KERAS_V3_MIXED,
-    REDUCTION_A_FILTERS,
-    model_spec,
-)
+from inception_edu.zoo import googlenet, model_spec
+from inception_edu.zoo.inception_v3 import KERAS_MIXED
+from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS
+
+GOOGLENET_MODULES, GOOGLENET_PRINTED = googlenet.MODULES, googlenet.PRINTED
 
 
 def _shape(tensor):
     return tuple(tensor.shape[1:])
 
 
-def test_inception_v3_matches_keras_applications():
-    ours = models.inception_v3()
-    reference = keras.applications.InceptionV3(weights=None)
+def test_inception_v3_matches_keras_applications(full_model, keras_application):
+    ours, reference = full_model("inception_v3"), keras_application("InceptionV3")
     assert ours.count_params() == reference.count_params()
     points = models.end_points(ours)
-    for keras_name, our_name in KERAS_V3_MIXED.items():
+    for keras_name, our_name in KERAS_MIXED.items():
         assert _shape(points[our_name]) == _shape(reference.get_layer(keras_name).output)
 
 
-#: keras.applications.InceptionResNetV2 layer -> our stage, at the end of every stage.
+#: keras.applications.InceptionResNetV2 layer -> our stage, at the end of every stage
+#: (layers Keras names itself; its unnamed ones get session-dependent names).
 KERAS_IRV2_STAGES = {
-    "max_pooling2d_1": "max_pool_5a_3x3", "mixed_5b": "mixed_5b",
+    "mixed_5b": "mixed_5b",
     "block35_10_ac": "inception_resnet_a_10", "mixed_6a": "reduction_a",
     "block17_20_ac": "inception_resnet_b_20", "mixed_7a": "reduction_b",
     "conv_7b_ac": "conv2d_7b_1x1", "predictions": "classifier",
 }
 
 
-def test_inception_resnet_v2_matches_keras_applications():
-    keras.utils.clear_session()  # Keras' unnamed max-pool layers get numbered from zero
-    reference = keras.applications.InceptionResNetV2(weights=None)
-    ours = models.inception_resnet_v2()
+def test_inception_resnet_v2_matches_keras_applications(full_model, keras_application):
+    reference = keras_application("InceptionResNetV2")
+    ours = full_model("inception_resnet_v2")
     assert ours.count_params() == reference.count_params()
     points = models.end_points(ours)
     for keras_name, our_name in KERAS_IRV2_STAGES.items():
         assert _shape(points[our_name]) == _shape(reference.get_layer(keras_name).output)
 
 
-@pytest.mark.parametrize("builder, application", [
-    (models.inception_v3, keras.applications.InceptionV3),
-    (models.inception_resnet_v2, keras.applications.InceptionResNetV2),
+@pytest.mark.parametrize("name, application", [
+    ("inception_v3", "InceptionV3"),
+    ("inception_resnet_v2", "InceptionResNetV2"),
 ])
-def test_released_weights_load_layer_for_layer(builder, application):
-    """The ImageNet-weights path, offline: copy from a weights=None application model."""
-    reference = application(weights=None, input_shape=(75, 75, 3))
-    reference.set_weights([np.random.default_rng(0).normal(0, 0.05, w.shape)
-                           for w in reference.get_weights()])
-    ours = builder(input_shape=(75, 75, 3))
+def test_released_weights_load_layer_for_layer(name, application, full_model,
+                                               keras_application):
+    """The ImageNet-weights path, offline: copy from a weights=None application model.
+
+    The weights are random, with batch-norm variances kept valid so that the outputs are
+    finite (equal NaNs would compare as equal). The session's shared models get these
+    weights; the other tests only count and shape them.
+    """
+    reference, ours = keras_application(application), full_model(name)
+    rng = np.random.default_rng(0)
+    reference.set_weights([
+        (rng.uniform(0.5, 1.5, v.shape) if "moving_variance" in v.path
+         else rng.normal(0.0, 0.05, v.shape)).astype("float32")
+        for v in reference.weights])
     assert models.transfer_weights(reference, ours) > 100
-    images = np.random.default_rng(1).random((2, 75, 75, 3), dtype=np.float32)
-    np.testing.assert_allclose(ours.predict(images, verbose=0),
-                               reference.predict(images, verbose=0), atol=1e-5)
+    images = rng.random((1, 299, 299, 3), dtype=np.float32)
+    expected = keras.ops.convert_to_numpy(reference(images))
+    assert np.isfinite(expected).all()
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(images)), expected, atol=1e-5)
 
 
 def test_transfer_weights_refuses_a_different_network():
     with pytest.raises(ValueError, match="layers with weights|Cannot copy"):
-        models.transfer_weights(models.inception_v3(input_shape=(75, 75, 3), width=0.5),
-                                models.inception_v3(input_shape=(75, 75, 3)))
+        models.transfer_weights(models.inception_v3(input_shape=(75, 75, 3), width=0.1),
+                                models.inception_v3(input_shape=(75, 75, 3), width=0.2))
 
 
 def _repeats(summary, prefix):
@@ -106,13 +111,10 @@ def _disagrees(computed, printed):
     return abs(weights / 1024 - printed_k) > 1 or abs(ops / 1e6 - printed_m) > 1
 
 
-TABLE1_BLOCKS = {"conv1": "conv1_7x7_s2", "conv2": "conv2_3x3", "linear": "classifier"}
-
-
 def test_googlenet_output_sizes_are_table1s():
     summary = analyze_model(model_spec("googlenet"), (224, 224, 3))
-    for row, size in GOOGLENET_OUTPUT_SIZES.items():
-        assert summary.block(TABLE1_BLOCKS.get(row, f"inception_{row}")).output_shape == size
+    for row, size in googlenet.OUTPUT_SIZES.items():
+        assert summary.block(googlenet.table1_stages(row)[-1]).output_shape == size
 
 
 def test_googlenet_modules_against_table1():

@@ -8,19 +8,15 @@ from hypothesis import strategies as st
 
 from inception_edu import models
 from inception_edu.analysis import analyze, analyze_model
-from inception_edu.architectures import MODELS, model_spec
-from inception_edu.blocks import build_node
-from inception_edu.specs import Concat, Conv, Pool, Residual, Sequence
-
-FULL_INPUT = {"googlenet": 224}
+from inception_edu.keras_build import build_node, layer_macs
+from inception_edu.spec.nodes import Concat, Conv, Pool, Residual, Sequence
+from inception_edu.zoo import MODELS, model_spec
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_full_size_model_analytic_equals_keras(name, same_summary):
-    spec = model_spec(name)
-    size = FULL_INPUT.get(name, 299)
-    analytic = analyze_model(spec, (size, size, 3), 1000)
-    model = models.build(spec, (size, size, 3))
+def test_full_size_model_analytic_equals_keras(name, same_summary, full_model):
+    analytic = analyze_model(model_spec(name))
+    model = full_model(name)
     same_summary(analytic, models.keras_summary(model))
     assert model.count_params() == analytic.total_params
 
@@ -32,6 +28,8 @@ MINI = [
     ("inception_v4", dict(width=0.2, depth=0.3, classes=3), 75),
     ("inception_resnet_v1", dict(width=0.2, depth=0.3, classes=5), 80),
     ("inception_resnet_v2", dict(width=0.2, depth=0.1, classes=2), 75),
+    ("inception_resnet_v2", dict(width=0.1, depth=0.1, residual_scales=(1.0, 0.3, 0.1),
+                                 classifier_activation=None), 75),
 ]
 
 
@@ -77,7 +75,8 @@ def blocks(draw):
     parts = tuple(draw(branches(i + 1, reduce)) for i in range(count))
     if residual:
         return Residual("block", parts, scale=draw(st.sampled_from([0.1, 0.2, 1.0])),
-                        activation=draw(st.sampled_from([None, "relu"])))
+                        activation=draw(st.sampled_from([None, "relu"])),
+                        shortcut=draw(st.booleans()))
     return Concat("block", parts)
 
 
@@ -91,37 +90,42 @@ def test_random_blocks_analytic_equals_keras(block, height, width, channels):
     outputs = build_node(block, inputs, block.name, created)
     assert tuple(outputs.shape[1:]) == analytic.output_shape
     assert sum(layer.count_params() for layer in created) == analytic.params
-    assert sum(models.layer_macs(layer) for layer in created) == analytic.macs
+    assert sum(layer_macs(layer) for layer in created) == analytic.macs
     assert {row.name for row in analytic.layers} <= {layer.name for layer in created}
 
 
 def _every_paper_block():
-    """Each block function of architectures.py, at a small width, with an input it fits."""
-    from inception_edu import architectures as a
+    """Each block function of the zoo, at a small width, with an input it fits."""
+    from inception_edu.spec.ops import scaled
+    from inception_edu.zoo import googlenet as g
+    from inception_edu.zoo import inception_resnet as ir
+    from inception_edu.zoo import inception_v3 as v3
+    from inception_edu.zoo import inception_v4 as v4
 
     def w(filters):
-        return a.scaled(filters, 0.125)
+        return scaled(filters, 0.125)
 
     return [
-        (a.naive_inception_module("naive", 8, 16, 4), (12, 12, 24)),
-        (a.inception_module("inception_3a", 8, 12, 16, 2, 4, 4), (12, 12, 24)),
-        (a.inception_v3_a("mixed_5b", 32, w), (12, 12, 24)),
-        (a.inception_v3_reduction_a("mixed_6a", w), (12, 12, 24)),
-        (a.inception_v3_b("mixed_6b", 128, w), (9, 9, 96)),
-        (a.inception_v3_reduction_b("mixed_7a", w), (9, 9, 96)),
-        (a.inception_v3_c("mixed_7b", w), (5, 5, 160)),
-        (a.inception_a("inception_a_1", w), (12, 12, 48)),
-        (a.reduction_a("reduction_a", *a.REDUCTION_A_FILTERS["inception_v4"], w), (12, 12, 48)),
-        (a.inception_b("inception_b_1", w), (9, 9, 128)),
-        (a.reduction_b("reduction_b", w), (9, 9, 128)),
-        (a.inception_c("inception_c_1", w), (5, 5, 192)),
-        (a.inception_resnet_v1_a("inception_resnet_a_1", 0.17, w), (12, 12, 32)),
-        (a.inception_resnet_v1_b("inception_resnet_b_1", 0.1, w), (9, 9, 112)),
-        (a.reduction_b_resnet("reduction_b", 256, (256, 256), w), (9, 9, 112)),
-        (a.inception_resnet_v1_c("inception_resnet_c_1", 0.2, w), (5, 5, 224)),
-        (a.inception_resnet_v2_a("inception_resnet_a_1", 0.17, w), (12, 12, 40)),
-        (a.inception_resnet_v2_b("inception_resnet_b_1", 0.1, w), (9, 9, 136)),
-        (a.inception_resnet_v2_c("inception_resnet_c_1", 0.2, w), (5, 5, 260)),
+        (g.naive_inception_module("naive", 8, 16, 4), (12, 12, 24)),
+        (g.inception_module("inception_3a", 8, 12, 16, 2, 4, 4), (12, 12, 24)),
+        (v3.inception_a("mixed_5b", 32, w), (12, 12, 24)),
+        (v3.reduction_a("mixed_6a", w), (12, 12, 24)),
+        (v3.inception_b("mixed_6b", 128, w), (9, 9, 96)),
+        (v3.reduction_b("mixed_7a", w), (9, 9, 96)),
+        (v3.inception_c("mixed_7b", w), (5, 5, 160)),
+        (v4.inception_a("inception_a_1", w), (12, 12, 48)),
+        (v4.reduction_a("reduction_a", *v4.REDUCTION_A_FILTERS["inception_v4"], w),
+         (12, 12, 48)),
+        (v4.inception_b("inception_b_1", w), (9, 9, 128)),
+        (v4.reduction_b("reduction_b", w), (9, 9, 128)),
+        (v4.inception_c("inception_c_1", w), (5, 5, 192)),
+        (ir.block_a_v1("inception_resnet_a_1", 0.17, w), (12, 12, 32)),
+        (ir.block_b_v1("inception_resnet_b_1", 0.1, w), (9, 9, 112)),
+        (ir.reduction_b("reduction_b", 256, (256, 256), w), (9, 9, 112)),
+        (ir.block_c_v1("inception_resnet_c_1", 0.2, w), (5, 5, 224)),
+        (ir.block_a_v2("inception_resnet_a_1", 0.17, w), (12, 12, 40)),
+        (ir.block_b_v2("inception_resnet_b_1", 0.1, w), (9, 9, 136)),
+        (ir.block_c_v2("inception_resnet_c_1", 0.2, w), (5, 5, 260)),
     ]
 
 
@@ -133,4 +137,4 @@ def test_every_paper_block_analytic_equals_keras(block, shape):
     outputs = build_node(block, keras.Input(shape), block.name, created)
     assert tuple(outputs.shape[1:]) == analytic.output_shape
     assert sum(layer.count_params() for layer in created) == analytic.params
-    assert sum(models.layer_macs(layer) for layer in created) == analytic.macs
+    assert sum(layer_macs(layer) for layer in created) == analytic.macs

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from inception_edu import models
-from inception_edu.blocks import ScaledResidual
+from inception_edu.keras_build import ScaledResidual
+from inception_edu.zoo import model_spec
 
 MINIMUMS = {"googlenet": 32, "inception_v3": 75, "inception_v4": 75,
             "inception_resnet_v1": 75, "inception_resnet_v2": 75}
@@ -33,6 +34,8 @@ def test_builder_rejects_an_input_below_its_minimum(name):
     (dict(classes=0), "classes"),
     (dict(classes=2.5), "classes"),
     (dict(include_top="yes"), "include_top"),
+    (dict(classifier_activation="relu"), "classifier_activation"),
+    (dict(final_endpoint="no_such_block"), "final_endpoint"),
 ])
 def test_builder_rejects_bad_arguments(name, kwargs, message):
     with pytest.raises(ValueError, match=f"{message}.*Received"):
@@ -40,12 +43,11 @@ def test_builder_rejects_bad_arguments(name, kwargs, message):
 
 
 def test_unknown_model_and_block_names():
-    from inception_edu.architectures import model_spec
-
     with pytest.raises(ValueError, match="Unknown model 'resnet'. Allowed: googlenet"):
         model_spec("resnet")
-    with pytest.raises(ValueError, match="no stage 'inception_9z'. Allowed"):
+    with pytest.raises(ValueError, match="stage of 'googlenet' must be one of"):
         model_spec("googlenet").stage("inception_9z")
+    assert model_spec("InceptionResNetV2", depth=0.1).name == "inception_resnet_v2"
 
 
 def test_googlenet_aux_heads_return_named_outputs():
@@ -85,11 +87,6 @@ def test_layers_are_named_after_where_they_sit():
     conv = model.get_layer("inception_3a_b2_3x3")
     assert conv.kernel.shape == (3, 3, 24, 32)  # 96 and 128 filters at a quarter width
     assert isinstance(model.get_layer("inception_3a"), keras.layers.Concatenate)
-
-
-def test_end_points_needs_a_model_built_here():
-    with pytest.raises(ValueError, match="not built by inception_edu"):
-        models.end_points(keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)]))
 
 
 def test_include_top_false_returns_the_feature_map():
@@ -136,15 +133,14 @@ def test_builders_check_depth_and_flags(call, message):
 
 
 def test_model_spec_names_unknown_arguments_and_models():
-    from inception_edu.architectures import model_spec
-
     with pytest.raises(ValueError, match="inception_v4 takes no argument aux_head. Allowed:"):
         model_spec("inception_v4", aux_head=True)
     with pytest.raises(ValueError, match="Unknown model"):
         model_spec(["googlenet"])
 
 
-@pytest.mark.parametrize("name", ["end_points", "keras_summary", "load_imagenet_weights"])
+@pytest.mark.parametrize("name", ["end_points", "keras_summary", "load_imagenet_weights",
+                                  "parameter_depth"])
 def test_model_helpers_refuse_what_is_not_a_model(name):
     with pytest.raises(ValueError, match="must be a keras.Model. Received: NoneType"):
         getattr(models, name)(None)
@@ -154,3 +150,110 @@ def test_imagenet_weights_need_rgb_and_1000_classes():
     model = models.inception_v3(input_shape=(75, 75, 1), width=0.1)
     with pytest.raises(ValueError, match="3 channels.*Received: 1 channels"):
         models.load_imagenet_weights(model)
+
+
+# --------------------------------------------------------------------------- the contracts
+
+
+def _same_weights(source, target):
+    target.set_weights(source.get_weights())
+    return target
+
+
+@pytest.mark.parametrize("builder, options", [
+    (models.googlenet, dict(input_shape=(32, 32, 3), width=0.1, aux_heads=True)),
+    (models.inception_v4, dict(input_shape=(75, 75, 3), width=0.1, depth=0.1)),
+])
+def test_logits_after_a_softmax_are_the_softmax_models_output(builder, options):
+    keras.utils.set_random_seed(0)
+    softmax = builder(classes=5, **options)
+    logits = _same_weights(softmax, builder(classes=5, classifier_activation=None, **options))
+    images = np.random.default_rng(0).random((3, *options["input_shape"]), dtype=np.float32)
+    probabilities, raw = softmax(images), logits(images)
+    if isinstance(raw, dict):
+        assert set(raw) == set(probabilities)
+    else:
+        raw, probabilities = {"main": raw}, {"main": probabilities}
+    for key in raw:
+        after = keras.ops.convert_to_numpy(keras.ops.softmax(raw[key], axis=-1))
+        np.testing.assert_allclose(after, keras.ops.convert_to_numpy(probabilities[key]),
+                                   rtol=1e-5, atol=1e-6)
+        assert not np.allclose(keras.ops.convert_to_numpy(raw[key]).sum(axis=1), 1)
+
+
+@pytest.mark.parametrize("builder", [models.inception_resnet_v1, models.inception_resnet_v2])
+def test_residual_scales_change_the_scale_layers_and_nothing_else(builder):
+    options = dict(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.2)
+    default = builder(**options)
+    scaled = builder(residual_scales=(0.3, 0.05, 1.0), **options)
+    assert scaled.count_params() == default.count_params()
+    pairs = list(zip(default.layers, scaled.layers, strict=True))
+    changed = {}
+    for before, after in pairs:
+        assert before.name == after.name and type(before) is type(after)
+        if before.get_config() != after.get_config():
+            changed[before.name] = (before.scale, after.scale)
+    blocks = [layer.name for layer in default.layers if isinstance(layer, ScaledResidual)]
+    # every scaled add except the last C block, which stays 1.0 in every reference model
+    assert sorted(changed) == sorted(blocks[:-1])
+    expected = {"a": (0.17, 0.3), "b": (0.1, 0.05), "c": (0.2, 1.0)}
+    for name, scales in changed.items():
+        assert scales == pytest.approx(expected[name.split("_")[2]])
+
+
+@pytest.mark.parametrize("scales", [(0.1, 0.2), (0.1, 0.2, -1), "0.1", (0.1, 0.2, 11)])
+def test_residual_scales_are_checked(scales):
+    with pytest.raises(ValueError, match="residual_scales"):
+        models.inception_resnet_v1(residual_scales=scales)
+
+
+def _points(model):
+    return [(name, tuple(tensor.shape)) for name, tensor in models.end_points(model).items()]
+
+
+def test_end_points_survive_save_load_and_clone(tmp_path):
+    model = models.googlenet(input_shape=(32, 32, 3), classes=4, width=0.1, aux_heads=True)
+    path = tmp_path / "googlenet.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    cloned = keras.models.clone_model(model)
+    original = _points(model)
+    assert [name for name, _ in original][-5:] == ["avg_pool", "dropout", "classifier",
+                                                   "aux_4a", "aux_4d"]
+    assert _points(loaded) == original and _points(cloned) == original
+    assert models.parameter_depth(loaded) == models.parameter_depth(model) == 22
+
+
+def test_end_points_of_a_residual_model_after_loading(tmp_path):
+    model = models.inception_resnet_v2(input_shape=(75, 75, 3), classes=3, width=0.1,
+                                       depth=0.1)
+    path = tmp_path / "irv2.keras"
+    model.save(path)
+    assert _points(keras.models.load_model(path)) == _points(model)
+
+
+def test_a_truncated_model_ends_at_the_named_block():
+    model = models.inception_v3(input_shape=(75, 75, 3), width=0.1, final_endpoint="mixed_6a")
+    points = models.end_points(model)
+    assert list(points)[-1] == "mixed_6a" and model.output is points["mixed_6a"]
+    full = models.inception_v3(input_shape=(75, 75, 3), width=0.1)
+    assert tuple(model.output.shape) == tuple(models.end_points(full)["mixed_6a"].shape)
+    assert "classifier" not in [layer.name for layer in model.layers]
+
+
+def test_keras_summary_reads_the_class_count_off_the_model():
+    model = models.inception_v4(input_shape=(75, 75, 3), classes=7, width=0.1, depth=0.1)
+    assert models.keras_summary(model).classes == 7
+    headless = models.inception_v4(input_shape=(75, 75, 3), include_top=False, width=0.1,
+                                   depth=0.1)
+    assert models.keras_summary(headless).classes is None
+
+
+def test_stage_layers_group_every_layer_once():
+    model = models.inception_v3(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.3,
+                                aux_head=True)
+    groups = models.stage_layers(model)
+    members = [layer.name for layers in groups.values() for layer in layers]
+    assert sorted(members) == sorted(layer.name for layer in model.layers[1:])
+    assert all(layers[-1].name == stage for stage, layers in groups.items())
+    assert list(groups)[-1] == "aux"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu import snippets
+from inception_edu.course import snippets
 
 
 def _errors(snippet):
@@ -24,7 +24,7 @@ def test_every_error_is_found_by_running_and_all_fixes_make_it_work(snippet, exp
 def test_the_5x5_branch_built_with_3x3_has_the_wrong_parameter_count():
     as_written, fixed = snippets.diagnose(snippets.GOOGLENET_BLOCK_002)
     from inception_edu.analysis import analyze
-    from inception_edu.architectures import inception_module
+    from inception_edu.zoo.googlenet import inception_module
 
     paper = analyze(inception_module("inception_3a", 64, 96, 128, 16, 32, 32), (28, 28, 192))
     assert fixed.namespace["model"].count_params() == paper.params

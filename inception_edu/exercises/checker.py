@@ -1,0 +1,142 @@
+"""The checker core of the "check yourself" exercises.
+
+An :class:`Exercise` asks about a *new* case (never one whose answer is already printed
+on the page), computes its expected answer with the package (so it cannot drift from the
+course's numbers), and grades what a learner types:
+
+- nothing yet (``None``): "not attempted";
+- right (within ``tolerance`` for numbers): a line that says why it is right;
+- a known misconception (a :class:`Close` answer): "close", naming the slip;
+- anything else: the first time a hint that points at the idea, from the second time on
+  the hint *and* a worked step.
+
+Each check returns a :class:`Feedback`, which a notebook shows as a coloured box.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+__all__ = ["Close", "Exercise", "Feedback"]
+
+STATUSES = ("correct", "close", "wrong", "unanswered")
+_COLOURS = {"correct": "#1b7f3b", "close": "#b86e00", "wrong": "#b00020", "unanswered": "#555"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer; a notebook shows it as its message in a coloured box."""
+
+    status: str
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.status == "correct"
+
+    def __repr__(self) -> str:
+        return self.message
+
+    def _repr_html_(self) -> str:
+        colour = _COLOURS[self.status]
+        text = html.escape(self.message).replace("\n", "<br>")
+        return (f"<div style='border-left:4px solid {colour};padding:4px 10px'>"
+                f"<b style='color:{colour}'>{self.status}</b>: {text}</div>")
+
+
+@dataclass(frozen=True)
+class Close:
+    """An answer that reveals a known slip (``value`` exactly, or ``test(answer)``), and
+    what to say about it."""
+
+    message: str
+    value: Any = None
+    test: Callable[[Any], bool] | None = None
+
+    def matches(self, answer, tolerance: float) -> bool:
+        if self.test is not None:
+            return bool(self.test(answer))
+        if isinstance(self.value, numbers.Real) and _is_number(answer):
+            return abs(answer - self.value) <= tolerance
+        return answer == self.value
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+@dataclass
+class Exercise:
+    """One question with a computed answer, a hint and a worked step.
+
+    Args:
+        question: the question, as the notebook asks it (one sentence).
+        expected: a function computing the right answer with the package.
+        hint: said after a wrong answer: points at the idea, not at the number.
+        worked: the worked step said from the second wrong answer on; a function of the
+            expected answer, or a string.
+        right: what to say when right; a function of the expected answer, or a string.
+        kind: ``"number"`` (an int or float, within ``tolerance``) or ``"choice"`` (one of
+            ``choices``).
+        close: known slips, checked before "wrong".
+    """
+
+    question: str
+    expected: Callable[[], Any]
+    hint: str
+    worked: Callable[[Any], str] | str
+    right: Callable[[Any], str] | str = "Right."
+    kind: str = "number"
+    tolerance: float = 0.0
+    choices: tuple = ()
+    close: tuple = ()
+    wrong_answers: int = field(default=0, init=False)
+
+    def __post_init__(self):
+        if self.kind not in ("number", "choice"):
+            raise ValueError(f"kind must be 'number' or 'choice'. Received: kind={self.kind!r}")
+        if self.kind == "choice" and not self.choices:
+            raise ValueError("A 'choice' exercise needs its choices.")
+
+    def answer(self):
+        """The expected answer, computed by the package."""
+        return self.expected()
+
+    def _text(self, value, expected) -> str:
+        return value(expected) if callable(value) else value
+
+    def _well_formed(self, answer) -> str | None:
+        if self.kind == "number" and not _is_number(answer):
+            return f"Answer with a number. Received: {answer!r}"
+        if self.kind == "choice" and answer not in self.choices:
+            shown = ", ".join(repr(c) for c in self.choices)
+            return f"Answer with one of {shown}. Received: {answer!r}"
+        return None
+
+    def check(self, answer) -> Feedback:
+        """Grade ``answer`` (``None``: not attempted yet)."""
+        if answer is None:
+            return Feedback("unanswered", f"Not attempted yet: {self.question} "
+                                          "Set ANSWER and run the cell again.")
+        problem = self._well_formed(answer)
+        if problem:  # a typing slip, not a wrong idea: not counted as an attempt
+            return Feedback("wrong", problem)
+        expected = self.answer()
+        if self.kind == "number":
+            is_right = abs(answer - expected) <= self.tolerance + 1e-9
+        else:
+            is_right = answer == expected
+        if is_right:
+            return Feedback("correct", self._text(self.right, expected))
+        self.wrong_answers += 1
+        slip = next((s for s in self.close if s.matches(answer, self.tolerance)), None)
+        status, message = ("close", slip.message) if slip else ("wrong", f"Not quite. {self.hint}")
+        if self.wrong_answers >= 2:
+            message += f"\nWorked step: {self._text(self.worked, expected)}"
+        return Feedback(status, message)
+
+    def reset(self) -> None:
+        """Forget earlier wrong answers (the next wrong one gets the hint alone again)."""
+        self.wrong_answers = 0

@@ -1,0 +1,35 @@
+"""Notebook 03's exercise: the depth of the path through the second auxiliary head."""
+
+from __future__ import annotations
+
+from inception_edu.analysis import parameter_depth
+from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.spec.nodes import Sequence
+from inception_edu.zoo import model_spec
+
+
+def aux_path_depth(head: str = "aux_4d") -> int:
+    """Layers with parameters from the input to the output of GoogLeNet's ``head``."""
+    spec = model_spec("googlenet", aux_heads=True)
+    aux = next(a for a in spec.aux_heads if a.name == head)
+    stages = spec.stages[: spec.stage_names.index(aux.after) + 1]
+    return parameter_depth(Sequence("path", stages)) + parameter_depth(aux.head)
+
+
+AUX_4D_DEPTH = Exercise(
+    question="how many layers with parameters lie on the path from the input image to the "
+             "output of the second auxiliary classifier, aux_4d?",
+    expected=aux_path_depth,
+    hint="Count like the paper: convolutions and fully connected layers on the longest "
+         "path. The stem has 3, each Inception module 2 on its longest branch, the head 3.",
+    worked=lambda d: ("3 (conv1, conv2 reduce, conv2) + 2 x 6 modules (3a, 3b, 4a, 4b, 4c, "
+                      f"4d) + 3 (the head's 1x1 conv, fc and classifier) = {d}."),
+    right=lambda d: f"Right: {d}, against 22 for the main output: a shorter path for the "
+                    "gradient to the middle of the network.",
+    close=(Close("Close: that is the path to aux_4a. aux_4d sits three modules higher.",
+                 value=12),
+           Close("Close: you counted the stem and modules; add the aux head's own three "
+                 "layers with parameters.", value=15),
+           Close("Close: the max pools between stages have no parameters; do not count them.",
+                 value=20)),
+)

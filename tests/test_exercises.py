@@ -1,0 +1,89 @@
+"""Every checker: right, close, wrong (hint, then a worked step), unanswered, malformed."""
+
+import pytest
+
+from inception_edu.exercises import nb00, nb01, nb02, nb03
+from inception_edu.exercises.checker import Close, Exercise
+
+#: exercise -> (a right answer, a close answer, a wrong answer)
+CASES = {
+    "nb00": (nb00.LIGHTER_BUT_COSTLIER, "inception_resnet_v1", "googlenet", "inception_v3"),
+    "nb01": (nb01.THREE_NAIVE_BLOCKS, 528, 336, 600),
+    "nb02": (nb02.REDUCTION_4A, 21.4, 30, 7.0),
+    "nb03": (nb03.AUX_4D_DEPTH, 18, 12, 9),
+}
+
+
+@pytest.fixture(params=sorted(CASES))
+def case(request):
+    exercise, right, close, wrong = CASES[request.param]
+    exercise.reset()
+    yield exercise, right, close, wrong
+    exercise.reset()
+
+
+def test_the_expected_answers_are_computed():
+    assert nb00.lighter_but_costlier_than_v3() == "inception_resnet_v1"
+    assert nb01.channels_after_blocks() == 192 + 3 * (32 + 64 + 16)
+    assert nb02.reduction_factor_4a_5x5() == pytest.approx(
+        5 * 5 * 480 * 48 / (480 * 16 + 5 * 5 * 16 * 48))
+    assert nb03.aux_path_depth() == 18 and nb03.aux_path_depth("aux_4a") == 12
+
+
+def test_unanswered(case):
+    exercise, *_ = case
+    feedback = exercise.check(None)
+    assert feedback.status == "unanswered" and not feedback
+    assert "Set ANSWER" in feedback.message
+
+
+def test_right(case):
+    exercise, right, _, _ = case
+    feedback = exercise.check(right)
+    assert feedback.status == "correct" and feedback
+    assert "Right" in feedback.message and exercise.wrong_answers == 0
+
+
+def test_close_names_the_slip(case):
+    exercise, _, close, _ = case
+    feedback = exercise.check(close)
+    assert feedback.status == "close" and not feedback
+    assert feedback.message.startswith(("Close", "Upside"))
+    assert "Worked step" not in feedback.message
+
+
+def test_wrong_gets_a_hint_then_a_worked_step(case):
+    exercise, right, _, wrong = case
+    first = exercise.check(wrong)
+    assert first.status == "wrong" and first.message.startswith("Not quite.")
+    assert "Worked step" not in first.message
+    second = exercise.check(wrong)
+    assert "Worked step" in second.message
+    assert str(exercise.answer()).split(".")[0] in second.message  # the step reaches it
+    assert exercise.check(right)  # and the right answer still counts
+
+
+def test_malformed_answers_are_not_counted_as_attempts(case):
+    exercise, right, *_ = case
+    malformed = "many" if isinstance(right, (int, float)) else 3
+    feedback = exercise.check(malformed)
+    assert feedback.status == "wrong" and "Received" in feedback.message
+    assert exercise.wrong_answers == 0
+
+
+def test_upside_down_ratio_is_a_close_answer():
+    nb02.REDUCTION_4A.reset()
+    assert nb02.REDUCTION_4A.check(1 / 21.4).message.startswith("Upside down")
+
+
+def test_feedback_shows_as_a_coloured_box():
+    html = nb01.THREE_NAIVE_BLOCKS.check(None)._repr_html_()
+    assert html.startswith("<div") and "unanswered" in html
+
+
+def test_exercise_definitions_are_checked():
+    with pytest.raises(ValueError, match="kind must be"):
+        Exercise("q?", lambda: 1, "h", "w", kind="essay")
+    with pytest.raises(ValueError, match="needs its choices"):
+        Exercise("q?", lambda: "a", "h", "w", kind="choice")
+    assert Close("m", value=3).matches(3.0, 0.0) and not Close("m", value=3).matches(4, 0.5)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import html
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 __all__ = ["Close", "Exercise", "Feedback"]
 

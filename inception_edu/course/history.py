@@ -1,15 +1,19 @@
-"""Quoted history (claims C01, C02): the name, ILSVRC 2014 and the timeline, from the papers.
+"""Quoted history and the papers' own words, for the claims that are citations.
 
-These are citations, not computations: the sentence is section 2 of Szegedy et al.,
-"Going deeper with convolutions" (2014), and the results are its Table 2 (ILSVRC
-classification, top-5 error on the test set).
+C01 and C02 are history, not computation: the sentence that names the network closes
+section 1 (Introduction) of Szegedy et al., "Going deeper with convolutions" (2014), and
+the results are its Table 2 (ILSVRC 2014 classification, top-5 error on the test set).
+The other quotations here are what the notebooks set their computed numbers against.
 """
 
 NAME_ORIGIN = (
-    "codenamed Inception, which derives its name from the Network in network paper by "
-    "Lin et al [12] in conjunction with the famous \"we need to go deeper\" internet meme [1]"
+    "In this paper, we will focus on an efficient deep neural network architecture for "
+    "computer vision, codenamed Inception, which derives its name from the Network in "
+    "network paper by Lin et al [12] in conjunction with the famous \"we need to go "
+    "deeper\" internet meme [1]."
 )
-NAME_ORIGIN_SOURCE = "Szegedy et al. 2014, 'Going deeper with convolutions', section 2"
+NAME_ORIGIN_SOURCE = ("Szegedy et al. 2014, 'Going deeper with convolutions', the end of "
+                      "section 1 (Introduction)")
 
 #: (team, year, place, top-5 error %) — Table 2 of the GoogLeNet paper.
 ILSVRC_CLASSIFICATION = (
@@ -40,6 +44,25 @@ TIMELINE = (
     (2016, "Inception-v4, Inception-ResNet (Szegedy et al.)",
      "Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
 )
+
+#: Where the sources' "5 million parameters, 12x fewer than AlexNet" comes from (C03).
+PARAMETERS_QUOTE = (
+    "GoogLeNet employed only 5 million parameters, which represented a 12x reduction with "
+    "respect to its predecessor AlexNet, which used 60 million parameters."
+)
+PARAMETERS_QUOTE_SOURCE = ("Szegedy et al. 2015, 'Rethinking the Inception Architecture', "
+                           "section 1 (Introduction)")
+#: The parameter counts that sentence rounds: GoogLeNet's and AlexNet's, in millions.
+PARAMETERS_QUOTED_MILLIONS = {"googlenet": 5, "alexnet": 60}
+
+#: How GoogLeNet was trained (C10's "the paper's conditions").
+TRAINING_QUOTE = (
+    "Our networks were trained using the DistBelief distributed machine learning system "
+    "using modest amount of model and data-parallelism. [...] Our training used "
+    "asynchronous stochastic gradient descent with 0.9 momentum, fixed learning rate "
+    "schedule (decreasing the learning rate by 4% every 8 epochs)."
+)
+TRAINING_QUOTE_SOURCE = "Szegedy et al. 2014, section 6 (Training Methodology)"
 
 #: Top-1 gain the GoogLeNet paper reports for average pooling over fully connected layers.
 GAP_TOP1_GAIN_PERCENT = 0.6

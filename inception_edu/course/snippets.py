@@ -1,45 +1,84 @@
-"""The source articles' code snippets, run as written under Keras 3 (claim C39).
+"""The source articles' code snippets, run exactly as printed under Keras 3 (claim C39).
 
-Each :class:`Snippet` holds a snippet as printed in a seed article and a list of fixes.
-:func:`diagnose` runs the snippet as written, then again after each fix in turn, and
-records what every run raised: so the course lists every error by running the code, not
-by reading it, and the last run (all fixes applied) must work. Snippets are quoted from
-the course's source articles (``shared/seeds``) for critique.
+Each :class:`Snippet` holds a snippet character for character as its seed article prints
+it (Korean comments included; one invisible character is written ``\\u00a0`` so that it
+shows in this file), the context it needs to run at all ("fix 0": the
+variables or the model-building lines the article leaves out) and a list of fixes.
+:func:`diagnose` runs the snippet as printed, then after each step in turn, and records
+what every run raised, so the course lists every error by running the code, not by
+reading it; after the last step it must run cleanly. Quoted from the course's source
+articles for critique.
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import re
 import warnings
 from dataclasses import dataclass, field
 
+__all__ = ["Fix", "Run", "SNIPPETS", "Snippet", "diagnose", "report"]
+
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace ``old`` by ``new`` in the snippet; ``why`` says what was wrong."""
+    """Replace ``old`` by ``new`` in the code; ``why`` says what was wrong. A fix with an
+    empty ``old`` adds ``new`` before (``at="start"``) or after (``at="end"``) the code."""
 
-    old: str
-    new: str
     why: str
+    old: str = ""
+    new: str = ""
+    at: str = "replace"
+
+    def apply(self, code: str) -> str:
+        if self.at == "start":
+            return f"{self.new}\n{code}"
+        if self.at == "end":
+            return f"{code.rstrip()}\n{self.new}\n"
+        if self.old not in code:
+            raise ValueError(f"This fix does not apply: {self.old!r} is not in the code.")
+        return code.replace(self.old, self.new)
+
+    def change(self) -> str:
+        """The change as diff lines (``-`` removed, ``+`` added)."""
+        removed = [f"- {line}" for line in self.old.splitlines()] if self.at == "replace" else []
+        return "\n".join(removed + [f"+ {line}" for line in self.new.splitlines()])
 
 
 @dataclass(frozen=True)
 class Snippet:
+    """A snippet as printed (``code``), the context it lacks (``context``, step 0, or
+    None when it runs without) and its fixes (steps 1, 2, ...)."""
+
     name: str
     source: str
     code: str
+    context: Fix | None = None
     fixes: tuple = field(default=())
-    setup: str = "input_shape = (28, 28, 1)"
+
+    def steps(self) -> list:
+        """(step number, Fix) in order: 0 is the added context."""
+        numbered = [(0, self.context)] if self.context else []
+        return numbered + list(enumerate(self.fixes, start=1))
+
+    def fixed_code(self) -> str:
+        code = self.code
+        for _, fix in self.steps():
+            code = fix.apply(code)
+        return code
+
+    def _repr_html_(self) -> str:
+        return report_html(self)
 
 
 @dataclass(frozen=True)
 class Run:
-    """One run of a snippet: the fixes applied so far, what it raised (None: it ran), and
-    the warnings it gave."""
+    """One run of a snippet: the step applied last (None: as printed), what it raised
+    (None: it ran), the warnings it gave, and its namespace."""
 
-    fixes_applied: int
+    step: int | None
     error: str | None
     warnings: tuple
     namespace: dict
@@ -51,15 +90,14 @@ def _one_line(text: str) -> str:
     return re.sub(r"<KerasTensor[^>]*>", "<KerasTensor>", first)
 
 
-def run(code: str, setup: str = "") -> tuple:
-    """Execute ``code`` after ``setup``; return (error or None, warnings, namespace)."""
+def run(code: str) -> tuple:
+    """Execute ``code`` in a fresh namespace; return (error or None, warnings, namespace)."""
     namespace: dict = {}
-    exec(setup, namespace)  # noqa: S102 - the course's own quoted snippets, by design
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             with contextlib.redirect_stdout(io.StringIO()):
-                exec(code, namespace)  # noqa: S102
+                exec(code, namespace)  # noqa: S102 - the course's own quoted snippets, by design
             error = None
         except Exception as raised:  # the point is to show what the snippet raises
             error = f"{type(raised).__name__}: {_one_line(str(raised))}"
@@ -69,55 +107,146 @@ def run(code: str, setup: str = "") -> tuple:
 
 
 def diagnose(snippet: Snippet) -> list:
-    """Run ``snippet`` as written, then after each fix; a list of :class:`Run`."""
-    code, runs = snippet.code, []
-    for applied in range(len(snippet.fixes) + 1):
-        if applied:
-            fix = snippet.fixes[applied - 1]
-            if fix.old not in code:
-                raise ValueError(f"Fix {applied} of {snippet.name!r} does not apply: "
-                                 f"{fix.old!r} is not in the code.")
-            code = code.replace(fix.old, fix.new)
-        error, said, namespace = run(code, snippet.setup)
-        runs.append(Run(applied, error, said, namespace))
+    """Run ``snippet`` as printed, then after each step; a list of :class:`Run`."""
+    code = snippet.code
+    runs = [Run(None, *run(code))]
+    for number, fix in snippet.steps():
+        try:
+            code = fix.apply(code)
+        except ValueError as error:
+            raise ValueError(f"Step {number} of {snippet.name!r}: {error}") from None
+        runs.append(Run(number, *run(code)))
     return runs
 
 
-def fixed_code(snippet: Snippet) -> str:
-    code = snippet.code
-    for fix in snippet.fixes:
-        code = code.replace(fix.old, fix.new)
-    return code
+def _label(step: int | None) -> str:
+    return "as printed" if step is None else f"after fix {step}"
 
+
+def report(snippet: Snippet) -> str:
+    """The snippet as printed, each step with its change and outcome, the fixed code."""
+    lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(),
+             ""]
+    steps = dict(snippet.steps())
+    for item in diagnose(snippet):
+        if item.step is not None:
+            fix = steps[item.step]
+            lines += [f"fix {item.step}: {fix.why}", fix.change()]
+        lines.append(f"  {_label(item.step)} -> {item.error or 'runs'}")
+        lines += [f"     (warns {message})" for message in item.warnings]
+    lines += ["", "fixed:", "", snippet.fixed_code().rstrip()]
+    return "\n".join(lines)
+
+
+def report_html(snippet: Snippet) -> str:
+    """:func:`report` as HTML: the code blocks scroll sideways instead of wrapping."""
+    def pre(text):
+        return ("<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
+                f"{html.escape(text.rstrip())}</pre>")
+
+    steps = dict(snippet.steps())
+    rows = []
+    for item in diagnose(snippet):
+        change = "" if item.step is None else (
+            f"<b>fix {item.step}</b>: {html.escape(steps[item.step].why)}"
+            + pre(steps[item.step].change()))
+        outcome = html.escape(item.error or "runs") + "".join(
+            f"<br><i>warns {html.escape(m)}</i>" for m in item.warnings)
+        rows.append(f"<tr><td style='text-align:left'>{change or 'as printed'}</td>"
+                    f"<td style='text-align:left'>{outcome}</td></tr>")
+    return (f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "
+            f"as printed:</p>{pre(snippet.code)}"
+            "<table><thead><tr><th>step</th><th>outcome</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"<p>fixed:</p>{pre(snippet.fixed_code())}")
+
+
+# --------------------------------------------------------------------------- seed 002
 
 SEQUENTIAL_VS_FUNCTIONAL = Snippet(
     "Sequential vs functional API", "002 (GoogLeNet article)",
     """\
+import tensorflow as tf
 from tensorflow import keras
 from keras.models import Sequential, Model
 from keras.layers import Dense, Conv2D, MaxPooling2D, Flatten, Input
 
+# 순차형 API
 model = Sequential()
 model.add(Conv2D(32, kernel_size=(5,5), input_shape=input_shape))
 model.add(MaxPooling2D(pool_size(2,2)))
 model.add(Flatten())
 model.add(Dense(10, activation='softmax'))
 
+# 함수형 API
 inputs = Input(shape=input_shape)
 conv1 = Conv2D(32, kernel_size=(5,5))(inputs)
 maxpool1 = MaxPooling2D(pool_size=(2,2))(conv1)
 predictions = Dense(10, activation='softmax')(Flatten()(maxpool1))
 model = Model(inputs=inputs, ouputs=predictions)
 """,
-    (
-        Fix("MaxPooling2D(pool_size(2,2))", "MaxPooling2D(pool_size=(2,2))",
-            "`pool_size(2,2)` calls an undefined function; the keyword needs `=`"),
-        Fix("ouputs=predictions", "outputs=predictions", "typo: `ouputs` for `outputs`"),
-        Fix("model = Sequential()\nmodel.add(Conv2D(32, kernel_size=(5,5), input_shape=input_shape))",
-            "model = Sequential([Input(shape=input_shape)])\nmodel.add(Conv2D(32, kernel_size=(5,5)))",
-            "runs, but Keras 3 warns: a Sequential model should start with an `Input`"),
+    context=Fix("the article never defines `input_shape`; give it one", new="input_shape = "
+                "(28, 28, 1)", at="start"),
+    fixes=(
+        Fix("`pool_size(2,2)` calls an undefined function; the keyword needs `=`",
+            "MaxPooling2D(pool_size(2,2))", "MaxPooling2D(pool_size=(2,2))"),
+        Fix("typo: `ouputs` for `outputs`", "ouputs=predictions", "outputs=predictions"),
+        Fix("runs, but Keras 3 warns: a Sequential model should start with an `Input`",
+            "model = Sequential()\nmodel.add(Conv2D(32, kernel_size=(5,5), input_shape=input_shape))",
+            "model = Sequential([Input(shape=input_shape)])\nmodel.add(Conv2D(32, kernel_size=(5,5)))"),
     ),
 )
+
+NAIVE_BLOCK_002 = Snippet(
+    "naive Inception block", "002 (GoogLeNet article)",
+    """\
+from keras.layers import Conv2D, MaxPooling2D, concatenate
+
+def naive_inception_block(previous_layer, filters=[64, 128, 32]):
+    conv1x1 = Conv2D(filters[0], kernel_size=(1,1), padding='same',
+                     activation='relu')(previous_layer)
+    conv3x3 = Conv2D(filters[1], kernel_size=(3,3), padding='same',
+                     activation='relu')(previous_layer)
+    conv5x5 = Conv2D(filters[2], kernel_size=(5,5), padding='same',
+                     activation='relu')(previous_layer)
+    max_pool = MaxPooling2D((3,3), strides=(1,1), padding='same')(previous_layer)
+    
+    return concatenate([conv1x1, conv3x3, conv5x5, max_pool], axis=-1)
+""",
+    context=Fix("the article only defines the block; call it on inception(3a)'s input",
+                new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
+                    "model = Model(inputs, naive_inception_block(inputs))", at="end"),
+)
+
+GOOGLENET_BLOCK_002 = Snippet(
+    "GoogLeNet's inception block", "002 (GoogLeNet article)",
+    """\
+from keras.layers import Conv2D, MaxPooling2D, concatenate
+
+def inception_v1_block(previous_layer):
+    # 첫번째 병렬 계층
+    conv1x1_2 = Conv2D(96, (1,1), padding='same', activation='relu')(previous_layer)
+    conv1x1_3 = Conv2D(16, (1,1), padding='same', activation='relu')(previous_layer)
+    max_pool_4 = MaxPooling2D((3,3), strides=(1,1), padding='same')(previous_layer)
+    # 두번째 병렬 계층
+    conv1x1_1 = Conv2D(64, (1,1), padding='same', activation='relu')(previous_layer)
+    conv3x3_2 = Conv2D(128, (3,3), padding='same', activation='relu')(conv1x1_2)
+    conv5x5_3 = Conv2D(32, (3,3), padding='same', activation='relu')(conv1x1_3)
+    conv1x1_4 = Conv2D(32, (1,1), padding='same', activation='relu')(max_pool_4)
+    # 최종 계층
+    return concatenate([conv1x1_1, conv3x3_2, conv5x5_3, conv1x1_4], axis=-1)
+""",
+    context=Fix("the article only defines the block; call it on inception(3a)'s input",
+                new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
+                    "model = Model(inputs, inception_v1_block(inputs))", at="end"),
+    fixes=(
+        Fix("the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
+            "paper's block (fewer parameters, a smaller receptive field)",
+            "conv5x5_3 = Conv2D(32, (3,3)", "conv5x5_3 = Conv2D(32, (5,5)"),
+    ),
+)
+
+# --------------------------------------------------------------------------- seed 004
 
 NAIVE_BLOCK_004 = Snippet(
     "naive Inception block", "004 (Keras blog post)",
@@ -131,58 +260,36 @@ def inception_block(input_layer, filter1=64, filter2=128, filter3=32, activation
     conv3x3 = Conv2D(filter2, kernel_size=(3,3), padding='same', activation=activation)(input_layer)
     conv5x5 = Conv2D(filter3, kernel_size=(5,5), padding='same', activation=activation)(input_layer)
     pooling = MaxPooling2D((3,3), strides=(1,1), padding='same')(input_layer)
+ \u00a0 #Average pooling은 평균값을 구하여 줄여주나 연산량을 많이 요구한다.
+ \u00a0 #pooling = AveragePooling2D((3,3), strides=(1,1), padding='same')(input_layer)
     output_layer = concatenate([conv1x1, conv3x3, conv5x5, pooling])
     return output_layer
 
 shape = (224,224,3)
 inputs = Input(shape)
 inception_1 = inception_block(inputs, 64, 128, 32)
+# output_layer = Dense(64)(inception_1) 
 model = models.Model(input=inputs, output=output_layer)
 """,
-    (
-        Fix("from tensorflow.contrib.keras.python import keras as keras",
-            "import keras",
-            "`tensorflow.contrib` was removed in TensorFlow 2"),
-        Fix("output=output_layer)", "output=inception_1)",
-            "`output_layer` is local to the function; the block's output is `inception_1`"),
-        Fix("models.Model(input=inputs, output=inception_1)",
-            "models.Model(inputs=inputs, outputs=inception_1)",
-            "Keras 2+ spells the arguments `inputs=` and `outputs=`"),
+    fixes=(
+        Fix("two comment lines are indented with a non-breaking space (U+00A0, a web page's "
+            "copy-paste artefact), which Python does not accept as indentation",
+            " \u00a0 #", "    #"),
+        Fix("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            "from tensorflow.contrib.keras.python import keras as keras", "import keras"),
+        Fix("`output_layer` is local to the function; the block's output is `inception_1`",
+            "output=output_layer)", "output=inception_1)"),
+        Fix("Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            "models.Model(input=inputs, output=inception_1)",
+            "models.Model(inputs=inputs, outputs=inception_1)"),
     ),
-)
-
-GOOGLENET_BLOCK_002 = Snippet(
-    "GoogLeNet's inception block", "002 (GoogLeNet article)",
-    """\
-from keras.layers import Conv2D, MaxPooling2D, concatenate, Input
-from keras.models import Model
-
-def inception_v1_block(previous_layer):
-    conv1x1_2 = Conv2D(96, (1,1), padding='same', activation='relu')(previous_layer)
-    conv1x1_3 = Conv2D(16, (1,1), padding='same', activation='relu')(previous_layer)
-    max_pool_4 = MaxPooling2D((3,3), strides=(1,1), padding='same')(previous_layer)
-    conv1x1_1 = Conv2D(64, (1,1), padding='same', activation='relu')(previous_layer)
-    conv3x3_2 = Conv2D(128, (3,3), padding='same', activation='relu')(conv1x1_2)
-    conv5x5_3 = Conv2D(32, (3,3), padding='same', activation='relu')(conv1x1_3)
-    conv1x1_4 = Conv2D(32, (1,1), padding='same', activation='relu')(max_pool_4)
-    return concatenate([conv1x1_1, conv3x3_2, conv5x5_3, conv1x1_4], axis=-1)
-
-inputs = Input((28, 28, 192))
-model = Model(inputs, inception_v1_block(inputs))
-""",
-    (
-        Fix("conv5x5_3 = Conv2D(32, (3,3)", "conv5x5_3 = Conv2D(32, (5,5)",
-            "the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
-            "paper's block (fewer parameters, smaller receptive field)"),
-    ),
-    setup="",
 )
 
 DIM_REDUCE_BLOCK_004 = Snippet(
     "Inception block with dimension reduction", "004 (Keras blog post)",
     """\
-import keras
-from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate, Input
+from tensorflow.contrib.keras.python import keras as keras
+from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate
 from keras import models
 
 def inception_block_dim_reduce(input_layer, filter1, filter2, filter3, reduce1, reduce2, pool_proj, activation='relu', pull=False):
@@ -194,44 +301,40 @@ def inception_block_dim_reduce(input_layer, filter1, filter2, filter3, reduce1, 
     pooling = MaxPooling2D((3,3), strides=(1,1), padding='same')(input_layer)
     pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same')(pooling)
     output_layer = concatenate([conv1x1, conv3x3, conv5x5, pool_proj])
+    
+    # Googlenet exracts pool_proj in order to ensemble in three cases
     if pull == True:
         return output_layer, pool_proj
+    
     return output_layer
-
+    
 shape = (224,224,3)
 inputs = Input(shape)
 inception_reduce_1 = inception_block(inputs, 64, 128, 32)
+# output_layer = Dense(64)(inception_reduce_1) 
 model = models.Model(input=inputs, output=output_layer)
 """,
-    (
-        Fix("inception_reduce_1 = inception_block(inputs, 64, 128, 32)",
-            "inception_reduce_1 = inception_block_dim_reduce(inputs, 64, 128, 32, 96, 16, 32)",
-            "it calls `inception_block` (the naive one, not defined here) instead of the "
-            "block it just defined"),
-        Fix("output=output_layer)", "output=inception_reduce_1)",
-            "`output_layer` is local to the function"),
-        Fix("models.Model(input=inputs, output=inception_reduce_1)",
-            "models.Model(inputs=inputs, outputs=inception_reduce_1)",
-            "Keras 2+ spells the arguments `inputs=` and `outputs=`"),
-        Fix("pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same')(pooling)",
+    fixes=(
+        Fix("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            "from tensorflow.contrib.keras.python import keras as keras", "import keras"),
+        Fix("`Input` is used but not imported in this snippet",
+            "AveragePooling2D, concatenate\n", "AveragePooling2D, concatenate, Input\n"),
+        Fix("it calls `inception_block` (the naive one, not defined here) instead of the "
+            "block it just defined, with the filters of inception(3a)",
+            "inception_reduce_1 = inception_block(inputs, 64, 128, 32)",
+            "inception_reduce_1 = inception_block_dim_reduce(inputs, 64, 128, 32, 96, 16, 32)"),
+        Fix("`output_layer` is local to the function", "output=output_layer)",
+            "output=inception_reduce_1)"),
+        Fix("Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            "models.Model(input=inputs, output=inception_reduce_1)",
+            "models.Model(inputs=inputs, outputs=inception_reduce_1)"),
+        Fix("runs without this fix, but the pool projection lacks the ReLU every other "
+            "conv of the paper's module has",
+            "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same')(pooling)",
             "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same', "
-            "activation=activation)(pooling)",
-            "runs without this fix, but the pool projection lacks the ReLU every other "
-            "conv of the paper's module has"),
+            "activation=activation)(pooling)"),
     ),
-    setup="",
 )
 
-SNIPPETS = (SEQUENTIAL_VS_FUNCTIONAL, NAIVE_BLOCK_004, GOOGLENET_BLOCK_002, DIM_REDUCE_BLOCK_004)
-
-
-def report(snippet: Snippet) -> str:
-    """A few lines: each run's outcome, and the fix that led to the next run."""
-    lines = [f"{snippet.name} (seed {snippet.source})"]
-    for item in diagnose(snippet):
-        label = "as written" if item.fixes_applied == 0 else f"after fix {item.fixes_applied}"
-        lines.append(f"  {label:<12} -> {item.error or 'runs'}")
-        lines += [f"  {'':<12}    (warns {message})" for message in item.warnings]
-        if item.fixes_applied < len(snippet.fixes):
-            lines.append(f"  fix {item.fixes_applied + 1}: {snippet.fixes[item.fixes_applied].why}")
-    return "\n".join(lines)
+SNIPPETS = (SEQUENTIAL_VS_FUNCTIONAL, NAIVE_BLOCK_002, GOOGLENET_BLOCK_002, NAIVE_BLOCK_004,
+            DIM_REDUCE_BLOCK_004)

@@ -57,9 +57,9 @@ PARAMETERS_QUOTED_MILLIONS = {"googlenet": 5, "alexnet": 60}
 
 #: How GoogLeNet was trained (C10's "the paper's conditions").
 TRAINING_QUOTE = (
-    "Our networks were trained using the DistBelief distributed machine learning system "
-    "using modest amount of model and data-parallelism. [...] Our training used "
-    "asynchronous stochastic gradient descent with 0.9 momentum, fixed learning rate "
+    "GoogLeNet networks were trained using the DistBelief [4] distributed machine learning "
+    "system using modest amount of model and data-parallelism. [...] Our training used "
+    "asynchronous stochastic gradient descent with 0.9 momentum [17], fixed learning rate "
     "schedule (decreasing the learning rate by 4% every 8 epochs)."
 )
 TRAINING_QUOTE_SOURCE = "Szegedy et al. 2014, section 6 (Training Methodology)"

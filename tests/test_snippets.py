@@ -23,7 +23,7 @@ def _errors(snippet):
     (snippets.DIM_REDUCE_BLOCK_004, ["ModuleNotFoundError", "NameError", "NameError",
                                      "NameError", "ValueError", None, None]),
 ])
-def test_every_error_is_found_by_running_and_all_fixes_make_it_work(snippet, expected):
+def test_c39_every_error_is_found_by_running_and_all_fixes_make_it_work(snippet, expected):
     assert _errors(snippet) == expected
     assert not snippets.diagnose(snippet)[-1].warnings
 

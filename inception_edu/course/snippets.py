@@ -123,17 +123,28 @@ def _label(step: int | None) -> str:
     return "as printed" if step is None else f"after fix {step}"
 
 
+def _new_warnings(runs: list) -> list:
+    """Per run, the warnings it gives that the run before did not (said once, not again)."""
+    before: tuple = ()
+    new = []
+    for item in runs:
+        new.append([w for w in item.warnings if w not in before])
+        before = item.warnings
+    return new
+
+
 def report(snippet: Snippet) -> str:
     """The snippet as printed, each step with its change and outcome, the fixed code."""
     lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(),
              ""]
     steps = dict(snippet.steps())
-    for item in diagnose(snippet):
+    runs = diagnose(snippet)
+    for item, warned in zip(runs, _new_warnings(runs), strict=True):
         if item.step is not None:
             fix = steps[item.step]
             lines += [f"fix {item.step}: {fix.why}", fix.change()]
         lines.append(f"  {_label(item.step)} -> {item.error or 'runs'}")
-        lines += [f"     (warns {message})" for message in item.warnings]
+        lines += [f"     (warns {message})" for message in warned]
     lines += ["", "fixed:", "", snippet.fixed_code().rstrip()]
     return "\n".join(lines)
 
@@ -146,12 +157,13 @@ def report_html(snippet: Snippet) -> str:
 
     steps = dict(snippet.steps())
     rows = []
-    for item in diagnose(snippet):
+    runs = diagnose(snippet)
+    for item, warned in zip(runs, _new_warnings(runs), strict=True):
         change = "" if item.step is None else (
             f"<b>fix {item.step}</b>: {html.escape(steps[item.step].why)}"
             + pre(steps[item.step].change()))
         outcome = html.escape(item.error or "runs") + "".join(
-            f"<br><i>warns {html.escape(m)}</i>" for m in item.warnings)
+            f"<br><i>warns {html.escape(m)}</i>" for m in warned)
         rows.append(f"<tr><td style='text-align:left'>{change or 'as printed'}</td>"
                     f"<td style='text-align:left'>{outcome}</td></tr>")
     return (f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "

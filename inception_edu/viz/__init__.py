@@ -1,8 +1,13 @@
 """Pictures of the course, drawn from the same specs and results the numbers come from.
 
-- :mod:`~inception_edu.viz.figures`: figures outside pyplot, SVG for widgets;
-- :mod:`~inception_edu.viz.diagrams`: block and model diagrams (``draw_block``,
-  ``draw_model``);
+- :mod:`~inception_edu.viz.diagrams`: block and model diagrams from one layout engine with
+  two renderers: matplotlib figures for the notebooks (``draw_block``, ``draw_model``)
+  and SVG strings straight from the spec for widgets and static fallbacks
+  (``block_svg``, ``model_svg``);
+- :mod:`~inception_edu.viz.svg`, :mod:`~inception_edu.viz.fonts`: the SVG canvas and the
+  text measurement both renderers share; :mod:`~inception_edu.viz.charts`: small SVG
+  line charts for widgets;
+- :mod:`~inception_edu.viz.figures`: matplotlib figures outside pyplot;
 - :mod:`~inception_edu.viz.curves`: training curves, gradient norms, calibration;
 - :mod:`~inception_edu.viz.images`: example images, per-class bars.
 

@@ -1,51 +1,53 @@
-"""Block diagrams of the specs, drawn with matplotlib, readable on a classroom projector.
+"""Block and model diagrams of the specs, readable on a classroom projector.
 
-Two functions, both driven by the same specs as the Keras graphs and the analytic engine:
+Driven by the same specs as the Keras graphs and the analytic engine:
 
-- :func:`draw_block` draws one block the way the papers' figures do: the input on top,
-  each branch as a column of boxes ("1x1 conv, 64", "3x3 conv /2 V, 384"), the output
-  shape of every op written beside the arrow that leaves it, and the merge at the bottom
-  (a concatenation, or for an Inception-ResNet block the linear 1x1 projection, the scaled
-  add and the shortcut from the input);
-- :func:`draw_model` draws a whole network as its stages, repeated blocks grouped
-  ("10 × inception_resnet_a"), each with its output shape and share of the parameters,
-  auxiliary heads as side branches off their tap.
+- :func:`draw_block` / :func:`block_svg` draw one block the way the papers' figures do:
+  the input on top, each branch as a column of boxes ("1x1 conv, 64", "3x3 conv /2 V,
+  384"), the output shape of every op written beside the arrow that leaves it, and the
+  merge at the bottom (a concatenation, or for an Inception-ResNet block the linear 1x1
+  projection, the scaled add and the shortcut from the input);
+- :func:`draw_model` / :func:`model_svg` draw a whole network as its stages, grouped as
+  the paper groups them (``spec.sections``: a repeated section such as v4's four
+  Inception-A blocks is one "4 × Inception-A" box), each box with its output shape and
+  share of the parameters, auxiliary heads as side branches off their tap.
+
+One layout engine, two renderers. The layout is computed in inches around the measured
+labels (:mod:`~inception_edu.viz.fonts`), so text sizes in points are exact: no text is
+smaller than 10 pt and no two boxes overlap; the picture grows with the number of
+branches and the longest branch. The layout then paints onto a *surface*:
+
+- ``draw_*`` paint matplotlib artists and return a :class:`matplotlib.figure.Figure`
+  (the PNG figures of the notebooks; ``ax=`` composes a diagram into a caller's axes,
+  scaling text and lines down together so the layout still holds);
+- ``*_svg`` write an SVG string directly (:mod:`~inception_edu.viz.svg`), in a few
+  milliseconds (matplotlib's ``savefig(format="svg")`` of the same figure takes ~70 ms):
+  the widgets' pictures and the notebooks' static fallbacks. The same input gives
+  byte-identical SVG.
 
 Every shape printed comes from :mod:`inception_edu.analysis` (nothing is recomputed here),
 so a diagram can never disagree with the tables; a block the engine rejects (a naive
 module with ``padding="valid"``) raises the engine's ``ValueError`` here too.
 
-Layout is computed in inches, so text sizes in points are exact: at the default figure
-size no text is smaller than 10 pt and no two boxes overlap; the figure grows with the
-number of branches and the longest branch. Drawing into a caller's smaller axes scales
-text and lines down together so the layout still holds.
+Boxes carry an identifier so programs (tests, widgets) can find them: ``"op:<layer>"``
+for each op and ``"merge:<layer>"`` for each concatenation, add or scale, where
+``<layer>`` is the analysis row's full layer name (each analysed layer gets exactly one
+box); ``"input"`` and ``"output"`` for the ends; ``"stage:<first stage>"`` and
+``"aux:<head>"`` in model diagrams. In a figure it is the patch's ``gid``; in SVG the
+``data-gid`` attribute of the ``<rect>`` (SVG ``id`` attributes would clash when a page
+shows the same diagram twice).
 
-Boxes carry a ``gid`` so programs (tests, widgets) can find them: ``"op:<layer>"`` for
-each op and ``"merge:<layer>"`` for each concatenation or add, where ``<layer>`` is the
-analysis row's full layer name (each analysed layer gets exactly one box); ``"input"``
-and ``"output"`` for the ends; ``"stage:<first stage>"`` and ``"aux:<head>"`` in model
-diagrams.
-
-New figures are :class:`matplotlib.figure.Figure` objects with an Agg canvas, not pyplot
-figures: a widget that redraws on every click leaks nothing into pyplot's registry, and a
-notebook cell that returns the figure shows it once. Display one by returning it from a
-cell (or ``IPython.display.display(fig)``), save it with ``fig.savefig``.
+Figures are :class:`matplotlib.figure.Figure` objects with an Agg canvas, not pyplot
+figures: nothing leaks into pyplot's registry, and a notebook cell that returns the
+figure shows it once.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, field
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from matplotlib.path import Path
-from matplotlib.textpath import TextToPath
-
-from inception_edu.analysis import analyze, analyze_model
-from inception_edu.viz.figures import new_figure
+from inception_edu.analysis import analyze, analyze_model, fmt_macs, fmt_shape
+from inception_edu.analysis.engine import residual_merge_name
 from inception_edu.spec.nodes import (
     Concat,
     Conv,
@@ -56,14 +58,18 @@ from inception_edu.spec.nodes import (
     Pool,
     Residual,
     Sequence,
+    ops_of,
 )
+from inception_edu.viz.fonts import text_width
+from inception_edu.viz.svg import SvgCanvas
 
-__all__ = ["PALETTE", "draw_block", "draw_model", "op_label"]
+__all__ = ["PALETTE", "block_svg", "draw_block", "draw_model", "model_svg", "op_label"]
 
 # --------------------------------------------------------------------------- style
 
 #: Fill colour and legend text per kind of box. Convolutions are coloured by kernel shape
-#: (the papers' point is *which* kernels a block mixes), everything else by role.
+#: (the papers' point is *which* kernels a block mixes), everything else by role. The
+#: legend names a merge after the merges drawn ("concatenate", "add", ...).
 PALETTE = {
     "conv1x1": ("#FFE08A", "1x1 conv"),
     "conv3x3": ("#8FC6EE", "3x3 conv"),
@@ -71,11 +77,12 @@ PALETTE = {
     "conv_asym": ("#A9DE9C", "1xn / nx1 conv"),
     "conv_other": ("#CDB5EC", "other conv (e.g. 7x7)"),
     "pool": ("#D6D6D6", "pooling"),
-    "merge": ("#FFB870", "merge (concatenate / add)"),
+    "merge": ("#FFB870", "merge"),
     "head": ("#E8DDC6", "classifier (fc, dropout, ...)"),
     "inception": ("#9FD9D2", "Inception block (concatenate)"),
     "reduction": ("#F5BADA", "reduction block (smaller grid)"),
     "residual": ("#B8C5F3", "Inception-ResNet block (add)"),
+    "plain": ("#DCE2F7", "Inception-ResNet block without shortcut"),
     "end": ("#FFFFFF", "input / output"),
 }
 
@@ -86,6 +93,8 @@ EDGE = "#333333"
 LW = 1.2  # box outline
 LW_HIGHLIGHT = 4.0  # outline of highlighted boxes
 LW_ARROW = 1.3
+HEAD = 14  # arrow-head size (matplotlib's mutation scale, in points)
+ROUND = 0.07  # box corner radius
 
 # block layout, in inches
 MARGIN = 0.3
@@ -101,25 +110,16 @@ MIN_FANOUT = 0.4  # shortest arrow from the input box to a column
 SHORTCUT_DX = 0.35  # residual shortcut, right of the branches
 MERGE_H = 0.52
 LEGEND_ROW = 0.34
+SWATCH = 0.3  # legend swatch width
+LEGEND_GAP = 0.3  # between two legend items
 
-_TEXT_PATH = TextToPath()
+NOTE_STRIDE = "/s: stride s"
+NOTE_VALID = "V: 'valid' padding (no zero-padding, the grid shrinks)"
 
 
-@functools.lru_cache(maxsize=4096)
 def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width of one line of ``text`` in inches at ``size`` points (exact, no renderer)."""
-    prop = FontProperties(size=size, weight="bold" if bold else "normal")
-    width, _, _ = _TEXT_PATH.get_text_width_height_descent(text, prop, ismath=False)
-    return width / 72.0
-
-
-def _lines_width(text: str, size: float, bold: bool = False) -> float:
-    return max(_text_width(line, size, bold) for line in text.split("\n"))
-
-
-def fmt_shape(shape) -> str:
-    """``(28, 28, 96)`` -> ``"28x28x96"``, the papers' notation."""
-    return "x".join(str(v) for v in shape)
+    """Width in inches of ``text`` (its widest line) at ``size`` points."""
+    return text_width(text, size, bold) / 72.0
 
 
 def _stride_padding(strides, padding: str) -> str:
@@ -137,12 +137,15 @@ def op_label(op) -> str:
 
     Strides are shown on convolutions only when not 1, on pools always (a pool's stride is
     what tells a grid reduction from the stride-1 pool branch of a module); "V" marks
-    'valid' padding; a convolution without activation is "(linear)".
+    'valid' padding; a convolution without activation is "(linear)"; a grouped one says
+    how many groups ("5x5 conv, 256, 2 groups").
     """
     if isinstance(op, Conv):
         kh, kw = op.kernel
         linear = " (linear)" if op.activation is None else ""
-        return f"{kh}x{kw} conv{linear}{_stride_padding(op.strides, op.padding)}, {op.filters}"
+        groups = f", {op.groups} groups" if op.groups > 1 else ""
+        return (f"{kh}x{kw} conv{linear}{_stride_padding(op.strides, op.padding)}, "
+                f"{op.filters}{groups}")
     if isinstance(op, Pool):
         kh, kw = op.size
         stride = _stride_padding(op.strides, op.padding)
@@ -157,7 +160,8 @@ def op_label(op) -> str:
         return f"dropout {op.rate:g}"
     if isinstance(op, Dense):
         return f"fc, {op.units}" + (f" ({op.activation})" if op.activation else "")
-    raise ValueError(f"Not an op: {op!r}")
+    raise ValueError(f"op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
+                     f"Dense). Received: {type(op).__name__}")
 
 
 def _op_kind(op) -> str:
@@ -172,24 +176,93 @@ def _op_kind(op) -> str:
     return "head"
 
 
-def _fmt_macs(macs: int) -> str:
-    """Multiply-adds the way the papers quote them: 1.5G, 128M."""
-    return f"{macs / 1e9:.2f}G" if macs >= 1e9 else f"{macs / 1e6:.1f}M"
+def _residual_text(block: Residual) -> str:
+    """``x + 0.17·F(x)``; without the shortcut ``0.17·F(x)``."""
+    scaled = "F(x)" if block.scale == 1 else f"{block.scale:g}·F(x)"
+    return f"x + {scaled}" if block.shortcut else scaled
 
 
-def _scale_text(scale: float) -> str:
-    return "x + F(x)" if scale == 1 else f"x + {scale:g}·F(x)"
+def _notes(ops) -> str:
+    """The legend's notes for the suffixes the drawn labels use (/s and V)."""
+    notes = []
+    if any(isinstance(op, Pool) or getattr(op, "strides", (1, 1)) != (1, 1) for op in ops):
+        notes.append(NOTE_STRIDE)
+    if any(getattr(op, "padding", "same") == "valid" for op in ops):
+        notes.append(NOTE_VALID)
+    return "     ".join(notes)
 
 
-# --------------------------------------------------------------------------- drawing surface
+# --------------------------------------------------------------------------- legend
+
+
+def _legend_entries(kinds, labels=None) -> list:
+    """(kind, text) of the legend, in palette order; ``labels`` overrides texts."""
+    labels = labels or {}
+    return [(kind, labels.get(kind, text)) for kind, (_, text) in PALETTE.items()
+            if kind in kinds]
+
+
+def _legend_rows(entries, width: float) -> list:
+    """Each entry's (x offset, row), wrapped inside ``width`` inches."""
+    x, row, placed = 0.0, 0, []
+    for _, label in entries:
+        item_w = SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP
+        if x > 0 and x + item_w - LEGEND_GAP > width:
+            x, row = 0.0, row + 1
+        placed.append((x, row))
+        x += item_w
+    return placed
+
+
+def _legend_height(entries, width: float, extra: str) -> float:
+    rows = _legend_rows(entries, width)[-1][1] + 1 if entries else 0
+    return LEGEND_ROW * (max(rows, 1) + (1 if extra else 0))
+
+
+def _legend_width(entries) -> float:
+    """The width of the legend on one row."""
+    return sum(SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP
+               for _, label in entries)
+
+
+# --------------------------------------------------------------------------- surfaces
 
 
 class _Surface:
-    """An axes whose data units are inches of the natural layout, scaled by ``k``.
+    """Where a layout paints, in inches of the natural layout: the primitives are box,
+    text, arrow and swatch; the legend is built from them here, once for every renderer."""
 
-    ``k`` is 1 for a figure made to measure; for a caller's axes it shrinks (or grows)
-    fonts, lines and arrow heads with the layout, so nothing overlaps at any size.
-    """
+    def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
+        raise NotImplementedError
+
+    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
+             color="black", rotation=0):
+        raise NotImplementedError
+
+    def arrow(self, points, head=True):
+        raise NotImplementedError
+
+    def swatch(self, x0, y0, w, h, kind):
+        raise NotImplementedError
+
+    def legend(self, x0, y0, width, entries, extra=""):
+        """Swatches and texts of ``entries``, wrapped in rows inside ``width``; ``extra``
+        (the notes) on a row of its own below."""
+        placed = _legend_rows(entries, width)
+        for (kind, label), (dx, row) in zip(entries, placed, strict=True):
+            x, y = x0 + dx, y0 + row * LEGEND_ROW
+            self.swatch(x, y - 0.1, SWATCH, 0.2, kind)
+            self.text(x + SWATCH + 0.1, y, label, size=FONT_SMALL, ha="left")
+        if extra:
+            rows = placed[-1][1] + 1 if placed else 1
+            self.text(x0, y0 + rows * LEGEND_ROW, extra, size=FONT_SMALL, ha="left",
+                      color="#444444")
+
+
+class _MplSurface(_Surface):
+    """Matplotlib artists on an axes whose data units are inches of the layout, scaled by
+    ``k``: 1 for a figure made to measure; for a caller's axes it shrinks (or grows)
+    fonts, lines and arrow heads with the layout, so nothing overlaps at any size."""
 
     def __init__(self, ax, width: float, height: float):
         self.ax = ax
@@ -201,60 +274,118 @@ class _Surface:
         ax.set_xlim(width / 2 - half_w, width / 2 + half_w)
         ax.set_ylim(height / 2 + half_h, height / 2 - half_h)  # y grows downwards
         ax.set_axis_off()
-        self.kinds: list = []
 
     def _lw(self, width: float) -> float:
         return max(0.4, width * self.k)
 
-    def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
-        """A rounded box with top-left corner (x0, y0); records its kind for the legend."""
-        if kind not in self.kinds:
-            self.kinds.append(kind)
-        patch = FancyBboxPatch(
-            (x0, y0), w, h, boxstyle="round,pad=0,rounding_size=0.07",
-            facecolor=PALETTE[kind][0], edgecolor=EDGE,
-            linewidth=self._lw(LW_HIGHLIGHT if thick else LW),
-            linestyle="--" if dashed else "-", zorder=2,
+    def _patch(self, x0, y0, w, h, kind, rounding, linewidth, dashed=False, zorder=2):
+        from matplotlib.patches import FancyBboxPatch
+
+        return FancyBboxPatch(
+            (x0, y0), w, h, boxstyle=f"round,pad=0,rounding_size={rounding}",
+            facecolor=PALETTE[kind][0], edgecolor=EDGE, linewidth=self._lw(linewidth),
+            linestyle="--" if dashed else "-", zorder=zorder,
         )
+
+    def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
+        patch = self._patch(x0, y0, w, h, kind, ROUND, LW_HIGHLIGHT if thick else LW, dashed)
         patch.set_gid(gid)
         self.ax.add_artist(patch)
         return patch
 
+    def swatch(self, x0, y0, w, h, kind):
+        self.ax.add_artist(self._patch(x0, y0, w, h, kind, 0.04, LW, zorder=1))
+
     def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
-             color="black", rotation=0, gid=None):
+             color="black", rotation=0):
         return self.ax.text(
             x, y, s, fontsize=size * self.k, ha=ha, va=va, color=color, rotation=rotation,
-            fontweight="bold" if bold else "normal", zorder=3, gid=gid,
-            linespacing=1.25,
+            fontweight="bold" if bold else "normal", zorder=3, linespacing=1.25,
         )
 
     def arrow(self, points, head=True):
         """A polyline through ``points`` (inches), with an arrow head at the end."""
+        from matplotlib.patches import FancyArrowPatch
+        from matplotlib.path import Path
+
         patch = FancyArrowPatch(
             path=Path(points), arrowstyle="-|>" if head else "-",
-            mutation_scale=14 * self.k, linewidth=self._lw(LW_ARROW), color=EDGE,
+            mutation_scale=HEAD * self.k, linewidth=self._lw(LW_ARROW), color=EDGE,
             shrinkA=0, shrinkB=0, zorder=1,
         )
         self.ax.add_artist(patch)
         return patch
 
-    def legend(self, x0, y0, width, extra=""):
-        """Swatches of the kinds drawn so far, wrapped in rows inside ``width``."""
-        swatch, gap = 0.3, 0.3
-        x, y = x0, y0
-        for kind in [k for k in PALETTE if k in self.kinds]:
-            label = PALETTE[kind][1]
-            item_w = swatch + 0.1 + _text_width(label, FONT_SMALL) + gap
-            if x > x0 and x + item_w - gap > x0 + width:
-                x, y = x0, y + LEGEND_ROW
-            self.ax.add_artist(FancyBboxPatch(
-                (x, y - 0.1), swatch, 0.2, boxstyle="round,pad=0,rounding_size=0.04",
-                facecolor=PALETTE[kind][0], edgecolor=EDGE, linewidth=self._lw(LW),
-            ))
-            self.text(x + swatch + 0.1, y, label, size=FONT_SMALL, ha="left")
-            x += item_w
-        if extra:
-            self.text(x0, y + LEGEND_ROW, extra, size=FONT_SMALL, ha="left", color="#444444")
+
+def _mpl_surface(ax, width: float, height: float) -> _MplSurface:
+    """The caller's axes (cleared: a redraw goes into the same one), or a new figure."""
+    if ax is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        from inception_edu.viz.figures import new_figure
+
+        fig = new_figure(figsize=(width, height))
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+    else:
+        ax.clear()
+    return _MplSurface(ax, width, height)
+
+
+_COLOURS = {"black": "#000000"}
+_ANCHORS = {"left": "start", "center": "middle", "right": "end"}
+
+
+class _SvgSurface(_Surface):
+    """The same layout written as SVG: 1 inch of layout is 72 user units (points)."""
+
+    def __init__(self, width: float, height: float, label: str):
+        self.canvas = SvgCanvas(width * 72, height * 72, label)
+
+    def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
+        self.canvas.rect(x0 * 72, y0 * 72, w * 72, h * 72, PALETTE[kind][0], EDGE,
+                         LW_HIGHLIGHT if thick else LW, ROUND * 72, dashed,
+                         {"gid": gid} if gid else None)
+
+    def swatch(self, x0, y0, w, h, kind):
+        self.canvas.rect(x0 * 72, y0 * 72, w * 72, h * 72, PALETTE[kind][0], EDGE, LW,
+                         0.04 * 72)
+
+    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
+             color="black", rotation=0):
+        rotate = rotation == 90
+        self.canvas.text(x * 72, y * 72, s, size, "middle" if rotate else _ANCHORS[ha], va,
+                         bold, _COLOURS.get(color, color), rotate)
+
+    def arrow(self, points, head=True):
+        points = [(x * 72, y * 72) for x, y in points]
+        if head:
+            self.canvas.arrow(points, LW_ARROW, 0.4 * HEAD, 0.2 * HEAD, EDGE)
+        else:
+            self.canvas.polyline(points, EDGE, LW_ARROW)
+
+    def svg(self) -> str:
+        return self.canvas.svg()
+
+
+@dataclass
+class _Plan:
+    """A measured layout: its size in inches, a label, and how to paint it."""
+
+    width: float
+    height: float
+    label: str
+    paint: object  # surface -> None
+
+    def figure(self, ax=None):
+        surface = _mpl_surface(ax, self.width, self.height)
+        self.paint(surface)
+        return surface.ax.figure
+
+    def svg(self) -> str:
+        surface = _SvgSurface(self.width, self.height, self.label)
+        self.paint(surface)
+        return surface.svg()
 
 
 def _title_height(title: str, subtitle: str) -> float:
@@ -267,7 +398,7 @@ def _title_height(title: str, subtitle: str) -> float:
 def _title_width(title: str, subtitle: str) -> float:
     if not title:
         return 0.0
-    return max(_lines_width(title, FONT_TITLE, True),
+    return max(_text_width(title, FONT_TITLE, True),
                _text_width(subtitle, FONT_BOX) if subtitle else 0.0)
 
 
@@ -279,34 +410,6 @@ def _draw_title(surface, width: float, title: str, subtitle: str) -> None:
     if subtitle:
         surface.text(width / 2, MARGIN + 0.3 * (title.count("\n") + 1) + 0.02, subtitle,
                      size=FONT_BOX, color="#333333", va="top")
-
-
-def _legend_height(kinds, width: float, extra: str) -> float:
-    """How tall :meth:`_Surface.legend` will be (it wraps the same way)."""
-    swatch, gap = 0.3, 0.3
-    x, rows = 0.0, 1
-    for kind in [k for k in PALETTE if k in kinds]:
-        item_w = swatch + 0.1 + _text_width(PALETTE[kind][1], FONT_SMALL) + gap
-        if x > 0 and x + item_w - gap > width:
-            x, rows = 0.0, rows + 1
-        x += item_w
-    return LEGEND_ROW * (rows + (1 if extra else 0))
-
-
-def _legend_width(kinds) -> float:
-    """The width of the legend on one row."""
-    return sum(0.7 + _text_width(PALETTE[k][1], FONT_SMALL) for k in PALETTE if k in kinds)
-
-
-def _surface(ax, width: float, height: float) -> _Surface:
-    """The caller's axes (cleared: a widget redraws into the same one), or a new figure."""
-    if ax is None:
-        fig = new_figure(figsize=(width, height))
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-    else:
-        ax.clear()
-    return _Surface(ax, width, height)
 
 
 # --------------------------------------------------------------------------- block layout
@@ -363,9 +466,8 @@ def _items(node, layer: str, rows: dict, thick: bool) -> list:
         return [_Split(columns, fmt_shape(rows[layer].output_shape), layer, thick)]
     if isinstance(node, Residual):
         raise ValueError(
-            f"draw_block cannot draw the residual block {layer!r} nested inside a branch; "
-            "draw it on its own."
-        )
+            f"A block diagram cannot draw the residual block {layer!r} nested inside a "
+            "branch; draw it on its own.")
     return [_Op(op_label(node), _op_kind(node), fmt_shape(rows[layer].output_shape), layer,
                 thick)]
 
@@ -421,34 +523,29 @@ def _draw_item(surface: _Surface, item, cx: float, top: float) -> None:
     surface.text(cx, join_top + JOIN_H / 2, "concatenate", size=FONT_SMALL)
 
 
-def _ops(node) -> list:
-    """Every op under ``node``, in order."""
-    if isinstance(node, Sequence):
-        return [op for child in node.ops for op in _ops(child)]
-    if isinstance(node, (Concat, Residual)):
-        return [op for child in node.branches for op in _ops(child)]
-    return [node]
+def _has_split(columns) -> bool:
+    """Whether a nested concatenation is drawn (a split holds any deeper ones)."""
+    return any(isinstance(item, _Split) for column in columns for item in column)
 
 
-def draw_block(node, input_shape, ax=None, title=None, highlight=None):
-    """Draw one block as its branches side by side; return the matplotlib figure.
+@dataclass
+class _Merge:
+    """A box below the branches: its text, colour, gid, the shape on the arrow out of it,
+    and whether it spans the columns (a concatenation: a bus under them)."""
 
-    ``node`` is a :class:`~inception_edu.specs.Concat` or
-    :class:`~inception_edu.specs.Residual` (or a ``Sequence`` or a single op, drawn as one
-    column), analysed on ``input_shape`` (height, width, channels): every shape written in
-    the figure is the analytic engine's. A block the engine rejects raises its
-    ``ValueError``. ``highlight`` names a branch (``"b3"``) whose boxes get a thick outline.
-    ``title=None`` writes the block's name, shapes, parameters and multiply-adds; ``""``
-    writes none. ``ax`` given: the diagram fills it (after clearing it) and ``ax.figure``
-    is returned; otherwise a new figure sized to the block is made.
-    """
+    text: str
+    kind: str
+    gid: str
+    out: str | None = None
+    bus: bool = False
+
+
+def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
+    """Measure one block (every size in inches) and return how to paint it."""
     summary = analyze(node, input_shape)
     rows = {row.name: row for row in summary.layers}
     name = node.name
-    if isinstance(node, (Concat, Residual)):
-        branches = node.branches
-    else:
-        branches = ()
+    branches = node.branches if isinstance(node, (Concat, Residual)) else ()
     allowed = [b.name for b in branches]
     if highlight is not None and highlight not in allowed:
         raise ValueError(
@@ -460,93 +557,119 @@ def draw_block(node, input_shape, ax=None, title=None, highlight=None):
     else:
         columns = [_items(node, name, rows, False)]
 
-    # ---- measure (inches): columns side by side, merge boxes below them
+    # ---- measure: columns side by side, merge boxes below them
     widths = [_column_width(c) for c in columns]
     span = sum(widths) + COL_GAP * (len(widths) - 1)
     in_text = f"input {fmt_shape(summary.input_shape)}"
     out_shape = fmt_shape(summary.output_shape)
+    merge_words = ["concatenate"] if isinstance(node, Concat) or _has_split(columns) else []
     if isinstance(node, Residual):
         merges = []
         if len(branches) > 1:
-            merges.append((f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}",
-                           "merge", f"merge:{name}_concat", None))
+            merges.append(_Merge(
+                f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}", "merge",
+                f"merge:{name}_concat", bus=True))
+            merge_words = ["concatenate"]
         up = node.projection(summary.input_shape[2])
-        merges.append((f"1x1 conv (linear), {up.filters}", "conv1x1", f"op:{name}_up",
-                       fmt_shape(rows[f"{name}_up"].output_shape)))
+        merges.append(_Merge(f"1x1 conv (linear), {up.filters}", "conv1x1", f"op:{name}_up",
+                             fmt_shape(rows[f"{name}_up"].output_shape)))
         relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
-        merges.append((f"add: {_scale_text(node.scale)}{relu} → {out_shape}", "merge",
-                       f"merge:{name}", None))
+        word = "add" if node.shortcut else "no shortcut"
+        merges.append(_Merge(f"{word}: {_residual_text(node)}{relu} → {out_shape}", "merge",
+                             f"merge:{residual_merge_name(node, name)}"))
+        merge_words.append("add" if node.shortcut else "scale (no shortcut)")
     elif isinstance(node, Concat):
-        merges = [(f"concatenate → {out_shape}", "merge", f"merge:{name}", None)]
+        merges = [_Merge(f"concatenate → {out_shape}", "merge", f"merge:{name}", bus=True)]
     else:
-        merges = [(f"output {out_shape}", "end", "output", None)]
-    merge_ws = [_text_width(m[0], FONT_BOX) + 2 * PAD_X for m in merges]
+        merges = [_Merge(f"output {out_shape}", "end", "output")]
+    merge_ws = [_text_width(m.text, FONT_BOX) + 2 * PAD_X for m in merges]
     span = max(span, _text_width(in_text, FONT_BOX) + 2 * PAD_X, *merge_ws)
-    right = SHORTCUT_DX + 0.4 if isinstance(node, Residual) else 0.0
+    shortcut = isinstance(node, Residual) and node.shortcut
+    right = SHORTCUT_DX + 0.4 if shortcut else 0.0
     if title is None:
         title = f"{name}: {fmt_shape(summary.input_shape)} → {out_shape}"
-        subtitle = f"{summary.params:,} params · {_fmt_macs(summary.macs)} multiply-adds"
+        subtitle = f"{summary.params:,} params · {fmt_macs(summary.macs)} multiply-adds"
     else:
         subtitle = ""
     title_h = _title_height(title, subtitle)
     body_w = span + right
-    ops = _ops(node)
-    notes = []
-    if any(getattr(op, "strides", (1, 1)) != (1, 1) for op in ops) or any(
-            isinstance(op, Pool) for op in ops):
-        notes.append("/s: stride s")
-    if any(getattr(op, "padding", "same") == "valid" for op in ops):
-        notes.append("V: 'valid' padding (no zero-padding, the grid shrinks)")
-    extra = "     ".join(notes)
+    ops = ops_of(node)
+    extra = _notes(ops)
     kinds = {"end"} | {_op_kind(op) for op in ops}
-    if branches or any(isinstance(item, _Split) for item in columns[0]):
+    if merge_words:
         kinds.add("merge")
     if isinstance(node, Residual):
         kinds.add("conv1x1")
-    width = max(body_w, _title_width(title, subtitle), min(_legend_width(kinds), 11.0),
+    entries = _legend_entries(kinds, {"merge": " / ".join(merge_words)})
+    width = max(body_w, _title_width(title, subtitle), min(_legend_width(entries), 11.0),
                 _text_width(extra, FONT_SMALL)) + 2 * MARGIN
-    legend_h = _legend_height(kinds, width - 2 * MARGIN, extra)
+    legend_h = _legend_height(entries, width - 2 * MARGIN, extra)
     tallest = max(_column_height(c) for c in columns)
     merges_h = len(merges) * MERGE_H + (len(merges) - 1) * ARROW_H
     height = (MARGIN + title_h + BOX_H + MIN_FANOUT + tallest + ARROW_H + merges_h
               + 0.45 + legend_h + MARGIN)
 
-    # ---- draw
-    surface = _surface(ax, width, height)
-    x0 = MARGIN + (width - 2 * MARGIN - body_w) / 2
-    cx = x0 + span / 2
-    _draw_title(surface, width, title, subtitle)
-    in_top = MARGIN + title_h
-    surface.box(x0, in_top, span, BOX_H, "end", gid="input")
-    surface.text(cx, in_top + BOX_H / 2, in_text)
-    in_bottom = in_top + BOX_H
-    merge_top = in_bottom + MIN_FANOUT + tallest + ARROW_H
-    x = cx - (sum(widths) + COL_GAP * (len(widths) - 1)) / 2
-    for column, col_w in zip(columns, widths, strict=True):
-        centre = x + col_w / 2
-        first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
-        surface.arrow([(centre, in_bottom), (centre, first)],
-                      head=not isinstance(column[0], _Split))
-        x += col_w + COL_GAP
-    y = merge_top
-    for index, ((text, kind, gid, out), merge_w) in enumerate(zip(merges, merge_ws,
-                                                                   strict=True)):
-        box_w = span if text.startswith("concatenate") else merge_w  # a bus under the columns
-        surface.box(cx - box_w / 2, y, box_w, MERGE_H, kind, gid=gid)
-        surface.text(cx, y + MERGE_H / 2, text)
-        if index + 1 < len(merges):
-            _connect(surface, cx, y + MERGE_H, y + MERGE_H + ARROW_H, out, None)
-        y += MERGE_H + ARROW_H
-    if isinstance(node, Residual):
-        add_y = y - ARROW_H - MERGE_H / 2
-        add_right = cx + merge_ws[-1] / 2
-        side = x0 + span + SHORTCUT_DX
-        surface.arrow([(x0 + span, in_top + BOX_H / 2), (side, in_top + BOX_H / 2),
-                       (side, add_y), (add_right, add_y)])
-        surface.text(side + 0.08, (in_bottom + add_y) / 2, "shortcut: x", size=FONT_SMALL,
-                     rotation=90, ha="left")
-    surface.legend(MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN, extra)
-    return surface.ax.figure
+    def paint(surface: _Surface) -> None:
+        x0 = MARGIN + (width - 2 * MARGIN - body_w) / 2
+        cx = x0 + span / 2
+        _draw_title(surface, width, title, subtitle)
+        in_top = MARGIN + title_h
+        surface.box(x0, in_top, span, BOX_H, "end", gid="input")
+        surface.text(cx, in_top + BOX_H / 2, in_text)
+        in_bottom = in_top + BOX_H
+        merge_top = in_bottom + MIN_FANOUT + tallest + ARROW_H
+        x = cx - (sum(widths) + COL_GAP * (len(widths) - 1)) / 2
+        for column, col_w in zip(columns, widths, strict=True):
+            centre = x + col_w / 2
+            first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
+            surface.arrow([(centre, in_bottom), (centre, first)],
+                          head=not isinstance(column[0], _Split))
+            x += col_w + COL_GAP
+        y = merge_top
+        for index, (merge, merge_w) in enumerate(zip(merges, merge_ws, strict=True)):
+            box_w = span if merge.bus else merge_w
+            surface.box(cx - box_w / 2, y, box_w, MERGE_H, merge.kind, gid=merge.gid)
+            surface.text(cx, y + MERGE_H / 2, merge.text)
+            if index + 1 < len(merges):
+                _connect(surface, cx, y + MERGE_H, y + MERGE_H + ARROW_H, merge.out, None)
+            y += MERGE_H + ARROW_H
+        if shortcut:
+            add_y = y - ARROW_H - MERGE_H / 2
+            add_right = cx + merge_ws[-1] / 2
+            side = x0 + span + SHORTCUT_DX
+            surface.arrow([(x0 + span, in_top + BOX_H / 2), (side, in_top + BOX_H / 2),
+                           (side, add_y), (add_right, add_y)])
+            surface.text(side + 0.08, (in_bottom + add_y) / 2, "shortcut: x", size=FONT_SMALL,
+                         rotation=90, ha="left")
+        surface.legend(MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN,
+                       entries, extra)
+
+    label = title.replace("\n", " ") if title else f"block diagram of {name}"
+    return _Plan(width, height, label, paint)
+
+
+def draw_block(node, input_shape, ax=None, title=None, highlight=None):
+    """Draw one block as its branches side by side; return the matplotlib figure.
+
+    ``node`` is a :class:`~inception_edu.spec.Concat` or :class:`~inception_edu.spec.Residual`
+    (or a ``Sequence`` or a single op, drawn as one column), analysed on ``input_shape``
+    (height, width, channels): every shape written in the figure is the analytic
+    engine's. A block the engine rejects raises its ``ValueError``. ``highlight`` names a
+    branch (``"b3"``) whose boxes get a thick outline. ``title=None`` writes the block's
+    name, shapes, parameters and multiply-adds; ``""`` writes none. ``ax`` given: the
+    diagram fills it (after clearing it) and ``ax.figure`` is returned; otherwise a new
+    figure sized to the block is made. :func:`block_svg` is the same picture as SVG.
+    """
+    return _layout_block(node, input_shape, title, highlight).figure(ax)
+
+
+def block_svg(node, input_shape, title=None, highlight=None) -> str:
+    """The diagram of :func:`draw_block` as an SVG string (for widgets and static HTML).
+
+    Same layout, labels and box identifiers (``data-gid``); the same arguments give
+    byte-identical output. Inline it in HTML as it is.
+    """
+    return _layout_block(node, input_shape, title, highlight).svg()
 
 
 # --------------------------------------------------------------------------- model layout
@@ -561,7 +684,7 @@ AUX_GAP = 0.45
 
 @dataclass
 class _Stage:
-    """One box of a model diagram: a stage, or a run of repeated blocks."""
+    """One box of a model diagram: a stage, or a repeated section of blocks."""
 
     title: str
     detail: str
@@ -569,33 +692,30 @@ class _Stage:
     kind: str
     members: list = field(default_factory=list)
     gid: str = ""
-
-
-def _repeat_prefix(name: str) -> str | None:
-    """``"inception_resnet_a_7"`` -> ``"inception_resnet_a"``; ``None`` if not numbered."""
-    match = re.fullmatch(r"(.+)_\d+", name)
-    return match.group(1) if match else None
+    ops: list = field(default_factory=list)  # the ops whose labels the box shows
 
 
 def _block_kind(stage, block) -> str:
     if isinstance(stage, Residual):
-        return "residual"
+        return "residual" if stage.shortcut else "plain"
     if isinstance(stage, Concat):
         shrinks = block.output_shape[:2] != block.input_shape[:2]
         return "reduction" if shrinks else "inception"
     if isinstance(stage, Sequence):
-        return _op_kind(_ops(stage)[0])
+        return _op_kind(ops_of(stage)[0])
     return _op_kind(stage)
 
 
-def _stage_detail(stage) -> str:
+def _stage_detail(stage) -> tuple[str, list]:
+    """What a stage is, in one line, and the ops whose labels that line shows."""
     if isinstance(stage, Residual):
-        return f"{len(stage.branches)} branches, {_scale_text(stage.scale)}"
+        plain = "" if stage.shortcut else " (no shortcut)"
+        return f"{len(stage.branches)} branches, {_residual_text(stage)}{plain}", []
     if isinstance(stage, Concat):
-        return f"{len(stage.branches)} branches → concatenate"
+        return f"{len(stage.branches)} branches → concatenate", []
     if isinstance(stage, Sequence):
-        return f"{len(_ops(stage))} layers"
-    return op_label(stage)
+        return f"{len(ops_of(stage))} layers", []
+    return op_label(stage), [stage]
 
 
 def _share(params: int, total: int) -> str:
@@ -606,28 +726,24 @@ def _share(params: int, total: int) -> str:
 
 
 def _stages(spec, summary) -> list:
-    """The model's stages with consecutive numbered repeats grouped into one box."""
+    """One box per stage, except a repeated section: one "n × title" box for all of it."""
     total = summary.total_params
-    blocks = summary.blocks[: len(spec.stages)]
+    blocks = dict(zip(spec.stage_names, summary.blocks, strict=False))
     boxes: list = []
-    index = 0
-    while index < len(spec.stages):
-        stage = spec.stages[index]
-        prefix = _repeat_prefix(stage.name)
-        end = index + 1
-        while (prefix and end < len(spec.stages)
-               and _repeat_prefix(spec.stages[end].name) == prefix):
-            end += 1
-        group, group_blocks = spec.stages[index:end], blocks[index:end]
-        params = sum(b.params for b in group_blocks)
-        title = f"{len(group)} × {prefix}" if len(group) > 1 else stage.name
-        boxes.append(_Stage(
-            title, _stage_detail(stage),
-            fmt_shape(group_blocks[-1].output_shape) + _share(params, total),
-            _block_kind(stage, group_blocks[0]), [s.name for s in group],
-            f"stage:{stage.name}",
-        ))
-        index = end
+    for section in spec.sections:
+        groups = ([section.stages] if section.repeated
+                  else [(stage,) for stage in section.stages])
+        for group in groups:
+            stage = spec.stage(group[0])
+            group_blocks = [blocks[name] for name in group]
+            params = sum(b.params for b in group_blocks)
+            title = f"{len(group)} × {section.title}" if section.repeated else stage.name
+            detail, shown = _stage_detail(stage)
+            boxes.append(_Stage(
+                title, detail, fmt_shape(group_blocks[-1].output_shape) + _share(params, total),
+                _block_kind(stage, group_blocks[0]), list(group), f"stage:{stage.name}",
+                shown,
+            ))
     return boxes
 
 
@@ -644,17 +760,8 @@ def _wrap(parts: list, width: float) -> str:
     return "\n".join(lines)
 
 
-def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
-    """Draw a whole model as a chain of its stages; return the matplotlib figure.
-
-    Stages run top to bottom in newspaper columns (read a column, then the next), so
-    GoogLeNet's ~20 stages and Inception-ResNet-v2's ~50 both fit a projector.
-    Consecutive numbered repeats (``inception_resnet_a_1`` ... ``_10``) are one box,
-    "10 × inception_resnet_a"; each box shows what the stage is, its output shape and its
-    share of the model's parameters. Auxiliary heads hang to the right of the stage they
-    tap. ``highlight`` names a stage (or aux head) whose box gets a thick outline.
-    ``title``, ``ax`` and the return value are as for :func:`draw_block`.
-    """
+def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
+    """Measure a model diagram (every size in inches) and return how to paint it."""
     summary = analyze_model(spec, input_shape)
     total = summary.total_params
     stages = _stages(spec, summary)
@@ -671,20 +778,25 @@ def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
                     _text_width(e.info, FONT_SMALL)) for e in entries) + 2 * STAGE_PAD_X
     aux_w = box_w
     auxes = []  # (entry index of the tap, title, body text, gid, highlighted)
+    shown_ops = [op for e in entries for op in e.ops]
     for aux in spec.aux_heads:
         block = summary.block(aux.name)
         tap = next(i for i, e in enumerate(entries) if aux.after in e.members)
-        body = _wrap([op_label(op) for op in _ops(aux.head)], aux_w - 2 * STAGE_PAD_X)
+        head_ops = ops_of(aux.head)
+        shown_ops += head_ops
+        body = _wrap([op_label(op) for op in head_ops], aux_w - 2 * STAGE_PAD_X)
         info = fmt_shape(block.output_shape) + _share(block.params, total)
         auxes.append((tap, f"{aux.name} (auxiliary head)", f"{body}\n→ {info}",
                       f"aux:{aux.name}", aux.name == highlight))
 
     # ---- choose the number of rows per column: the figure closest to 16:9
     count = len(entries)
-    legend_kinds = {e.kind for e in entries} | ({"head"} if auxes else set())
+    kinds = {e.kind for e in entries} | ({"head"} if auxes else set())
+    legend = _legend_entries(kinds)
+    extra = _notes(shown_ops)
     if title is None:
         title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
-        subtitle = (f"{total:,} params · {_fmt_macs(summary.total_macs)} multiply-adds"
+        subtitle = (f"{total:,} params · {fmt_macs(summary.total_macs)} multiply-adds"
                     + (" (auxiliary heads included)" if auxes else ""))
     else:
         subtitle = ""
@@ -699,7 +811,7 @@ def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
         return columns, col_ws, width
 
     best = None
-    for rows in range(3, count + 1):
+    for rows in range(min(3, count), count + 1):
         columns, col_ws, width = layout(rows)
         width = max(width, _title_width(title, subtitle) + 2 * MARGIN)
         height = rows * pitch + title_h + 2 * MARGIN + 1.2
@@ -709,8 +821,9 @@ def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
     rows = best[1]
     columns, col_ws, width = layout(rows)
     width = max(width, _title_width(title, subtitle) + 2 * MARGIN,
-                min(_legend_width(legend_kinds), 12) + 2 * MARGIN)
-    legend_h = _legend_height(legend_kinds, width - 2 * MARGIN, "")
+                min(_legend_width(legend), 12) + 2 * MARGIN,
+                _text_width(extra, FONT_SMALL) + 2 * MARGIN)
+    legend_h = _legend_height(legend, width - 2 * MARGIN, extra)
     top = MARGIN + title_h + 0.15
     body_h = rows * pitch - STAGE_GAP
     # aux boxes: centred on their tap, pushed down below an earlier one in the same column
@@ -724,43 +837,67 @@ def draw_model(spec, input_shape, ax=None, title=None, highlight=None):
         body_h = max(body_h, y0 + aux_h)
     height = top + body_h + 0.55 + legend_h + MARGIN
 
-    # ---- draw
-    surface = _surface(ax, width, height)
-    _draw_title(surface, width, title, subtitle)
-    x = MARGIN + (width - 2 * MARGIN - (sum(col_ws) + STAGE_COL_GAP * (len(col_ws) - 1))) / 2
-    centres = {}
-    for column, col_w in zip(columns, col_ws, strict=True):
-        cx = x + box_w / 2
-        for row, index in enumerate(column):
-            entry = entries[index]
-            y = top + row * pitch
-            centres[index] = (cx, y)
-            thick = highlight is not None and highlight in entry.members
-            surface.box(cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid,
-                        thick=thick)
-            if entry.detail:
-                surface.text(cx, y + 0.2, entry.title, bold=True)
-                surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
-                surface.text(cx, y + 0.73, entry.info, size=FONT_SMALL)
-            else:
-                surface.text(cx, y + 0.3, entry.title, bold=True)
-                surface.text(cx, y + 0.62, entry.info, size=FONT_SMALL)
-            if row:
-                surface.arrow([(cx, y - STAGE_GAP), (cx, y)])
-        x += col_w + STAGE_COL_GAP
-        if column[-1] + 1 < count:  # connector to the top of the next column
-            below = top + (len(column) - 1) * pitch + STAGE_H
-            gap_x = x - STAGE_COL_GAP / 2
-            next_cx = x + box_w / 2
-            surface.arrow([(cx, below), (cx, below + 0.17), (gap_x, below + 0.17),
-                           (gap_x, top - 0.17), (next_cx, top - 0.17), (next_cx, top)])
-    for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes, strict=True):
-        cx, y = centres[tap]
-        mid = y + STAGE_H / 2
-        x0 = cx + box_w / 2 + AUX_GAP
-        surface.box(x0, y0, aux_w, aux_h, "head", gid=gid, thick=thick, dashed=True)
-        surface.text(x0 + aux_w / 2, y0 + 0.22, aux_title, bold=True)
-        surface.text(x0 + aux_w / 2, y0 + 0.4, body, size=FONT_SMALL, va="top")
-        surface.arrow([(cx + box_w / 2, mid), (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
-    surface.legend(MARGIN, top + body_h + 0.55, width - 2 * MARGIN)
-    return surface.ax.figure
+    def paint(surface: _Surface) -> None:
+        _draw_title(surface, width, title, subtitle)
+        x = MARGIN + (width - 2 * MARGIN - (sum(col_ws) + STAGE_COL_GAP * (len(col_ws) - 1))) / 2
+        centres = {}
+        for column, col_w in zip(columns, col_ws, strict=True):
+            cx = x + box_w / 2
+            for row, index in enumerate(column):
+                entry = entries[index]
+                y = top + row * pitch
+                centres[index] = (cx, y)
+                thick = highlight is not None and highlight in entry.members
+                surface.box(cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid,
+                            thick=thick)
+                if entry.detail:
+                    surface.text(cx, y + 0.2, entry.title, bold=True)
+                    surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
+                    surface.text(cx, y + 0.73, entry.info, size=FONT_SMALL)
+                else:
+                    surface.text(cx, y + 0.3, entry.title, bold=True)
+                    surface.text(cx, y + 0.62, entry.info, size=FONT_SMALL)
+                if row:
+                    surface.arrow([(cx, y - STAGE_GAP), (cx, y)])
+            x += col_w + STAGE_COL_GAP
+            if column[-1] + 1 < count:  # connector to the top of the next column
+                below = top + (len(column) - 1) * pitch + STAGE_H
+                gap_x = x - STAGE_COL_GAP / 2
+                next_cx = x + box_w / 2
+                surface.arrow([(cx, below), (cx, below + 0.17), (gap_x, below + 0.17),
+                               (gap_x, top - 0.17), (next_cx, top - 0.17), (next_cx, top)])
+        for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes,
+                                                                     strict=True):
+            cx, y = centres[tap]
+            mid = y + STAGE_H / 2
+            x0 = cx + box_w / 2 + AUX_GAP
+            surface.box(x0, y0, aux_w, aux_h, "head", gid=gid, thick=thick, dashed=True)
+            surface.text(x0 + aux_w / 2, y0 + 0.22, aux_title, bold=True)
+            surface.text(x0 + aux_w / 2, y0 + 0.4, body, size=FONT_SMALL, va="top")
+            surface.arrow([(cx + box_w / 2, mid),
+                           (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
+        surface.legend(MARGIN, top + body_h + 0.55, width - 2 * MARGIN, legend, extra)
+
+    return _Plan(width, height, title.replace("\n", " ") if title else spec.name, paint)
+
+
+def draw_model(spec, input_shape=None, ax=None, title=None, highlight=None):
+    """Draw a whole model as a chain of its stages; return the matplotlib figure.
+
+    Stages run top to bottom in newspaper columns (read a column, then the next), so
+    GoogLeNet's ~20 stages and Inception-ResNet-v2's ~50 both fit a projector. Stages
+    are grouped as ``spec.sections`` say: a repeated section is one box
+    ("10 × Inception-ResNet-A"), any other section one box per stage; each box shows what
+    the stage is, its output shape and its share of the model's parameters. Auxiliary
+    heads hang to the right of the stage they tap. ``input_shape=None`` is the paper's
+    input; ``highlight`` names a stage (or aux head) whose box gets a thick outline.
+    ``title``, ``ax`` and the return value are as for :func:`draw_block`;
+    :func:`model_svg` is the same picture as SVG.
+    """
+    return _layout_model(spec, input_shape, title, highlight).figure(ax)
+
+
+def model_svg(spec, input_shape=None, title=None, highlight=None) -> str:
+    """The diagram of :func:`draw_model` as an SVG string (byte-identical for the same
+    arguments)."""
+    return _layout_model(spec, input_shape, title, highlight).svg()

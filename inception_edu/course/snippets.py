@@ -72,6 +72,9 @@ class Snippet:
     def _repr_html_(self) -> str:
         return report_html(self)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text view: the report
+        printer.text(report(self))
+
 
 @dataclass(frozen=True)
 class Run:

@@ -18,8 +18,8 @@ def _errors(snippet):
     (snippets.SEQUENTIAL_VS_FUNCTIONAL, ["NameError", "NameError", "ValueError", None, None]),
     (snippets.NAIVE_BLOCK_002, [None, None]),
     (snippets.GOOGLENET_BLOCK_002, [None, None, None]),
-    (snippets.NAIVE_BLOCK_004, ["IndentationError", "ModuleNotFoundError", "NameError", "ValueError",
-                                None]),
+    (snippets.NAIVE_BLOCK_004, ["IndentationError", "ModuleNotFoundError", "NameError",
+                                "ValueError", None]),
     (snippets.DIM_REDUCE_BLOCK_004, ["ModuleNotFoundError", "NameError", "NameError",
                                      "NameError", "ValueError", None, None]),
 ])

@@ -1,1 +1,51 @@
-"""Training: a recipe, one runner, and what the notebooks measure (being reshaped)."""
+"""Training: a recipe, one runner, and what the notebooks measure.
+
+A :class:`Recipe` is what a paper's training section says (optimizer, learning rate and
+schedule, label smoothing, auxiliary loss weights, clipping, weight decay); :func:`run`
+trains any Keras model with one, from arrays or ``tf.data``, resumable from a checkpoint
+directory, optionally under ``tf.distribute``. The papers' recipes:
+
+- :data:`GOOGLENET`: Szegedy et al. 2014, "Going deeper with convolutions"
+  (https://arxiv.org/abs/1409.4842), section 6 (training methodology) and section 5
+  (auxiliary classifiers, weight 0.3);
+- :data:`INCEPTION_V3`: Szegedy et al. 2015, "Rethinking the Inception architecture for
+  computer vision" (https://arxiv.org/abs/1512.00567), section 8 (training methodology)
+  and section 7 (label smoothing).
+
+Modules:
+
+- :mod:`~inception_edu.training.recipe`: :class:`Recipe`, :data:`GOOGLENET`,
+  :data:`INCEPTION_V3`;
+- :mod:`~inception_edu.training.runner`: :func:`run`;
+- :mod:`~inception_edu.training.checkpoint`: the checkpoint directory's format;
+- :mod:`~inception_edu.training.callbacks`: :class:`LiveCurves`;
+- :mod:`~inception_edu.training.googlenet`: :func:`he_initialize`,
+  :func:`inference_model`, :func:`gradient_norms`, :func:`gradient_norms_by_stage`
+  (notebook 03);
+- :mod:`~inception_edu.training.metrics`: per-class error, confusion matrix, calibration
+  (ECE, temperature scaling; Guo et al. 2017, https://arxiv.org/abs/1706.04599);
+- :mod:`~inception_edu.training.probes`: notebook 01's one-block probes.
+
+The curves are drawn by :mod:`inception_edu.viz.curves` (``plot_histories``,
+``plot_gradient_norms``, ``plot_reliability``). Importing this package imports TensorFlow.
+"""
+
+from inception_edu.training import metrics
+from inception_edu.training.callbacks import LiveCurves
+from inception_edu.training.googlenet import (
+    AUX_WEIGHT,
+    conv_layer_names,
+    gradient_norms,
+    gradient_norms_by_stage,
+    he_initialize,
+    inference_model,
+    training_loss,
+)
+from inception_edu.training.recipe import GOOGLENET, INCEPTION_V3, Recipe, output_names
+from inception_edu.training.runner import run
+from inception_edu.viz.curves import metric_values
+
+__all__ = ["AUX_WEIGHT", "GOOGLENET", "INCEPTION_V3", "LiveCurves", "Recipe",
+           "conv_layer_names", "gradient_norms", "gradient_norms_by_stage", "he_initialize",
+           "inference_model", "metric_values", "metrics", "output_names", "run",
+           "training_loss"]

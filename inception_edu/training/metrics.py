@@ -1,0 +1,269 @@
+"""What a trained classifier gets wrong, and how far to trust its confidence.
+
+Numpy and scikit-learn only (no TensorFlow): the inputs are arrays a notebook already
+has, from ``model.predict`` or a direct call.
+
+- :func:`per_class_error`, :func:`confusion_matrix`: which classes fail, and as what
+  (notebook 09's per-class bars and matrix);
+- :func:`reliability_bins`, :func:`expected_calibration_error`: does 80% confidence mean
+  80% correct? (Guo et al. 2017, "On calibration of modern neural networks", section 2;
+  notebook 06 measures what label smoothing does to it);
+- :func:`fit_temperature`, :func:`apply_temperature`: temperature scaling, the one-number
+  recalibration of Guo et al. 2017 (section 4.2);
+- :func:`negative_log_likelihood`: the validation loss those are judged by.
+
+Labels may be given as integers ``(N,)`` or as one-hot (or smoothed) rows ``(N, K)``
+everywhere; "predictions" may be probabilities or logits ``(N, K)`` or predicted labels
+``(N,)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from inception_edu.spec.checks import check_int, check_number
+
+__all__ = ["ReliabilityBins", "apply_temperature", "confusion_matrix",
+           "expected_calibration_error", "fit_temperature", "negative_log_likelihood",
+           "per_class_error", "reliability_bins", "softmax"]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _labels(y, name: str = "labels", classes: int | None = None) -> np.ndarray:
+    """Integer labels from ints ``(N,)`` or from one-hot/smoothed rows ``(N, K)``."""
+    array = np.asarray(y)
+    if array.ndim == 2:
+        if classes is not None and array.shape[1] != classes:
+            raise ValueError(f"{name} rows must have {classes} columns (one per class). "
+                             f"Received shape {array.shape}")
+        return array.argmax(axis=1)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{name} must be integer labels (N,) or one-hot rows (N, K). "
+                         f"Received shape {array.shape}")
+    if not np.issubdtype(array.dtype, np.integer):
+        if not np.issubdtype(array.dtype, np.floating) or np.any(array != np.round(array)):
+            raise ValueError(f"{name} must be integer class labels. Received dtype "
+                             f"{array.dtype}")
+        array = array.astype(np.int64)
+    if array.min() < 0 or (classes is not None and array.max() >= classes):
+        allowed = f"[0, {classes - 1}]" if classes is not None else ">= 0"
+        raise ValueError(f"{name} must be class indices in {allowed}. Received values "
+                         f"from {array.min()} to {array.max()}")
+    return array
+
+
+def _scores(values, name: str) -> np.ndarray:
+    """A float array ``(N, K)`` of probabilities or logits."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] < 2:
+        raise ValueError(f"{name} must be an (N, K) array with K >= 2 classes. "
+                         f"Received shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite. Received NaN or infinite values")
+    return array
+
+
+def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
+    if len(a) != len(b):
+        raise ValueError(f"{names} must have one entry per example. Received {len(a)} "
+                         f"and {len(b)}")
+
+
+def _probabilities(values) -> np.ndarray:
+    array = _scores(values, "probabilities")
+    if array.min() < 0 or not np.allclose(array.sum(axis=1), 1.0, atol=1e-3):
+        raise ValueError("probabilities must be rows of non-negative numbers summing to 1 "
+                         "(for logits, use apply_temperature(logits, 1.0) or softmax). "
+                         f"Received row sums from {array.sum(axis=1).min():.3g} to "
+                         f"{array.sum(axis=1).max():.3g}")
+    return array
+
+
+def _predicted(predictions, classes: int | None) -> np.ndarray:
+    """Predicted labels from labels ``(N,)`` or scores ``(N, K)`` (argmax)."""
+    array = np.asarray(predictions)
+    if array.ndim == 2:
+        return _labels(_scores(array, "predictions"), "predictions", classes)
+    return _labels(array, "predictions", classes)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _class_count(y_true, predictions, classes) -> int:
+    if classes is not None:
+        return check_int(classes, "classes", 1)
+    for value in (predictions, y_true):
+        array = np.asarray(value)
+        if array.ndim == 2:
+            return array.shape[1]
+    return int(max(np.max(y_true), np.max(predictions))) + 1
+
+
+def confusion_matrix(y_true, predictions, classes: int | None = None) -> np.ndarray:
+    """``(K, K)`` counts: row = true class, column = predicted class (scikit-learn's).
+
+    ``classes`` fixes K (so a class nobody predicted still gets its column); by default
+    it is read off the one-hot/probability rows, else the largest label + 1.
+    """
+    from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+
+    classes = _class_count(y_true, predictions, classes)
+    truth = _labels(y_true, "y_true", classes)
+    predicted = _predicted(predictions, classes)
+    _same_length(truth, predicted, "y_true and predictions")
+    return sk_confusion_matrix(truth, predicted, labels=np.arange(classes))
+
+
+def per_class_error(y_true, predictions, classes: int | None = None) -> np.ndarray:
+    """Error rate of each class: the share of its examples predicted as another class.
+
+    Returns a float array of K values in [0, 1]; a class without examples gets NaN
+    (no error rate can be measured for it). ``predictions`` are probabilities/logits
+    ``(N, K)`` (argmax is taken) or predicted labels ``(N,)``.
+    """
+    matrix = confusion_matrix(y_true, predictions, classes).astype(np.float64)
+    totals = matrix.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, 1.0 - np.diag(matrix) / totals, np.nan)
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True, eq=False)
+class ReliabilityBins:
+    """Equal-width bins of top-class confidence, for a reliability diagram.
+
+    ``edges`` has ``bins + 1`` values from 0 to 1; bin ``m`` holds the examples whose
+    confidence lies in ``(edges[m], edges[m + 1]]`` (a confidence of exactly 0 goes in the
+    first). ``accuracy`` and ``confidence`` are each bin's mean (NaN for an empty bin),
+    ``count`` its size. ``ece`` is the expected calibration error they give.
+    """
+
+    edges: np.ndarray
+    accuracy: np.ndarray
+    confidence: np.ndarray
+    count: np.ndarray
+
+    @property
+    def ece(self) -> float:
+        """``sum_m (n_m / n) |accuracy_m - confidence_m|`` over the non-empty bins."""
+        filled = self.count > 0
+        weights = self.count[filled] / self.count.sum()
+        gaps = np.abs(self.accuracy[filled] - self.confidence[filled])
+        return float(np.sum(weights * gaps))
+
+    @property
+    def centres(self) -> np.ndarray:
+        return (self.edges[:-1] + self.edges[1:]) / 2
+
+
+def reliability_bins(probabilities, labels, bins: int = 15) -> ReliabilityBins:
+    """Bin the examples by the confidence of their top class (Guo et al. 2017, section 2).
+
+    ``probabilities``: ``(N, K)`` rows summing to 1 (apply a softmax to logits first);
+    ``labels``: the true classes. 15 bins is Guo et al.'s choice.
+    """
+    bins = check_int(bins, "bins", 1)
+    probabilities = _probabilities(probabilities)
+    truth = _labels(labels, "labels", probabilities.shape[1])
+    _same_length(probabilities, truth, "probabilities and labels")
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == truth
+    index = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
+    count = np.bincount(index, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = np.bincount(index, weights=correct, minlength=bins) / count
+        mean_confidence = np.bincount(index, weights=confidence, minlength=bins) / count
+    return ReliabilityBins(np.linspace(0.0, 1.0, bins + 1), accuracy, mean_confidence, count)
+
+
+def expected_calibration_error(probabilities, labels, bins: int = 15) -> float:
+    """ECE: the gap between confidence and accuracy, averaged over equal-width bins.
+
+    ``ECE = sum_m (n_m / n) |acc(B_m) - conf(B_m)|`` (Guo et al. 2017, eq. 3): 0 for a
+    calibrated model, up to 1. For the bins themselves (a reliability diagram, see
+    :func:`inception_edu.viz.curves.plot_reliability`) use :func:`reliability_bins`.
+    """
+    return reliability_bins(probabilities, labels, bins).ece
+
+
+# --------------------------------------------------------------------------- temperature
+
+
+def softmax(logits) -> np.ndarray:
+    """Row-wise softmax of ``(N, K)`` logits, computed stably (max subtracted)."""
+    logits = _scores(logits, "logits")
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def negative_log_likelihood(probabilities, labels) -> float:
+    """Mean ``-log p(true class)``: the cross-entropy a validation loss reports."""
+    probabilities = _probabilities(probabilities)
+    truth = _labels(labels, "labels", probabilities.shape[1])
+    _same_length(probabilities, truth, "probabilities and labels")
+    picked = probabilities[np.arange(len(truth)), truth]
+    return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
+
+
+def apply_temperature(logits, temperature: float) -> np.ndarray:
+    """``softmax(logits / T)``: T > 1 softens overconfident predictions, T < 1 sharpens.
+
+    Dividing every logit by the same T never changes the argmax, so accuracy is untouched;
+    only the confidence moves.
+    """
+    temperature = check_number(temperature, "temperature", 0, open_min=True)
+    return softmax(_scores(logits, "logits") / temperature)
+
+
+#: The range searched by :func:`fit_temperature`.
+TEMPERATURE_RANGE = (0.01, 100.0)
+
+
+def fit_temperature(logits, labels) -> float:
+    """The temperature T > 0 that minimises the NLL of ``softmax(logits / T)``.
+
+    Temperature scaling (Guo et al. 2017, section 4.2): fit one number on held-out data,
+    the validation set, never the training set (where an overfit network is confidently
+    right). With ``b = 1/T`` the NLL ``mean(logsumexp(b·z) - b·z_y)`` is convex in ``b``,
+    so a golden-section search over ``log b`` finds the minimum; it runs in numpy over
+    :data:`TEMPERATURE_RANGE` (a result at an end of the range means the NLL keeps falling
+    beyond it, e.g. for data the logits already separate perfectly).
+
+    ``logits``: ``(N, K)`` pre-softmax outputs (a model built with
+    ``classifier_activation=None``); ``labels``: the true classes.
+    """
+    logits = _scores(logits, "logits")
+    truth = _labels(labels, "labels", logits.shape[1])
+    _same_length(logits, truth, "logits and labels")
+    rows = np.arange(len(truth))
+
+    def nll(log_b: float) -> float:
+        return float(-np.mean(_log_softmax(logits * np.exp(log_b))[rows, truth]))
+
+    low, high = -np.log(TEMPERATURE_RANGE[1]), -np.log(TEMPERATURE_RANGE[0])
+    ratio = (np.sqrt(5.0) - 1) / 2
+    a, b = high - ratio * (high - low), low + ratio * (high - low)
+    fa, fb = nll(a), nll(b)
+    for _ in range(80):  # (0.618 ** 80) * 9.2 < 1e-15: far below float noise in T
+        if fa < fb:
+            high, b, fb = b, a, fa
+            a = high - ratio * (high - low)
+            fa = nll(a)
+        else:
+            low, a, fa = a, b, fb
+            b = low + ratio * (high - low)
+            fb = nll(b)
+    return float(np.exp(-(low + high) / 2))

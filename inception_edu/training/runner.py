@@ -1,0 +1,298 @@
+"""One runner for every training in the course: :func:`run` (the DESIGN contract).
+
+``run(model, train, val, recipe, epochs)`` compiles ``model`` with the recipe and fits it,
+from numpy arrays or ``tf.data``, optionally under a ``tf.distribute`` strategy, and, with
+a ``checkpoint_dir``, survives being killed: run it again and it resumes after the last
+completed epoch (see :mod:`inception_edu.training.checkpoint` for the format).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+
+from inception_edu.backend import keras, tf
+from inception_edu.data import Split
+from inception_edu.spec.checks import check_choice, check_int
+from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
+from inception_edu.training.recipe import Recipe, main_classes, output_names
+
+__all__ = ["run"]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _per_output(model, targets):
+    names = output_names(model)
+    return targets if len(names) == 1 else {name: targets for name in names}
+
+
+def _check_x(model, x, what: str) -> None:
+    expected = tuple(model.input.shape)
+    shape = tuple(x.shape)
+    fits = len(shape) == len(expected) and all(
+        want is None or want == got for want, got in zip(expected[1:], shape[1:], strict=True))
+    if not fits:
+        raise ValueError(f"{what} images must be shaped {('N', *expected[1:])} for "
+                         f"{model.name}. Received shape {shape}")
+
+
+class _Data:
+    """One of ``train``/``val``, ready for ``model.fit``: inputs, targets per output."""
+
+    def __init__(self, model, value, what: str, recipe: Recipe, smooth: bool,
+                 batch_size: int):
+        classes = main_classes(model)
+        target_recipe = recipe if smooth else recipe.replace(label_smoothing=0.0)
+        if isinstance(value, tf.data.Dataset):
+            self.x, self.y = self._dataset(model, value, what, target_recipe, classes), None
+            self.steps = self._cardinality(self.x, what)
+            return
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            raise ValueError(f"{what} must be a pair (x, y) of arrays or a batched "
+                             f"tf.data.Dataset of (x, y). Received: {type(value).__name__}")
+        x, y = np.asarray(value[0]), np.asarray(value[1])
+        if x.dtype == object or x.ndim == 0 or len(x) == 0:
+            raise ValueError(f"{what}: x must be a non-empty numeric array. Received "
+                             f"{x.dtype} of shape {x.shape}")
+        if len(x) != len(y):
+            raise ValueError(f"{what}: x and y must have one row per example. Received "
+                             f"{len(x)} images and {len(y)} labels")
+        _check_x(model, x, what)
+        try:
+            targets = target_recipe.targets(y, classes)
+        except ValueError as error:
+            raise ValueError(f"{what}: {error}") from None
+        self.x, self.y = x, _per_output(model, targets)
+        self.steps = math.ceil(len(x) / batch_size)
+
+    @staticmethod
+    def _dataset(model, dataset, what: str, recipe: Recipe, classes: int):
+        spec = dataset.element_spec
+        if not isinstance(spec, tuple) or len(spec) != 2 or not all(
+                isinstance(s, tf.TensorSpec) for s in spec):
+            raise ValueError(f"{what} must yield (x, y) batches of tensors. Received "
+                             f"element_spec {spec}")
+        x_spec, y_spec = spec
+        if x_spec.shape.rank != len(model.input.shape):
+            raise ValueError(f"{what} must be batched: x must be shaped "
+                             f"{('batch', *model.input.shape[1:])}. Received element shape "
+                             f"{tuple(x_spec.shape)} (call dataset.batch(n))")
+        rank = y_spec.shape.rank
+        if rank == 1 and y_spec.dtype.is_integer:
+            def one_hot(y):
+                return tf.one_hot(y, classes, dtype=tf.float32)
+        elif rank == 2 and y_spec.shape[-1] in (None, classes):
+            def one_hot(y):
+                return tf.cast(y, tf.float32)
+        else:
+            raise ValueError(f"{what}: y must be integer labels (batch,) or one-hot rows "
+                             f"(batch, {classes}). Received {y_spec}")
+        epsilon = recipe.label_smoothing
+
+        def convert(x, y):
+            targets = one_hot(y) * (1.0 - epsilon) + epsilon / classes
+            return x, _per_output(model, targets)
+
+        return dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
+
+    @staticmethod
+    def _cardinality(dataset, what: str) -> int:
+        count = int(dataset.cardinality())
+        if count == tf.data.INFINITE_CARDINALITY:
+            raise ValueError(f"{what} must be a finite dataset (one pass = one epoch). "
+                             "Received an infinite one (dataset.repeat()?)")
+        if count == tf.data.UNKNOWN_CARDINALITY:  # e.g. after filter(): count one pass
+            count = int(dataset.reduce(np.int64(0), lambda n, _: n + 1))
+        if count < 1:
+            raise ValueError(f"{what} must hold at least one batch. Received an empty one")
+        return count
+
+
+def _parts(train, val):
+    """``(train, val)``: a :class:`~inception_edu.data.Split` becomes its two parts."""
+    if isinstance(val, Split):
+        raise ValueError("val must be (x, y), a tf.data.Dataset or None; pass a Split as "
+                         "train (with val=None) to use its validation part.")
+    if isinstance(train, Split):
+        if val is not None:
+            raise ValueError("train is a Split, which carries its own validation part: "
+                             "pass val=None. Received a val as well.")
+        return (train.x_train, train.y_train), (train.x_val, train.y_val)
+    return train, val
+
+
+# --------------------------------------------------------------------------- model
+
+
+def _model(model, strategy, seed: int):
+    if strategy is not None:
+        if not isinstance(strategy, tf.distribute.Strategy):
+            raise ValueError("strategy must be a tf.distribute.Strategy or None. Received: "
+                             f"{type(strategy).__name__}")
+        if isinstance(model, keras.Model):
+            raise ValueError(
+                "With a strategy, model must be a zero-argument function that builds the "
+                "model: its variables must be created inside strategy.scope() to be "
+                f"placed on every device. Received a built keras.Model ({model.name!r}).")
+    if isinstance(model, keras.Model):
+        return model
+    if not callable(model):
+        raise ValueError("model must be a keras.Model or a zero-argument function that "
+                         f"builds one. Received: {type(model).__name__}")
+    keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
+    if strategy is None:
+        built = model()
+    else:
+        with strategy.scope():
+            built = model()
+    if not isinstance(built, keras.Model):
+        raise ValueError("The model function must return a keras.Model. Received: "
+                         f"{type(built).__name__}")
+    return built
+
+
+def _build_training_state(model, x, y) -> None:
+    """Create the optimizer's variables and the loss/metric trackers before ``fit``.
+
+    Without a distribution strategy Keras creates the metric trackers while it traces the
+    first training step, and TensorFlow then traces that step a second time (a
+    ``tf.function`` that created variables is retraced); building the optimizer alone does
+    not prevent it. One eager forward pass on two examples, with the public
+    ``compute_loss`` and ``compute_metrics``, creates them first: the training step is
+    then traced once, not twice. Measured on notebook 03's width-0.25 GoogLeNet with aux
+    heads (2 CPU cores, one epoch of the digits): CPU time 29.7 s -> 19.7 s with Adam,
+    17.4 s -> 12.2 s with the GOOGLENET recipe's SGD. Under a strategy Keras builds all
+    of this itself.
+    """
+    model.optimizer.build(model.trainable_variables)
+    if isinstance(x, tf.data.Dataset):
+        x, y = next(iter(x.take(1)))
+    sample = slice(0, 2)
+    first_x = x[sample]
+    first_y = {name: v[sample] for name, v in y.items()} if isinstance(y, dict) else y[sample]
+    y_pred = model(first_x, training=False)
+    model.compute_loss(x=first_x, y=first_y, y_pred=y_pred)
+    model.compute_metrics(first_x, first_y, y_pred, sample_weight=None)
+    model.reset_metrics()
+
+
+def _check_callbacks(callbacks) -> list:
+    if isinstance(callbacks, keras.callbacks.Callback):
+        callbacks = [callbacks]
+    try:
+        callbacks = list(callbacks)
+    except TypeError:
+        callbacks = [callbacks]
+    wrong = [type(c).__name__ for c in callbacks if not isinstance(c, keras.callbacks.Callback)]
+    if wrong:
+        raise ValueError("callbacks must be keras.callbacks.Callback objects. Received: "
+                         f"{wrong}")
+    return callbacks
+
+
+# --------------------------------------------------------------------------- run
+
+
+def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, seed: int = 0,
+        checkpoint_dir=None, callbacks=(), strategy=None, verbose: int = 0):
+    """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history.
+
+    Args:
+        model: a ``keras.Model``, or a zero-argument function that builds one (required
+            with a ``strategy``; it is called after ``keras.utils.set_random_seed(seed)``,
+            so the same seed gives the same initial weights).
+        train: ``(x, y)`` numpy arrays, with ``y`` integer labels ``(N,)`` or one-hot rows
+            ``(N, K)``; or a batched ``tf.data.Dataset`` of ``(x, y)`` (``batch_size`` is
+            then the dataset's own); or an :class:`inception_edu.data.Split`, with
+            ``val=None``: its validation part is used.
+        val: the same kinds as ``train`` (not a Split), or ``None`` for no validation.
+        recipe: a :class:`~inception_edu.training.Recipe`.
+        epochs: the total number of epochs of the run, resumed ones included.
+        batch_size: examples per step (under a strategy: over all devices together).
+        seed: ``keras.utils.set_random_seed(seed)`` before fitting (shuffling, dropout).
+        checkpoint_dir: ``None``, or a directory where every completed epoch is saved and
+            appended to ``history.csv``. Run again with the same directory after an
+            interruption and training resumes after the last completed epoch (weights
+            and optimizer state restored, no epoch lost or repeated); a complete run
+            returns its stored history without training. A directory written for a
+            different model or recipe is a ``ValueError``; more ``epochs`` than a finished
+            run had continue it (a cosine schedule is then spread over the new total). A
+            resumed run is not bit-identical to an uninterrupted one: the remaining epochs
+            see another shuffling order.
+        callbacks: Keras callbacks; they run after the checkpoint of each epoch is saved.
+        strategy: a ``tf.distribute.Strategy`` (``MirroredStrategy`` over several devices,
+            notebook 10), or ``None``.
+        verbose: Keras' ``fit`` verbosity (0 silent, 1 progress bar, 2 one line/epoch).
+
+    Labels: integer labels become one-hot with K = the main output's units, and every
+    output of a multi-output model gets the same targets under its name. The recipe's
+    label smoothing is applied to the *training* targets only: the validation loss stays
+    the true cross-entropy, comparable between runs with and without smoothing.
+
+    Each call compiles ``model`` afresh (a new optimizer, the schedule counted from step
+    0): to continue a run later, give it a ``checkpoint_dir`` and call again with more
+    ``epochs``.
+
+    Returns:
+        A ``keras.callbacks.History``: ``history.history`` maps each logged metric to one
+        value per epoch and ``history.epoch`` lists the epochs, from 0, all of them (with
+        a ``checkpoint_dir``, the epochs read back from ``history.csv`` included).
+    """
+    if not isinstance(recipe, Recipe):
+        raise ValueError("recipe must be an inception_edu.training.Recipe. Received: "
+                         f"{type(recipe).__name__}")
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    seed = check_int(seed, "seed", 0)
+    check_choice(verbose, (0, 1, 2), "verbose")
+    callbacks = _check_callbacks(callbacks)
+    train, val = _parts(train, val)
+    if train is None:
+        raise ValueError("train must be (x, y), a tf.data.Dataset or a Split. Received: None")
+    directory = CheckpointDir(checkpoint_dir) if checkpoint_dir is not None else None
+    model = _model(model, strategy, seed)
+    training = _Data(model, train, "train", recipe, smooth=True, batch_size=batch_size)
+    validation = None if val is None else _Data(model, val, "val", recipe, smooth=False,
+                                                batch_size=batch_size)
+
+    def scope():
+        return strategy.scope() if strategy is not None else contextlib.nullcontext()
+
+    with scope():
+        recipe.compile(model, training.steps, epochs)
+        model.optimizer.build(model.trainable_variables)
+    done = 0
+    if directory is not None:
+        directory.check_fingerprint(fingerprint(model, recipe))
+        _, rows = directory.read_history()
+        done = len(rows)
+        if done > epochs:
+            raise ValueError(f"checkpoint_dir {directory.path!r} holds {done} completed "
+                             f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
+                             "use a new directory.")
+        with scope():
+            if done:
+                directory.restore(model, done - 1)
+        directory.clean(keep=done - 1 if done else None)
+        if done == epochs:
+            return directory.history(model)
+        callbacks = [EpochCheckpoint(directory), *callbacks]
+    if strategy is None:
+        _build_training_state(model, training.x, training.y)
+    keras.utils.set_random_seed(seed)
+    fit_data = dict(x=training.x, y=training.y)
+    if training.y is None:  # a dataset carries its own targets and batches
+        fit_data = dict(x=training.x, shuffle=False)  # shuffled (or not) by its pipeline
+    else:
+        fit_data.update(batch_size=batch_size, shuffle=True)
+    validation_data = None
+    if validation is not None:
+        validation_data = (validation.x if validation.y is None
+                           else (validation.x, validation.y))
+    history = model.fit(**fit_data, validation_data=validation_data, epochs=epochs,
+                        initial_epoch=done, callbacks=callbacks, verbose=verbose)
+    return history if directory is None else directory.history(model)

@@ -1,0 +1,209 @@
+"""Curves of training: loss/accuracy per epoch, gradient strength per stage, calibration.
+
+- :func:`metric_values`: one metric's per-epoch values from a history, with the same name
+  for a plain model and a model with auxiliary heads (``"val_accuracy"`` means the main
+  classifier's for both);
+- :func:`plot_histories`: several runs side by side, one panel per metric;
+- :func:`plot_gradient_norms`: gradient strength from input to output, one line per run
+  (notebook 03, claim C10);
+- :func:`plot_reliability`: a reliability diagram, confidence against accuracy
+  (Guo et al. 2017; notebook 06).
+
+Figures are made outside pyplot (:func:`inception_edu.viz.figures.new_figure`): a notebook
+shows one where it is returned, and ``fig.savefig(...)`` works as usual. Nothing here
+imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from inception_edu.spec.checks import check_int
+from inception_edu.viz.figures import new_figure
+
+__all__ = ["metric_key", "metric_label", "metric_values", "plot_gradient_norms",
+           "plot_histories", "plot_reliability"]
+
+
+# --------------------------------------------------------------------------- histories
+
+
+def _logs(history) -> dict:
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict):
+        raise ValueError("A history must be a keras History or its .history dict. "
+                         f"Received: {type(history).__name__}")
+    return logs
+
+
+def metric_key(logs, metric: str) -> str | None:
+    """The key under which ``metric`` ("loss", "val_accuracy", ...) sits in ``logs``.
+
+    A dict-output model logs ``main_accuracy``/``val_main_accuracy`` and its ``loss`` is
+    the weighted total; ``"main_"`` is preferred, so "loss" and "accuracy" mean the
+    main classifier's for both kinds of model and runs with and without aux heads compare.
+    """
+    prefix, base = ("val_", metric[4:]) if metric.startswith("val_") else ("", metric)
+    for key in (f"{prefix}main_{base}", metric):
+        if key in logs:
+            return key
+    return None
+
+
+def metric_values(history, metric: str) -> list:
+    """Per-epoch values of ``metric`` from a History (or its ``.history`` dict).
+
+    ``"loss"``, ``"accuracy"``, ``"val_loss"``, ``"val_accuracy"`` work for plain and
+    aux models alike (for an aux model they are the ``"main"`` output's; its weighted
+    total stays under ``history.history["loss"]``).
+    """
+    logs = _logs(history)
+    key = metric_key(logs, metric)
+    if key is None:
+        raise ValueError(f"No metric {metric!r} in this history. Allowed: {sorted(logs)}")
+    return [float(v) for v in logs[key]]
+
+
+def metric_label(metric: str, main_head: bool = False) -> str:
+    """What a metric is, in words: ``"val_accuracy"`` -> ``"validation accuracy"``;
+    with ``main_head`` (the history of a model with aux heads) ``"... (main head)"``."""
+    split, base = ("validation", metric[4:]) if metric.startswith("val_") else (
+        "training", metric)
+    label = f"{split} {base.replace('_', ' ')}"
+    return f"{label} (main head)" if main_head else label
+
+
+def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
+    """Curves of several runs side by side: one subplot per metric, one line per run.
+
+    ``histories`` maps a label ("with aux", "without aux") to a Keras History (or its
+    ``.history`` dict). Metric names are normalised by :func:`metric_values`, so
+    ``"val_accuracy"`` means the main classifier's for a plain and an aux model alike,
+    and the panels say so: "training loss (main head)" when a run has aux heads (its
+    weighted total is not what is drawn).
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict {label: History}. "
+                         f"Received: {type(histories).__name__}")
+    metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    if not metrics:
+        raise ValueError("metrics must name at least one metric. Received: ()")
+    fig = new_figure(figsize=(4 * len(metrics), 3.2), layout="constrained")
+    axes = fig.subplots(1, len(metrics), squeeze=False)[0]
+    for ax, metric in zip(axes, metrics, strict=True):
+        main_head = False
+        for label, history in histories.items():
+            values = metric_values(history, metric)
+            main_head |= metric_key(_logs(history), metric) != metric
+            ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3,
+                    label=str(label))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric_label(metric, main_head))
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best")
+    return fig
+
+
+# --------------------------------------------------------------------------- gradients
+
+
+def _short(name: str) -> str:
+    return name.removeprefix("inception_")
+
+
+def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
+                        title: str = "gradient reaching each stage",
+                        ylabel: str = "RMS gradient per kernel weight"):
+    """One line per run of gradient strengths (``{label: {name: value}}``), log scale.
+
+    Meant for :func:`inception_edu.training.gradient_norms_by_stage` (one point per stage,
+    input on the left); per-layer norms (:func:`~inception_edu.training.gradient_norms`)
+    draw too, with fewer tick labels. Dotted lines follow the stages the aux heads tap
+    (``taps``: ``"4a"`` or ``"inception_4a"``), so a learner sees where extra gradient
+    comes in. Pass ``ylabel="L2 norm of the kernel's gradient"`` for per-layer norms.
+    """
+    if not isinstance(runs, dict) or not runs or not all(
+            isinstance(v, dict) and v for v in runs.values()):
+        raise ValueError("runs must be a non-empty dict {label: {name: value}}. "
+                         f"Received: {runs!r:.80}")
+    names = list(next(iter(runs.values())))
+    figure = new_figure(figsize=(9, 3.4), layout="constrained")
+    ax = figure.subplots()
+    for label, values in runs.items():
+        if list(values) != names:
+            raise ValueError(f"Every run must give the same names in the same order; "
+                             f"{label!r} differs from the first run.")
+        ax.plot(range(len(names)), list(values.values()), marker="o", markersize=3,
+                label=str(label))
+    ax.set_yscale("log")
+    every = max(1, len(names) // 24)
+    ticks = list(range(0, len(names), every))
+    ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=8, rotation=45,
+                  ha="right")
+    for tap in taps:
+        found = [i for i, name in enumerate(names)
+                 if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")]
+        if found:
+            after = max(found) + 0.5
+            ax.axvline(after, color="grey", linestyle=":", linewidth=1)
+            ax.annotate(f"aux head on {_short(tap)}", (after, 1),
+                        xycoords=("data", "axes fraction"), xytext=(3, -12),
+                        textcoords="offset points", fontsize=8, color="grey")
+    ax.set_xlabel("from input (left) to output (right)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    return figure
+
+
+# --------------------------------------------------------------------------- calibration
+
+
+def plot_reliability(bins=None, probabilities=None, labels=None, n_bins: int = 15,
+                     title: str | None = None, ax=None):
+    """A reliability diagram: accuracy against confidence per bin, and the ECE.
+
+    Pass the bins of :func:`inception_edu.training.metrics.reliability_bins` (or a dict
+    ``{label: bins}`` to overlay runs), or ``probabilities`` and ``labels`` to bin them
+    here (``n_bins`` equal-width bins). Bars show each bin's accuracy, the diagonal is
+    perfect calibration: bars below it are overconfident. Bins with no example are left
+    empty. Returns the figure (``ax``: draw into an existing matplotlib axis instead).
+    """
+    if bins is None:
+        if probabilities is None or labels is None:
+            raise ValueError("plot_reliability needs bins, or probabilities and labels. "
+                             "Received neither")
+        from inception_edu.training.metrics import reliability_bins
+
+        bins = reliability_bins(probabilities, labels, check_int(n_bins, "n_bins", 1))
+    runs = bins if isinstance(bins, dict) else {None: bins}
+    for run in runs.values():
+        if not all(hasattr(run, a) for a in ("edges", "accuracy", "confidence", "count")):
+            raise ValueError("bins must come from reliability_bins (edges, accuracy, "
+                             f"confidence, count). Received: {type(run).__name__}")
+    if ax is None:
+        figure = new_figure(figsize=(4.2, 4), layout="constrained")
+        ax = figure.subplots()
+    else:
+        figure = ax.figure
+    width_share = 1 / len(runs)
+    for i, (label, run) in enumerate(runs.items()):
+        edges = np.asarray(run.edges)
+        widths = np.diff(edges) * width_share
+        filled = np.asarray(run.count) > 0
+        text = f"ECE {run.ece:.3f}" if label is None else f"{label} (ECE {run.ece:.3f})"
+        ax.bar(edges[:-1][filled] + i * widths[filled], np.asarray(run.accuracy)[filled],
+               widths[filled], align="edge", alpha=0.75, edgecolor="black", linewidth=0.5,
+               label=text)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
+            label="perfect calibration")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (top class probability)")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title or "reliability diagram", fontsize=11)
+    ax.legend(loc="upper left", fontsize=8)
+    return figure

@@ -1,0 +1,100 @@
+"""Pictures of data and of per-class results: example images, per-class bars.
+
+- :func:`show_examples`: a grid of training images, one row per class (notebooks 01, 09);
+- :func:`plot_per_class`: one bar per class and run, e.g. the probes' accuracy on each
+  class (notebook 01) or each model's per-class error (notebook 09).
+
+Figures are made outside pyplot (:func:`inception_edu.viz.figures.new_figure`). Nothing
+here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inception_edu.spec.checks import check_int
+from inception_edu.viz.figures import new_figure
+
+__all__ = ["plot_per_class", "show_examples"]
+
+
+def show_examples(split, per_class: int = 4):
+    """A grid of training images, one row per class, titled with the class names.
+
+    ``split`` is an :class:`inception_edu.data.Split` (grey or RGB images in [0, 1]).
+    """
+    per_class = check_int(per_class, "per_class", 1)
+    if not all(hasattr(split, a) for a in ("x_train", "y_train", "class_names")):
+        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+    classes = len(split.class_names)
+    figure = new_figure(figsize=(1.6 * per_class + 1.8, 1.5 * classes), layout="constrained")
+    axes = figure.subplots(classes, per_class, squeeze=False)
+    for label in range(classes):
+        images = split.x_train[np.asarray(split.y_train) == label][:per_class]
+        for column in range(per_class):
+            ax = axes[label][column]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if column < len(images):
+                image = images[column]
+                grey = image.shape[-1] == 1
+                ax.imshow(image[..., 0] if grey else image, cmap="gray" if grey else None,
+                          vmin=0, vmax=1)
+        axes[label][0].set_ylabel(split.class_names[label], rotation=0, ha="right",
+                                  va="center", fontsize=10)
+    return figure
+
+
+def _per_class_runs(results) -> dict:
+    """``{legend label: per-class values}`` from ProbeResults or a dict."""
+    if isinstance(results, dict):
+        return {str(label): np.asarray(values, dtype=float) for label, values in results.items()}
+    runs = {}
+    for result in results:
+        if not all(hasattr(result, a) for a in ("name", "per_class", "val_accuracy")):
+            raise ValueError("results must be ProbeResults or a dict {label: per-class "
+                             f"values}}. Received: {type(result).__name__}")
+        runs[f"{result.name} ({result.val_accuracy:.0%})"] = np.asarray(result.per_class,
+                                                                         dtype=float)
+    return runs
+
+
+def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
+                   chance: bool = True, title: str | None = None):
+    """Grouped bars: each run's value on each class.
+
+    ``results``: the :class:`~inception_edu.training.probes.ProbeResult` list of
+    :func:`~inception_edu.training.probes.compare_blocks` (accuracy per class), or a dict
+    ``{label: values}`` with one value per class (e.g.
+    :func:`inception_edu.training.metrics.per_class_error`; pass ``ylabel="error rate"``).
+    ``chance`` draws the dotted line of a uniform guess (1/K accuracy, or 1 - 1/K error
+    when ``ylabel`` says "error").
+    """
+    runs = _per_class_runs(results) if results is not None else {}
+    if not runs:
+        raise ValueError("plot_per_class needs at least one ProbeResult or run. Received: "
+                         f"{results!r}")
+    class_names = list(class_names)
+    wrong = {label: len(v) for label, v in runs.items() if len(v) != len(class_names)}
+    if wrong:
+        raise ValueError(f"Each run needs one value per class ({len(class_names)}). "
+                         f"Received {wrong}")
+    figure = new_figure(figsize=(max(6.0, 0.5 * len(class_names) + 4), 3.4),
+                        layout="constrained")
+    ax = figure.subplots()
+    width = 0.8 / len(runs)
+    positions = np.arange(len(class_names))
+    for i, (label, values) in enumerate(runs.items()):
+        ax.bar(positions + (i - (len(runs) - 1) / 2) * width, values, width, label=label)
+    ax.set_xticks(positions, class_names, rotation=45 if len(class_names) > 10 else 0,
+                  ha="right" if len(class_names) > 10 else "center")
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel(ylabel)
+    if chance:
+        level = 1 / len(class_names)
+        level = 1 - level if "error" in ylabel else level
+        ax.axhline(level, color="grey", linestyle=":", linewidth=1)
+    ax.set_title(title or f"{ylabel} on each class" + (" (dotted line: chance)" if chance
+                                                       else ""), fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    return figure

@@ -1,8 +1,8 @@
 """Notebook 01's experiment: one-block "probes", trained the same way, compared.
 
 :func:`compare_blocks` trains one-block probes (input -> one block -> global average
-pool -> softmax) on the same data from the same seed with the same recipe, through
-:func:`~inception_edu.training.run`, so the only difference between two runs is the
+pool -> softmax) on the same batches from the same seed with the same recipe, through
+:func:`~inception_edu.training.run`, so the only difference between two probes is the
 block: which branches it has, and so which scales it can see. (To drop branches from a
 block, use :func:`inception_edu.spec.transforms.keep_branches`; the bars are drawn by
 :func:`inception_edu.viz.images.plot_per_class`.)
@@ -53,14 +53,40 @@ class ProbeResult:
     per_class: tuple
 
 
+def _side_by_side(blocks: dict, input_shape, classes: int, contrast: float = 10.0):
+    """One Keras model holding a probe per block, side by side on the same input.
+
+    Each probe has its own weights (its block, pooling and classifier), so the summed
+    loss gives each exactly the gradient it would get alone, and Adam, which adapts per
+    weight, updates each exactly as if it trained alone, on the same batches. Training
+    them together costs one trace and one pass per batch instead of one per probe. The
+    first probe's head is the model's ``"main"`` output (the runner's convention).
+    """
+    inputs = keras.Input(input_shape, name="input")
+    x = keras.layers.Rescaling(contrast, offset=-0.5 * contrast, name="standardise")(inputs)
+    outputs, params = {}, {}
+    for index, (name, block) in enumerate(blocks.items()):
+        analyze(block, input_shape)  # a bad block fails here with a clear message
+        prefix = f"probe_{index}"
+        y = build_node(block, x, f"{prefix}_{block.name}")
+        y = keras.layers.GlobalAveragePooling2D(name=f"{prefix}_avg_pool")(y)
+        key = "main" if index == 0 else prefix
+        outputs[key] = keras.layers.Dense(classes, activation="softmax",
+                                          name=f"{prefix}_classifier")(y)
+        params[name] = key
+    return keras.Model(inputs, outputs, name="probes"), params
+
+
 def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
                    learning_rate: float = 1e-2, seed: int = 0, recipe=None) -> list:
-    """Train a :func:`block_probe` for each ``{name: block}``; return their ProbeResults.
+    """Train a probe (input -> block -> global average pool -> softmax) for each
+    ``{name: block}`` on ``split``; return their :class:`ProbeResult` in order.
 
-    Every probe starts from ``keras.utils.set_random_seed(seed)`` and trains with the
-    same recipe (``recipe``, by default Adam at ``learning_rate``) on ``split``'s
-    training part for ``epochs``; its validation accuracy, overall and per class, is
-    measured once at the end.
+    All probes train at once, side by side in one model (see :func:`_side_by_side`):
+    from ``keras.utils.set_random_seed(seed)``, with the same recipe (``recipe``, by
+    default Adam at ``learning_rate``; its loss weights are set to 1 for every probe),
+    on the same batches of ``split``'s training part for ``epochs``. Each probe's
+    validation accuracy, overall and per class, is measured once at the end.
     """
     epochs = check_int(epochs, "epochs", 1)
     seed = check_int(seed, "seed", 0)
@@ -73,18 +99,20 @@ def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
         raise ValueError(f"blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}")
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+    keras.utils.set_random_seed(seed)
+    model, keys = _side_by_side(blocks, split.input_shape, split.num_classes)
+    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
+    run(model, (split.x_train, split.y_train), None, recipe, epochs, batch_size=batch_size,
+        seed=seed)
+    # a direct call, not predict(): the validation set is small
+    predictions = model(split.x_val, training=False)
     results = []
-    for name, block in blocks.items():
-        keras.utils.set_random_seed(seed)  # the same initial weights for every probe
-        model = block_probe(block, split.input_shape, split.num_classes)
-        run(model, (split.x_train, split.y_train), None, recipe, epochs,
-            batch_size=batch_size, seed=seed)
-        # a direct call, not predict(): predict() in a loop makes TensorFlow warn about
-        # retracing, and the validation set is small
-        probabilities = keras.ops.convert_to_numpy(model(split.x_val, training=False))
+    for index, (name, key) in enumerate(keys.items()):
+        probabilities = keras.ops.convert_to_numpy(predictions[key])
         correct = probabilities.argmax(axis=1) == split.y_val
         per_class = tuple(float(correct[split.y_val == c].mean())
                           for c in range(split.num_classes))
-        results.append(ProbeResult(name, model.count_params(), float(np.mean(correct)),
-                                   per_class))
+        params = sum(layer.count_params() for layer in model.layers
+                     if layer.name.startswith(f"probe_{index}_"))
+        results.append(ProbeResult(name, params, float(np.mean(correct)), per_class))
     return results

@@ -10,6 +10,8 @@ here imports TensorFlow.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from inception_edu.spec.checks import check_int
@@ -46,16 +48,26 @@ def show_examples(split, per_class: int = 4):
 
 
 def _per_class_runs(results) -> dict:
-    """``{legend label: per-class values}`` from ProbeResults or a dict."""
+    """``{legend label: (runs, classes) array}`` from ProbeResults or a dict of values.
+
+    ProbeResults with the same name (one probe trained on several seeds) become one
+    entry with a row per seed; the legend gives their mean accuracy and the seed count.
+    """
     if isinstance(results, dict):
-        return {str(label): np.asarray(values, dtype=float) for label, values in results.items()}
-    runs = {}
+        return {str(label): np.atleast_2d(np.asarray(values, dtype=float))
+                for label, values in results.items()}
+    grouped: dict = {}
     for result in results:
         if not all(hasattr(result, a) for a in ("name", "per_class", "val_accuracy")):
             raise ValueError("results must be ProbeResults or a dict {label: per-class "
                              f"values}}. Received: {type(result).__name__}")
-        runs[f"{result.name} ({result.val_accuracy:.0%})"] = np.asarray(result.per_class,
-                                                                         dtype=float)
+        grouped.setdefault(result.name, []).append(result)
+    runs = {}
+    for name, group in grouped.items():
+        accuracy = np.mean([r.val_accuracy for r in group])
+        seeds = f", {len(group)} seeds" if len(group) > 1 else ""
+        runs[f"{name} ({accuracy:.0%}{seeds})"] = np.asarray([r.per_class for r in group],
+                                                              dtype=float)
     return runs
 
 
@@ -63,9 +75,10 @@ def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
                    chance: bool = True, title: str | None = None):
     """Grouped bars: each run's value on each class.
 
-    ``results``: the :class:`~inception_edu.training.probes.ProbeResult` list of
-    :func:`~inception_edu.training.probes.compare_blocks` (accuracy per class), or a dict
-    ``{label: values}`` with one value per class (e.g.
+    ``results``: :class:`~inception_edu.training.probes.ProbeResult` s of
+    :func:`~inception_edu.training.probes.compare_blocks` (accuracy per class; a probe
+    trained on several seeds is one bar at the mean, its whisker spanning the seeds'
+    lowest to highest), or a dict ``{label: values}`` with one value per class (e.g.
     :func:`inception_edu.training.metrics.per_class_error`; pass ``ylabel="error rate"``).
     ``chance`` draws the dotted line of a uniform guess (1/K accuracy, or 1 - 1/K error
     when ``ylabel`` says "error").
@@ -75,26 +88,36 @@ def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
         raise ValueError("plot_per_class needs at least one ProbeResult or run. Received: "
                          f"{results!r}")
     class_names = list(class_names)
-    wrong = {label: len(v) for label, v in runs.items() if len(v) != len(class_names)}
+    wrong = {label: v.shape[1] for label, v in runs.items() if v.shape[1] != len(class_names)}
     if wrong:
         raise ValueError(f"Each run needs one value per class ({len(class_names)}). "
                          f"Received {wrong}")
-    figure = new_figure(figsize=(max(6.0, 0.5 * len(class_names) + 4), 3.4),
+    figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8),
                         layout="constrained")
     ax = figure.subplots()
     width = 0.8 / len(runs)
     positions = np.arange(len(class_names))
     for i, (label, values) in enumerate(runs.items()):
-        ax.bar(positions + (i - (len(runs) - 1) / 2) * width, values, width, label=label)
-    ax.set_xticks(positions, class_names, rotation=45 if len(class_names) > 10 else 0,
-                  ha="right" if len(class_names) > 10 else "center")
+        mean = values.mean(axis=0)
+        spread = None
+        if len(values) > 1:  # the seeds' lowest and highest, around the mean
+            spread = np.stack([mean - values.min(axis=0), values.max(axis=0) - mean])
+        ax.bar(positions + (i - (len(runs) - 1) / 2) * width, mean, width, label=label,
+               yerr=spread, capsize=2, error_kw={"linewidth": 0.8})
+    many = len(class_names) > 10
+    labels = class_names if many else [textwrap.fill(str(n), 12) for n in class_names]
+    ax.set_xticks(positions, labels, rotation=45 if many else 0,
+                  ha="right" if many else "center")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     if chance:
         level = 1 / len(class_names)
         level = 1 - level if "error" in ylabel else level
         ax.axhline(level, color="grey", linestyle=":", linewidth=1)
-    ax.set_title(title or f"{ylabel} on each class" + (" (dotted line: chance)" if chance
-                                                       else ""), fontsize=11)
+    notes = [note for note, on in (("dotted line: chance", chance),
+                                   ("whiskers: lowest to highest seed",
+                                    any(len(v) > 1 for v in runs.values()))) if on]
+    ax.set_title(title or f"{ylabel} on each class"
+                 + (f"\n({'; '.join(notes)})" if notes else ""), fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
     return figure

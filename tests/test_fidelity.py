@@ -130,6 +130,8 @@ def test_googlenet_modules_against_table1():
     # The paper's printed params/ops disagree with its own filter columns in these rows;
     # the model follows the filter columns.
     assert disagreeing == ["4a", "4c", "4d", "4e", "5a", "5b", "conv1"]
+    marked = [row[0] for row in googlenet.table1_comparison(summary).rows if row[-1]]
+    assert sorted(marked) == disagreeing
 
 
 # --------------------------------------------------------------------------- Inception-v4

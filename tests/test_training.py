@@ -371,3 +371,17 @@ def test_plot_gradient_norms_draws_one_point_per_stage_and_marks_the_taps():
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="same names"):
         curves.plot_gradient_norms({"a": runs["with aux"], "b": {"x": 1.0}})
+
+
+def test_plot_gradient_norms_follows_the_geometric_mean_of_seeds_and_bands_their_range():
+    from inception_edu.viz import curves
+
+    seeds = [{"conv1": 1.0, "3a": 4.0}, {"conv1": 4.0, "3a": 1.0}, {"conv1": 2.0, "3a": 2.0}]
+    figure = curves.plot_gradient_norms({"paper": seeds}, log=False, reference=1.0)
+    ax = figure.axes[0]
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), [2.0, 2.0])  # (1 * 4 * 2) ** (1 / 3)
+    assert line.get_label() == "paper (3 seeds)" and ax.get_yscale() == "linear"
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(1.0) and band.max() == pytest.approx(4.0)
+    assert any(list(h.get_ydata()) == [1.0, 1.0] for h in ax.get_lines()[1:])  # reference

@@ -115,29 +115,45 @@ def _short(name: str) -> str:
 
 def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
                         title: str = "gradient reaching each stage",
-                        ylabel: str = "RMS gradient per kernel weight"):
-    """One line per run of gradient strengths (``{label: {name: value}}``), log scale.
+                        ylabel: str = "RMS gradient per kernel weight", log: bool = True,
+                        reference: float | None = None):
+    """One line per run of gradient strengths, input on the left, output on the right.
 
-    Meant for :func:`inception_edu.training.gradient_norms_by_stage` (one point per stage,
-    input on the left); per-layer norms (:func:`~inception_edu.training.gradient_norms`)
-    draw too, with fewer tick labels. Dotted lines follow the stages the aux heads tap
-    (``taps``: ``"4a"`` or ``"inception_4a"``), so a learner sees where extra gradient
-    comes in. Pass ``ylabel="L2 norm of the kernel's gradient"`` for per-layer norms.
+    ``runs`` maps a label to ``{name: value}`` (one run) or to a list of such dicts (the
+    same run on several seeds: the line follows their geometric mean and a band spans
+    the lowest to the highest seed). Meant for
+    :func:`inception_edu.training.gradient_norms_by_stage` (one point per stage); per-layer
+    norms (:func:`~inception_edu.training.gradient_norms`) draw too, with fewer tick
+    labels. Dotted lines follow the stages the aux heads tap (``taps``: ``"4a"`` or
+    ``"inception_4a"``). ``log=False`` and ``reference=1`` suit a ratio (with aux / without).
     """
-    if not isinstance(runs, dict) or not runs or not all(
-            isinstance(v, dict) and v for v in runs.values()):
-        raise ValueError("runs must be a non-empty dict {label: {name: value}}. "
-                         f"Received: {runs!r:.80}")
-    names = list(next(iter(runs.values())))
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError("runs must be a non-empty dict {label: {name: value} or a list of "
+                         f"them}}. Received: {runs!r:.80}")
+    seeds = {label: [v] if isinstance(v, dict) else list(v) for label, v in runs.items()}
+    if not all(group and all(isinstance(d, dict) and d for d in group)
+               for group in seeds.values()):
+        raise ValueError("runs must be a non-empty dict {label: {name: value} or a list of "
+                         f"them}}. Received: {runs!r:.80}")
+    names = list(next(iter(seeds.values()))[0])
     figure = new_figure(figsize=(9, 3.4), layout="constrained")
     ax = figure.subplots()
-    for label, values in runs.items():
-        if list(values) != names:
+    for label, group in seeds.items():
+        if any(list(values) != names for values in group):
             raise ValueError(f"Every run must give the same names in the same order; "
                              f"{label!r} differs from the first run.")
-        ax.plot(range(len(names)), list(values.values()), marker="o", markersize=3,
-                label=str(label))
-    ax.set_yscale("log")
+        values = np.array([[d[name] for name in names] for d in group], dtype=float)
+        centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
+        (line,) = ax.plot(range(len(names)), centre, marker="o", markersize=3,
+                          label=str(label) + (f" ({len(group)} seeds)" if len(group) > 1
+                                              else ""))
+        if len(group) > 1:
+            ax.fill_between(range(len(names)), values.min(axis=0), values.max(axis=0),
+                            color=line.get_color(), alpha=0.15, linewidth=0)
+    if log:
+        ax.set_yscale("log")
+    if reference is not None:
+        ax.axhline(reference, color="black", linewidth=0.8)
     every = max(1, len(names) // 24)
     ticks = list(range(0, len(names), every))
     ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=8, rotation=45,

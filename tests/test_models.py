@@ -115,7 +115,7 @@ def test_imagenet_weights_say_clearly_when_unavailable(monkeypatch):
         raise OSError("URL fetch failure: no network")
 
     monkeypatch.setattr(keras.applications, "InceptionV3", offline)
-    model = models.inception_v3(input_shape=(75, 75, 3))
+    model = models.inception_v3(input_shape=(75, 75, 3), width=0.1)  # the download fails first
     with pytest.raises(models.WeightsUnavailableError, match="unavailable here.*offline"):
         models.load_imagenet_weights(model)
     with pytest.raises(ValueError, match="ImageNet weights exist for"):

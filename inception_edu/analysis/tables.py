@@ -32,13 +32,15 @@ def fmt_macs(macs: int) -> str:
 class Table:
     """Rows of cells under a header; the first ``left`` columns are left-aligned, the rest
     (numbers) right-aligned. ``bold_last`` sets the last row (a total) in bold in HTML and
-    under a rule in text."""
+    under a rule in text. ``escape=False`` takes the cells as ready HTML (a report whose
+    cells hold code blocks); they are then only for :meth:`html`."""
 
     columns: tuple
     rows: tuple
     title: str = ""
     left: int = 1
     bold_last: bool = False
+    escape: bool = True
 
     def _cells(self) -> list:
         return [tuple(str(c) for c in self.columns)] + [tuple(str(c) for c in row)
@@ -64,8 +66,8 @@ class Table:
         """The same table as HTML (numbers right-aligned, no external style needed)."""
         def cell(tag, value, i):
             align = "left" if i < self.left else "right"
-            return (f"<{tag} style='padding:2px 10px;text-align:{align}'>"
-                    f"{html.escape(str(value))}</{tag}>")
+            text = html.escape(str(value)) if self.escape or tag == "th" else str(value)
+            return f"<{tag} style='padding:2px 10px;text-align:{align}'>{text}</{tag}>"
 
         head = "".join(cell("th", c, i) for i, c in enumerate(self.columns))
         body = []

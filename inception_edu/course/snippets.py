@@ -19,6 +19,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+from inception_edu.analysis.tables import Table
+
 __all__ = ["Fix", "Run", "SNIPPETS", "Snippet", "diagnose", "report"]
 
 
@@ -162,17 +164,15 @@ def report_html(snippet: Snippet) -> str:
     rows = []
     runs = diagnose(snippet)
     for item, warned in zip(runs, _new_warnings(runs), strict=True):
-        change = "" if item.step is None else (
+        change = "as printed" if item.step is None else (
             f"<b>fix {item.step}</b>: {html.escape(steps[item.step].why)}"
             + pre(steps[item.step].change()))
         outcome = html.escape(item.error or "runs") + "".join(
             f"<br><i>warns {html.escape(m)}</i>" for m in warned)
-        rows.append(f"<tr><td style='text-align:left'>{change or 'as printed'}</td>"
-                    f"<td style='text-align:left'>{outcome}</td></tr>")
+        rows.append((change, outcome))
+    table = Table(("step", "outcome"), tuple(rows), left=2, escape=False)
     return (f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "
-            f"as printed:</p>{pre(snippet.code)}"
-            "<table><thead><tr><th>step</th><th>outcome</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            f"as printed:</p>{pre(snippet.code)}{table.html()}"
             f"<p>fixed:</p>{pre(snippet.fixed_code())}")
 
 

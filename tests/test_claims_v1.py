@@ -125,7 +125,7 @@ def c10_gradients():
     from inception_edu.training.googlenet import gradient_norms_by_stage
 
     digits = load_digits_split(image_size=32, seed=0)
-    x, y = digits.x_train[:256], digits.y_train[:256]
+    x, y = digits.x_train[:128], digits.y_train[:128]  # the notebook's PROBE_IMAGES
     weights = {"main": 1.0, "aux_4a": 0.3, "aux_4d": 0.3}
     grads = {}
     for setting in ("paper", "course"):
@@ -153,16 +153,19 @@ def test_c10_without_he_init_the_gradient_is_small_everywhere_and_largest_at_con
 
 
 def test_c10_aux_heads_add_early_gradient_only_where_nothing_vanishes(c10_gradients):
-    def ratio(setting, seed, stage):
+    def ratio(setting, seed, stage="conv1_7x7_s2"):
         return (c10_gradients[setting, seed, True][stage]
                 / c10_gradients[setting, seed, False][stage])
 
-    paper = [ratio("paper", seed, "conv1_7x7_s2") for seed in (0, 1, 2)]
-    course = [ratio("course", seed, "conv1_7x7_s2") for seed in (0, 1, 2)]
-    assert max(paper) < 1.5 and min(paper) < 1.0  # no boost; below 1 on some seed
-    assert min(course) > 1.5  # 2-3x where the signal is healthy
-    for setting in ("paper", "course"):  # no aux head sits above 5b: the same gradient
-        for seed in (0, 1, 2):
+    for seed in (0, 1, 2):
+        # where the gradient is tiny, the heads leave it within a factor of 2 ...
+        assert 0.5 < ratio("paper", seed) < 2
+        # ... and it stays 10x below a well-initialised network without any head
+        paper_with_aux = c10_gradients["paper", seed, True]["conv1_7x7_s2"]
+        assert 10 * paper_with_aux < c10_gradients["course", seed, False]["conv1_7x7_s2"]
+        # where the signal is healthy, they add gradient, more than in the paper's setting
+        assert ratio("course", seed) > 1 and ratio("course", seed) > ratio("paper", seed)
+        for setting in ("paper", "course"):  # no aux head sits above 5b: the same gradient
             assert ratio(setting, seed, "inception_5b") == pytest.approx(1.0, rel=1e-4)
 
 

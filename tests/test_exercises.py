@@ -7,7 +7,7 @@ from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
 CASES = {
-    "nb00": (nb00.LIGHTER_BUT_COSTLIER, "inception_resnet_v1", "googlenet", "inception_v3"),
+    "nb00": (nb00.HALF_THE_FILTERS, "1/4", "1/2", "1/8"),
     "nb01": (nb01.THREE_NAIVE_BLOCKS, 528, 336, 600),
     "nb02": (nb02.REDUCTION_4A, 21.4, 30, 7.0),
     "nb03": (nb03.AUX_4D_DEPTH, 18, 12, 9),
@@ -23,7 +23,7 @@ def case(request):
 
 
 def test_the_expected_answers_are_computed():
-    assert nb00.lighter_but_costlier_than_v3() == "inception_resnet_v1"
+    assert 0.25 < nb00.half_width_fraction() < 0.3 and nb00.nearest_fraction() == "1/4"
     assert nb01.channels_after_blocks() == 192 + 3 * (32 + 64 + 16)
     assert nb02.reduction_factor_4a_5x5() == pytest.approx(
         5 * 5 * 480 * 48 / (480 * 16 + 5 * 5 * 16 * 48))
@@ -69,6 +69,17 @@ def test_malformed_answers_are_not_counted_as_attempts(case):
     feedback = exercise.check(malformed)
     assert feedback.status == "wrong" and "Received" in feedback.message
     assert exercise.wrong_answers == 0
+
+
+def test_a_choice_typed_with_other_capitals_or_spaces_counts():
+    nb00.HALF_THE_FILTERS.reset()
+    assert nb00.HALF_THE_FILTERS.check(" 1/4 ")
+
+
+def test_counting_the_pools_is_a_close_answer():
+    nb03.AUX_4D_DEPTH.reset()
+    for answer in (21, 22):
+        assert nb03.AUX_4D_DEPTH.check(answer).message.startswith("Close: the pooling layers")
 
 
 def test_upside_down_ratio_is_a_close_answer():

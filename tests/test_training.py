@@ -381,7 +381,8 @@ def test_plot_gradient_norms_follows_the_geometric_mean_of_seeds_and_bands_their
     ax = figure.axes[0]
     line = ax.get_lines()[0]
     np.testing.assert_allclose(line.get_ydata(), [2.0, 2.0])  # (1 * 4 * 2) ** (1 / 3)
-    assert line.get_label() == "paper (3 seeds)" and ax.get_yscale() == "linear"
+    assert line.get_label() == "paper (3 seeds: geometric mean)"
+    assert ax.get_yscale() == "linear"
     band = ax.collections[0].get_paths()[0].vertices[:, 1]
     assert band.min() == pytest.approx(1.0) and band.max() == pytest.approx(4.0)
     assert any(list(h.get_ydata()) == [1.0, 1.0] for h in ax.get_lines()[1:])  # reference

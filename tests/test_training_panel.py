@@ -85,3 +85,11 @@ def test_the_panel_checks_its_arguments(digits, change, message):
     arguments.update(change)
     with pytest.raises(ValueError, match=message):
         TrainingPanel(**arguments)
+
+
+def test_the_panel_shows_a_static_picture_without_a_kernel(digits):
+    panel = TrainingPanel(digits, three_head_model)
+    bundle = panel._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "run the notebook" in bundle["text/html"] and "aux weight" in bundle["text/html"]
+    assert bundle["text/plain"].startswith("TrainingPanel(aux weight 0.30")

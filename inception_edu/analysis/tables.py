@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-__all__ = ["Table", "blocks_table", "fmt_count", "fmt_macs", "fmt_shape"]
+__all__ = ["Table", "blocks_table", "fmt_count", "fmt_macs", "fmt_shape", "macs_unit"]
 
 
 def fmt_shape(shape) -> str:
@@ -23,9 +23,18 @@ def fmt_count(value: int) -> str:
     return f"{value:,}"
 
 
-def fmt_macs(macs: int) -> str:
-    """Multiply-adds the way the papers quote them: ``"1.58 G"``, ``"128.0 M"``."""
-    return f"{macs / 1e9:.2f} G" if macs >= 1e9 else f"{macs / 1e6:.1f} M"
+def macs_unit(values) -> str:
+    """The one unit for a column of multiply-adds: "G" if any reaches a billion, else "M"."""
+    return "G" if max(values, default=0) >= 1e9 else "M"
+
+
+def fmt_macs(macs: int, unit: str | None = None) -> str:
+    """Multiply-adds the way the papers quote them: ``"1.58 G"``, ``"128.0 M"``.
+
+    ``unit`` ("M" or "G") fixes the unit, so that a column reads in one unit
+    (:func:`macs_unit`); by default each value picks its own."""
+    unit = unit or macs_unit([macs])
+    return f"{macs / 1e9:.2f} G" if unit == "G" else f"{macs / 1e6:.1f} M"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Quoted history and the papers' own words, for the claims that are citations.
 
-C01 and C02 are history, not computation: the sentence that names the network closes
-section 1 (Introduction) of Szegedy et al., "Going deeper with convolutions" (2014), and
+C01 and C02 are history, not computation: the sentence that names the network opens the
+last paragraph of section 1 (Introduction) of Szegedy et al., "Going deeper with
+convolutions" (2014), and
 the results are its Table 2 (ILSVRC 2014 classification, top-5 error on the test set).
 The other quotations here are what the notebooks set their computed numbers against.
 """
@@ -12,8 +13,8 @@ NAME_ORIGIN = (
     "network paper by Lin et al [12] in conjunction with the famous \"we need to go "
     "deeper\" internet meme [1]."
 )
-NAME_ORIGIN_SOURCE = ("Szegedy et al. 2014, 'Going deeper with convolutions', the end of "
-                      "section 1 (Introduction)")
+NAME_ORIGIN_SOURCE = ("Szegedy et al. 2014, 'Going deeper with convolutions', section 1 "
+                      "(Introduction), its last paragraph")
 
 #: (team, year, place, top-5 error %) — Table 2 of the GoogLeNet paper.
 ILSVRC_CLASSIFICATION = (
@@ -44,6 +45,14 @@ TIMELINE = (
     (2016, "Inception-v4, Inception-ResNet (Szegedy et al.)",
      "Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
 )
+
+#: The GoogLeNet paper's own "12x" (C03): its introduction.
+TWELVE_X_QUOTE = (
+    "Our GoogLeNet submission to ILSVRC 2014 actually uses 12x fewer parameters than the "
+    "winning architecture of Krizhevsky et al [9] from two years ago, while being "
+    "significantly more accurate."
+)
+TWELVE_X_QUOTE_SOURCE = "Szegedy et al. 2014, 'Going deeper with convolutions', section 1"
 
 #: Where the sources' "5 million parameters, 12x fewer than AlexNet" comes from (C03).
 PARAMETERS_QUOTE = (

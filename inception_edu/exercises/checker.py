@@ -108,6 +108,14 @@ class Exercise:
     def _text(self, value, expected) -> str:
         return value(expected) if callable(value) else value
 
+    def _normalised(self, answer):
+        """A choice typed with other capitals or spaces is the same choice."""
+        if self.kind == "choice" and isinstance(answer, str):
+            for choice in self.choices:
+                if answer.strip().lower() == str(choice).lower():
+                    return choice
+        return answer
+
     def _well_formed(self, answer) -> str | None:
         if self.kind == "number" and not _is_number(answer):
             return f"Answer with a number. Received: {answer!r}"
@@ -121,6 +129,7 @@ class Exercise:
         if answer is None:
             return Feedback("unanswered", f"Not attempted yet: {self.question} "
                                           "Set ANSWER and run the cell again.")
+        answer = self._normalised(answer)
         problem = self._well_formed(answer)
         if problem:  # a typing slip, not a wrong idea: not counted as an attempt
             return Feedback("wrong", problem)

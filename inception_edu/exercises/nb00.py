@@ -1,46 +1,41 @@
-"""Notebook 00's exercise: parameters and compute do not rank networks the same way."""
+"""Notebook 00's exercise: what halving every layer's filters does to the parameters."""
 
 from __future__ import annotations
 
 from inception_edu.analysis import analyze_model
-from inception_edu.analysis.tables import fmt_count, fmt_macs
 from inception_edu.exercises.checker import Close, Exercise
-from inception_edu.zoo import MODELS, model_spec
+from inception_edu.zoo import model_spec
+
+#: The answers offered, as fractions of the full network's parameters.
+FRACTIONS = {"1/2": 1 / 2, "1/4": 1 / 4, "1/8": 1 / 8}
 
 
-def _totals(name: str) -> tuple:
-    summary = analyze_model(model_spec(name))
-    return summary.total_params, summary.total_macs
+def half_width_fraction(model: str = "inception_v3") -> float:
+    """Parameters of ``model`` with every filter count halved, over the full model's."""
+    full = analyze_model(model_spec(model)).total_params
+    return analyze_model(model_spec(model, width=0.5)).total_params / full
 
 
-def lighter_but_costlier_than_v3() -> str:
-    """The one network with fewer parameters than Inception-v3 but more multiply-adds."""
-    params, macs = _totals("inception_v3")
-    found = [m for m in MODELS if _totals(m)[0] < params and _totals(m)[1] > macs]
-    if len(found) != 1:
-        raise ValueError(f"Expected one such model, found {found}")
-    return found[0]
+def nearest_fraction() -> str:
+    """The offered fraction closest to :func:`half_width_fraction`."""
+    ratio = half_width_fraction()
+    return min(FRACTIONS, key=lambda name: abs(FRACTIONS[name] - ratio))
 
 
-def _worked(expected: str) -> str:
-    v3, other = _totals("inception_v3"), _totals(expected)
-    return (f"inception_v3 has {fmt_count(v3[0])} parameters and {fmt_macs(v3[1])} "
-            f"multiply-adds; {expected} has {fmt_count(other[0])} and {fmt_macs(other[1])}: "
-            "fewer of the first, more of the second.")
-
-
-LIGHTER_BUT_COSTLIER = Exercise(
-    question="which network has fewer parameters than inception_v3 but needs more "
-             "multiply-adds per image?",
-    expected=lighter_but_costlier_than_v3,
-    kind="choice", choices=MODELS,
-    hint="Compare both columns of the family table with inception_v3's row: you need a "
-         "smaller number in the first and a larger one in the second.",
-    worked=_worked,
-    right=lambda m: f"Right: {m}. Parameters count weights once; multiply-adds count how "
-                    "often they are used, which depends on the grid each layer runs on.",
-    close=(Close("Close: googlenet has fewer parameters, but also far fewer multiply-adds.",
-                 value="googlenet"),
-           Close("Close: it needs more multiply-adds, but it also has more parameters.",
-                 test=lambda m: m in ("inception_v4", "inception_resnet_v2"))),
+HALF_THE_FILTERS = Exercise(
+    question="if every layer of inception_v3 had half its filters, about what fraction of "
+             "its parameters would remain: \"1/2\", \"1/4\" or \"1/8\"?",
+    expected=nearest_fraction,
+    kind="choice", choices=tuple(FRACTIONS),
+    hint="A convolution's kernel weights are kernel height x width x input channels x "
+         "filters. Halve every layer's filters: what happens to the next layer's input "
+         "channels?",
+    worked=lambda f: ("both the filters and the input channels of every convolution halve, "
+                      "so each kernel keeps 1/2 x 1/2 = 1/4 of its weights; counted exactly, "
+                      f"{half_width_fraction():.0%} remain (the 1000-way classifier only "
+                      "halves)."),
+    right=lambda f: (f"Right: about {f} ({half_width_fraction():.0%}, counted). Width costs "
+                     "quadratically: the filters and the channels they read both shrink."),
+    close=(Close("Close: the filters halve, but so do the input channels every later layer "
+                 "reads: two factors of 1/2.", value="1/2"),),
 )

@@ -20,8 +20,9 @@ AUX_4D_DEPTH = Exercise(
     question="how many layers with parameters lie on the path from the input image to the "
              "output of the second auxiliary classifier, aux_4d?",
     expected=aux_path_depth,
-    hint="Count like the paper: convolutions and fully connected layers on the longest "
-         "path. The stem has 3, each Inception module 2 on its longest branch, the head 3.",
+    hint="Count like the paper: only layers with parameters, along the longest path from "
+         "the image to the head's output. Which modules lie below the tap of aux_4d, and how "
+         "deep is each on its longest branch?",
     worked=lambda d: ("3 (conv1, conv2 reduce, conv2) + 2 x 6 modules (3a, 3b, 4a, 4b, 4c, "
                       f"4d) + 3 (the head's 1x1 conv, fc and classifier) = {d}."),
     right=lambda d: f"Right: {d}, against 22 for the main output: a shorter path for the "
@@ -30,6 +31,6 @@ AUX_4D_DEPTH = Exercise(
                  value=12),
            Close("Close: you counted the stem and modules; add the aux head's own three "
                  "layers with parameters.", value=15),
-           Close("Close: the max pools between stages have no parameters; do not count them.",
-                 value=20)),
+           Close("Close: the pooling layers on the path have no parameters; do not count "
+                 "them.", test=lambda d: d in (21, 22))),
 )

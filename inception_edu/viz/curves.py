@@ -136,7 +136,7 @@ def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
         raise ValueError("runs must be a non-empty dict {label: {name: value} or a list of "
                          f"them}}. Received: {runs!r:.80}")
     names = list(next(iter(seeds.values()))[0])
-    figure = new_figure(figsize=(9, 3.4), layout="constrained")
+    figure = new_figure(figsize=(11, 4.2), layout="constrained")
     ax = figure.subplots()
     for label, group in seeds.items():
         if any(list(values) != names for values in group):
@@ -144,9 +144,9 @@ def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
                              f"{label!r} differs from the first run.")
         values = np.array([[d[name] for name in names] for d in group], dtype=float)
         centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
-        (line,) = ax.plot(range(len(names)), centre, marker="o", markersize=3,
-                          label=str(label) + (f" ({len(group)} seeds)" if len(group) > 1
-                                              else ""))
+        seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
+        (line,) = ax.plot(range(len(names)), centre, marker="o", markersize=4,
+                          label=str(label) + seeds_note)
         if len(group) > 1:
             ax.fill_between(range(len(names)), values.min(axis=0), values.max(axis=0),
                             color=line.get_color(), alpha=0.15, linewidth=0)
@@ -156,22 +156,22 @@ def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
         ax.axhline(reference, color="black", linewidth=0.8)
     every = max(1, len(names) // 24)
     ticks = list(range(0, len(names), every))
-    ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=8, rotation=45,
+    ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45,
                   ha="right")
     for tap in taps:
         found = [i for i, name in enumerate(names)
                  if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")]
         if found:
             after = max(found) + 0.5
-            ax.axvline(after, color="grey", linestyle=":", linewidth=1)
+            ax.axvline(after, color="#555555", linestyle=":", linewidth=1.2)
             ax.annotate(f"aux head on {_short(tap)}", (after, 1),
-                        xycoords=("data", "axes fraction"), xytext=(3, -12),
-                        textcoords="offset points", fontsize=8, color="grey")
-    ax.set_xlabel("from input (left) to output (right)")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=11)
+                        xycoords=("data", "axes fraction"), xytext=(3, -14),
+                        textcoords="offset points", fontsize=10, color="#444444")
+    ax.set_xlabel("from input (left) to output (right)", fontsize=11)
+    ax.set_ylabel(ylabel, fontsize=11)
+    ax.set_title(title, fontsize=12)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return figure
 
 

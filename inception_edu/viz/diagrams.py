@@ -159,7 +159,9 @@ def op_label(op) -> str:
     if isinstance(op, Dropout):
         return f"dropout {op.rate:g}"
     if isinstance(op, Dense):
-        return f"fc, {op.units}" + (f" ({op.activation})" if op.activation else "")
+        # like a conv, a ReLU goes unsaid; a classifier says softmax, or linear for logits
+        shown = {"relu": "", "softmax": " (softmax)", None: " (linear)"}[op.activation]
+        return f"fc, {op.units}{shown}"
     raise ValueError(f"op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
                      f"Dense). Received: {type(op).__name__}")
 

@@ -118,6 +118,6 @@ def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
                                    ("whiskers: lowest to highest seed",
                                     any(len(v) > 1 for v in runs.values()))) if on]
     ax.set_title(title or f"{ylabel} on each class"
-                 + (f"\n({'; '.join(notes)})" if notes else ""), fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9)
+                 + (f"\n({'; '.join(notes)})" if notes else ""), fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return figure

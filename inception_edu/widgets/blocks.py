@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from inception_edu.analysis import Table, analyze, fmt_count, fmt_macs, fmt_shape
+from inception_edu.analysis.tables import macs_unit
 from inception_edu.spec.checks import check_input_shape, check_int
 from inception_edu.spec.nodes import Concat, Residual
 from inception_edu.spec.transforms import conv_paths, keep_branches, with_filters
@@ -258,7 +259,10 @@ class StackExplorer(Explorer):
                 f"{bottle} channels, {fmt_macs(bottle_macs)}")
 
     def table(self) -> Table:
-        rows = tuple((i + 1, naive[0], fmt_macs(naive[1]), bottle[0], fmt_macs(bottle[1]))
+        naive_unit = macs_unit([n[1] for n in self.growth["naive"]])
+        bottle_unit = macs_unit([b[1] for b in self.growth["bottleneck"]])
+        rows = tuple((i + 1, naive[0], fmt_macs(naive[1], naive_unit), bottle[0],
+                      fmt_macs(bottle[1], bottle_unit))
                      for i, (naive, bottle) in enumerate(zip(self.growth["naive"],
                                                              self.growth["bottleneck"],
                                                              strict=True)))

@@ -104,5 +104,22 @@ class TrainingPanel:
             self.button.disabled = False
         return self.history
 
+    def static_html(self) -> str:
+        """What the panel is and does, for a page with no kernel (GitHub, Colab unrun)."""
+        return ("<div class='inception-edu-training-static'>"
+                "<div style='color:#555555;font-size:90%'>A training panel: run the notebook "
+                "to train from here.</div>"
+                f"<p>aux weight <b>{self.weight.value:.2f}</b> · {self.epochs} epochs · "
+                f"batch {self.batch_size} · seed {self.seed} · "
+                f"{html.escape(self.recipe.optimizer)} at "
+                f"{self.recipe.learning_rate:g}</p><p>{self.result.value}</p></div>")
+
+    def __repr__(self) -> str:
+        return (f"TrainingPanel(aux weight {self.weight.value:.2f}, {self.epochs} epochs, "
+                f"seed {self.seed})")
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle["text/plain"] = repr(self)
+        bundle["text/html"] = self.static_html()
+        return bundle

@@ -63,8 +63,8 @@ BLOCKS = {
     "v3_c": lambda: (V3.inception_c("mixed_7b"), (8, 8, 1280)),
     "v4_c": lambda: (V4.inception_c("inception_c_1"), (8, 8, 1536)),
     "reduction_a": lambda: (V4.reduction_a("reduction_a", 192, 224, 256, 384), (35, 35, 384)),
-    "irv2_a": lambda: (R.block_a_v2("inception_resnet_a_1", 0.17), (35, 35, 320)),
-    "irv2_b": lambda: (R.block_b_v2("inception_resnet_b_1", 0.1), (17, 17, 1088)),
+    "irv2_a": lambda: (R.block("v2", "a", "inception_resnet_a_1", 0.17), (35, 35, 320)),
+    "irv2_b": lambda: (R.block("v2", "b", "inception_resnet_b_1", 0.1), (17, 17, 1088)),
     "branch": lambda: (branch("b2", conv_bn(48, 1), conv_bn(64, 5)), (35, 35, 192)),
     "op": lambda: (conv_bn(64, 3, 2, "valid"), (35, 35, 32)),
 }
@@ -292,7 +292,8 @@ def test_residual_block_shows_projection_scaled_add_and_shortcut(block):
                                                residual_merge_name(node, node.name)))
     assert abs(concat[1] - add[1]) > abs(concat[1] - up[1])  # projection between the two
     # the last block of a stage is unscaled and linear
-    last = replace(R.block_c_v2("inception_resnet_c_10", 0.2), scale=1.0, activation=None)
+    last = replace(R.block("v2", "c", "inception_resnet_c_10", 0.2), scale=1.0,
+                   activation=None)
     assert block(last, (8, 8, 2080)).has("add: x + F(x) (no ReLU) → 8x8x2080")
 
 

@@ -119,13 +119,13 @@ def _every_paper_block():
         (v4.inception_b("inception_b_1", w), (9, 9, 128)),
         (v4.reduction_b("reduction_b", w), (9, 9, 128)),
         (v4.inception_c("inception_c_1", w), (5, 5, 192)),
-        (ir.block_a_v1("inception_resnet_a_1", 0.17, w), (12, 12, 32)),
-        (ir.block_b_v1("inception_resnet_b_1", 0.1, w), (9, 9, 112)),
+        (ir.block("v1", "a", "inception_resnet_a_1", 0.17, w), (12, 12, 32)),
+        (ir.block("v1", "b", "inception_resnet_b_1", 0.1, w), (9, 9, 112)),
         (ir.reduction_b("reduction_b", 256, (256, 256), w), (9, 9, 112)),
-        (ir.block_c_v1("inception_resnet_c_1", 0.2, w), (5, 5, 224)),
-        (ir.block_a_v2("inception_resnet_a_1", 0.17, w), (12, 12, 40)),
-        (ir.block_b_v2("inception_resnet_b_1", 0.1, w), (9, 9, 136)),
-        (ir.block_c_v2("inception_resnet_c_1", 0.2, w), (5, 5, 260)),
+        (ir.block("v1", "c", "inception_resnet_c_1", 0.2, w), (5, 5, 224)),
+        (ir.block("v2", "a", "inception_resnet_a_1", 0.17, w), (12, 12, 40)),
+        (ir.block("v2", "b", "inception_resnet_b_1", 0.1, w), (9, 9, 136)),
+        (ir.block("v2", "c", "inception_resnet_c_1", 0.2, w), (5, 5, 260)),
     ]
 
 

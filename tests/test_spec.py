@@ -25,7 +25,7 @@ from inception_edu.spec.transforms import (
     without_shortcut,
 )
 from inception_edu.zoo import googlenet, model_spec
-from inception_edu.zoo.inception_resnet import block_a_v2
+from inception_edu.zoo.inception_resnet import block as resnet_block
 
 BLOCK_3A = googlenet.module("3a")
 
@@ -202,7 +202,7 @@ def test_truncate_stops_at_the_named_stage_and_drops_top_and_heads():
 
 
 def test_without_shortcut_and_map_residuals():
-    block = block_a_v2("inception_resnet_a_1", 0.17)
+    block = resnet_block("v2", "a", "inception_resnet_a_1", 0.17)
     plain = without_shortcut(block)
     assert plain.shortcut is False and block.shortcut is True
     assert analyze(plain, (35, 35, 320)).params == analyze(block, (35, 35, 320)).params

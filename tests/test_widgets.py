@@ -18,7 +18,7 @@ from inception_edu.widgets.blocks import (
     stack_growth,
 )
 from inception_edu.zoo.googlenet import INPUT_3A, module, naive_inception_module
-from inception_edu.zoo.inception_resnet import block_a_v2
+from inception_edu.zoo.inception_resnet import block
 from inception_edu.zoo.inception_v3 import inception_c
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -135,7 +135,7 @@ def test_the_naive_block_explorer_and_bad_arguments():
 
 
 def test_a_residual_block_keeps_its_channels_and_shows_its_projection():
-    explorer = BlockExplorer(block_a_v2("inception_resnet_a_1", 0.17), (35, 35, 320))
+    explorer = BlockExplorer(block("v2", "a", "inception_resnet_a_1", 0.17), (35, 35, 320))
     params = explorer.summary.params
     assert explorer.output_channels == 320
     assert "1x1 projection" in explorer.numbers.value

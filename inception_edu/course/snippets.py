@@ -138,17 +138,22 @@ def _new_warnings(runs: list) -> list:
     return new
 
 
+def _outcomes(snippet: Snippet) -> list:
+    """(step or None, its Fix or None, what the run raised or None, its new warnings)."""
+    steps = dict(snippet.steps())
+    runs = diagnose(snippet)
+    return [(item.step, steps.get(item.step), item.error, warned)
+            for item, warned in zip(runs, _new_warnings(runs), strict=True)]
+
+
 def report(snippet: Snippet) -> str:
     """The snippet as printed, each step with its change and outcome, the fixed code."""
     lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(),
              ""]
-    steps = dict(snippet.steps())
-    runs = diagnose(snippet)
-    for item, warned in zip(runs, _new_warnings(runs), strict=True):
-        if item.step is not None:
-            fix = steps[item.step]
-            lines += [f"fix {item.step}: {fix.why}", fix.change()]
-        lines.append(f"  {_label(item.step)} -> {item.error or 'runs'}")
+    for step, fix, error, warned in _outcomes(snippet):
+        if fix is not None:
+            lines += [f"fix {step}: {fix.why}", fix.change()]
+        lines.append(f"  {_label(step)} -> {error or 'runs'}")
         lines += [f"     (warns {message})" for message in warned]
     lines += ["", "fixed:", "", snippet.fixed_code().rstrip()]
     return "\n".join(lines)
@@ -160,14 +165,11 @@ def report_html(snippet: Snippet) -> str:
         return ("<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
                 f"{html.escape(text.rstrip())}</pre>")
 
-    steps = dict(snippet.steps())
     rows = []
-    runs = diagnose(snippet)
-    for item, warned in zip(runs, _new_warnings(runs), strict=True):
-        change = "as printed" if item.step is None else (
-            f"<b>fix {item.step}</b>: {html.escape(steps[item.step].why)}"
-            + pre(steps[item.step].change()))
-        outcome = html.escape(item.error or "runs") + "".join(
+    for step, fix, error, warned in _outcomes(snippet):
+        change = "as printed" if fix is None else (
+            f"<b>fix {step}</b>: {html.escape(fix.why)}{pre(fix.change())}")
+        outcome = html.escape(error or "runs") + "".join(
             f"<br><i>warns {html.escape(m)}</i>" for m in warned)
         rows.append((change, outcome))
     table = Table(("step", "outcome"), tuple(rows), left=2, escape=False)

@@ -72,29 +72,62 @@ def stem_v1(w=_identity) -> list:
     ]
 
 
-def block_a_v1(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v1's 35x35 block (Figure 10): 96 channels, then a linear 1x1 to 256."""
+def block_a(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
+    """The 35x35 Inception-ResNet block (Figure 10 for v1, Figure 16 for v2).
+
+    Three branches: a 1x1; a 1x1 then a 3x3; a 1x1 then two 3x3s; concatenated and
+    brought back to the input's channels by the linear 1x1. ``widths`` holds the figure's
+    filter counts branch by branch (:data:`WIDTHS`).
+    """
+    (b1,), (b2a, b2b), (b3a, b3b, b3c) = widths
     return Residual(name, (
-        branch("b1", conv_bn(w(32), 1)),
-        branch("b2", conv_bn(w(32), 1), conv_bn(w(32), 3)),
-        branch("b3", conv_bn(w(32), 1), conv_bn(w(32), 3), conv_bn(w(32), 3)),
+        branch("b1", conv_bn(w(b1), 1)),
+        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), 3)),
+        branch("b3", conv_bn(w(b3a), 1), conv_bn(w(b3b), 3), conv_bn(w(b3c), 3)),
     ), scale)
 
 
-def block_b_v1(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v1's 17x17 block (Figure 11): 256 channels, linear 1x1 to 896."""
+def block_b(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
+    """The 17x17 Inception-ResNet block (Figure 11 for v1, Figure 17 for v2): a 1x1, and a
+    1x1 then a 1x7 and a 7x1 (a factorised 7x7), then the linear 1x1 back.
+
+    For v2 the figure's projection has 1154 filters for a 1152-channel input, which cannot
+    be added; the released model's input here has 1088 channels and the projection (always
+    the input's width) matches it.
+    """
+    (b1,), (b2a, b2b, b2c) = widths
     return Residual(name, (
-        branch("b1", conv_bn(w(128), 1)),
-        branch("b2", conv_bn(w(128), 1), conv_bn(w(128), (1, 7)), conv_bn(w(128), (7, 1))),
+        branch("b1", conv_bn(w(b1), 1)),
+        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 7)), conv_bn(w(b2c), (7, 1))),
     ), scale)
 
 
-def block_c_v1(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v1's 8x8 block (Figure 13): 384 channels, linear 1x1 to 1792."""
+def block_c(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
+    """The 8x8 Inception-ResNet block (Figure 13 for v1, Figure 19 for v2): a 1x1, and a
+    1x1 then a 1x3 and a 3x1, then the linear 1x1 back."""
+    (b1,), (b2a, b2b, b2c) = widths
     return Residual(name, (
-        branch("b1", conv_bn(w(192), 1)),
-        branch("b2", conv_bn(w(192), 1), conv_bn(w(192), (1, 3)), conv_bn(w(192), (3, 1))),
+        branch("b1", conv_bn(w(b1), 1)),
+        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 3)), conv_bn(w(b2c), (3, 1))),
     ), scale)
+
+
+#: The figures' filter counts, branch by branch, for the A, B and C blocks of each version:
+#: v1 (Figures 10, 11, 13) and v2 (Figures 16, 17, 19).
+WIDTHS = {
+    "v1": {"a": ((32,), (32, 32), (32, 32, 32)),
+           "b": ((128,), (128, 128, 128)),
+           "c": ((192,), (192, 192, 192))},
+    "v2": {"a": ((32,), (32, 32), (32, 48, 64)),
+           "b": ((192,), (128, 160, 192)),
+           "c": ((192,), (192, 224, 256))},
+}
+BLOCKS = {"a": block_a, "b": block_b, "c": block_c}
+
+
+def block(version: str, kind: str, name: str, scale: float, w=_identity) -> Residual:
+    """The ``kind`` ("a", "b", "c") block of Inception-ResNet-``version`` ("v1", "v2")."""
+    return BLOCKS[kind](name, scale, WIDTHS[version][kind], w)
 
 
 def reduction_b(name: str, second: int, third: tuple, w=_identity) -> Concat:
@@ -112,23 +145,25 @@ def reduction_b(name: str, second: int, third: tuple, w=_identity) -> Concat:
     ))
 
 
-def _residual_model(name, stem, blocks, counts, reduction_a_filters, reduction_b_args, w,
-                    scales, tail=()):
+def _residual_model(version, stem, counts, reduction_a_filters, reduction_b_args, w, scales,
+                    tail=()):
     """Stem, A blocks, Reduction-A, B blocks, Reduction-B, C blocks, then ``tail``."""
-    block_a, block_b, block_c = blocks
+    def make(kind):
+        return lambda n, s: block(version, kind, n, s, w)
+
     scale_a, scale_b, scale_c = scales
     return (Layout()
             .add("stem", stem)
             .add("Inception-ResNet-A", _residual_stage(
-                "inception_resnet_a", counts[0], lambda n, s: block_a(n, s, w), scale_a, False),
+                "inception_resnet_a", counts[0], make("a"), scale_a, False),
                 repeated=True)
             .add("Reduction-A", [reduction_a("reduction_a", *reduction_a_filters, w)])
             .add("Inception-ResNet-B", _residual_stage(
-                "inception_resnet_b", counts[1], lambda n, s: block_b(n, s, w), scale_b, False),
+                "inception_resnet_b", counts[1], make("b"), scale_b, False),
                 repeated=True)
             .add("Reduction-B", [reduction_b("reduction_b", *reduction_b_args, w)])
             .add("Inception-ResNet-C", _residual_stage(
-                "inception_resnet_c", counts[2], lambda n, s: block_c(n, s, w), scale_c, True),
+                "inception_resnet_c", counts[2], make("c"), scale_c, True),
                 repeated=True)
             .add("final 1x1 conv", list(tail)))
 
@@ -152,8 +187,7 @@ def inception_resnet_v1_spec(classes: int = 1000, include_top: bool = True,
         return scaled(filters, width)
 
     layout = _residual_model(
-        "inception_resnet_v1", stem_v1(w), (block_a_v1, block_b_v1, block_c_v1),
-        (repeats(5, depth), repeats(10, depth), repeats(5, depth)),
+        "v1", stem_v1(w), (repeats(5, depth), repeats(10, depth), repeats(5, depth)),
         REDUCTION_A_FILTERS["inception_resnet_v1"], (256, (256, 256)), w, scales)
     if include_top:
         layout.add("classifier", classifier_head(classes, 0.2, classifier_activation))
@@ -180,35 +214,6 @@ def stem_v2(w=_identity) -> list:
     ]
 
 
-def block_a_v2(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v2's 35x35 block (Figure 16): 128 channels, linear 1x1 back."""
-    return Residual(name, (
-        branch("b1", conv_bn(w(32), 1)),
-        branch("b2", conv_bn(w(32), 1), conv_bn(w(32), 3)),
-        branch("b3", conv_bn(w(32), 1), conv_bn(w(48), 3), conv_bn(w(64), 3)),
-    ), scale)
-
-
-def block_b_v2(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v2's 17x17 block (Figure 17): 384 channels, linear 1x1 back.
-
-    The figure's projection has 1154 filters for a 1152-channel input, which cannot be
-    added; the released model's input here has 1088 channels and the projection matches it.
-    """
-    return Residual(name, (
-        branch("b1", conv_bn(w(192), 1)),
-        branch("b2", conv_bn(w(128), 1), conv_bn(w(160), (1, 7)), conv_bn(w(192), (7, 1))),
-    ), scale)
-
-
-def block_c_v2(name: str, scale: float, w=_identity) -> Residual:
-    """Inception-ResNet-v2's 8x8 block (Figure 19): 448 channels, linear 1x1 back."""
-    return Residual(name, (
-        branch("b1", conv_bn(w(192), 1)),
-        branch("b2", conv_bn(w(192), 1), conv_bn(w(224), (1, 3)), conv_bn(w(256), (3, 1))),
-    ), scale)
-
-
 def inception_resnet_v2_spec(classes: int = 1000, include_top: bool = True,
                              width: float = 1.0, depth: float = 1.0,
                              residual_scales=RESIDUAL_SCALES,
@@ -231,8 +236,7 @@ def inception_resnet_v2_spec(classes: int = 1000, include_top: bool = True,
         return scaled(filters, width)
 
     layout = _residual_model(
-        "inception_resnet_v2", stem_v2(w), (block_a_v2, block_b_v2, block_c_v2),
-        (repeats(10, depth), repeats(20, depth), repeats(10, depth)),
+        "v2", stem_v2(w), (repeats(10, depth), repeats(20, depth), repeats(10, depth)),
         REDUCTION_A_FILTERS["inception_resnet_v2"], (288, (288, 320)), w, scales,
         tail=[named(conv_bn(w(1536), 1), "conv2d_7b_1x1")])
     if include_top:

@@ -27,6 +27,7 @@ lab: setup  ## open the course in JupyterLab
 
 test: setup  ## lint, unit tests, and every notebook under nbval (strict)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -rs tests
 	$(BIN)/python -m pytest $(NBVAL) notebooks
 

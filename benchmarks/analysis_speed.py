@@ -48,12 +48,16 @@ def main() -> None:
 
         keras_s = median_time(build, 3)
         assert build() == analytic(name)
-        print(f"{name:<22}{analytic_s * 1e3:>12.2f}{keras_s * 1e3:>11.0f}"
-              f"{keras_s / analytic_s:>8.0f}x")
+        print(
+            f"{name:<22}{analytic_s * 1e3:>12.2f}{keras_s * 1e3:>11.0f}"
+            f"{keras_s / analytic_s:>8.0f}x"
+        )
         if name == "inception_v4":
             verdict = "within" if analytic_s < V4_BUDGET_S else "OVER"
-            v4_line = (f"analytic Inception-v4: {analytic_s * 1e3:.2f} ms, {verdict} the "
-                       f"{V4_BUDGET_S * 1e3:.0f} ms budget")
+            v4_line = (
+                f"analytic Inception-v4: {analytic_s * 1e3:.2f} ms, {verdict} the "
+                f"{V4_BUDGET_S * 1e3:.0f} ms budget"
+            )
     print(v4_line)
 
 

@@ -64,17 +64,24 @@ def main() -> None:
     stack = StackExplorer()
     cases = [
         ("block explorer, 3a: tick a branch", explorer_3a.checkboxes["b3"], [False, True]),
-        ("block explorer, 3a: move a slider", explorer_3a.sliders[("b2", "3x3")],
-         list(range(100, 140))),
-        ("block explorer, v3 mixed_7b: slider", explorer_v3c.sliders[("b2", "0a_1x1")],
-         list(range(300, 340))),
-        ("naive vs bottleneck: slider (2 diagrams)", pairs.sliders["ch5x5red"],
-         list(range(8, 48))),
+        (
+            "block explorer, 3a: move a slider",
+            explorer_3a.sliders[("b2", "3x3")],
+            list(range(100, 140)),
+        ),
+        (
+            "block explorer, v3 mixed_7b: slider",
+            explorer_v3c.sliders[("b2", "0a_1x1")],
+            list(range(300, 340)),
+        ),
+        ("naive vs bottleneck: slider (2 diagrams)", pairs.sliders["ch5x5red"], list(range(8, 48))),
         ("stack explorer: blocks slider", stack.slider, [1, 2, 3, 4]),
     ]
     worst = 0.0
-    print(f"Python side of one change, median of {REPEATS} "
-          f"(budget {BUDGET_S * 1e3:.0f} ms per change)")
+    print(
+        f"Python side of one change, median of {REPEATS} "
+        f"(budget {BUDGET_S * 1e3:.0f} ms per change)"
+    )
     print(f"{'change':<42}{'median ms':>10}{'of budget':>11}")
     for label, control, values in cases:
         seconds = median_change(control, values)
@@ -87,8 +94,10 @@ def main() -> None:
     steps = [
         ("transform (with_filters, keep_branches)", explorer_3a.transform),
         ("analyze", lambda: analyze(block, INPUT_3A)),
-        ("headline + table HTML", lambda: (explorer_3a.headline_html(),
-                                           explorer_3a.table().html())),
+        (
+            "headline + table HTML",
+            lambda: (explorer_3a.headline_html(), explorer_3a.table().html()),
+        ),
         ("block_svg (warm text-width cache)", lambda: block_svg(block, INPUT_3A)),
     ]
     print("\none change of the 3a block explorer, step by step (median ms):")
@@ -102,16 +111,20 @@ def main() -> None:
 
     old = median_call(old_way, 7)
     new = median_call(lambda: block_svg(block, INPUT_3A))
-    print(f"for comparison, the same diagram via matplotlib + savefig(svg): {old * 1e3:.1f} ms "
-          f"({old / new:.0f}x the direct SVG)")
+    print(
+        f"for comparison, the same diagram via matplotlib + savefig(svg): {old * 1e3:.1f} ms "
+        f"({old / new:.0f}x the direct SVG)"
+    )
 
     from inception_edu import models
 
     start = time.perf_counter()
     models.googlenet().count_params()
     keras_s = time.perf_counter() - start
-    print(f"for comparison, building GoogLeNet in Keras once: {keras_s * 1e3:.0f} ms "
-          f"({keras_s / BUDGET_S:.0f}x the budget)")
+    print(
+        f"for comparison, building GoogLeNet in Keras once: {keras_s * 1e3:.0f} ms "
+        f"({keras_s / BUDGET_S:.0f}x the budget)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,24 +25,37 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m inception_edu",
-                     description="Shapes, parameters and multiply-adds of Inception networks.")
+    parser = _Parser(
+        prog="python -m inception_edu",
+        description="Shapes, parameters and multiply-adds of Inception networks.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     summarize = commands.add_parser("summarize", help="summarize one model, block by block")
     summarize.add_argument("model", help=f"one of: {', '.join(MODELS)}")
-    summarize.add_argument("--input-size", type=int, default=None,
-                           help="height = width of the input (default: the paper's)")
+    summarize.add_argument(
+        "--input-size",
+        type=int,
+        default=None,
+        help="height = width of the input (default: the paper's)",
+    )
     summarize.add_argument("--classes", type=int, default=1000)
     summarize.add_argument("--width", type=float, default=1.0, help="filter-count multiplier")
     summarize.add_argument("--depth", type=float, default=1.0, help="repeat-count multiplier")
-    summarize.add_argument("--keras", action="store_true",
-                           help="build the Keras model and report what Keras counts")
+    summarize.add_argument(
+        "--keras", action="store_true", help="build the Keras model and report what Keras counts"
+    )
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
 
 
-def summarize(model: str, input_size: int | None = None, classes: int = 1000,
-              width: float = 1.0, depth: float = 1.0, use_keras: bool = False):
+def summarize(
+    model: str,
+    input_size: int | None = None,
+    classes: int = 1000,
+    width: float = 1.0,
+    depth: float = 1.0,
+    use_keras: bool = False,
+):
     """The summary the command line prints (analytic, or read off the Keras model)."""
     if model not in MODELS:
         raise ValueError(f"Unknown model {model!r}. Allowed: {', '.join(MODELS)}")
@@ -60,8 +73,9 @@ def summarize(model: str, input_size: int | None = None, classes: int = 1000,
 def main(argv=None) -> int:
     try:
         args = _parser().parse_args(argv)
-        summary = summarize(args.model, args.input_size, args.classes, args.width, args.depth,
-                            args.keras)
+        summary = summarize(
+            args.model, args.input_size, args.classes, args.width, args.depth, args.keras
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

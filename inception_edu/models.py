@@ -37,19 +37,41 @@ from inception_edu.keras_build import (
 from inception_edu.zoo.inception_resnet import RESIDUAL_SCALES
 from inception_edu.zoo.registry import model_spec
 
-__all__ = ["BUILDERS", "ScaledResidual", "WeightsUnavailableError", "build", "check_model",
-           "end_points", "googlenet", "inception_resnet_v1", "inception_resnet_v2",
-           "inception_v3", "inception_v4", "keras_summary", "layer_macs",
-           "load_imagenet_weights", "parameter_depth", "stage_layers", "transfer_weights"]
+__all__ = [
+    "BUILDERS",
+    "ScaledResidual",
+    "WeightsUnavailableError",
+    "build",
+    "check_model",
+    "end_points",
+    "googlenet",
+    "inception_resnet_v1",
+    "inception_resnet_v2",
+    "inception_v3",
+    "inception_v4",
+    "keras_summary",
+    "layer_macs",
+    "load_imagenet_weights",
+    "parameter_depth",
+    "stage_layers",
+    "transfer_weights",
+]
 
 
 def _builder(name: str, input_shape, final_endpoint, **options):
     return build(model_spec(name, **options), input_shape, final_endpoint)
 
 
-def googlenet(input_shape=(224, 224, 3), classes: int = 1000, include_top: bool = True,
-              width: float = 1.0, depth: float = 1.0, aux_heads: bool = False,
-              classifier_activation: str | None = "softmax", final_endpoint: str | None = None):
+def googlenet(
+    input_shape=(224, 224, 3),
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    aux_heads: bool = False,
+    classifier_activation: str | None = "softmax",
+    final_endpoint: str | None = None,
+):
     """GoogLeNet / Inception-v1 (Szegedy et al. 2014), module widths from Table 1.
 
     Args:
@@ -63,15 +85,29 @@ def googlenet(input_shape=(224, 224, 3), classes: int = 1000, include_top: bool 
         classifier_activation: ``"softmax"``, or ``None`` for logits.
         final_endpoint: a block name to stop after (``"inception_4e"``), or ``None``.
     """
-    return _builder("googlenet", input_shape, final_endpoint, classes=classes,
-                    include_top=include_top, width=width, depth=depth, aux_heads=aux_heads,
-                    classifier_activation=classifier_activation)
+    return _builder(
+        "googlenet",
+        input_shape,
+        final_endpoint,
+        classes=classes,
+        include_top=include_top,
+        width=width,
+        depth=depth,
+        aux_heads=aux_heads,
+        classifier_activation=classifier_activation,
+    )
 
 
-def inception_v3(input_shape=(299, 299, 3), classes: int = 1000, include_top: bool = True,
-                 width: float = 1.0, depth: float = 1.0, aux_head: bool = False,
-                 classifier_activation: str | None = "softmax",
-                 final_endpoint: str | None = None):
+def inception_v3(
+    input_shape=(299, 299, 3),
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    aux_head: bool = False,
+    classifier_activation: str | None = "softmax",
+    final_endpoint: str | None = None,
+):
     """Inception-v3 (Szegedy et al. 2015) as ``keras.applications.InceptionV3``.
 
     At full size it has exactly Keras' parameter count and the same shape at every
@@ -79,49 +115,93 @@ def inception_v3(input_shape=(299, 299, 3), classes: int = 1000, include_top: bo
     ``aux_head=True`` adds the batch-normalised auxiliary classifier on ``mixed_6e`` and
     returns ``{"main", "aux"}``. Other options as :func:`googlenet`.
     """
-    return _builder("inception_v3", input_shape, final_endpoint, classes=classes,
-                    include_top=include_top, width=width, depth=depth, aux_head=aux_head,
-                    classifier_activation=classifier_activation)
+    return _builder(
+        "inception_v3",
+        input_shape,
+        final_endpoint,
+        classes=classes,
+        include_top=include_top,
+        width=width,
+        depth=depth,
+        aux_head=aux_head,
+        classifier_activation=classifier_activation,
+    )
 
 
-def inception_v4(input_shape=(299, 299, 3), classes: int = 1000, include_top: bool = True,
-                 width: float = 1.0, depth: float = 1.0,
-                 classifier_activation: str | None = "softmax",
-                 final_endpoint: str | None = None):
+def inception_v4(
+    input_shape=(299, 299, 3),
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    classifier_activation: str | None = "softmax",
+    final_endpoint: str | None = None,
+):
     """Inception-v4 (Szegedy et al. 2016, Figure 9). Minimum input 75x75."""
-    return _builder("inception_v4", input_shape, final_endpoint, classes=classes,
-                    include_top=include_top, width=width, depth=depth,
-                    classifier_activation=classifier_activation)
+    return _builder(
+        "inception_v4",
+        input_shape,
+        final_endpoint,
+        classes=classes,
+        include_top=include_top,
+        width=width,
+        depth=depth,
+        classifier_activation=classifier_activation,
+    )
 
 
-def inception_resnet_v1(input_shape=(299, 299, 3), classes: int = 1000,
-                        include_top: bool = True, width: float = 1.0, depth: float = 1.0,
-                        residual_scales=RESIDUAL_SCALES,
-                        classifier_activation: str | None = "softmax",
-                        final_endpoint: str | None = None):
+def inception_resnet_v1(
+    input_shape=(299, 299, 3),
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    residual_scales=RESIDUAL_SCALES,
+    classifier_activation: str | None = "softmax",
+    final_endpoint: str | None = None,
+):
     """Inception-ResNet-v1 (Szegedy et al. 2016, Figure 15). Minimum input 75x75.
 
     ``residual_scales=(a, b, c)`` scales the residuals of the A, B and C blocks (the last
     C block stays unscaled, as in every reference implementation).
     """
-    return _builder("inception_resnet_v1", input_shape, final_endpoint, classes=classes,
-                    include_top=include_top, width=width, depth=depth,
-                    residual_scales=residual_scales,
-                    classifier_activation=classifier_activation)
+    return _builder(
+        "inception_resnet_v1",
+        input_shape,
+        final_endpoint,
+        classes=classes,
+        include_top=include_top,
+        width=width,
+        depth=depth,
+        residual_scales=residual_scales,
+        classifier_activation=classifier_activation,
+    )
 
 
-def inception_resnet_v2(input_shape=(299, 299, 3), classes: int = 1000,
-                        include_top: bool = True, width: float = 1.0, depth: float = 1.0,
-                        residual_scales=RESIDUAL_SCALES,
-                        classifier_activation: str | None = "softmax",
-                        final_endpoint: str | None = None):
+def inception_resnet_v2(
+    input_shape=(299, 299, 3),
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    residual_scales=RESIDUAL_SCALES,
+    classifier_activation: str | None = "softmax",
+    final_endpoint: str | None = None,
+):
     """Inception-ResNet-v2 as ``keras.applications.InceptionResNetV2`` (10/20/10 blocks,
     the released checkpoint's; ``depth=0.5`` gives the paper's 5/10/5). Minimum 75x75.
     ``residual_scales`` as :func:`inception_resnet_v1`."""
-    return _builder("inception_resnet_v2", input_shape, final_endpoint, classes=classes,
-                    include_top=include_top, width=width, depth=depth,
-                    residual_scales=residual_scales,
-                    classifier_activation=classifier_activation)
+    return _builder(
+        "inception_resnet_v2",
+        input_shape,
+        final_endpoint,
+        classes=classes,
+        include_top=include_top,
+        width=width,
+        depth=depth,
+        residual_scales=residual_scales,
+        classifier_activation=classifier_activation,
+    )
 
 
 BUILDERS = {

@@ -9,11 +9,18 @@ from inception_edu.zoo import model_spec
 from inception_edu.zoo.googlenet import inception_module, naive_inception_module
 
 
-@pytest.mark.parametrize("size, kernel, stride, padding, expected", [
-    (28, 3, 1, "same", 28), (299, 3, 2, "valid", 149), (147, 3, 2, "valid", 73),
-    (35, 3, 2, "valid", 17), (17, 3, 2, "valid", 8), (112, 3, 2, "same", 56),
-    (7, 7, 1, "valid", 1),
-])
+@pytest.mark.parametrize(
+    "size, kernel, stride, padding, expected",
+    [
+        (28, 3, 1, "same", 28),
+        (299, 3, 2, "valid", 149),
+        (147, 3, 2, "valid", 73),
+        (35, 3, 2, "valid", 17),
+        (17, 3, 2, "valid", 8),
+        (112, 3, 2, "same", 56),
+        (7, 7, 1, "valid", 1),
+    ],
+)
 def test_conv_output_size(size, kernel, stride, padding, expected):
     assert conv_output_size(size, kernel, stride, padding, "x") == expected
 
@@ -37,8 +44,10 @@ def test_batch_norm_adds_three_numbers_per_channel_and_no_bias():
 
 
 def test_naive_module_with_valid_padding_cannot_concatenate():
-    with pytest.raises(ValueError, match="cannot concatenate.*b1 gives 28x28x64 but b2 gives "
-                                         "26x26x128.*padding='same'"):
+    with pytest.raises(
+        ValueError,
+        match="cannot concatenate.*b1 gives 28x28x64 but b2 gives 26x26x128.*padding='same'",
+    ):
         analyze(naive_inception_module("naive", 64, 128, 32, padding="valid"), (28, 28, 192))
 
 
@@ -67,8 +76,9 @@ def test_residual_branches_must_keep_the_grid():
 
 
 def test_residual_counts_its_linear_projection():
-    block = Residual("r", (Sequence("b1", (Conv("1x1", 8, 1),)),
-                           Sequence("b2", (Conv("1x1", 4, 1),))), scale=0.2)
+    block = Residual(
+        "r", (Sequence("b1", (Conv("1x1", 8, 1),)), Sequence("b2", (Conv("1x1", 4, 1),))), scale=0.2
+    )
     summary = analyze(block, (6, 6, 32))
     up = next(row for row in summary.layers if row.name == "r_up")
     assert (up.params, up.kernel_params) == (12 * 32 + 32, 12 * 32)  # bias, no batch-norm
@@ -90,11 +100,22 @@ def test_model_summary_tables_and_dict():
     assert "<table>" in summary._repr_html_()
     assert "inception_3a" in blocks_table(summary.blocks).html()
     data = summary.as_dict()
-    assert set(data) == {"model", "input_shape", "classes", "total_params",
-                         "total_kernel_params", "total_macs", "blocks"}
-    assert data["blocks"][0] == {"name": "conv1_7x7_s2", "output_shape": [16, 16, 16],
-                                 "params": 7 * 7 * 3 * 16 + 16, "kernel_params": 7 * 7 * 3 * 16,
-                                 "macs": 7 * 7 * 3 * 16 * 16 * 16}
+    assert set(data) == {
+        "model",
+        "input_shape",
+        "classes",
+        "total_params",
+        "total_kernel_params",
+        "total_macs",
+        "blocks",
+    }
+    assert data["blocks"][0] == {
+        "name": "conv1_7x7_s2",
+        "output_shape": [16, 16, 16],
+        "params": 7 * 7 * 3 * 16 + 16,
+        "kernel_params": 7 * 7 * 3 * 16,
+        "macs": 7 * 7 * 3 * 16 * 16 * 16,
+    }
     assert blocks_table(summary.blocks[:1]).text().count("\n") == 4  # rules above and below
 
 
@@ -102,9 +123,11 @@ def test_the_analytic_engine_never_imports_tensorflow():
     import subprocess
     import sys
 
-    code = ("import sys; from inception_edu.cli import main; main(['summarize', "
-            "'inception_v4', '--json']); assert 'tensorflow' not in sys.modules, 'imported TF'; "
-            "assert 'keras' not in sys.modules")
+    code = (
+        "import sys; from inception_edu.cli import main; main(['summarize', "
+        "'inception_v4', '--json']); assert 'tensorflow' not in sys.modules, 'imported TF'; "
+        "assert 'keras' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
 
@@ -139,7 +162,13 @@ def test_a_residual_block_without_shortcut_scales_but_does_not_add():
 
 def test_the_table_writer_gives_the_same_rows_as_text_and_html():
     table = Table(("name", "count"), (("a", "1,024"), ("total", "1,024")), "t", bold_last=True)
-    assert table.text().splitlines() == ["t", "name   count", "------------", "a      1,024",
-                                         "------------", "total  1,024"]
+    assert table.text().splitlines() == [
+        "t",
+        "name   count",
+        "------------",
+        "a      1,024",
+        "------------",
+        "total  1,024",
+    ]
     assert "<caption" in table.html() and "font-weight:bold" in table.html()
     assert str(table) == table.text() and table._repr_html_() == table.html()

@@ -59,8 +59,12 @@ def test_c04_googlenet_is_22_layers_deep_counting_layers_with_parameters():
 def test_c05_inception_3a_shapes_from_the_built_block(full_model):
     model = full_model("googlenet")
     assert tuple(model.get_layer("pool2_3x3_s2").output.shape[1:]) == INPUT_3A
-    branch_ends = ["inception_3a_b1_1x1", "inception_3a_b2_3x3", "inception_3a_b3_5x5",
-                   "inception_3a_b4_pool_proj"]
+    branch_ends = [
+        "inception_3a_b1_1x1",
+        "inception_3a_b2_3x3",
+        "inception_3a_b3_5x5",
+        "inception_3a_b4_pool_proj",
+    ]
     shapes = [tuple(model.get_layer(name).output.shape[1:]) for name in branch_ends]
     assert shapes == [(28, 28, 64), (28, 28, 128), (28, 28, 32), (28, 28, 32)]
     assert tuple(model.get_layer("inception_3a").output.shape[1:]) == (28, 28, 256)
@@ -132,17 +136,18 @@ def c10_gradients():
         for seed in (0, 1, 2):
             for aux in (True, False):
                 keras.utils.set_random_seed(seed)
-                model = models.googlenet(input_shape=(32, 32, 1), classes=10, width=0.25,
-                                         aux_heads=aux)
+                model = models.googlenet(
+                    input_shape=(32, 32, 1), classes=10, width=0.25, aux_heads=aux
+                )
                 if setting == "course":
                     training.he_initialize(model, seed=seed)
                 grads[setting, seed, aux] = gradient_norms_by_stage(
-                    model, x, y, weights if aux else None)
+                    model, x, y, weights if aux else None
+                )
     return grads
 
 
-def test_c10_without_he_init_the_gradient_is_small_everywhere_and_largest_at_conv1(
-        c10_gradients):
+def test_c10_without_he_init_the_gradient_is_small_everywhere_and_largest_at_conv1(c10_gradients):
     for seed in (0, 1, 2):
         for aux in (True, False):
             paper = c10_gradients["paper", seed, aux]
@@ -154,8 +159,9 @@ def test_c10_without_he_init_the_gradient_is_small_everywhere_and_largest_at_con
 
 def test_c10_aux_heads_add_early_gradient_only_where_nothing_vanishes(c10_gradients):
     def ratio(setting, seed, stage="conv1_7x7_s2"):
-        return (c10_gradients[setting, seed, True][stage]
-                / c10_gradients[setting, seed, False][stage])
+        return (
+            c10_gradients[setting, seed, True][stage] / c10_gradients[setting, seed, False][stage]
+        )
 
     for seed in (0, 1, 2):
         # where the gradient is tiny, the heads leave it within a factor of 2 ...

@@ -9,14 +9,22 @@ import pytest
 from inception_edu.cli import main
 from inception_edu.zoo import MODELS
 
-FIELDS = {"model", "input_shape", "classes", "total_params", "total_kernel_params",
-          "total_macs", "blocks"}
+FIELDS = {
+    "model",
+    "input_shape",
+    "classes",
+    "total_params",
+    "total_kernel_params",
+    "total_macs",
+    "blocks",
+}
 BLOCK_FIELDS = {"name", "output_shape", "params", "kernel_params", "macs"}
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "inception_edu", *args], capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "inception_edu", *args], capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -30,8 +38,19 @@ def test_json_has_the_contracts_fields(model, capsys):
 def test_keras_path_reports_what_keras_counts_and_agrees():
     """The --keras path in a fresh process, on one mini model (the full-size models'
     agreement is tested once per session in test_keras_equivalence.py)."""
-    args = ["summarize", "inception_resnet_v2", "--input-size", "75", "--width", "0.1",
-            "--depth", "0.1", "--classes", "3", "--json"]
+    args = [
+        "summarize",
+        "inception_resnet_v2",
+        "--input-size",
+        "75",
+        "--width",
+        "0.1",
+        "--depth",
+        "0.1",
+        "--classes",
+        "3",
+        "--json",
+    ]
     analytic = json.loads(_run(*args).stdout)
     keras_run = _run(*args, "--keras")
     assert keras_run.returncode == 0, keras_run.stderr
@@ -39,12 +58,28 @@ def test_keras_path_reports_what_keras_counts_and_agrees():
 
 
 def test_options_change_the_summary(capsys):
-    assert main(["summarize", "inception_v3", "--input-size", "75", "--width", "0.5",
-                 "--depth", "0.5", "--json"]) == 0
+    assert (
+        main(
+            [
+                "summarize",
+                "inception_v3",
+                "--input-size",
+                "75",
+                "--width",
+                "0.5",
+                "--depth",
+                "0.5",
+                "--json",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["input_shape"] == [75, 75, 3]
     assert [b["name"] for b in data["blocks"] if b["name"].startswith("mixed_5")] == [
-        "mixed_5b", "mixed_5c"]
+        "mixed_5b",
+        "mixed_5c",
+    ]
     assert data["blocks"][-4]["output_shape"] == [1, 1, 1024]  # half of 2048 channels
 
 
@@ -54,17 +89,20 @@ def test_text_table_by_default(capsys):
     assert out.startswith("googlenet on 224x224x3") and "inception_4e" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["summarize", "vgg16"], "Unknown model 'vgg16'. Allowed: googlenet"),
-    (["summarize", "inception_v3", "--input-size", "74"], "at least 75x75 for inception_v3"),
-    (["summarize", "googlenet", "--input-size", "0"], "input_shape"),
-    (["summarize", "googlenet", "--width", "0"], "width must be a number in (0, 4]"),
-    (["summarize", "googlenet", "--depth", "-2"], "depth must be a number"),
-    (["summarize", "googlenet", "--classes", "0"], "classes must be an int >= 1"),
-    (["summarize", "googlenet", "--classes", "ten"], "invalid int value: 'ten'"),
-    (["summarize"], "required: model"),
-    (["train", "googlenet"], "invalid choice: 'train'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["summarize", "vgg16"], "Unknown model 'vgg16'. Allowed: googlenet"),
+        (["summarize", "inception_v3", "--input-size", "74"], "at least 75x75 for inception_v3"),
+        (["summarize", "googlenet", "--input-size", "0"], "input_shape"),
+        (["summarize", "googlenet", "--width", "0"], "width must be a number in (0, 4]"),
+        (["summarize", "googlenet", "--depth", "-2"], "depth must be a number"),
+        (["summarize", "googlenet", "--classes", "0"], "classes must be an int >= 1"),
+        (["summarize", "googlenet", "--classes", "ten"], "invalid int value: 'ten'"),
+        (["summarize"], "required: model"),
+        (["train", "googlenet"], "invalid choice: 'train'"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(args, message):
     result = _run(*args)
     assert result.returncode == 2

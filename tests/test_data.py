@@ -90,21 +90,24 @@ def test_multiscale_patterns_mean_and_spread_say_nothing_about_the_class(statist
     assert accuracy < 0.25 + 0.1  # chance is 0.25 for four classes
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: data.load_digits_split(image_size=4), "image_size"),
-    (lambda: data.load_digits_split(image_size="32"), "image_size"),
-    (lambda: data.load_digits_split(image_size=32.0), "image_size"),
-    (lambda: data.load_digits_split(val_fraction=0), "val_fraction"),
-    (lambda: data.load_digits_split(val_fraction=1.0), "val_fraction"),
-    (lambda: data.load_digits_split(val_fraction=float("nan")), "val_fraction"),
-    (lambda: data.load_digits_split(val_fraction=0.001), "val_fraction"),
-    (lambda: data.load_digits_split(seed=-1), "seed"),
-    (lambda: data.load_digits_split(seed=True), "seed"),
-    (lambda: data.multiscale_patterns(samples_per_class=2), "samples_per_class"),
-    (lambda: data.multiscale_patterns(image_size=8), "image_size"),
-    (lambda: data.multiscale_patterns(val_fraction=-0.2), "val_fraction"),
-    (lambda: data.multiscale_patterns(seed=1.5), "seed"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: data.load_digits_split(image_size=4), "image_size"),
+        (lambda: data.load_digits_split(image_size="32"), "image_size"),
+        (lambda: data.load_digits_split(image_size=32.0), "image_size"),
+        (lambda: data.load_digits_split(val_fraction=0), "val_fraction"),
+        (lambda: data.load_digits_split(val_fraction=1.0), "val_fraction"),
+        (lambda: data.load_digits_split(val_fraction=float("nan")), "val_fraction"),
+        (lambda: data.load_digits_split(val_fraction=0.001), "val_fraction"),
+        (lambda: data.load_digits_split(seed=-1), "seed"),
+        (lambda: data.load_digits_split(seed=True), "seed"),
+        (lambda: data.multiscale_patterns(samples_per_class=2), "samples_per_class"),
+        (lambda: data.multiscale_patterns(image_size=8), "image_size"),
+        (lambda: data.multiscale_patterns(val_fraction=-0.2), "val_fraction"),
+        (lambda: data.multiscale_patterns(seed=1.5), "seed"),
+    ],
+)
 def test_bad_arguments_raise_value_errors_naming_them(call, message):
     with pytest.raises(ValueError, match=f"{message}.*Received|Received.*{message}"):
         call()

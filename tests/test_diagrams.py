@@ -106,12 +106,16 @@ def from_figure(fig) -> Drawn:
         return (box.x0, box.y0, box.x1, box.y1)
 
     shown = [t for t in fig.findobj(Text) if t.get_text()]
-    boxes = {p.get_gid(): Box(extent(p), to_hex(p.get_facecolor()), p.get_linewidth())
-             for p in fig.findobj(FancyBboxPatch) if p.get_gid()}
-    extents = [(t.get_text(), extent(t), tuple(t.get_transform().transform(t.get_position())))
-               for t in shown]
-    return Drawn([t.get_text() for t in shown], extents, boxes,
-                 len(fig.findobj(FancyArrowPatch)))
+    boxes = {
+        p.get_gid(): Box(extent(p), to_hex(p.get_facecolor()), p.get_linewidth())
+        for p in fig.findobj(FancyBboxPatch)
+        if p.get_gid()
+    }
+    extents = [
+        (t.get_text(), extent(t), tuple(t.get_transform().transform(t.get_position())))
+        for t in shown
+    ]
+    return Drawn([t.get_text() for t in shown], extents, boxes, len(fig.findobj(FancyArrowPatch)))
 
 
 def parse_svg(svg: str) -> ET.Element:
@@ -124,7 +128,8 @@ def _svg_text(element) -> tuple[str, list]:
     spans = element.findall(f"{SVG_NS}tspan")
     if spans:
         return "\n".join(s.text or "" for s in spans), [
-            (float(s.get("x")), float(s.get("y")), s.text or "") for s in spans]
+            (float(s.get("x")), float(s.get("y")), s.text or "") for s in spans
+        ]
     text = element.text or ""
     return text, [(float(element.get("x")), float(element.get("y")), text)]
 
@@ -141,13 +146,16 @@ def from_svg(svg: str) -> Drawn:
         for x, y, line in lines:
             width = text_width(line, size, bold)
             if element.get("transform", "").startswith("rotate(-90"):
-                boxes.append((x - ASCENT * size, y - width / 2, x + DESCENT * size,
-                              y + width / 2))
+                boxes.append((x - ASCENT * size, y - width / 2, x + DESCENT * size, y + width / 2))
                 continue
             x0 = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
             boxes.append((x0, y - ASCENT * size, x0 + width, y + DESCENT * size))
-        rect = (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                max(b[2] for b in boxes), max(b[3] for b in boxes))
+        rect = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
         texts.append(text)
         extents.append((text, rect, (lines[0][0], lines[0][1])))
     boxes = {}
@@ -156,16 +164,22 @@ def from_svg(svg: str) -> Drawn:
             x, y = float(rect.get("x")), float(rect.get("y"))
             boxes[rect.get("data-gid")] = Box(
                 (x, y, x + float(rect.get("width")), y + float(rect.get("height"))),
-                rect.get("fill").lower(), float(rect.get("stroke-width")))
+                rect.get("fill").lower(),
+                float(rect.get("stroke-width")),
+            )
     arrows = len(list(root.iter(f"{SVG_NS}path")))
     return Drawn(texts, extents, boxes, arrows)
 
 
 RENDERERS = {
-    "matplotlib": (lambda *a, **k: from_figure(draw_block(*a, **k)),
-                   lambda *a, **k: from_figure(draw_model(*a, **k))),
-    "svg": (lambda *a, **k: from_svg(block_svg(*a, **k)),
-            lambda *a, **k: from_svg(model_svg(*a, **k))),
+    "matplotlib": (
+        lambda *a, **k: from_figure(draw_block(*a, **k)),
+        lambda *a, **k: from_figure(draw_model(*a, **k)),
+    ),
+    "svg": (
+        lambda *a, **k: from_svg(block_svg(*a, **k)),
+        lambda *a, **k: from_svg(model_svg(*a, **k)),
+    ),
 }
 
 
@@ -182,8 +196,11 @@ def model(request):
 
 def layer_boxes(drawn: Drawn) -> dict:
     """Boxes standing for an analysed layer, by full layer name."""
-    return {gid.split(":", 1)[1]: box for gid, box in drawn.boxes.items()
-            if gid.startswith(("op:", "merge:"))}
+    return {
+        gid.split(":", 1)[1]: box
+        for gid, box in drawn.boxes.items()
+        if gid.startswith(("op:", "merge:"))
+    }
 
 
 def overlaps(a, b) -> bool:
@@ -191,18 +208,22 @@ def overlaps(a, b) -> bool:
 
 
 def inside(inner, outer, slack=0.0) -> bool:
-    return (outer[0] - slack <= inner[0] and inner[2] <= outer[2] + slack
-            and outer[1] - slack <= inner[1] and inner[3] <= outer[3] + slack)
+    return (
+        outer[0] - slack <= inner[0]
+        and inner[2] <= outer[2] + slack
+        and outer[1] - slack <= inner[1]
+        and inner[3] <= outer[3] + slack
+    )
 
 
 def assert_readable(drawn: Drawn) -> None:
     """No two boxes overlap, no two texts overlap, a box's own label stays inside it."""
     rects = list(drawn.boxes.values())
     for i, a in enumerate(rects):
-        for b in rects[i + 1:]:
+        for b in rects[i + 1 :]:
             assert not overlaps(a.rect, b.rect), (a, b)
     for i, (text_a, a, _) in enumerate(drawn.extents):
-        for text_b, b, _ in drawn.extents[i + 1:]:
+        for text_b, b, _ in drawn.extents[i + 1 :]:
             assert not overlaps(a, b), (text_a, text_b)
     for box in rects:
         for text, extent, anchor in drawn.extents:
@@ -216,9 +237,17 @@ def assert_readable(drawn: Drawn) -> None:
 
 def test_googlenet_3a_reads_like_the_paper(block):
     drawn = block(*googlenet_3a())
-    for label in ("input 28x28x192", "1x1 conv, 64", "1x1 conv, 96", "3x3 conv, 128",
-                  "1x1 conv, 16", "5x5 conv, 32", "3x3 max pool /1", "1x1 conv, 32",
-                  "concatenate → 28x28x256"):
+    for label in (
+        "input 28x28x192",
+        "1x1 conv, 64",
+        "1x1 conv, 96",
+        "3x3 conv, 128",
+        "1x1 conv, 16",
+        "5x5 conv, 32",
+        "3x3 max pool /1",
+        "1x1 conv, 32",
+        "concatenate → 28x28x256",
+    ):
         assert drawn.has(label), label
     # the shape beside each arrow is the output of the op above it
     for shape in ("28x28x64", "28x28x96", "28x28x128", "28x28x16", "28x28x32", "28x28x192"):
@@ -254,8 +283,14 @@ def test_nested_split_is_drawn_side_by_side_then_joined(block):
 
 def test_paper_labels_stride_valid_and_asymmetric_kernels(block):
     drawn = block(*BLOCKS["reduction_a"]())
-    for label in ("3x3 conv /2 V, 384", "1x1 conv, 192", "3x3 conv, 224", "3x3 conv /2 V, 256",
-                  "3x3 max pool /2 V", "concatenate → 17x17x1024"):
+    for label in (
+        "3x3 conv /2 V, 384",
+        "1x1 conv, 192",
+        "3x3 conv, 224",
+        "3x3 conv /2 V, 256",
+        "3x3 max pool /2 V",
+        "concatenate → 17x17x1024",
+    ):
         assert drawn.has(label), label
     assert any(t.startswith("/s: stride s") and "V: 'valid' padding" in t for t in drawn.texts)
     drawn = block(*BLOCKS["v3_b"]())
@@ -283,17 +318,25 @@ def test_grouped_convolutions_say_so(block, model):
 def test_residual_block_shows_projection_scaled_add_and_shortcut(block):
     node, shape = BLOCKS["irv2_b"]()
     drawn = block(node, shape)
-    for label in ("1x1 conv (linear), 1088", "add: x + 0.1·F(x), ReLU → 17x17x1088",
-                  "concatenate → 17x17x384", "shortcut: x"):
+    for label in (
+        "1x1 conv (linear), 1088",
+        "add: x + 0.1·F(x), ReLU → 17x17x1088",
+        "concatenate → 17x17x384",
+        "shortcut: x",
+    ):
         assert drawn.has(label), label
     boxes = layer_boxes(drawn)
-    concat, up, add = (boxes[n].rect for n in ("inception_resnet_b_1_concat",
-                                               "inception_resnet_b_1_up",
-                                               residual_merge_name(node, node.name)))
+    concat, up, add = (
+        boxes[n].rect
+        for n in (
+            "inception_resnet_b_1_concat",
+            "inception_resnet_b_1_up",
+            residual_merge_name(node, node.name),
+        )
+    )
     assert abs(concat[1] - add[1]) > abs(concat[1] - up[1])  # projection between the two
     # the last block of a stage is unscaled and linear
-    last = replace(R.block("v2", "c", "inception_resnet_c_10", 0.2), scale=1.0,
-                   activation=None)
+    last = replace(R.block("v2", "c", "inception_resnet_c_10", 0.2), scale=1.0, activation=None)
     assert block(last, (8, 8, 2080)).has("add: x + F(x) (no ReLU) → 8x8x2080")
 
 
@@ -303,8 +346,9 @@ def test_a_block_without_shortcut_draws_no_shortcut(block):
     assert with_it.has("shortcut: x") and not without.has("shortcut: x")
     assert without.arrows == with_it.arrows - 1
     assert without.has("no shortcut: 0.17·F(x), ReLU → 35x35x320")
-    assert set(layer_boxes(without)) == {row.name for row in
-                                         analyze(without_shortcut(node), shape).layers}
+    assert set(layer_boxes(without)) == {
+        row.name for row in analyze(without_shortcut(node), shape).layers
+    }
 
 
 def test_legend_names_the_merges_drawn(block):
@@ -325,8 +369,13 @@ def test_convolutions_coloured_by_kernel_pool_and_merge_apart(block):
 
     ones = {colour(s) for s in ("b1_1x1", "b2_3x3_reduce", "b3_5x5_reduce", "b4_pool_proj")}
     assert len(ones) == 1
-    kinds = [colour("b1_1x1"), colour("b2_3x3"), colour("b3_5x5"), colour("b4_pool"),
-             drawn["inception_3a"].fill]
+    kinds = [
+        colour("b1_1x1"),
+        colour("b2_3x3"),
+        colour("b3_5x5"),
+        colour("b4_pool"),
+        drawn["inception_3a"].fill,
+    ]
     assert len(set(kinds)) == len(kinds)
     drawn = layer_boxes(block(*BLOCKS["v3_b"]()))
     asym = drawn["mixed_6b_b2_0b_1x7"].fill
@@ -341,10 +390,12 @@ def test_readable_no_overlaps_text_inside_its_box(block, name):
 
 def test_text_is_at_least_10_points():
     node, shape = BLOCKS["irv2_b"]()
-    assert min(t.get_fontsize() for t in draw_block(node, shape).findobj(Text)
-               if t.get_text()) >= 10
-    sizes = [float(t.get("font-size")) for t in parse_svg(block_svg(node, shape)).iter(
-        f"{SVG_NS}text")]
+    assert (
+        min(t.get_fontsize() for t in draw_block(node, shape).findobj(Text) if t.get_text()) >= 10
+    )
+    sizes = [
+        float(t.get("font-size")) for t in parse_svg(block_svg(node, shape)).iter(f"{SVG_NS}text")
+    ]
     assert min(sizes) >= 10
 
 
@@ -375,8 +426,12 @@ def test_highlight_thickens_exactly_that_branch(block):
     node, shape = BLOCKS["v3_c"]()
     marked = block(node, shape, highlight="b2").boxes
     thick = {g for g, b in marked.items() if b.width > 2}
-    assert thick == {"op:mixed_7b_b2_0a_1x1", "op:mixed_7b_b2_split_1x3",
-                     "op:mixed_7b_b2_split_3x1", "merge:mixed_7b_b2_split"}
+    assert thick == {
+        "op:mixed_7b_b2_0a_1x1",
+        "op:mixed_7b_b2_split_1x3",
+        "op:mixed_7b_b2_split_3x1",
+        "merge:mixed_7b_b2_split",
+    }
     with pytest.raises(ValueError, match="Received: highlight='b9'"):
         block(node, shape, highlight="b9")
 
@@ -408,9 +463,11 @@ def test_title_can_be_replaced_or_left_out(block):
 
 
 def test_diagrams_import_no_tensorflow():
-    code = ("import sys; from inception_edu.viz.diagrams import block_svg; "
-            "from inception_edu.zoo.googlenet import module; block_svg(module('3a'), "
-            "(28, 28, 192)); assert not {'tensorflow', 'keras'} & set(sys.modules)")
+    code = (
+        "import sys; from inception_edu.viz.diagrams import block_svg; "
+        "from inception_edu.zoo.googlenet import module; block_svg(module('3a'), "
+        "(28, 28, 192)); assert not {'tensorflow', 'keras'} & set(sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -437,12 +494,15 @@ def test_svg_is_byte_identical_for_the_same_input():
     spec = model_spec("googlenet", aux_heads=True)
     assert model_svg(spec) == model_svg(spec)
     # and in a fresh process (no warm caches, no dict-order luck)
-    code = ("import hashlib; from inception_edu.viz.diagrams import block_svg; "
-            "from inception_edu.zoo.inception_v3 import inception_c; "
-            "print(hashlib.sha256(block_svg(inception_c('mixed_7b'), (8, 8, 1280))"
-            ".encode()).hexdigest())")
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True).stdout.strip()
+    code = (
+        "import hashlib; from inception_edu.viz.diagrams import block_svg; "
+        "from inception_edu.zoo.inception_v3 import inception_c; "
+        "print(hashlib.sha256(block_svg(inception_c('mixed_7b'), (8, 8, 1280))"
+        ".encode()).hexdigest())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
     import hashlib
 
     assert out == hashlib.sha256(block_svg(node, shape).encode()).hexdigest()
@@ -477,8 +537,15 @@ def stage_boxes(drawn: Drawn) -> list:
 def test_googlenet_model_shows_every_module_ungrouped(model):
     spec = model_spec("googlenet")
     drawn = model(spec, (224, 224, 3))
-    for name in ("inception_3a", "inception_3b", "inception_4a", "inception_4e",
-                 "inception_5b", "pool4_3x3_s2", "classifier"):
+    for name in (
+        "inception_3a",
+        "inception_3b",
+        "inception_4a",
+        "inception_4e",
+        "inception_5b",
+        "pool4_3x3_s2",
+        "classifier",
+    ):
         assert drawn.has(name), name
     joined = drawn.joined()
     assert "7x7x832" in joined and "14x14x832" in joined and "224x224x3" in joined
@@ -490,12 +557,18 @@ def test_googlenet_model_shows_every_module_ungrouped(model):
     assert "V: 'valid' padding" in model(model_spec("googlenet", aux_heads=True)).joined()
 
 
-@pytest.mark.parametrize("name, groups, expected_boxes", [
-    ("inception_v3", ("3 × Inception-A", "4 × Inception-B", "2 × Inception-C"), 21 - 6),
-    ("inception_v4", ("4 × Inception-A", "7 × Inception-B", "3 × Inception-C"), 25 - 11),
-    ("inception_resnet_v2", ("10 × Inception-ResNet-A", "20 × Inception-ResNet-B",
-                             "10 × Inception-ResNet-C"), 54 - 37),
-])
+@pytest.mark.parametrize(
+    "name, groups, expected_boxes",
+    [
+        ("inception_v3", ("3 × Inception-A", "4 × Inception-B", "2 × Inception-C"), 21 - 6),
+        ("inception_v4", ("4 × Inception-A", "7 × Inception-B", "3 × Inception-C"), 25 - 11),
+        (
+            "inception_resnet_v2",
+            ("10 × Inception-ResNet-A", "20 × Inception-ResNet-B", "10 × Inception-ResNet-C"),
+            54 - 37,
+        ),
+    ],
+)
 def test_repeated_sections_are_one_box(model, name, groups, expected_boxes):
     spec = model_spec(name)
     drawn = model(spec)

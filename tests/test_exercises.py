@@ -26,7 +26,8 @@ def test_the_expected_answers_are_computed():
     assert 0.25 < nb00.half_width_fraction() < 0.3 and nb00.nearest_fraction() == "1/4"
     assert nb01.channels_after_blocks() == 192 + 3 * (32 + 64 + 16)
     assert nb02.reduction_factor_4a_5x5() == pytest.approx(
-        5 * 5 * 480 * 48 / (480 * 16 + 5 * 5 * 16 * 48))
+        5 * 5 * 480 * 48 / (480 * 16 + 5 * 5 * 16 * 48)
+    )
     assert nb03.aux_path_depth() == 18 and nb03.aux_path_depth("aux_4a") == 12
 
 

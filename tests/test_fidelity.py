@@ -29,9 +29,12 @@ def test_inception_v3_matches_keras_applications(full_model, keras_application):
 #: (layers Keras names itself; its unnamed ones get session-dependent names).
 KERAS_IRV2_STAGES = {
     "mixed_5b": "mixed_5b",
-    "block35_10_ac": "inception_resnet_a_10", "mixed_6a": "reduction_a",
-    "block17_20_ac": "inception_resnet_b_20", "mixed_7a": "reduction_b",
-    "conv_7b_ac": "conv2d_7b_1x1", "predictions": "classifier",
+    "block35_10_ac": "inception_resnet_a_10",
+    "mixed_6a": "reduction_a",
+    "block17_20_ac": "inception_resnet_b_20",
+    "mixed_7a": "reduction_b",
+    "conv_7b_ac": "conv2d_7b_1x1",
+    "predictions": "classifier",
 }
 
 
@@ -44,12 +47,14 @@ def test_inception_resnet_v2_matches_keras_applications(full_model, keras_applic
         assert _shape(points[our_name]) == _shape(reference.get_layer(keras_name).output)
 
 
-@pytest.mark.parametrize("name, application", [
-    ("inception_v3", "InceptionV3"),
-    ("inception_resnet_v2", "InceptionResNetV2"),
-])
-def test_released_weights_load_layer_for_layer(name, application, full_model,
-                                               keras_application):
+@pytest.mark.parametrize(
+    "name, application",
+    [
+        ("inception_v3", "InceptionV3"),
+        ("inception_resnet_v2", "InceptionResNetV2"),
+    ],
+)
+def test_released_weights_load_layer_for_layer(name, application, full_model, keras_application):
     """The ImageNet-weights path, offline: copy from a weights=None application model.
 
     The weights are random, with batch-norm variances kept valid so that the outputs are
@@ -58,10 +63,16 @@ def test_released_weights_load_layer_for_layer(name, application, full_model,
     """
     reference, ours = keras_application(application), full_model(name)
     rng = np.random.default_rng(0)
-    reference.set_weights([
-        (rng.uniform(0.5, 1.5, v.shape) if "moving_variance" in v.path
-         else rng.normal(0.0, 0.05, v.shape)).astype("float32")
-        for v in reference.weights])
+    reference.set_weights(
+        [
+            (
+                rng.uniform(0.5, 1.5, v.shape)
+                if "moving_variance" in v.path
+                else rng.normal(0.0, 0.05, v.shape)
+            ).astype("float32")
+            for v in reference.weights
+        ]
+    )
     assert models.transfer_weights(reference, ours) > 100
     images = rng.random((1, 299, 299, 3), dtype=np.float32)
     expected = keras.ops.convert_to_numpy(reference(images))
@@ -71,8 +82,10 @@ def test_released_weights_load_layer_for_layer(name, application, full_model,
 
 def test_transfer_weights_refuses_a_different_network():
     with pytest.raises(ValueError, match="layers with weights|Cannot copy"):
-        models.transfer_weights(models.inception_v3(input_shape=(75, 75, 3), width=0.1),
-                                models.inception_v3(input_shape=(75, 75, 3), width=0.2))
+        models.transfer_weights(
+            models.inception_v3(input_shape=(75, 75, 3), width=0.1),
+            models.inception_v3(input_shape=(75, 75, 3), width=0.2),
+        )
 
 
 def _repeats(summary, prefix):
@@ -125,8 +138,9 @@ def test_googlenet_modules_against_table1():
         assert (block.kernel_params, block.macs) == computed[label]
     assert summary.block("conv1_7x7_s2").kernel_params == computed["conv1"][0]
     assert summary.block("classifier").kernel_params == computed["linear"][0]
-    disagreeing = sorted(r for r in GOOGLENET_PRINTED
-                         if _disagrees(computed[r], GOOGLENET_PRINTED[r]))
+    disagreeing = sorted(
+        r for r in GOOGLENET_PRINTED if _disagrees(computed[r], GOOGLENET_PRINTED[r])
+    )
     # The paper's printed params/ops disagree with its own filter columns in these rows;
     # the model follows the filter columns.
     assert disagreeing == ["4a", "4c", "4d", "4e", "5a", "5b", "conv1"]
@@ -140,9 +154,11 @@ def test_googlenet_modules_against_table1():
 def test_inception_v4_stages_follow_the_paper():
     summary = analyze_model(model_spec("inception_v4"), (299, 299, 3))
     assert summary.block("mixed_5a").output_shape == (35, 35, 384)  # the stem
-    for prefix, count, shape in [("inception_a_", 4, (35, 35, 384)),
-                                 ("inception_b_", 7, (17, 17, 1024)),
-                                 ("inception_c_", 3, (8, 8, 1536))]:
+    for prefix, count, shape in [
+        ("inception_a_", 4, (35, 35, 384)),
+        ("inception_b_", 7, (17, 17, 1024)),
+        ("inception_c_", 3, (8, 8, 1536)),
+    ]:
         stage = [b for b in summary.blocks if b.name.startswith(prefix)]
         assert len(stage) == count
         assert {b.input_shape for b in stage} == {b.output_shape for b in stage} == {shape}
@@ -150,11 +166,14 @@ def test_inception_v4_stages_follow_the_paper():
     assert model_spec("inception_v4").stage("dropout").rate == 0.2
 
 
-@pytest.mark.parametrize("name, stem_channels, after", [
-    ("inception_v4", 384, (17, 17, 1024)),
-    ("inception_resnet_v1", 256, (17, 17, 896)),
-    ("inception_resnet_v2", 320, (17, 17, 1088)),
-])
+@pytest.mark.parametrize(
+    "name, stem_channels, after",
+    [
+        ("inception_v4", 384, (17, 17, 1024)),
+        ("inception_resnet_v1", 256, (17, 17, 896)),
+        ("inception_resnet_v2", 320, (17, 17, 1088)),
+    ],
+)
 def test_reduction_a_table(name, stem_channels, after):
     k, l, m, n = REDUCTION_A_FILTERS[name]  # noqa: E741
     block = analyze_model(model_spec(name), (299, 299, 3)).block("reduction_a")

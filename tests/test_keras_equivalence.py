@@ -28,8 +28,11 @@ MINI = [
     ("inception_v4", dict(width=0.2, depth=0.3, classes=3), 75),
     ("inception_resnet_v1", dict(width=0.2, depth=0.3, classes=5), 80),
     ("inception_resnet_v2", dict(width=0.2, depth=0.1, classes=2), 75),
-    ("inception_resnet_v2", dict(width=0.1, depth=0.1, residual_scales=(1.0, 0.3, 0.1),
-                                 classifier_activation=None), 75),
+    (
+        "inception_resnet_v2",
+        dict(width=0.1, depth=0.1, residual_scales=(1.0, 0.3, 0.1), classifier_activation=None),
+        75,
+    ),
 ]
 
 
@@ -50,21 +53,38 @@ KERNELS = st.sampled_from([1, 3, 5, (1, 3), (3, 1), (1, 7), (7, 1)])
 @st.composite
 def convs(draw):
     batch_norm = draw(st.booleans())
-    return Conv("c", draw(st.integers(1, 12)), draw(KERNELS),
-                batch_norm=batch_norm, use_bias=draw(st.booleans()) or not batch_norm,
-                activation=draw(st.sampled_from([None, "relu"])))
+    return Conv(
+        "c",
+        draw(st.integers(1, 12)),
+        draw(KERNELS),
+        batch_norm=batch_norm,
+        use_bias=draw(st.booleans()) or not batch_norm,
+        activation=draw(st.sampled_from([None, "relu"])),
+    )
 
 
 @st.composite
 def branches(draw, index, reduce):
-    ops = draw(st.lists(st.one_of(convs(), st.sampled_from(
-        [Pool("p", "max"), Pool("p", "avg")])), min_size=1, max_size=3))
+    ops = draw(
+        st.lists(
+            st.one_of(convs(), st.sampled_from([Pool("p", "max"), Pool("p", "avg")])),
+            min_size=1,
+            max_size=3,
+        )
+    )
     if reduce:  # a grid reduction: every branch ends with a 3x3/2 'valid' window
-        ops.append(draw(st.sampled_from([Conv("c", 4, 3, 2, "valid"),
-                                         Pool("p", "max", 3, 2, "valid")])))
-    return Sequence(f"b{index}", tuple(
-        Conv(**{**op.__dict__, "name": f"op{i}"}) if isinstance(op, Conv)
-        else Pool(**{**op.__dict__, "name": f"op{i}"}) for i, op in enumerate(ops)))
+        ops.append(
+            draw(st.sampled_from([Conv("c", 4, 3, 2, "valid"), Pool("p", "max", 3, 2, "valid")]))
+        )
+    return Sequence(
+        f"b{index}",
+        tuple(
+            Conv(**{**op.__dict__, "name": f"op{i}"})
+            if isinstance(op, Conv)
+            else Pool(**{**op.__dict__, "name": f"op{i}"})
+            for i, op in enumerate(ops)
+        ),
+    )
 
 
 @st.composite
@@ -74,15 +94,20 @@ def blocks(draw):
     count = draw(st.integers(1, 4))
     parts = tuple(draw(branches(i + 1, reduce)) for i in range(count))
     if residual:
-        return Residual("block", parts, scale=draw(st.sampled_from([0.1, 0.2, 1.0])),
-                        activation=draw(st.sampled_from([None, "relu"])),
-                        shortcut=draw(st.booleans()))
+        return Residual(
+            "block",
+            parts,
+            scale=draw(st.sampled_from([0.1, 0.2, 1.0])),
+            activation=draw(st.sampled_from([None, "relu"])),
+            shortcut=draw(st.booleans()),
+        )
     return Concat("block", parts)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(block=blocks(), height=st.integers(5, 12), width=st.integers(5, 12),
-       channels=st.integers(1, 9))
+@given(
+    block=blocks(), height=st.integers(5, 12), width=st.integers(5, 12), channels=st.integers(1, 9)
+)
 def test_random_blocks_analytic_equals_keras(block, height, width, channels):
     analytic = analyze(block, (height, width, channels))
     inputs = keras.Input((height, width, channels))
@@ -114,8 +139,7 @@ def _every_paper_block():
         (v3.reduction_b("mixed_7a", w), (9, 9, 96)),
         (v3.inception_c("mixed_7b", w), (5, 5, 160)),
         (v4.inception_a("inception_a_1", w), (12, 12, 48)),
-        (v4.reduction_a("reduction_a", *v4.REDUCTION_A_FILTERS["inception_v4"], w),
-         (12, 12, 48)),
+        (v4.reduction_a("reduction_a", *v4.REDUCTION_A_FILTERS["inception_v4"], w), (12, 12, 48)),
         (v4.inception_b("inception_b_1", w), (9, 9, 128)),
         (v4.reduction_b("reduction_b", w), (9, 9, 128)),
         (v4.inception_c("inception_c_1", w), (5, 5, 192)),
@@ -129,8 +153,9 @@ def _every_paper_block():
     ]
 
 
-@pytest.mark.parametrize("block, shape", _every_paper_block(),
-                         ids=lambda value: getattr(value, "name", None))
+@pytest.mark.parametrize(
+    "block, shape", _every_paper_block(), ids=lambda value: getattr(value, "name", None)
+)
 def test_every_paper_block_analytic_equals_keras(block, shape):
     analytic = analyze(block, shape)
     created: list = []

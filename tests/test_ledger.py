@@ -11,8 +11,11 @@ from inception_edu.course.claims import CLAIMS, VERDICTS, claims_of
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {path.name[:2]: path for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
-TESTS = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "tests").glob("test_*.py")
-                  if path.name != "test_ledger.py")
+TESTS = "\n".join(
+    path.read_text(encoding="utf-8")
+    for path in (ROOT / "tests").glob("test_*.py")
+    if path.name != "test_ledger.py"
+)
 
 
 def test_the_ledger_has_the_39_claims_of_course_md():
@@ -36,8 +39,11 @@ def test_each_claim_of_a_notebook_has_a_tagged_cell_and_a_verdict(notebook):
     cells = _cells(NOTEBOOKS[notebook])
     text = ["".join(cell["source"]) for cell in cells]
     for claim in claims_of(notebook):
-        tagged = [i for i, (cell, source) in enumerate(zip(cells, text, strict=True))
-                  if cell["cell_type"] == "code" and re.search(rf"^# {claim.id}\b", source, re.M)]
+        tagged = [
+            i
+            for i, (cell, source) in enumerate(zip(cells, text, strict=True))
+            if cell["cell_type"] == "code" and re.search(rf"^# {claim.id}\b", source, re.M)
+        ]
         assert tagged, f"{notebook}: no code cell starts a line with '# {claim.id}'"
-        window = " ".join(text[max(0, tagged[0] - 3): tagged[-1] + 3]).lower()
+        window = " ".join(text[max(0, tagged[0] - 3) : tagged[-1] + 3]).lower()
         assert any(v in window for v in VERDICTS), f"{notebook}: no verdict near {claim.id}"

@@ -23,8 +23,7 @@ def test_per_class_error_on_a_hand_example():
     predicted = np.array([0, 1, 1, 1, 0])
     np.testing.assert_allclose(metrics.per_class_error(y_true, predicted), [0.5, 0.0, 1.0])
     scores = np.eye(3)[predicted] * 0.8 + 0.2 / 3  # probabilities with the same argmax
-    np.testing.assert_allclose(metrics.per_class_error(np.eye(3)[y_true], scores),
-                               [0.5, 0.0, 1.0])
+    np.testing.assert_allclose(metrics.per_class_error(np.eye(3)[y_true], scores), [0.5, 0.0, 1.0])
     with_empty = metrics.per_class_error(y_true, predicted, classes=4)
     assert np.isnan(with_empty[3]) and with_empty[:3].tolist() == [0.5, 0.0, 1.0]
 
@@ -46,8 +45,9 @@ def test_a_calibrated_model_has_zero_ece():
     high, high_labels = two_class_rows(0.8, 10, 8)
     low, low_labels = two_class_rows(0.6, 10, 6)
     probabilities, labels = np.vstack([high, low]), np.concatenate([high_labels, low_labels])
-    assert metrics.expected_calibration_error(probabilities, labels) == pytest.approx(0.0,
-                                                                                     abs=1e-12)
+    assert metrics.expected_calibration_error(probabilities, labels) == pytest.approx(
+        0.0, abs=1e-12
+    )
     # and labels drawn from the predicted probabilities themselves: close to 0
     rng = np.random.default_rng(0)
     p = rng.dirichlet(np.ones(4) * 0.5, size=20000)
@@ -72,8 +72,10 @@ def test_an_overconfident_model_has_the_hand_computed_ece():
 def test_calibration_checks_its_inputs():
     probabilities, labels = two_class_rows(0.8, 4, 3)
     for bad_probabilities, bad_labels, message in [
-        (probabilities * 2, labels, "sum"), (probabilities[:, :1], labels, "K >= 2"),
-        (probabilities, labels[:3], "one entry"), (probabilities, labels + 2, r"\[0, 1\]"),
+        (probabilities * 2, labels, "sum"),
+        (probabilities[:, :1], labels, "K >= 2"),
+        (probabilities, labels[:3], "one entry"),
+        (probabilities, labels + 2, r"\[0, 1\]"),
         (probabilities, np.array([0.5, 1, 0, 1]), "integer"),
     ]:
         with pytest.raises(ValueError, match=message):
@@ -91,12 +93,12 @@ def test_fit_temperature_recovers_a_known_temperature():
     temperature = metrics.fit_temperature(logits, labels)
     assert temperature == pytest.approx(2.5, rel=0.05)
     before = metrics.negative_log_likelihood(metrics.softmax(logits), labels)
-    after = metrics.negative_log_likelihood(metrics.apply_temperature(logits, temperature),
-                                            labels)
+    after = metrics.negative_log_likelihood(metrics.apply_temperature(logits, temperature), labels)
     assert after < before
     # the argmax, and so the accuracy, does not move
-    np.testing.assert_array_equal(metrics.apply_temperature(logits, temperature).argmax(1),
-                                  logits.argmax(1))
+    np.testing.assert_array_equal(
+        metrics.apply_temperature(logits, temperature).argmax(1), logits.argmax(1)
+    )
     with pytest.raises(ValueError, match="temperature"):
         metrics.apply_temperature(logits, 0.0)
 

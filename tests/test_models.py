@@ -8,8 +8,13 @@ from inception_edu import models
 from inception_edu.keras_build import ScaledResidual
 from inception_edu.zoo import model_spec
 
-MINIMUMS = {"googlenet": 32, "inception_v3": 75, "inception_v4": 75,
-            "inception_resnet_v1": 75, "inception_resnet_v2": 75}
+MINIMUMS = {
+    "googlenet": 32,
+    "inception_v3": 75,
+    "inception_v4": 75,
+    "inception_resnet_v1": 75,
+    "inception_resnet_v2": 75,
+}
 
 
 @pytest.mark.parametrize("name", sorted(models.BUILDERS))
@@ -20,23 +25,26 @@ def test_builder_rejects_an_input_below_its_minimum(name):
 
 
 @pytest.mark.parametrize("name", sorted(models.BUILDERS))
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(input_shape=(0, 96, 3)), "input_shape"),
-    (dict(input_shape=(-96, 96, 3)), "input_shape"),
-    (dict(input_shape=(96.5, 96, 3)), "input_shape"),
-    (dict(input_shape=(96, 96)), "input_shape"),
-    (dict(input_shape="96x96"), "input_shape"),
-    (dict(width=0), "width"),
-    (dict(width=-1), "width"),
-    (dict(depth=0), "depth"),
-    (dict(depth=float("nan")), "depth"),
-    (dict(width=True), "width"),
-    (dict(classes=0), "classes"),
-    (dict(classes=2.5), "classes"),
-    (dict(include_top="yes"), "include_top"),
-    (dict(classifier_activation="relu"), "classifier_activation"),
-    (dict(final_endpoint="no_such_block"), "final_endpoint"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(input_shape=(0, 96, 3)), "input_shape"),
+        (dict(input_shape=(-96, 96, 3)), "input_shape"),
+        (dict(input_shape=(96.5, 96, 3)), "input_shape"),
+        (dict(input_shape=(96, 96)), "input_shape"),
+        (dict(input_shape="96x96"), "input_shape"),
+        (dict(width=0), "width"),
+        (dict(width=-1), "width"),
+        (dict(depth=0), "depth"),
+        (dict(depth=float("nan")), "depth"),
+        (dict(width=True), "width"),
+        (dict(classes=0), "classes"),
+        (dict(classes=2.5), "classes"),
+        (dict(include_top="yes"), "include_top"),
+        (dict(classifier_activation="relu"), "classifier_activation"),
+        (dict(final_endpoint="no_such_block"), "final_endpoint"),
+    ],
+)
 def test_builder_rejects_bad_arguments(name, kwargs, message):
     with pytest.raises(ValueError, match=f"{message}.*Received"):
         models.BUILDERS[name](**kwargs)
@@ -55,7 +63,10 @@ def test_googlenet_aux_heads_return_named_outputs():
     assert list(model.output) == ["main", "aux_4a", "aux_4d"]
     predictions = model.predict(np.zeros((2, 64, 64, 3), "float32"), verbose=0)
     assert {key: value.shape for key, value in predictions.items()} == {
-        "main": (2, 10), "aux_4a": (2, 10), "aux_4d": (2, 10)}
+        "main": (2, 10),
+        "aux_4a": (2, 10),
+        "aux_4d": (2, 10),
+    }
     np.testing.assert_allclose(predictions["aux_4d"].sum(axis=1), 1, rtol=1e-5)
 
 
@@ -76,8 +87,14 @@ def test_inception_v3_aux_head_is_batch_normalised():
 def test_end_points_are_the_stages_in_order():
     model = models.inception_v4(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.3)
     points = models.end_points(model)
-    assert list(points)[:6] == ["conv2d_1a_3x3", "conv2d_2a_3x3", "conv2d_2b_3x3",
-                                "mixed_3a", "mixed_4a", "mixed_5a"]
+    assert list(points)[:6] == [
+        "conv2d_1a_3x3",
+        "conv2d_2a_3x3",
+        "conv2d_2b_3x3",
+        "mixed_3a",
+        "mixed_4a",
+        "mixed_5a",
+    ]
     assert points["classifier"] is model.output
     assert model.get_layer("reduction_a").output is points["reduction_a"]
 
@@ -90,24 +107,25 @@ def test_layers_are_named_after_where_they_sit():
 
 
 def test_include_top_false_returns_the_feature_map():
-    model = models.inception_resnet_v1(input_shape=(75, 75, 3), include_top=False, width=0.1,
-                                       depth=0.2)
+    model = models.inception_resnet_v1(
+        input_shape=(75, 75, 3), include_top=False, width=0.1, depth=0.2
+    )
     # width rounds each branch on its own: Reduction-A 26 + 26 + 38, Reduction-B + 38 + 26 + 26
     assert tuple(model.output.shape) == (None, 1, 1, 180)
     assert "classifier" not in [layer.name for layer in model.layers]
 
 
 def test_residual_model_saves_and_loads(tmp_path):
-    model = models.inception_resnet_v1(input_shape=(75, 75, 3), classes=3, width=0.1,
-                                       depth=0.1)
+    model = models.inception_resnet_v1(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.1)
     scales = [layer.scale for layer in model.layers if isinstance(layer, ScaledResidual)]
     assert scales == [0.17, 0.10, 1.0]  # one block per stage; the last is unscaled
     images = np.random.default_rng(0).random((2, 75, 75, 3), dtype=np.float32)
     path = tmp_path / "mini.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(loaded.predict(images, verbose=0),
-                               model.predict(images, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(images, verbose=0), model.predict(images, verbose=0), atol=1e-6
+    )
 
 
 def test_imagenet_weights_say_clearly_when_unavailable(monkeypatch):
@@ -122,11 +140,14 @@ def test_imagenet_weights_say_clearly_when_unavailable(monkeypatch):
         models.load_imagenet_weights(models.googlenet(input_shape=(32, 32, 3), width=0.1))
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: models.googlenet(depth=2), "cannot exceed 1. Received: depth=2"),
-    (lambda: models.googlenet(aux_heads="no"), "aux_heads must be True or False"),
-    (lambda: models.inception_v3(aux_head=1), "aux_head must be True or False"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: models.googlenet(depth=2), "cannot exceed 1. Received: depth=2"),
+        (lambda: models.googlenet(aux_heads="no"), "aux_heads must be True or False"),
+        (lambda: models.inception_v3(aux_head=1), "aux_head must be True or False"),
+    ],
+)
 def test_builders_check_depth_and_flags(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -139,8 +160,9 @@ def test_model_spec_names_unknown_arguments_and_models():
         model_spec(["googlenet"])
 
 
-@pytest.mark.parametrize("name", ["end_points", "keras_summary", "load_imagenet_weights",
-                                  "parameter_depth"])
+@pytest.mark.parametrize(
+    "name", ["end_points", "keras_summary", "load_imagenet_weights", "parameter_depth"]
+)
 def test_model_helpers_refuse_what_is_not_a_model(name):
     with pytest.raises(ValueError, match="must be a keras.Model. Received: NoneType"):
         getattr(models, name)(None)
@@ -160,10 +182,13 @@ def _same_weights(source, target):
     return target
 
 
-@pytest.mark.parametrize("builder, options", [
-    (models.googlenet, dict(input_shape=(32, 32, 3), width=0.1, aux_heads=True)),
-    (models.inception_v4, dict(input_shape=(75, 75, 3), width=0.1, depth=0.1)),
-])
+@pytest.mark.parametrize(
+    "builder, options",
+    [
+        (models.googlenet, dict(input_shape=(32, 32, 3), width=0.1, aux_heads=True)),
+        (models.inception_v4, dict(input_shape=(75, 75, 3), width=0.1, depth=0.1)),
+    ],
+)
 def test_logits_after_a_softmax_are_the_softmax_models_output(builder, options):
     keras.utils.set_random_seed(0)
     softmax = builder(classes=5, **options)
@@ -176,8 +201,9 @@ def test_logits_after_a_softmax_are_the_softmax_models_output(builder, options):
         raw, probabilities = {"main": raw}, {"main": probabilities}
     for key in raw:
         after = keras.ops.convert_to_numpy(keras.ops.softmax(raw[key], axis=-1))
-        np.testing.assert_allclose(after, keras.ops.convert_to_numpy(probabilities[key]),
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            after, keras.ops.convert_to_numpy(probabilities[key]), rtol=1e-5, atol=1e-6
+        )
         assert not np.allclose(keras.ops.convert_to_numpy(raw[key]).sum(axis=1), 1)
 
 
@@ -218,15 +244,19 @@ def test_end_points_survive_save_load_and_clone(tmp_path):
     loaded = keras.models.load_model(path)
     cloned = keras.models.clone_model(model)
     original = _points(model)
-    assert [name for name, _ in original][-5:] == ["avg_pool", "dropout", "classifier",
-                                                   "aux_4a", "aux_4d"]
+    assert [name for name, _ in original][-5:] == [
+        "avg_pool",
+        "dropout",
+        "classifier",
+        "aux_4a",
+        "aux_4d",
+    ]
     assert _points(loaded) == original and _points(cloned) == original
     assert models.parameter_depth(loaded) == models.parameter_depth(model) == 22
 
 
 def test_end_points_of_a_residual_model_after_loading(tmp_path):
-    model = models.inception_resnet_v2(input_shape=(75, 75, 3), classes=3, width=0.1,
-                                       depth=0.1)
+    model = models.inception_resnet_v2(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.1)
     path = tmp_path / "irv2.keras"
     model.save(path)
     assert _points(keras.models.load_model(path)) == _points(model)
@@ -244,14 +274,14 @@ def test_a_truncated_model_ends_at_the_named_block():
 def test_keras_summary_reads_the_class_count_off_the_model():
     model = models.inception_v4(input_shape=(75, 75, 3), classes=7, width=0.1, depth=0.1)
     assert models.keras_summary(model).classes == 7
-    headless = models.inception_v4(input_shape=(75, 75, 3), include_top=False, width=0.1,
-                                   depth=0.1)
+    headless = models.inception_v4(input_shape=(75, 75, 3), include_top=False, width=0.1, depth=0.1)
     assert models.keras_summary(headless).classes is None
 
 
 def test_stage_layers_group_every_layer_once():
-    model = models.inception_v3(input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.3,
-                                aux_head=True)
+    model = models.inception_v3(
+        input_shape=(75, 75, 3), classes=3, width=0.1, depth=0.3, aux_head=True
+    )
     groups = models.stage_layers(model)
     members = [layer.name for layers in groups.values() for layer in layers]
     assert sorted(members) == sorted(layer.name for layer in model.layers[1:])

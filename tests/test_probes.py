@@ -53,8 +53,7 @@ def test_compare_blocks_trains_each_probe_from_the_same_seed(patterns, monkeypat
     assert first[0].params < first[1].params
     for result in first:  # per-class accuracies average to the overall one (equal classes)
         counts = np.bincount(patterns.y_val, minlength=4)
-        assert np.dot(result.per_class, counts) / counts.sum() == pytest.approx(
-            result.val_accuracy)
+        assert np.dot(result.per_class, counts) / counts.sum() == pytest.approx(result.val_accuracy)
 
 
 def test_a_probe_trains_as_if_alone_whatever_trains_beside_it(patterns):
@@ -62,8 +61,9 @@ def test_a_probe_trains_as_if_alone_whatever_trains_beside_it(patterns):
     first probe's result is the same next to any other probe."""
     one = keep_branches(BLOCK, ["b1"])
     with_all = compare_blocks(patterns, {"1x1": one, "all": BLOCK}, epochs=2, seed=1)[0]
-    with_3x3 = compare_blocks(patterns, {"1x1": one, "3x3": keep_branches(BLOCK, ["b2"])},
-                              epochs=2, seed=1)[0]
+    with_3x3 = compare_blocks(
+        patterns, {"1x1": one, "3x3": keep_branches(BLOCK, ["b2"])}, epochs=2, seed=1
+    )[0]
     assert with_all == with_3x3
 
 
@@ -84,8 +84,10 @@ def test_compare_blocks_checks_its_arguments(patterns):
 
 
 def test_per_class_bars_and_example_images(patterns):
-    results = [ProbeResult("1x1", 10, 0.5, (1.0, 0.0, 0.5, 0.5)),
-               ProbeResult("all", 20, 0.75, (1.0, 0.5, 0.5, 1.0))]
+    results = [
+        ProbeResult("1x1", 10, 0.5, (1.0, 0.0, 0.5, 0.5)),
+        ProbeResult("all", 20, 0.75, (1.0, 0.5, 0.5, 1.0)),
+    ]
     figure = plot_per_class(results, patterns.class_names)
     assert len(figure.axes[0].patches) == 2 * 4
     labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]

@@ -25,8 +25,9 @@ def tiny_model(aux: bool = False, logits: bool = False, name: str = "tiny"):
     inputs = keras.Input((8, 8, 1), name="input")
     features = keras.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
     pooled = keras.layers.GlobalAveragePooling2D(name="pool")(features)
-    main = keras.layers.Dense(CLASSES, activation=None if logits else "softmax",
-                              name="classifier")(pooled)
+    main = keras.layers.Dense(CLASSES, activation=None if logits else "softmax", name="classifier")(
+        pooled
+    )
     if not aux:
         return keras.Model(inputs, main, name=name)
     flat = keras.layers.Flatten(name="aux_flatten")(features)
@@ -37,8 +38,9 @@ def tiny_model(aux: bool = False, logits: bool = False, name: str = "tiny"):
 @pytest.fixture(scope="module")
 def digits():
     full = data.load_digits_split(seed=0)
-    return data.Split(full.x_train[:96], full.y_train[:96], full.x_val[:32],
-                      full.y_val[:32], full.class_names)
+    return data.Split(
+        full.x_train[:96], full.y_train[:96], full.x_val[:32], full.y_val[:32], full.class_names
+    )
 
 
 class EpochLog(keras.callbacks.Callback):
@@ -80,8 +82,7 @@ def test_run_trains_on_smoothed_targets_and_validates_on_true_ones(digits):
     assert logged == pytest.approx(expected, rel=1e-4)
     after = keras.ops.convert_to_numpy(model(digits.x_val))
     val_loss = history.history["val_loss"][0]
-    assert val_loss == pytest.approx(cross_entropy(np.eye(CLASSES)[digits.y_val], after),
-                                     rel=1e-4)
+    assert val_loss == pytest.approx(cross_entropy(np.eye(CLASSES)[digits.y_val], after), rel=1e-4)
 
 
 def test_every_output_gets_the_targets_and_the_total_is_the_weighted_sum(digits):
@@ -93,9 +94,9 @@ def test_every_output_gets_the_targets_and_the_total_is_the_weighted_sum(digits)
     logs = {key: values[-1] for key, values in history.history.items()}
     assert model.get_compile_config()["loss_weights"] == {"main": 1.0, "aux": 0.7}
     assert logs["val_loss"] == pytest.approx(
-        logs["val_main_loss"] + 0.7 * logs["val_aux_loss"], rel=1e-4)
-    assert logs["loss"] == pytest.approx(logs["main_loss"] + 0.7 * logs["aux_loss"],
-                                         rel=1e-4)
+        logs["val_main_loss"] + 0.7 * logs["val_aux_loss"], rel=1e-4
+    )
+    assert logs["loss"] == pytest.approx(logs["main_loss"] + 0.7 * logs["aux_loss"], rel=1e-4)
     assert {"main_accuracy", "aux_accuracy", "val_main_accuracy"} <= set(logs)
 
 
@@ -104,8 +105,16 @@ def test_one_hot_labels_and_arrays_train_like_int_labels(digits):
     for y in (digits.y_train, np.eye(CLASSES)[digits.y_train]):
         keras.utils.set_random_seed(2)
         model = tiny_model()
-        histories.append(run(model, (digits.x_train, y), (digits.x_val, digits.y_val),
-                             Recipe(), epochs=1, batch_size=32).history)
+        histories.append(
+            run(
+                model,
+                (digits.x_train, y),
+                (digits.x_val, digits.y_val),
+                Recipe(),
+                epochs=1,
+                batch_size=32,
+            ).history
+        )
     assert histories[0]["loss"] == pytest.approx(histories[1]["loss"], rel=1e-5)
     assert histories[0]["val_accuracy"] == pytest.approx(histories[1]["val_accuracy"])
 
@@ -130,8 +139,7 @@ def test_accuracy_is_resolved_by_keras_and_binary_accuracy_must_be_asked_for(dig
     recipe = Recipe(loss="binary_crossentropy", metrics=("accuracy", "binary_accuracy"))
     history = run(model, digits, None, recipe, epochs=1, batch_size=32)
     predicted = keras.ops.convert_to_numpy(model(digits.x_val)).argmax(axis=1)
-    assert history.history["val_accuracy"][0] == pytest.approx(
-        np.mean(predicted == digits.y_val))
+    assert history.history["val_accuracy"][0] == pytest.approx(np.mean(predicted == digits.y_val))
     assert history.history["val_binary_accuracy"][0] > 0.85  # 9 of 10 columns are 0
 
 
@@ -142,22 +150,35 @@ def test_the_recipes_clipping_bounds_the_whole_step(digits):
     model = tiny_model()
     before = [w.copy() for w in model.get_weights()]
     recipe = Recipe(optimizer="sgd", momentum=0.0, learning_rate=1.0, clipnorm=0.01)
-    run(model, (digits.x_train, digits.y_train), None, recipe, epochs=1,
-        batch_size=len(digits.y_train))
-    step = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(model.get_weights(), before,
-                                                             strict=True)))
+    run(
+        model,
+        (digits.x_train, digits.y_train),
+        None,
+        recipe,
+        epochs=1,
+        batch_size=len(digits.y_train),
+    )
+    step = np.sqrt(
+        sum(np.sum((a - b) ** 2) for a, b in zip(model.get_weights(), before, strict=True))
+    )
     assert step == pytest.approx(0.01, rel=1e-3)
 
 
 def test_tf_data_datasets_train_with_int_or_one_hot_labels(digits):
     train = tf.data.Dataset.from_tensor_slices((digits.x_train, digits.y_train)).batch(32)
     val = tf.data.Dataset.from_tensor_slices(
-        (digits.x_val, np.eye(CLASSES, dtype=np.float32)[digits.y_val])).batch(16)
+        (digits.x_val, np.eye(CLASSES, dtype=np.float32)[digits.y_val])
+    ).batch(16)
     keras.utils.set_random_seed(5)
     log = EpochLog()
-    history = run(tiny_model(aux=True), train, val,
-                  Recipe(schedule="cosine", loss_weights={"main": 1, "aux": 0.3}),
-                  epochs=2, callbacks=[log])
+    history = run(
+        tiny_model(aux=True),
+        train,
+        val,
+        Recipe(schedule="cosine", loss_weights={"main": 1, "aux": 0.3}),
+        epochs=2,
+        callbacks=[log],
+    )
     assert history.epoch == [0, 1] and log.epochs == [0, 1]
     assert len(history.history["val_main_accuracy"]) == 2
     with pytest.raises(ValueError, match="batched"):
@@ -169,20 +190,34 @@ def test_tf_data_datasets_train_with_int_or_one_hot_labels(digits):
 # --------------------------------------------------------------------------- arguments
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(epochs=0), "epochs"), (dict(epochs=1.5), "epochs"), (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=True), "batch_size"), (dict(seed=-1), "seed"), (dict(verbose=3), "verbose"),
-    (dict(recipe="adam"), "recipe"), (dict(callbacks=[print]), "callbacks"),
-    (dict(train=None), "train"), (dict(train=[1, 2, 3]), "train"),
-    (dict(train="digits"), "train"),
-    (dict(val="split"), "val"),
-    (dict(strategy="mirrored"), "strategy"),
-    (dict(model="not a model"), "model"),
-    (dict(model=lambda: "not a model"), "keras.Model"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(epochs=0), "epochs"),
+        (dict(epochs=1.5), "epochs"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=True), "batch_size"),
+        (dict(seed=-1), "seed"),
+        (dict(verbose=3), "verbose"),
+        (dict(recipe="adam"), "recipe"),
+        (dict(callbacks=[print]), "callbacks"),
+        (dict(train=None), "train"),
+        (dict(train=[1, 2, 3]), "train"),
+        (dict(train="digits"), "train"),
+        (dict(val="split"), "val"),
+        (dict(strategy="mirrored"), "strategy"),
+        (dict(model="not a model"), "model"),
+        (dict(model=lambda: "not a model"), "keras.Model"),
+    ],
+)
 def test_run_rejects_bad_arguments(digits, change, message):
-    arguments = dict(model=tiny_model(), train=(digits.x_train, digits.y_train),
-                     val=(digits.x_val, digits.y_val), recipe=Recipe(), epochs=1)
+    arguments = dict(
+        model=tiny_model(),
+        train=(digits.x_train, digits.y_train),
+        val=(digits.x_val, digits.y_val),
+        recipe=Recipe(),
+        epochs=1,
+    )
     arguments.update(change)
     with pytest.raises(ValueError, match=message):
         run(**arguments)
@@ -223,36 +258,53 @@ def read_csv(directory) -> list:
 def test_a_complete_run_returns_its_stored_history_and_weights(digits, tmp_path):
     keras.utils.set_random_seed(6)
     model = tiny_model(name="resumable")
-    first = run(model, digits, None, Recipe(), epochs=2, batch_size=32,
-                checkpoint_dir=tmp_path)
+    first = run(model, digits, None, Recipe(), epochs=2, batch_size=32, checkpoint_dir=tmp_path)
     rows = read_csv(tmp_path)
     assert rows[0][0] == "epoch" and [row[0] for row in rows[1:]] == ["0", "1"]
     assert set(rows[0][1:]) == set(first.history)
     assert json.loads((tmp_path / "run.json").read_text())["model"] == "resumable"
     keras.utils.set_random_seed(7)  # a fresh model, other weights
     again, log = tiny_model(name="resumable"), EpochLog()
-    second = run(again, digits, None, Recipe(), epochs=2, batch_size=32,
-                 checkpoint_dir=tmp_path, callbacks=[log])
+    second = run(
+        again,
+        digits,
+        None,
+        Recipe(),
+        epochs=2,
+        batch_size=32,
+        checkpoint_dir=tmp_path,
+        callbacks=[log],
+    )
     assert log.epochs == [] and second.epoch == [0, 1]
     assert second.history == first.history
     for mine, theirs in zip(again.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_array_equal(mine, theirs)
     with pytest.raises(ValueError, match="more than epochs=1"):
-        run(tiny_model(name="resumable"), digits, None, Recipe(), epochs=1,
-            checkpoint_dir=tmp_path)
+        run(tiny_model(name="resumable"), digits, None, Recipe(), epochs=1, checkpoint_dir=tmp_path)
 
 
 def test_a_directory_of_another_model_or_recipe_is_refused(digits, tmp_path):
     run(tiny_model(name="one"), digits, None, Recipe(), epochs=1, checkpoint_dir=tmp_path)
     with pytest.raises(ValueError, match="model.*differ"):
-        run(tiny_model(name="other"), digits, None, Recipe(), epochs=2,
-            checkpoint_dir=tmp_path)
+        run(tiny_model(name="other"), digits, None, Recipe(), epochs=2, checkpoint_dir=tmp_path)
     with pytest.raises(ValueError, match="outputs"):
-        run(tiny_model(aux=True, name="one"), digits, None,
-            Recipe(loss_weights={"main": 1, "aux": 1}), epochs=2, checkpoint_dir=tmp_path)
+        run(
+            tiny_model(aux=True, name="one"),
+            digits,
+            None,
+            Recipe(loss_weights={"main": 1, "aux": 1}),
+            epochs=2,
+            checkpoint_dir=tmp_path,
+        )
     with pytest.raises(ValueError, match="recipe"):
-        run(tiny_model(name="one"), digits, None, Recipe(learning_rate=0.5), epochs=2,
-            checkpoint_dir=tmp_path)
+        run(
+            tiny_model(name="one"),
+            digits,
+            None,
+            Recipe(learning_rate=0.5),
+            epochs=2,
+            checkpoint_dir=tmp_path,
+        )
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "history.csv").write_text("epoch,loss\n0,1.0\n")
@@ -264,19 +316,36 @@ def test_an_uncommitted_epoch_is_ignored_on_resume(digits, tmp_path):
     """Killed after epoch 2's files were written but before its row was whole: resume
     re-trains epoch 2 from epoch 1's state and drops the stray files and half line."""
     keras.utils.set_random_seed(8)
-    run(tiny_model(name="torn"), digits, None, Recipe(), epochs=2, batch_size=32,
-        checkpoint_dir=tmp_path)
+    run(
+        tiny_model(name="torn"),
+        digits,
+        None,
+        Recipe(),
+        epochs=2,
+        batch_size=32,
+        checkpoint_dir=tmp_path,
+    )
     with open(tmp_path / "history.csv", "a") as handle:
         handle.write("2,0.123")  # a row cut off mid-write
     (tmp_path / "epoch_0002.weights.h5").write_bytes(b"not committed")
     log = EpochLog()
-    history = run(tiny_model(name="torn"), digits, None, Recipe(), epochs=3, batch_size=32,
-                  checkpoint_dir=tmp_path, callbacks=[log])
+    history = run(
+        tiny_model(name="torn"),
+        digits,
+        None,
+        Recipe(),
+        epochs=3,
+        batch_size=32,
+        checkpoint_dir=tmp_path,
+        callbacks=[log],
+    )
     assert log.epochs == [2] and log.iterations == 2 * 3  # 96 examples / 32 per step
     assert [row[0] for row in read_csv(tmp_path)[1:]] == ["0", "1", "2"]
     assert history.epoch == [0, 1, 2] and len(history.history["loss"]) == 3
     assert sorted(p.name for p in tmp_path.glob("epoch_*")) == [
-        "epoch_0002.optimizer.npz", "epoch_0002.weights.h5"]
+        "epoch_0002.optimizer.npz",
+        "epoch_0002.weights.h5",
+    ]
 
 
 CHILD = """
@@ -311,17 +380,26 @@ def test_a_killed_run_resumes_after_its_last_completed_epoch(digits, tmp_path):
     0-3 once each, the second run having trained only epochs 2 and 3."""
     directory = tmp_path / "checkpoints"
     script = tmp_path / "child.py"
-    script.write_text(textwrap.dedent(CHILD).format(
-        repo=str(REPO), tests=str(REPO / "tests"), directory=str(directory)))
+    script.write_text(
+        textwrap.dedent(CHILD).format(
+            repo=str(REPO), tests=str(REPO / "tests"), directory=str(directory)
+        )
+    )
     with open(tmp_path / "child.err", "w") as errors:
-        child = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=errors, text=True)
+        child = subprocess.Popen(
+            [sys.executable, str(script)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
     try:
         ready, _, _ = select.select([child.stdout], [], [], 120)  # a timeout, no polling
         line = child.stdout.readline() if ready else ""
         assert line.strip() == "EPOCH 1 SAVED", (
             f"the child did not reach epoch 1: {line!r}\n"
-            + (tmp_path / "child.err").read_text()[-2000:])
+            + (tmp_path / "child.err").read_text()[-2000:]
+        )
         os.kill(child.pid, signal.SIGKILL)  # from outside, in the middle of the run
         assert child.wait(timeout=30) == -signal.SIGKILL
     finally:
@@ -334,8 +412,16 @@ def test_a_killed_run_resumes_after_its_last_completed_epoch(digits, tmp_path):
     stored = read_csv(directory)
 
     log = EpochLog()
-    history = run(tiny_model(name="killed"), digits, None, Recipe(schedule="cosine"),
-                  epochs=4, batch_size=32, checkpoint_dir=directory, callbacks=[log])
+    history = run(
+        tiny_model(name="killed"),
+        digits,
+        None,
+        Recipe(schedule="cosine"),
+        epochs=4,
+        batch_size=32,
+        checkpoint_dir=directory,
+        callbacks=[log],
+    )
     assert log.epochs == [2, 3]  # only the epochs the killed run had not completed
     assert log.iterations == 2 * 3  # the optimizer resumed at its step count
     rows = read_csv(directory)
@@ -376,10 +462,14 @@ print("KEYS", sorted(history.history))
 
 def test_run_under_a_mirrored_strategy_over_two_logical_cpus(tmp_path):
     script = tmp_path / "strategy.py"
-    script.write_text(textwrap.dedent(STRATEGY_CHILD).format(
-        repo=str(REPO), tests=str(REPO / "tests"), directory=str(tmp_path / "ckpt")))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=300)
+    script.write_text(
+        textwrap.dedent(STRATEGY_CHILD).format(
+            repo=str(REPO), tests=str(REPO / "tests"), directory=str(tmp_path / "ckpt")
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
     assert lines["REPLICAS"] == "2"

@@ -10,19 +10,33 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 def _errors(snippet):
-    return [run.error.split(":")[0] if run.error else None
-            for run in snippets.diagnose(snippet)]
+    return [run.error.split(":")[0] if run.error else None for run in snippets.diagnose(snippet)]
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    (snippets.SEQUENTIAL_VS_FUNCTIONAL, ["NameError", "NameError", "ValueError", None, None]),
-    (snippets.NAIVE_BLOCK_002, [None, None]),
-    (snippets.GOOGLENET_BLOCK_002, [None, None, None]),
-    (snippets.NAIVE_BLOCK_004, ["IndentationError", "ModuleNotFoundError", "NameError",
-                                "ValueError", None]),
-    (snippets.DIM_REDUCE_BLOCK_004, ["ModuleNotFoundError", "NameError", "NameError",
-                                     "NameError", "ValueError", None, None]),
-])
+@pytest.mark.parametrize(
+    "snippet, expected",
+    [
+        (snippets.SEQUENTIAL_VS_FUNCTIONAL, ["NameError", "NameError", "ValueError", None, None]),
+        (snippets.NAIVE_BLOCK_002, [None, None]),
+        (snippets.GOOGLENET_BLOCK_002, [None, None, None]),
+        (
+            snippets.NAIVE_BLOCK_004,
+            ["IndentationError", "ModuleNotFoundError", "NameError", "ValueError", None],
+        ),
+        (
+            snippets.DIM_REDUCE_BLOCK_004,
+            [
+                "ModuleNotFoundError",
+                "NameError",
+                "NameError",
+                "NameError",
+                "ValueError",
+                None,
+                None,
+            ],
+        ),
+    ],
+)
 def test_c39_every_error_is_found_by_running_and_all_fixes_make_it_work(snippet, expected):
     assert _errors(snippet) == expected
     assert not snippets.diagnose(snippet)[-1].warnings

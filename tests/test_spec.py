@@ -33,23 +33,38 @@ BLOCK_3A = googlenet.module("3a")
 # --------------------------------------------------------------------------- checks
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: checks.check_int(2.5, "epochs", 1), "epochs must be an int >= 1. Received: "
-                                                 "epochs=2.5"),
-    (lambda: checks.check_int(True, "epochs", 1), "Received: epochs=True"),
-    (lambda: checks.check_int(11, "k", 0, 10), r"k must be an int in \[0, 10\]"),
-    (lambda: checks.check_number(float("nan"), "lr", 0, open_min=True), "lr must be a number > 0"),
-    (lambda: checks.check_number(1.0, "eps", 0, 1, open_max=True), r"eps must be a number in "
-                                                                   r"\[0, 1\)"),
-    (lambda: checks.check_flag(1, "aux_heads"), "aux_heads must be True or False"),
-    (lambda: checks.check_choice("sgdm", ("sgd", "adam"), "optimizer"),
-     "optimizer must be one of 'sgd', 'adam'. Received: optimizer='sgdm'"),
-    (lambda: checks.check_choice([1], ("a",), "x"), "x must be one of"),
-    (lambda: checks.check_multiplier(0, "width"), r"width must be a number in \(0, 4\]"),
-    (lambda: checks.check_input_shape((74, 74, 3), 75, "inception_v3"),
-     "at least 75x75 for inception_v3"),
-    (lambda: checks.check_input_shape("96x96"), "input_shape must be"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: checks.check_int(2.5, "epochs", 1),
+            "epochs must be an int >= 1. Received: epochs=2.5",
+        ),
+        (lambda: checks.check_int(True, "epochs", 1), "Received: epochs=True"),
+        (lambda: checks.check_int(11, "k", 0, 10), r"k must be an int in \[0, 10\]"),
+        (
+            lambda: checks.check_number(float("nan"), "lr", 0, open_min=True),
+            "lr must be a number > 0",
+        ),
+        (
+            lambda: checks.check_number(1.0, "eps", 0, 1, open_max=True),
+            r"eps must be a number in "
+            r"\[0, 1\)",
+        ),
+        (lambda: checks.check_flag(1, "aux_heads"), "aux_heads must be True or False"),
+        (
+            lambda: checks.check_choice("sgdm", ("sgd", "adam"), "optimizer"),
+            "optimizer must be one of 'sgd', 'adam'. Received: optimizer='sgdm'",
+        ),
+        (lambda: checks.check_choice([1], ("a",), "x"), "x must be one of"),
+        (lambda: checks.check_multiplier(0, "width"), r"width must be a number in \(0, 4\]"),
+        (
+            lambda: checks.check_input_shape((74, 74, 3), 75, "inception_v3"),
+            "at least 75x75 for inception_v3",
+        ),
+        (lambda: checks.check_input_shape("96x96"), "input_shape must be"),
+    ],
+)
 def test_checks_say_what_was_received_and_what_is_allowed(call, message):
     with pytest.raises(ValueError, match=message):
         call()
@@ -65,11 +80,20 @@ def test_checks_return_clean_values():
 # --------------------------------------------------------------------------- nodes
 
 
-@pytest.mark.parametrize("bad", [
-    dict(filters=0), dict(kernel=0), dict(kernel=(3,)), dict(strides=-1),
-    dict(padding="full"), dict(activation="gelu"), dict(name="a/b"), dict(groups=0),
-    dict(filters=6, groups=4),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(filters=0),
+        dict(kernel=0),
+        dict(kernel=(3,)),
+        dict(strides=-1),
+        dict(padding="full"),
+        dict(activation="gelu"),
+        dict(name="a/b"),
+        dict(groups=0),
+        dict(filters=6, groups=4),
+    ],
+)
 def test_conv_rejects_bad_values(bad):
     with pytest.raises(ValueError, match="Received"):
         Conv(**{"name": "c", "filters": 4, "kernel": 3, **bad})
@@ -93,8 +117,10 @@ def _tiny_model(names, **kwargs):
 
 def test_stage_names_must_be_unambiguous():
     """A built model's stages are found from layer names: ``s`` and ``s_...``."""
-    with pytest.raises(ValueError, match="stage name 'conv2_3x3_reduce' starts with stage "
-                                         "name 'conv2_3x3' plus '_'"):
+    with pytest.raises(
+        ValueError,
+        match="stage name 'conv2_3x3_reduce' starts with stage name 'conv2_3x3' plus '_'",
+    ):
         _tiny_model(["conv2_3x3", "conv2_3x3_reduce"])
     with pytest.raises(ValueError, match="two stages are called 'a'"):
         _tiny_model(["a", "a"])
@@ -102,23 +128,60 @@ def test_stage_names_must_be_unambiguous():
 
 
 def test_sections_cover_the_stages_in_order():
-    spec = _tiny_model(["a", "b", "c"], sections=(Section("first", ("a", "b")),
-                                                  Section("last", ("c",))))
+    spec = _tiny_model(
+        ["a", "b", "c"], sections=(Section("first", ("a", "b")), Section("last", ("c",)))
+    )
     assert spec.section_of("b").title == "first"
     with pytest.raises(ValueError, match="must list its stages once each, in order"):
         _tiny_model(["a", "b"], sections=(Section("x", ("b", "a")),))
     assert [s.title for s in _tiny_model(["a", "b"]).sections] == ["a", "b"]  # the default
 
 
-@pytest.mark.parametrize("name, titles, repeated", [
-    ("inception_v3", ["stem", "Inception-A (35x35)", "Reduction-A", "Inception-B (17x17)",
-                      "Reduction-B", "Inception-C (8x8)", "classifier"], [3, 4, 2]),
-    ("inception_v4", ["stem", "Inception-A", "Reduction-A", "Inception-B", "Reduction-B",
-                      "Inception-C", "classifier"], [4, 7, 3]),
-    ("inception_resnet_v2", ["stem", "Inception-ResNet-A", "Reduction-A",
-                             "Inception-ResNet-B", "Reduction-B", "Inception-ResNet-C",
-                             "final 1x1 conv", "classifier"], [10, 20, 10]),
-])
+@pytest.mark.parametrize(
+    "name, titles, repeated",
+    [
+        (
+            "inception_v3",
+            [
+                "stem",
+                "Inception-A (35x35)",
+                "Reduction-A",
+                "Inception-B (17x17)",
+                "Reduction-B",
+                "Inception-C (8x8)",
+                "classifier",
+            ],
+            [3, 4, 2],
+        ),
+        (
+            "inception_v4",
+            [
+                "stem",
+                "Inception-A",
+                "Reduction-A",
+                "Inception-B",
+                "Reduction-B",
+                "Inception-C",
+                "classifier",
+            ],
+            [4, 7, 3],
+        ),
+        (
+            "inception_resnet_v2",
+            [
+                "stem",
+                "Inception-ResNet-A",
+                "Reduction-A",
+                "Inception-ResNet-B",
+                "Reduction-B",
+                "Inception-ResNet-C",
+                "final 1x1 conv",
+                "classifier",
+            ],
+            [10, 20, 10],
+        ),
+    ],
+)
 def test_models_carry_the_papers_sections(name, titles, repeated):
     spec = model_spec(name)
     assert [s.title for s in spec.sections] == titles
@@ -128,8 +191,7 @@ def test_models_carry_the_papers_sections(name, titles, repeated):
 def test_googlenet_modules_are_not_a_repeated_section():
     spec = model_spec("googlenet")
     assert not any(section.repeated for section in spec.sections)
-    assert spec.section_of("inception_4c").stages == tuple(
-        f"inception_4{x}" for x in "abcde")
+    assert spec.section_of("inception_4c").stages == tuple(f"inception_4{x}" for x in "abcde")
 
 
 def test_the_class_count_lives_in_the_spec():
@@ -147,8 +209,11 @@ def test_keep_branches_keeps_the_named_ones_in_block_order():
     kept = keep_branches(BLOCK_3A, ["b3", "b1"])
     assert [b.name for b in kept.branches] == ["b1", "b3"]
     assert [b.name for b in BLOCK_3A.branches] == ["b1", "b2", "b3", "b4"]  # unchanged
-    with pytest.raises(ValueError, match=r"Branches of 'inception_3a': \['b1', 'b2', 'b3', "
-                                         r"'b4'\]. Received: \['b9'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"Branches of 'inception_3a': \['b1', 'b2', 'b3', "
+        r"'b4'\]. Received: \['b9'\]",
+    ):
         keep_branches(BLOCK_3A, ["b9"])
     with pytest.raises(ValueError, match="needs a Concat or Residual"):
         keep_branches(Conv("c", 4, 1), ["b1"])
@@ -165,12 +230,15 @@ def test_with_filters_edits_convs_by_path():
         with_filters(BLOCK_3A, {("b2", "3x3"): 0})
 
 
-@pytest.mark.parametrize("kernel, how, kernels", [
-    (5, "3x3", [(3, 3), (3, 3)]),
-    (7, "3x3", [(3, 3), (3, 3), (3, 3)]),
-    (3, "asymmetric", [(1, 3), (3, 1)]),
-    (7, "asymmetric", [(1, 7), (7, 1)]),
-])
+@pytest.mark.parametrize(
+    "kernel, how, kernels",
+    [
+        (5, "3x3", [(3, 3), (3, 3)]),
+        (7, "3x3", [(3, 3), (3, 3), (3, 3)]),
+        (3, "asymmetric", [(1, 3), (3, 1)]),
+        (7, "asymmetric", [(1, 7), (7, 1)]),
+    ],
+)
 def test_factorize_keeps_the_receptive_field_and_output(kernel, how, kernels):
     conv = Conv("big", 16, kernel, strides=2)
     stack = factorize(conv, how)
@@ -181,11 +249,14 @@ def test_factorize_keeps_the_receptive_field_and_output(kernel, how, kernels):
     assert small.kernel_params < big.kernel_params
 
 
-@pytest.mark.parametrize("conv, how, message", [
-    (Conv("c", 4, 3), "3x3", "odd kernel of 5 or more"),
-    (Conv("c", 4, (1, 7)), "asymmetric", "square kernel"),
-    (Conv("c", 4, 5), "1x1", "how must be one of"),
-])
+@pytest.mark.parametrize(
+    "conv, how, message",
+    [
+        (Conv("c", 4, 3), "3x3", "odd kernel of 5 or more"),
+        (Conv("c", 4, (1, 7)), "asymmetric", "square kernel"),
+        (Conv("c", 4, 5), "1x1", "how must be one of"),
+    ],
+)
 def test_factorize_refuses_what_it_cannot_do(conv, how, message):
     with pytest.raises(ValueError, match=message):
         factorize(conv, how)

@@ -19,8 +19,7 @@ WIDTH = 0.05
 
 def tiny_googlenet(aux_heads: bool, seed: int = 0, **options):
     keras.utils.set_random_seed(seed)
-    return models.googlenet((32, 32, 1), classes=10, width=WIDTH, aux_heads=aux_heads,
-                            **options)
+    return models.googlenet((32, 32, 1), classes=10, width=WIDTH, aux_heads=aux_heads, **options)
 
 
 @pytest.fixture(scope="module")
@@ -42,24 +41,52 @@ def batch():
 # --------------------------------------------------------------------------- recipe
 
 
-@pytest.mark.parametrize("field, bad", [
-    ("optimizer", "adagrad"), ("optimizer", None),
-    ("learning_rate", 0), ("learning_rate", -1e-3), ("learning_rate", "fast"),
-    ("learning_rate", float("nan")), ("learning_rate", True),
-    ("schedule", "linear"), ("schedule", "Cosine"),
-    ("alpha", -0.1), ("alpha", 1.5),
-    ("decay_rate", 0), ("decay_rate", 1.2), ("decay_epochs", 0), ("decay_epochs", "2"),
-    ("momentum", 1.0), ("momentum", -0.1),
-    ("rho", 1.0), ("rho", -0.5), ("epsilon", 0), ("epsilon", -1.0),
-    ("label_smoothing", 1.0), ("label_smoothing", -0.1), ("label_smoothing", "0.1"),
-    ("loss", "sparse_categorical_crossentropy"), ("loss", "mse"),
-    ("loss_weights", {}), ("loss_weights", {"main": -1}), ("loss_weights", [("main", 1)]),
-    ("loss_weights", {"main": "1"}), ("loss_weights", {"": 1.0}),
-    ("clipnorm", 0), ("clipnorm", -2.0), ("clipnorm", "2"),
-    ("weight_decay", -1e-4), ("weight_decay", float("inf")),
-    ("metrics", ("accuracy", 3)), ("metrics", 5), ("metrics", ("",)),
-    ("from_logits", "yes"), ("from_logits", 1),
-])
+@pytest.mark.parametrize(
+    "field, bad",
+    [
+        ("optimizer", "adagrad"),
+        ("optimizer", None),
+        ("learning_rate", 0),
+        ("learning_rate", -1e-3),
+        ("learning_rate", "fast"),
+        ("learning_rate", float("nan")),
+        ("learning_rate", True),
+        ("schedule", "linear"),
+        ("schedule", "Cosine"),
+        ("alpha", -0.1),
+        ("alpha", 1.5),
+        ("decay_rate", 0),
+        ("decay_rate", 1.2),
+        ("decay_epochs", 0),
+        ("decay_epochs", "2"),
+        ("momentum", 1.0),
+        ("momentum", -0.1),
+        ("rho", 1.0),
+        ("rho", -0.5),
+        ("epsilon", 0),
+        ("epsilon", -1.0),
+        ("label_smoothing", 1.0),
+        ("label_smoothing", -0.1),
+        ("label_smoothing", "0.1"),
+        ("loss", "sparse_categorical_crossentropy"),
+        ("loss", "mse"),
+        ("loss_weights", {}),
+        ("loss_weights", {"main": -1}),
+        ("loss_weights", [("main", 1)]),
+        ("loss_weights", {"main": "1"}),
+        ("loss_weights", {"": 1.0}),
+        ("clipnorm", 0),
+        ("clipnorm", -2.0),
+        ("clipnorm", "2"),
+        ("weight_decay", -1e-4),
+        ("weight_decay", float("inf")),
+        ("metrics", ("accuracy", 3)),
+        ("metrics", 5),
+        ("metrics", ("",)),
+        ("from_logits", "yes"),
+        ("from_logits", 1),
+    ],
+)
 def test_every_recipe_field_rejects_bad_values(field, bad):
     with pytest.raises(ValueError, match=f"{field}.*Received|Received.*{field}"):
         Recipe(**{field: bad})
@@ -80,8 +107,7 @@ def test_a_recipe_is_frozen_hashable_and_round_trips_through_its_config():
     assert Recipe(**recipe.to_config()) == recipe
     assert hash(Recipe(**recipe.to_config())) == hash(recipe)
     assert pickle.loads(pickle.dumps(recipe)) == recipe == copy.deepcopy(recipe)
-    assert json.loads(json.dumps(recipe.to_config()))["loss_weights"] == {"main": 1.0,
-                                                                          "aux": 0.4}
+    assert json.loads(json.dumps(recipe.to_config()))["loss_weights"] == {"main": 1.0, "aux": 0.4}
     assert recipe.replace(learning_rate=0.1).learning_rate == 0.1
     with pytest.raises(ValueError, match="learning_rate"):
         recipe.replace(learning_rate=0)
@@ -98,12 +124,19 @@ def test_c21_targets_are_smoothed_one_hot_rows_in_both_forms():
         np.testing.assert_allclose(targets, expected, rtol=1e-6)
         np.testing.assert_allclose(targets.sum(axis=1), 1.0, rtol=1e-6)
         np.testing.assert_array_equal(
-            Recipe(label_smoothing=epsilon).targets(np.eye(3)[y], 3), targets)
+            Recipe(label_smoothing=epsilon).targets(np.eye(3)[y], 3), targets
+        )
     # the source's form: right class 1-(K-1)e, the others e, with e = ε/K
     row = Recipe(label_smoothing=0.1).targets(np.array([1]), 5)[0]
     assert row[1] == pytest.approx(1 - 4 * 0.1 / 5) and row[0] == pytest.approx(0.1 / 5)
-    for bad in (np.array([3]), np.array([-1]), np.array([0.5]), np.zeros((2, 4)),
-                np.zeros((2, 3)), np.zeros((1, 1, 3))):
+    for bad in (
+        np.array([3]),
+        np.array([-1]),
+        np.array([0.5]),
+        np.zeros((2, 4)),
+        np.zeros((2, 3)),
+        np.zeros((1, 1, 3)),
+    ):
         with pytest.raises(ValueError):
             Recipe().targets(bad, 3)
 
@@ -111,8 +144,7 @@ def test_c21_targets_are_smoothed_one_hot_rows_in_both_forms():
 def test_schedules_give_the_papers_learning_rates_at_known_steps():
     steps = 10  # per epoch
     v3 = INCEPTION_V3.learning_rate_schedule(steps, epochs=10)
-    for step, expected in [(0, 0.045), (19, 0.045), (20, 0.045 * 0.94),
-                           (45, 0.045 * 0.94**2)]:
+    for step, expected in [(0, 0.045), (19, 0.045), (20, 0.045 * 0.94), (45, 0.045 * 0.94**2)]:
         assert float(v3(step)) == pytest.approx(expected, rel=1e-6)
     googlenet = GOOGLENET.learning_rate_schedule(steps, epochs=40)
     assert float(googlenet(79)) == pytest.approx(0.01)
@@ -153,8 +185,7 @@ def test_c11_total_loss_is_main_plus_weighted_aux_losses(aux_net, batch):
     expected = logs["main_loss"] + 0.3 * (logs["aux_4a_loss"] + logs["aux_4d_loss"])
     np.testing.assert_allclose(logs["loss"], expected, rtol=1e-4)
     assert "main_accuracy" in logs and "aux_4d_accuracy" in logs
-    assert float(training.training_loss(aux_net, x, y)) == pytest.approx(logs["loss"],
-                                                                         rel=1e-4)
+    assert float(training.training_loss(aux_net, x, y)) == pytest.approx(logs["loss"], rel=1e-4)
 
 
 def test_a_plain_model_takes_the_same_recipe(plain_net):
@@ -177,9 +208,12 @@ def test_inference_model_drops_the_aux_heads_and_shares_weights(aux_net, batch):
     assert not any(layer.name.startswith("aux_") for layer in inference.layers)
     assert inference.get_layer("conv1_7x7_s2") is aux_net.get_layer("conv1_7x7_s2")
     x, _ = batch
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(inference(x)),
-                               keras.ops.convert_to_numpy(aux_net(x)["main"]),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(inference(x)),
+        keras.ops.convert_to_numpy(aux_net(x)["main"]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_inference_model_of_a_plain_model_is_itself(plain_net):
@@ -196,7 +230,13 @@ def test_gradient_norms_are_positive_and_ordered_from_input(aux_net, batch):
     assert names[:3] == ["conv1_7x7_s2", "conv2_reduce", "conv2_3x3"]
     assert len(names) == 9 and all(n.startswith("inception_3a_") for n in names[3:])
     assert {n.removeprefix("inception_3a_") for n in names[3:]} == {
-        "b1_1x1", "b2_3x3_reduce", "b2_3x3", "b3_5x5_reduce", "b3_5x5", "b4_pool_proj"}
+        "b1_1x1",
+        "b2_3x3_reduce",
+        "b2_3x3",
+        "b3_5x5_reduce",
+        "b3_5x5",
+        "b4_pool_proj",
+    }
     assert names.index("inception_3a_b2_3x3_reduce") < names.index("inception_3a_b2_3x3")
     assert all(isinstance(v, float) and v > 0 for v in norms.values())
     every = training.gradient_norms(aux_net, x, y, layer_names="all")
@@ -208,7 +248,8 @@ def test_gradient_norms_are_positive_and_ordered_from_input(aux_net, batch):
 
 
 def test_aux_weights_change_the_early_gradient_and_zero_matches_a_plain_model(
-        aux_net, plain_net, batch):
+    aux_net, plain_net, batch
+):
     x, y = batch
     first = ["conv1_7x7_s2"]
     with_aux = training.gradient_norms(aux_net, x, y, first)["conv1_7x7_s2"]
@@ -218,8 +259,7 @@ def test_aux_weights_change_the_early_gradient_and_zero_matches_a_plain_model(
     reference = training.gradient_norms(plain_net, x, y, first)["conv1_7x7_s2"]
     assert without == pytest.approx(reference, rel=1e-4)
     # the default is the paper's 0.3, i.e. GOOGLENET's weights
-    paper = training.gradient_norms(aux_net, x, y, first,
-                                    loss_weights=dict(GOOGLENET.loss_weights))
+    paper = training.gradient_norms(aux_net, x, y, first, loss_weights=dict(GOOGLENET.loss_weights))
     assert paper["conv1_7x7_s2"] == pytest.approx(with_aux, rel=1e-6)
 
 
@@ -227,8 +267,9 @@ def test_gradient_norms_by_stage_give_one_point_per_stage(aux_net, batch):
     x, y = batch
     stages = training.gradient_norms_by_stage(aux_net, x, y)
     assert list(stages)[:3] == ["conv1_7x7_s2", "conv2_reduce", "conv2_3x3"]
-    assert list(stages)[3:] == [f"inception_{m}" for m in
-                                ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")]
+    assert list(stages)[3:] == [
+        f"inception_{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")
+    ]
     # the per-weight RMS of a stage, from the per-layer norms
     norms = training.gradient_norms(aux_net, x, y, "all")
     sizes = {name: math.prod(aux_net.get_layer(name).kernel.shape) for name in norms}
@@ -236,7 +277,8 @@ def test_gradient_norms_by_stage_give_one_point_per_stage(aux_net, batch):
     rms = math.sqrt(sum(norms[n] ** 2 for n in module) / sum(sizes[n] for n in module))
     assert stages["inception_3a"] == pytest.approx(rms, rel=1e-5)
     assert stages["conv1_7x7_s2"] == pytest.approx(
-        norms["conv1_7x7_s2"] / math.sqrt(sizes["conv1_7x7_s2"]), rel=1e-5)
+        norms["conv1_7x7_s2"] / math.sqrt(sizes["conv1_7x7_s2"]), rel=1e-5
+    )
 
 
 @pytest.mark.parametrize("layer_names", ["late", ["no_such_layer"], ["classifier"], []])
@@ -256,8 +298,7 @@ def test_conv_layer_names_work_on_any_keras_model_and_after_loading(plain_net, t
     path = tmp_path / "googlenet.keras"
     tiny_googlenet(True, seed=4).save(path)
     loaded = keras.models.load_model(path)
-    assert training.conv_layer_names(loaded, "all") == training.conv_layer_names(plain_net,
-                                                                                  "all")
+    assert training.conv_layer_names(loaded, "all") == training.conv_layer_names(plain_net, "all")
     with pytest.raises(ValueError, match="which"):
         training.conv_layer_names(plain_net, "middle")
 
@@ -267,8 +308,9 @@ def test_he_initialize_rescales_kernels_and_matches_shared_layers():
     training.he_initialize(aux, seed=5)
     training.he_initialize(plain, seed=5)
     for name in ("conv1_7x7_s2", "inception_4e_b2_3x3", "inception_5b_b4_pool_proj"):
-        np.testing.assert_array_equal(aux.get_layer(name).kernel.numpy(),
-                                      plain.get_layer(name).kernel.numpy())
+        np.testing.assert_array_equal(
+            aux.get_layer(name).kernel.numpy(), plain.get_layer(name).kernel.numpy()
+        )
     kernel = plain.get_layer("conv2_3x3").kernel.numpy()
     fan_in = np.prod(kernel.shape[:3])
     assert kernel.std() == pytest.approx(np.sqrt(2 / fan_in), rel=0.2)
@@ -278,14 +320,18 @@ def test_he_initialize_rescales_kernels_and_matches_shared_layers():
 
 def test_he_initialize_leaves_the_classifiers_alone_even_as_logits():
     logits = tiny_googlenet(True, seed=2, classifier_activation=None)
-    before = {name: logits.get_layer(name).kernel.numpy()
-              for name in ("classifier", "aux_4a", "aux_4a_fc")}
+    before = {
+        name: logits.get_layer(name).kernel.numpy()
+        for name in ("classifier", "aux_4a", "aux_4a_fc")
+    }
     training.he_initialize(logits, seed=3)
-    np.testing.assert_array_equal(logits.get_layer("classifier").kernel.numpy(),
-                                  before["classifier"])
+    np.testing.assert_array_equal(
+        logits.get_layer("classifier").kernel.numpy(), before["classifier"]
+    )
     np.testing.assert_array_equal(logits.get_layer("aux_4a").kernel.numpy(), before["aux_4a"])
-    assert not np.array_equal(logits.get_layer("aux_4a_fc").kernel.numpy(),
-                              before["aux_4a_fc"])  # a hidden dense layer is redrawn
+    assert not np.array_equal(
+        logits.get_layer("aux_4a_fc").kernel.numpy(), before["aux_4a_fc"]
+    )  # a hidden dense layer is redrawn
 
 
 # --------------------------------------------------------------------------- curves
@@ -309,10 +355,24 @@ class RecordingOutput:
 
 def test_live_curves_record_each_epoch_without_flicker(capsys):
     quiet, drawn = training.LiveCurves(), training.LiveCurves(RecordingOutput(), title="t")
-    epochs = [{"loss": 3.0, "main_loss": 2.0, "main_accuracy": 0.2, "val_loss": 3.1,
-               "val_main_loss": 2.1, "val_main_accuracy": 0.25},
-              {"loss": 2.0, "main_loss": 1.5, "main_accuracy": 0.5, "val_loss": 2.2,
-               "val_main_loss": 1.6, "val_main_accuracy": 0.55}]
+    epochs = [
+        {
+            "loss": 3.0,
+            "main_loss": 2.0,
+            "main_accuracy": 0.2,
+            "val_loss": 3.1,
+            "val_main_loss": 2.1,
+            "val_main_accuracy": 0.25,
+        },
+        {
+            "loss": 2.0,
+            "main_loss": 1.5,
+            "main_accuracy": 0.5,
+            "val_loss": 2.2,
+            "val_main_loss": 1.6,
+            "val_main_accuracy": 0.55,
+        },
+    ]
     for curves_ in (quiet, drawn):
         curves_.on_train_begin()
         for epoch, logs in enumerate(epochs):
@@ -320,8 +380,12 @@ def test_live_curves_record_each_epoch_without_flicker(capsys):
         if curves_ is drawn:
             assert drawn.figure.axes[0].get_ylabel() == "loss (main head)"
         curves_.on_train_end()
-        assert curves_.history == {"loss": [2.0, 1.5], "val_loss": [2.1, 1.6],
-                                   "accuracy": [0.2, 0.5], "val_accuracy": [0.25, 0.55]}
+        assert curves_.history == {
+            "loss": [2.0, 1.5],
+            "val_loss": [2.1, 1.6],
+            "accuracy": [0.2, 0.5],
+            "val_accuracy": [0.25, 0.55],
+        }
     assert drawn.output.cleared == [True, True]  # wait=True: no flicker
     assert drawn.figure is None  # released at the end of training
     capsys.readouterr()
@@ -339,8 +403,7 @@ def test_metric_values_normalise_aux_model_names():
 
 def test_plot_histories_draws_one_panel_per_metric_and_says_which_loss():
     histories = {
-        "with aux": {"loss": [3.0, 2.0], "main_loss": [2.2, 1.1],
-                     "val_main_accuracy": [0.4, 0.8]},
+        "with aux": {"loss": [3.0, 2.0], "main_loss": [2.2, 1.1], "val_main_accuracy": [0.4, 0.8]},
         "without aux": {"loss": [2.0, 1.0], "val_accuracy": [0.5, 0.7]},
     }
     fig = curves.plot_histories(histories)
@@ -360,13 +423,14 @@ def test_plot_histories_draws_one_panel_per_metric_and_says_which_loss():
 
 def test_plot_gradient_norms_draws_one_point_per_stage_and_marks_the_taps():
     stages = ["conv1_7x7_s2", "inception_3a", "inception_4a", "inception_4d", "inception_5b"]
-    runs = {"with aux": dict(zip(stages, [1e-3, 2e-3, 3e-3, 2e-3, 1e-3], strict=True)),
-            "without": dict(zip(stages, [1e-4, 2e-4, 5e-4, 1e-3, 1e-3], strict=True))}
+    runs = {
+        "with aux": dict(zip(stages, [1e-3, 2e-3, 3e-3, 2e-3, 1e-3], strict=True)),
+        "without": dict(zip(stages, [1e-4, 2e-4, 5e-4, 1e-3, 1e-3], strict=True)),
+    }
     figure = curves.plot_gradient_norms(runs)
     ax = figure.axes[0]
     assert [len(line.get_xdata()) for line in ax.get_lines()[:2]] == [5, 5]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["conv1_7x7_s2", "3a", "4a",
-                                                             "4d", "5b"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["conv1_7x7_s2", "3a", "4a", "4d", "5b"]
     assert [text.get_text() for text in ax.texts] == ["aux head on 4a", "aux head on 4d"]
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="same names"):

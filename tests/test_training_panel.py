@@ -28,18 +28,21 @@ def three_head_model(aux_heads: bool = True, classes: int = 10):
 @pytest.fixture(scope="module")
 def digits():
     full = data.load_digits_split(seed=0)
-    return data.Split(full.x_train[:64], full.y_train[:64], full.x_val[:32],
-                      full.y_val[:32], full.class_names)
+    return data.Split(
+        full.x_train[:64], full.y_train[:64], full.x_val[:32], full.y_val[:32], full.class_names
+    )
 
 
 def test_the_panel_trains_with_the_sliders_aux_weight(digits):
     """The slider's weight is the one compiled and the one in the logged total loss."""
+
     def build(aux_heads):
         keras.utils.set_random_seed(0)
         return three_head_model(aux_heads)
 
-    panel = TrainingPanel(digits, build, epochs=2, batch_size=32,
-                          recipe=Recipe(optimizer="sgd", learning_rate=0.05))
+    panel = TrainingPanel(
+        digits, build, epochs=2, batch_size=32, recipe=Recipe(optimizer="sgd", learning_rate=0.05)
+    )
     assert panel.weight.value == pytest.approx(0.3)
     panel.weight.value = 0.5
     panel.button.click()  # what a learner does
@@ -47,14 +50,18 @@ def test_the_panel_trains_with_the_sliders_aux_weight(digits):
     history = panel.history
     assert history.epoch == [0, 1] and len(history.history["loss"]) == 2
     assert panel.model.get_compile_config()["loss_weights"] == {
-        "main": 1.0, "aux_4a": 0.5, "aux_4d": 0.5}
+        "main": 1.0,
+        "aux_4a": 0.5,
+        "aux_4d": 0.5,
+    }
     assert isinstance(panel.model.optimizer, keras.optimizers.SGD)  # the panel's recipe
     logs = {key: values[-1] for key, values in history.history.items()}
     for prefix in ("", "val_"):
         parts = [logs[f"{prefix}{name}_loss"] for name in ("main", *HEADS)]
         assert parts[1] != pytest.approx(parts[0], rel=1e-3)  # the weight matters here
-        assert logs[f"{prefix}loss"] == pytest.approx(parts[0] + 0.5 * (parts[1] + parts[2]),
-                                                      rel=1e-4)
+        assert logs[f"{prefix}loss"] == pytest.approx(
+            parts[0] + 0.5 * (parts[1] + parts[2]), rel=1e-4
+        )
     assert "aux weight 0.50" in panel.result.value and 0 <= panel.val_accuracy <= 1
     assert not panel.button.disabled
 
@@ -75,11 +82,18 @@ def test_any_failure_is_shown_on_the_panel_and_the_button_comes_back(digits):
     assert not panel.button.disabled
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(split=None), "split"), (dict(build="googlenet"), "build"),
-    (dict(epochs=0), "epochs"), (dict(batch_size=-1), "batch_size"), (dict(seed=1.5), "seed"),
-    (dict(recipe="adam"), "recipe"), (dict(aux_weight=1.5), "aux_weight"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(split=None), "split"),
+        (dict(build="googlenet"), "build"),
+        (dict(epochs=0), "epochs"),
+        (dict(batch_size=-1), "batch_size"),
+        (dict(seed=1.5), "seed"),
+        (dict(recipe="adam"), "recipe"),
+        (dict(aux_weight=1.5), "aux_weight"),
+    ],
+)
 def test_the_panel_checks_its_arguments(digits, change, message):
     arguments = dict(split=digits, build=three_head_model)
     arguments.update(change)

@@ -89,8 +89,7 @@ def test_no_branch_ticked_is_shown_on_the_widget_and_it_recovers(explorer_3a):
     assert explorer_3a.redraws == draws + 1
 
 
-def test_any_exception_while_updating_is_shown_and_the_next_change_works(explorer_3a,
-                                                                        monkeypatch):
+def test_any_exception_while_updating_is_shown_and_the_next_change_works(explorer_3a, monkeypatch):
     def broken(spec):
         raise RuntimeError("the renderer broke")
 
@@ -120,8 +119,7 @@ def test_numbers_reach_the_page_before_the_picture(explorer_3a):
 
 
 def test_the_naive_block_explorer_and_bad_arguments():
-    explorer = BlockExplorer(naive_inception_module("naive", 64, 128, 32), INPUT_3A,
-                             draw=False)
+    explorer = BlockExplorer(naive_inception_module("naive", 64, 128, 32), INPUT_3A, draw=False)
     assert explorer.output_channels == 416 and explorer.redraws == 0
     assert explorer.diagram.value == "" and explorer.diagram.layout.display == "none"
     explorer.checkboxes["b4"].value = False  # the pool branch carries all 192 channels
@@ -156,8 +154,10 @@ def test_nested_splits_get_a_slider_each():
 
 def test_a_branch_that_is_a_bare_op_has_its_numbers():
     explorer = BlockExplorer(split_1x3_3x1(8), (8, 8, 16), draw=False)
-    assert explorer.branch_numbers() == {"1x3": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64),
-                                         "3x1": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64)}
+    assert explorer.branch_numbers() == {
+        "1x3": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64),
+        "3x1": (8, 3 * 16 * 8 + 3 * 8, 3 * 16 * 8 * 64),
+    }
 
 
 # --------------------------------------------------------------------------- NaiveVsBottleneck
@@ -232,8 +232,9 @@ def test_stack_explorer_follows_the_naive_filters():
 
 
 def test_stack_explorer_checks_its_arguments():
-    with pytest.raises(ValueError, match="max_blocks must be an int in \\[1, 12\\]. "
-                                         "Received: max_blocks=0"):
+    with pytest.raises(
+        ValueError, match="max_blocks must be an int in \\[1, 12\\]. Received: max_blocks=0"
+    ):
         StackExplorer(max_blocks=0)
     with pytest.raises(ValueError, match="max_blocks"):
         StackExplorer(max_blocks=2.5)
@@ -246,11 +247,15 @@ def test_stack_explorer_checks_its_arguments():
 # --------------------------------------------------------------------------- display
 
 
-@pytest.mark.parametrize("make", [
-    lambda: BlockExplorer(module("3a"), INPUT_3A),
-    lambda: NaiveVsBottleneck(),
-    lambda: StackExplorer(),
-], ids=["block", "naive_vs_bottleneck", "stack"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: BlockExplorer(module("3a"), INPUT_3A),
+        lambda: NaiveVsBottleneck(),
+        lambda: StackExplorer(),
+    ],
+    ids=["block", "naive_vs_bottleneck", "stack"],
+)
 def test_the_stored_output_carries_a_static_fallback(make):
     explorer = make()
     bundle = explorer._repr_mimebundle_()

@@ -12,6 +12,17 @@ from inception_edu.analysis.engine import (
 )
 from inception_edu.analysis.tables import Table, blocks_table, fmt_count, fmt_macs, fmt_shape
 
-__all__ = ["LayerRow", "ModelSummary", "NodeSummary", "Table", "analyze", "analyze_model",
-           "blocks_table", "default_input_shape", "fmt_count", "fmt_macs", "fmt_shape",
-           "parameter_depth"]
+__all__ = [
+    "LayerRow",
+    "ModelSummary",
+    "NodeSummary",
+    "Table",
+    "analyze",
+    "analyze_model",
+    "blocks_table",
+    "default_input_shape",
+    "fmt_count",
+    "fmt_macs",
+    "fmt_shape",
+    "parameter_depth",
+]

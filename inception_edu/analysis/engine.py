@@ -172,17 +172,24 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
     if isinstance(op, Conv):
         height, width, (kh, kw) = _spatial(op, shape, name)
         if shape[2] % op.groups:
-            raise ValueError(f"Layer {name!r}: {shape[2]} input channels do not split into "
-                             f"{op.groups} groups.")
+            raise ValueError(
+                f"Layer {name!r}: {shape[2]} input channels do not split into {op.groups} groups."
+            )
         kernel = kh * kw * (shape[2] // op.groups) * op.filters
-        params = kernel + (op.filters if op.use_bias else 0) + (3 * op.filters if op.batch_norm
-                                                                 else 0)
-        return LayerRow(name, f"conv {kh}x{kw}/{op.strides[0]}", (height, width, op.filters),
-                        params, kernel, kernel * height * width)
+        params = (
+            kernel + (op.filters if op.use_bias else 0) + (3 * op.filters if op.batch_norm else 0)
+        )
+        return LayerRow(
+            name,
+            f"conv {kh}x{kw}/{op.strides[0]}",
+            (height, width, op.filters),
+            params,
+            kernel,
+            kernel * height * width,
+        )
     if isinstance(op, Pool):
         height, width, (kh, kw) = _spatial(op, shape, name)
-        return LayerRow(name, f"{op.kind}pool {kh}x{kw}/{op.strides[0]}",
-                        (height, width, shape[2]))
+        return LayerRow(name, f"{op.kind}pool {kh}x{kw}/{op.strides[0]}", (height, width, shape[2]))
     if isinstance(op, GlobalPool):
         if len(shape) != 3:
             raise ValueError(f"Layer {name!r} needs a feature map. Received: shape {shape}")
@@ -239,7 +246,8 @@ def _residual(node: Residual, shape: Shape, name: str, rows: list) -> Shape:
     if shapes[0][:2] != shape[:2]:
         raise ValueError(
             f"Residual block {name!r}: its branches give a {fmt_shape(shapes[0][:2])} grid "
-            f"but its input is {fmt_shape(shape[:2])}; a residual add needs both equal.")
+            f"but its input is {fmt_shape(shape[:2])}; a residual add needs both equal."
+        )
     channels = sum(s[2] for s in shapes)
     if len(shapes) > 1:
         rows.append(LayerRow(f"{name}_concat", "concat", shape[:2] + (channels,)))
@@ -247,7 +255,8 @@ def _residual(node: Residual, shape: Shape, name: str, rows: list) -> Shape:
         raise ValueError(
             f"Residual block {name!r}: its projection has {node.projection_filters} filters "
             f"but its input has {shape[2]} channels; they must be equal for x + F(x). "
-            "Use projection_filters=None to match the input.")
+            "Use projection_filters=None to match the input."
+        )
     rows.append(_op_row(node.projection(shape[2]), shape[:2] + (channels,), f"{name}_up"))
     merge = f"add (scale {node.scale:g})" if node.shortcut else f"scale {node.scale:g}"
     rows.append(LayerRow(residual_merge_name(node, name), merge, shape))
@@ -269,15 +278,18 @@ def _branches(node, shape: Shape, name: str, rows: list) -> list:
             raise ValueError(
                 f"Block {name!r} cannot concatenate its branches: {node.branches[0].name} gives "
                 f"{fmt_shape(shapes[0])} but {branch.name} gives {fmt_shape(branch_shape)}. "
-                "Every branch must keep the same height and width (use padding='same').")
+                "Every branch must keep the same height and width (use padding='same')."
+            )
     return shapes
 
 
 def analyze(node, input_shape) -> NodeSummary:
     """Analyze one block or op on ``input_shape`` (its name prefixes every layer name)."""
     if not isinstance(node, NODE_TYPES):
-        raise ValueError(f"analyze needs a spec node ({', '.join(t.__name__ for t in NODE_TYPES)})."
-                         f" Received: {type(node).__name__}")
+        raise ValueError(
+            f"analyze needs a spec node ({', '.join(t.__name__ for t in NODE_TYPES)})."
+            f" Received: {type(node).__name__}"
+        )
     shape = check_input_shape(input_shape)
     rows: list = []
     output = _analyze(node, shape, node.name, rows)
@@ -297,8 +309,9 @@ def analyze_model(spec: ModelSpec, input_shape=None) -> ModelSummary:
     """
     if not isinstance(spec, ModelSpec):
         raise ValueError(f"analyze_model needs a ModelSpec. Received: {type(spec).__name__}")
-    shape = check_input_shape(default_input_shape(spec) if input_shape is None else input_shape,
-                              spec.min_input, spec.name)
+    shape = check_input_shape(
+        default_input_shape(spec) if input_shape is None else input_shape, spec.min_input, spec.name
+    )
     summary = ModelSummary(spec.name, shape, spec.classes)
     for stage in spec.stages:
         rows: list = []
@@ -333,8 +346,9 @@ def parameter_depth(node) -> int:
         return 1
     if isinstance(node, NODE_TYPES):
         return 0
-    raise ValueError(f"parameter_depth needs a spec node or ModelSpec. "
-                     f"Received: {type(node).__name__}")
+    raise ValueError(
+        f"parameter_depth needs a spec node or ModelSpec. Received: {type(node).__name__}"
+    )
 
 
 def _check_unique(rows) -> None:

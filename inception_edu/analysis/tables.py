@@ -52,8 +52,9 @@ class Table:
     escape: bool = True
 
     def _cells(self) -> list:
-        return [tuple(str(c) for c in self.columns)] + [tuple(str(c) for c in row)
-                                                         for row in self.rows]
+        return [tuple(str(c) for c in self.columns)] + [
+            tuple(str(c) for c in row) for row in self.rows
+        ]
 
     def text(self) -> str:
         """A monospaced table, a rule under the header (and above a bold last row)."""
@@ -62,8 +63,10 @@ class Table:
         rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
         lines = [self.title] if self.title else []
         for index, row in enumerate(rows):
-            cells = [cell.ljust(w) if i < self.left else cell.rjust(w)
-                     for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
+            cells = [
+                cell.ljust(w) if i < self.left else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ]
             if self.bold_last and index == len(rows) - 1 and index > 1:
                 lines.append(rule)
             lines.append("  ".join(cells).rstrip())
@@ -73,6 +76,7 @@ class Table:
 
     def html(self) -> str:
         """The same table as HTML (numbers right-aligned, no external style needed)."""
+
         def cell(tag, value, i):
             align = "left" if i < self.left else "right"
             text = html.escape(str(value)) if self.escape or tag == "th" else str(value)
@@ -81,14 +85,22 @@ class Table:
         head = "".join(cell("th", c, i) for i, c in enumerate(self.columns))
         body = []
         for index, row in enumerate(self.rows):
-            bold = " style='font-weight:bold'" if (self.bold_last
-                                                  and index == len(self.rows) - 1) else ""
-            body.append(f"<tr{bold}>" + "".join(cell("td", c, i) for i, c in enumerate(row))
-                        + "</tr>")
-        caption = (f"<caption style='text-align:left'>{html.escape(self.title)}</caption>"
-                   if self.title else "")
-        return (f"<table>{caption}<thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(body)}</tbody></table>")
+            bold = (
+                " style='font-weight:bold'"
+                if (self.bold_last and index == len(self.rows) - 1)
+                else ""
+            )
+            body.append(
+                f"<tr{bold}>" + "".join(cell("td", c, i) for i, c in enumerate(row)) + "</tr>"
+            )
+        caption = (
+            f"<caption style='text-align:left'>{html.escape(self.title)}</caption>"
+            if self.title
+            else ""
+        )
+        return (
+            f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
 
     def __str__(self) -> str:
         return self.text()
@@ -102,9 +114,23 @@ BLOCK_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
 
 def blocks_table(blocks, title: str = "") -> Table:
     """Blocks (``NodeSummary`` or ``LayerRow``) with their counts, and a total row."""
-    rows = [(b.name, fmt_shape(b.output_shape), fmt_count(b.params), fmt_count(b.kernel_params),
-             fmt_count(b.macs)) for b in blocks]
-    rows.append(("total", "", fmt_count(sum(b.params for b in blocks)),
-                 fmt_count(sum(b.kernel_params for b in blocks)),
-                 fmt_count(sum(b.macs for b in blocks))))
+    rows = [
+        (
+            b.name,
+            fmt_shape(b.output_shape),
+            fmt_count(b.params),
+            fmt_count(b.kernel_params),
+            fmt_count(b.macs),
+        )
+        for b in blocks
+    ]
+    rows.append(
+        (
+            "total",
+            "",
+            fmt_count(sum(b.params for b in blocks)),
+            fmt_count(sum(b.kernel_params for b in blocks)),
+            fmt_count(sum(b.macs for b in blocks)),
+        )
+    )
     return Table(BLOCK_COLUMNS, tuple(rows), title, left=2, bold_last=True)

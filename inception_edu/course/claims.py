@@ -29,66 +29,145 @@ def _c(number, seeds, notebooks, claim):
     return Claim(f"C{number:02d}", tuple(seeds), tuple(notebooks), claim)
 
 
-CLAIMS = {c.id: c for c in (
-    _c(1, ["004", "000"], ["00"], "the name comes from Network-in-Network and the 'we need "
-                                  "to go deeper' meme"),
-    _c(2, ["002"], ["00"], "GoogLeNet won ILSVRC 2014 ahead of VGGNet"),
-    _c(3, ["002"], ["03"], "GoogLeNet has about 5 million parameters, 12x fewer than AlexNet "
-                           "and 21x fewer than VGG-16"),
-    _c(4, ["002"], ["03"], "GoogLeNet is 22 layers deep counting only layers with parameters"),
-    _c(5, ["002"], ["02"], "inception(3a): 28x28x192 in; branches 64, 128, 32, 32; "
-                           "28x28x256 out"),
-    _c(6, ["002"], ["03"], "the last 7x7x1024 map is average-pooled to 1x1x1024 with no "
-                           "parameters, then a dense layer gives 1000 outputs"),
-    _c(7, ["002", "004"], ["01"], "all branches use 'same' padding so they can be "
-                                  "concatenated"),
-    _c(8, ["000", "002"], ["02"], "a 1x1 conv with fewer filters than input channels reduces "
-                                  "dimension and cost, without touching the spatial "
-                                  "structure"),
-    _c(9, ["000"], ["02"], "a 1x1 conv pools across channels (a per-pixel MLP)"),
-    _c(10, ["000", "002", "004"], ["03"], "auxiliary classifiers fight vanishing gradients; "
-                                          "used in training, removed at test time"),
-    _c(11, ["000"], ["03"], "total_loss = real_loss + 0.3 aux_loss_1 + 0.3 aux_loss_2"),
-    _c(12, ["002"], ["03"], "global average pooling instead of FC saves a large number of "
-                            "parameters at little cost in accuracy"),
-    _c(13, ["000"], ["04"], "a 5x5 conv costs 2.78x a 3x3 conv"),
-    _c(14, ["001"], ["04"], "5x5 -> two 3x3 cuts parameters from 25 to 18, about 28%"),
-    _c(15, ["001"], ["04"], "7x7 -> three 3x3 cuts 49 to 27, about 45%"),
-    _c(16, ["000", "001"], ["04"], "3x3 -> 1x3 + 3x1 is 33% cheaper; n x n -> 1xn + nx1 "
-                                   "saves more as n grows"),
-    _c(17, ["001"], ["04"], "stacked small filters keep the receptive field of the large one"),
-    _c(18, ["001"], ["05"], "pool-then-inception loses information; inception-then-pool "
-                            "costs about 4x; parallel stride-2 branches get both"),
-    _c(19, ["000", "001"], ["04"], "the Inception-v2 layer table"),
-    _c(20, ["001"], ["04"], "v2 takes 299x299 input, its first three 3x3 convs replace "
-                            "GoogLeNet's 7x7"),
-    _c(21, ["001"], ["06"], "label smoothing: wrong classes get e, the right one 1-(n-1)e"),
-    _c(22, ["000", "001"], ["06"], "v3 changes: RMSProp, label smoothing, factorized 7x7, "
-                                   "BN in the auxiliary head"),
-    _c(23, ["001"], ["06"], "the v2/v3 ablation table"),
-    _c(24, ["001"], ["06"], "with 144 crops v3 reaches 'top-1 error 4.1%'"),
-    _c(25, ["003"], ["07"], "the v4 stem turns 299x299x3 into 35x35x384"),
-    _c(26, ["003"], ["07"], "v4 uses 4 x A, 7 x B, 3 x C on 35x35x384, 17x17x1024, 8x8x1536"),
-    _c(27, ["003"], ["05", "07"], "Reduction-A's k, l, m, n differ per model"),
-    _c(28, ["003"], ["07"], "v4 ends with average pooling, dropout 0.2 (keep 0.8), softmax"),
-    _c(29, ["000", "003"], ["08"], "Inception-ResNet-v1 costs about as much as v3, v2 about "
-                                   "as much as v4"),
-    _c(30, ["000"], ["08"], "'Inception-v3 + ResNet = Inception-ResNet-v1, and also = "
-                            "Inception-ResNet-v2'"),
-    _c(31, ["003"], ["08"], "the IR blocks end in a linear 1x1 conv restoring the channels "
-                            "before the add"),
-    _c(32, ["003"], ["08"], "with more than 1000 filters unscaled residuals make training "
-                            "die; scaling by 0.1-0.3 stabilises it"),
-    _c(33, ["000", "003"], ["08"], "residual connections are not required to train deep "
-                                   "nets, but speed training up"),
-    _c(34, ["000"], ["08"], "H(x) = F(x) + x; the residual F = H - x is easy to drive to 0"),
-    _c(35, ["000"], ["09"], "75x75 is the input size used with Inception-ResNet-v2"),
-    _c(36, ["000"], ["09"], "binary_crossentropy converged much faster than "
-                            "categorical_crossentropy on 51 classes"),
-    _c(37, ["000"], ["09"], "augmentation and ImageNet pretraining made little difference"),
-    _c(38, ["000"], ["09"], "Inception-ResNet-v2 beat ResNet50"),
-    _c(39, ["002", "004"], ["00", "01", "02"], "the sources' code snippets"),
-)}
+CLAIMS = {
+    c.id: c
+    for c in (
+        _c(
+            1,
+            ["004", "000"],
+            ["00"],
+            "the name comes from Network-in-Network and the 'we need to go deeper' meme",
+        ),
+        _c(2, ["002"], ["00"], "GoogLeNet won ILSVRC 2014 ahead of VGGNet"),
+        _c(
+            3,
+            ["002"],
+            ["03"],
+            "GoogLeNet has about 5 million parameters, 12x fewer than AlexNet "
+            "and 21x fewer than VGG-16",
+        ),
+        _c(4, ["002"], ["03"], "GoogLeNet is 22 layers deep counting only layers with parameters"),
+        _c(
+            5,
+            ["002"],
+            ["02"],
+            "inception(3a): 28x28x192 in; branches 64, 128, 32, 32; 28x28x256 out",
+        ),
+        _c(
+            6,
+            ["002"],
+            ["03"],
+            "the last 7x7x1024 map is average-pooled to 1x1x1024 with no "
+            "parameters, then a dense layer gives 1000 outputs",
+        ),
+        _c(
+            7, ["002", "004"], ["01"], "all branches use 'same' padding so they can be concatenated"
+        ),
+        _c(
+            8,
+            ["000", "002"],
+            ["02"],
+            "a 1x1 conv with fewer filters than input channels reduces "
+            "dimension and cost, without touching the spatial "
+            "structure",
+        ),
+        _c(9, ["000"], ["02"], "a 1x1 conv pools across channels (a per-pixel MLP)"),
+        _c(
+            10,
+            ["000", "002", "004"],
+            ["03"],
+            "auxiliary classifiers fight vanishing gradients; "
+            "used in training, removed at test time",
+        ),
+        _c(11, ["000"], ["03"], "total_loss = real_loss + 0.3 aux_loss_1 + 0.3 aux_loss_2"),
+        _c(
+            12,
+            ["002"],
+            ["03"],
+            "global average pooling instead of FC saves a large number of "
+            "parameters at little cost in accuracy",
+        ),
+        _c(13, ["000"], ["04"], "a 5x5 conv costs 2.78x a 3x3 conv"),
+        _c(14, ["001"], ["04"], "5x5 -> two 3x3 cuts parameters from 25 to 18, about 28%"),
+        _c(15, ["001"], ["04"], "7x7 -> three 3x3 cuts 49 to 27, about 45%"),
+        _c(
+            16,
+            ["000", "001"],
+            ["04"],
+            "3x3 -> 1x3 + 3x1 is 33% cheaper; n x n -> 1xn + nx1 saves more as n grows",
+        ),
+        _c(17, ["001"], ["04"], "stacked small filters keep the receptive field of the large one"),
+        _c(
+            18,
+            ["001"],
+            ["05"],
+            "pool-then-inception loses information; inception-then-pool "
+            "costs about 4x; parallel stride-2 branches get both",
+        ),
+        _c(19, ["000", "001"], ["04"], "the Inception-v2 layer table"),
+        _c(
+            20,
+            ["001"],
+            ["04"],
+            "v2 takes 299x299 input, its first three 3x3 convs replace GoogLeNet's 7x7",
+        ),
+        _c(21, ["001"], ["06"], "label smoothing: wrong classes get e, the right one 1-(n-1)e"),
+        _c(
+            22,
+            ["000", "001"],
+            ["06"],
+            "v3 changes: RMSProp, label smoothing, factorized 7x7, BN in the auxiliary head",
+        ),
+        _c(23, ["001"], ["06"], "the v2/v3 ablation table"),
+        _c(24, ["001"], ["06"], "with 144 crops v3 reaches 'top-1 error 4.1%'"),
+        _c(25, ["003"], ["07"], "the v4 stem turns 299x299x3 into 35x35x384"),
+        _c(26, ["003"], ["07"], "v4 uses 4 x A, 7 x B, 3 x C on 35x35x384, 17x17x1024, 8x8x1536"),
+        _c(27, ["003"], ["05", "07"], "Reduction-A's k, l, m, n differ per model"),
+        _c(28, ["003"], ["07"], "v4 ends with average pooling, dropout 0.2 (keep 0.8), softmax"),
+        _c(
+            29,
+            ["000", "003"],
+            ["08"],
+            "Inception-ResNet-v1 costs about as much as v3, v2 about as much as v4",
+        ),
+        _c(
+            30,
+            ["000"],
+            ["08"],
+            "'Inception-v3 + ResNet = Inception-ResNet-v1, and also = Inception-ResNet-v2'",
+        ),
+        _c(
+            31,
+            ["003"],
+            ["08"],
+            "the IR blocks end in a linear 1x1 conv restoring the channels before the add",
+        ),
+        _c(
+            32,
+            ["003"],
+            ["08"],
+            "with more than 1000 filters unscaled residuals make training "
+            "die; scaling by 0.1-0.3 stabilises it",
+        ),
+        _c(
+            33,
+            ["000", "003"],
+            ["08"],
+            "residual connections are not required to train deep nets, but speed training up",
+        ),
+        _c(34, ["000"], ["08"], "H(x) = F(x) + x; the residual F = H - x is easy to drive to 0"),
+        _c(35, ["000"], ["09"], "75x75 is the input size used with Inception-ResNet-v2"),
+        _c(
+            36,
+            ["000"],
+            ["09"],
+            "binary_crossentropy converged much faster than categorical_crossentropy on 51 classes",
+        ),
+        _c(37, ["000"], ["09"], "augmentation and ImageNet pretraining made little difference"),
+        _c(38, ["000"], ["09"], "Inception-ResNet-v2 beat ResNet50"),
+        _c(39, ["002", "004"], ["00", "01", "02"], "the sources' code snippets"),
+    )
+}
 
 
 def claims_of(notebook: str) -> list:

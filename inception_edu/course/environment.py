@@ -12,8 +12,16 @@ import platform
 import socket
 from pathlib import Path
 
-PACKAGES = ("tensorflow-cpu", "tensorflow", "keras", "numpy", "matplotlib", "ipywidgets",
-            "jupyterlab", "scikit-learn")
+PACKAGES = (
+    "tensorflow-cpu",
+    "tensorflow",
+    "keras",
+    "numpy",
+    "matplotlib",
+    "ipywidgets",
+    "jupyterlab",
+    "scikit-learn",
+)
 WEIGHTS_HOST = ("storage.googleapis.com", 443)  # where keras.applications fetches weights
 
 
@@ -54,16 +62,27 @@ def report(check_network: bool = False) -> str:
     """A few lines that tell a learner what this machine can do for the course."""
     lines = [f"{name:<15}{version}" for name, version in package_versions().items()]
     found = devices()
-    lines.append(f"{'devices':<15}{found['CPU']} CPU, {found['GPU']} GPU"
-                 + ("" if found["GPU"] else " (the course is sized for a CPU)"))
+    lines.append(
+        f"{'devices':<15}{found['CPU']} CPU, {found['GPU']} GPU"
+        + ("" if found["GPU"] else " (the course is sized for a CPU)")
+    )
     cached = cached_imagenet_weights()
-    lines.append(f"{'weights cache':<15}" + (", ".join(cached) if cached else
-                                              "no ImageNet weights cached"))
+    lines.append(
+        f"{'weights cache':<15}" + (", ".join(cached) if cached else "no ImageNet weights cached")
+    )
     if check_network:
         online = can_reach_weights_host()
-        lines.append(f"{'network':<15}" + ("online: pretrained weights can be downloaded"
-                                          if online else "offline: random initial weights"))
+        lines.append(
+            f"{'network':<15}"
+            + (
+                "online: pretrained weights can be downloaded"
+                if online
+                else "offline: random initial weights"
+            )
+        )
     else:
-        lines.append(f"{'network':<15}not checked (set CHECK_NETWORK = True to test); "
-                     "everything in the course runs offline")
+        lines.append(
+            f"{'network':<15}not checked (set CHECK_NETWORK = True to test); "
+            "everything in the course runs offline"
+        )
     return "\n".join(lines)

@@ -10,11 +10,13 @@ The other quotations here are what the notebooks set their computed numbers agai
 NAME_ORIGIN = (
     "In this paper, we will focus on an efficient deep neural network architecture for "
     "computer vision, codenamed Inception, which derives its name from the Network in "
-    "network paper by Lin et al [12] in conjunction with the famous \"we need to go "
-    "deeper\" internet meme [1]."
+    'network paper by Lin et al [12] in conjunction with the famous "we need to go '
+    'deeper" internet meme [1].'
 )
-NAME_ORIGIN_SOURCE = ("Szegedy et al. 2014, 'Going deeper with convolutions', section 1 "
-                      "(Introduction), its last paragraph")
+NAME_ORIGIN_SOURCE = (
+    "Szegedy et al. 2014, 'Going deeper with convolutions', section 1 "
+    "(Introduction), its last paragraph"
+)
 
 #: (team, year, place, top-5 error %) — Table 2 of the GoogLeNet paper.
 ILSVRC_CLASSIFICATION = (
@@ -37,13 +39,22 @@ def ilsvrc_2014_ranking() -> list:
 #: (year, paper, what it brought) — the course's timeline, from the papers' arXiv dates.
 TIMELINE = (
     (2013, "Network in Network (Lin et al.)", "1x1 convolutions, global average pooling"),
-    (2014, "Going deeper with convolutions (Szegedy et al.)",
-     "GoogLeNet / Inception-v1: Inception modules, auxiliary classifiers"),
+    (
+        2014,
+        "Going deeper with convolutions (Szegedy et al.)",
+        "GoogLeNet / Inception-v1: Inception modules, auxiliary classifiers",
+    ),
     (2015, "Batch Normalization (Ioffe & Szegedy)", "BN-Inception, sometimes called v2"),
-    (2015, "Rethinking the Inception Architecture (Szegedy et al.)",
-     "Inception-v2/v3: factorized convolutions, grid reduction, label smoothing"),
-    (2016, "Inception-v4, Inception-ResNet (Szegedy et al.)",
-     "Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
+    (
+        2015,
+        "Rethinking the Inception Architecture (Szegedy et al.)",
+        "Inception-v2/v3: factorized convolutions, grid reduction, label smoothing",
+    ),
+    (
+        2016,
+        "Inception-v4, Inception-ResNet (Szegedy et al.)",
+        "Inception-v4, Inception-ResNet-v1/v2, residual scaling",
+    ),
 )
 
 #: The GoogLeNet paper's own "12x" (C03): its introduction.
@@ -59,8 +70,9 @@ PARAMETERS_QUOTE = (
     "GoogLeNet employed only 5 million parameters, which represented a 12x reduction with "
     "respect to its predecessor AlexNet, which used 60 million parameters."
 )
-PARAMETERS_QUOTE_SOURCE = ("Szegedy et al. 2015, 'Rethinking the Inception Architecture', "
-                           "section 1 (Introduction)")
+PARAMETERS_QUOTE_SOURCE = (
+    "Szegedy et al. 2015, 'Rethinking the Inception Architecture', section 1 (Introduction)"
+)
 #: The parameter counts that sentence rounds: GoogLeNet's and AlexNet's, in millions.
 PARAMETERS_QUOTED_MILLIONS = {"googlenet": 5, "alexnet": 60}
 

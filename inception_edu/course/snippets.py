@@ -106,8 +106,9 @@ def run(code: str) -> tuple:
             error = None
         except Exception as raised:  # the point is to show what the snippet raises
             error = f"{type(raised).__name__}: {_one_line(str(raised))}"
-    said = tuple(dict.fromkeys(f"{w.category.__name__}: {_one_line(str(w.message))}"
-                               for w in caught))
+    said = tuple(
+        dict.fromkeys(f"{w.category.__name__}: {_one_line(str(w.message))}" for w in caught)
+    )
     return error, said, namespace
 
 
@@ -142,14 +143,15 @@ def _outcomes(snippet: Snippet) -> list:
     """(step or None, its Fix or None, what the run raised or None, its new warnings)."""
     steps = dict(snippet.steps())
     runs = diagnose(snippet)
-    return [(item.step, steps.get(item.step), item.error, warned)
-            for item, warned in zip(runs, _new_warnings(runs), strict=True)]
+    return [
+        (item.step, steps.get(item.step), item.error, warned)
+        for item, warned in zip(runs, _new_warnings(runs), strict=True)
+    ]
 
 
 def report(snippet: Snippet) -> str:
     """The snippet as printed, each step with its change and outcome, the fixed code."""
-    lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(),
-             ""]
+    lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(), ""]
     for step, fix, error, warned in _outcomes(snippet):
         if fix is not None:
             lines += [f"fix {step}: {fix.why}", fix.change()]
@@ -161,27 +163,37 @@ def report(snippet: Snippet) -> str:
 
 def report_html(snippet: Snippet) -> str:
     """:func:`report` as HTML: the code blocks scroll sideways instead of wrapping."""
+
     def pre(text):
-        return ("<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
-                f"{html.escape(text.rstrip())}</pre>")
+        return (
+            "<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
+            f"{html.escape(text.rstrip())}</pre>"
+        )
 
     rows = []
     for step, fix, error, warned in _outcomes(snippet):
-        change = "as printed" if fix is None else (
-            f"<b>fix {step}</b>: {html.escape(fix.why)}{pre(fix.change())}")
+        change = (
+            "as printed"
+            if fix is None
+            else (f"<b>fix {step}</b>: {html.escape(fix.why)}{pre(fix.change())}")
+        )
         outcome = html.escape(error or "runs") + "".join(
-            f"<br><i>warns {html.escape(m)}</i>" for m in warned)
+            f"<br><i>warns {html.escape(m)}</i>" for m in warned
+        )
         rows.append((change, outcome))
     table = Table(("step", "outcome"), tuple(rows), left=2, escape=False)
-    return (f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "
-            f"as printed:</p>{pre(snippet.code)}{table.html()}"
-            f"<p>fixed:</p>{pre(snippet.fixed_code())}")
+    return (
+        f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "
+        f"as printed:</p>{pre(snippet.code)}{table.html()}"
+        f"<p>fixed:</p>{pre(snippet.fixed_code())}"
+    )
 
 
 # --------------------------------------------------------------------------- seed 002
 
 SEQUENTIAL_VS_FUNCTIONAL = Snippet(
-    "Sequential vs functional API", "002 (GoogLeNet article)",
+    "Sequential vs functional API",
+    "002 (GoogLeNet article)",
     """\
 import tensorflow as tf
 from tensorflow import keras
@@ -202,20 +214,29 @@ maxpool1 = MaxPooling2D(pool_size=(2,2))(conv1)
 predictions = Dense(10, activation='softmax')(Flatten()(maxpool1))
 model = Model(inputs=inputs, ouputs=predictions)
 """,
-    context=Fix("the article never defines `input_shape`; give it one", new="input_shape = "
-                "(28, 28, 1)", at="start"),
+    context=Fix(
+        "the article never defines `input_shape`; give it one",
+        new="input_shape = (28, 28, 1)",
+        at="start",
+    ),
     fixes=(
-        Fix("`pool_size(2,2)` calls an undefined function; the keyword needs `=`",
-            "MaxPooling2D(pool_size(2,2))", "MaxPooling2D(pool_size=(2,2))"),
+        Fix(
+            "`pool_size(2,2)` calls an undefined function; the keyword needs `=`",
+            "MaxPooling2D(pool_size(2,2))",
+            "MaxPooling2D(pool_size=(2,2))",
+        ),
         Fix("typo: `ouputs` for `outputs`", "ouputs=predictions", "outputs=predictions"),
-        Fix("runs, but Keras 3 warns: a Sequential model should start with an `Input`",
+        Fix(
+            "runs, but Keras 3 warns: a Sequential model should start with an `Input`",
             "model = Sequential()\nmodel.add(Conv2D(32, kernel_size=(5,5), input_shape=input_shape))",
-            "model = Sequential([Input(shape=input_shape)])\nmodel.add(Conv2D(32, kernel_size=(5,5)))"),
+            "model = Sequential([Input(shape=input_shape)])\nmodel.add(Conv2D(32, kernel_size=(5,5)))",
+        ),
     ),
 )
 
 NAIVE_BLOCK_002 = Snippet(
-    "naive Inception block", "002 (GoogLeNet article)",
+    "naive Inception block",
+    "002 (GoogLeNet article)",
     """\
 from keras.layers import Conv2D, MaxPooling2D, concatenate
 
@@ -230,13 +251,17 @@ def naive_inception_block(previous_layer, filters=[64, 128, 32]):
     
     return concatenate([conv1x1, conv3x3, conv5x5, max_pool], axis=-1)
 """,
-    context=Fix("the article only defines the block; call it on inception(3a)'s input",
-                new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
-                    "model = Model(inputs, naive_inception_block(inputs))", at="end"),
+    context=Fix(
+        "the article only defines the block; call it on inception(3a)'s input",
+        new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
+        "model = Model(inputs, naive_inception_block(inputs))",
+        at="end",
+    ),
 )
 
 GOOGLENET_BLOCK_002 = Snippet(
-    "GoogLeNet's inception block", "002 (GoogLeNet article)",
+    "GoogLeNet's inception block",
+    "002 (GoogLeNet article)",
     """\
 from keras.layers import Conv2D, MaxPooling2D, concatenate
 
@@ -253,20 +278,27 @@ def inception_v1_block(previous_layer):
     # 최종 계층
     return concatenate([conv1x1_1, conv3x3_2, conv5x5_3, conv1x1_4], axis=-1)
 """,
-    context=Fix("the article only defines the block; call it on inception(3a)'s input",
-                new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
-                    "model = Model(inputs, inception_v1_block(inputs))", at="end"),
+    context=Fix(
+        "the article only defines the block; call it on inception(3a)'s input",
+        new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
+        "model = Model(inputs, inception_v1_block(inputs))",
+        at="end",
+    ),
     fixes=(
-        Fix("the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
+        Fix(
+            "the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
             "paper's block (fewer parameters, a smaller receptive field)",
-            "conv5x5_3 = Conv2D(32, (3,3)", "conv5x5_3 = Conv2D(32, (5,5)"),
+            "conv5x5_3 = Conv2D(32, (3,3)",
+            "conv5x5_3 = Conv2D(32, (5,5)",
+        ),
     ),
 )
 
 # --------------------------------------------------------------------------- seed 004
 
 NAIVE_BLOCK_004 = Snippet(
-    "naive Inception block", "004 (Keras blog post)",
+    "naive Inception block",
+    "004 (Keras blog post)",
     """\
 from tensorflow.contrib.keras.python import keras as keras
 from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate, Input
@@ -289,21 +321,33 @@ inception_1 = inception_block(inputs, 64, 128, 32)
 model = models.Model(input=inputs, output=output_layer)
 """,
     fixes=(
-        Fix("two comment lines are indented with a non-breaking space (U+00A0, a web page's "
+        Fix(
+            "two comment lines are indented with a non-breaking space (U+00A0, a web page's "
             "copy-paste artefact), which Python does not accept as indentation",
-            " \u00a0 #", "    #"),
-        Fix("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
-            "from tensorflow.contrib.keras.python import keras as keras", "import keras"),
-        Fix("`output_layer` is local to the function; the block's output is `inception_1`",
-            "output=output_layer)", "output=inception_1)"),
-        Fix("Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            " \u00a0 #",
+            "    #",
+        ),
+        Fix(
+            "`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            "from tensorflow.contrib.keras.python import keras as keras",
+            "import keras",
+        ),
+        Fix(
+            "`output_layer` is local to the function; the block's output is `inception_1`",
+            "output=output_layer)",
+            "output=inception_1)",
+        ),
+        Fix(
+            "Keras 2+ spells the arguments `inputs=` and `outputs=`",
             "models.Model(input=inputs, output=inception_1)",
-            "models.Model(inputs=inputs, outputs=inception_1)"),
+            "models.Model(inputs=inputs, outputs=inception_1)",
+        ),
     ),
 )
 
 DIM_REDUCE_BLOCK_004 = Snippet(
-    "Inception block with dimension reduction", "004 (Keras blog post)",
+    "Inception block with dimension reduction",
+    "004 (Keras blog post)",
     """\
 from tensorflow.contrib.keras.python import keras as keras
 from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate
@@ -332,26 +376,46 @@ inception_reduce_1 = inception_block(inputs, 64, 128, 32)
 model = models.Model(input=inputs, output=output_layer)
 """,
     fixes=(
-        Fix("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
-            "from tensorflow.contrib.keras.python import keras as keras", "import keras"),
-        Fix("`Input` is used but not imported in this snippet",
-            "AveragePooling2D, concatenate\n", "AveragePooling2D, concatenate, Input\n"),
-        Fix("it calls `inception_block` (the naive one, not defined here) instead of the "
+        Fix(
+            "`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            "from tensorflow.contrib.keras.python import keras as keras",
+            "import keras",
+        ),
+        Fix(
+            "`Input` is used but not imported in this snippet",
+            "AveragePooling2D, concatenate\n",
+            "AveragePooling2D, concatenate, Input\n",
+        ),
+        Fix(
+            "it calls `inception_block` (the naive one, not defined here) instead of the "
             "block it just defined, with the filters of inception(3a)",
             "inception_reduce_1 = inception_block(inputs, 64, 128, 32)",
-            "inception_reduce_1 = inception_block_dim_reduce(inputs, 64, 128, 32, 96, 16, 32)"),
-        Fix("`output_layer` is local to the function", "output=output_layer)",
-            "output=inception_reduce_1)"),
-        Fix("Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            "inception_reduce_1 = inception_block_dim_reduce(inputs, 64, 128, 32, 96, 16, 32)",
+        ),
+        Fix(
+            "`output_layer` is local to the function",
+            "output=output_layer)",
+            "output=inception_reduce_1)",
+        ),
+        Fix(
+            "Keras 2+ spells the arguments `inputs=` and `outputs=`",
             "models.Model(input=inputs, output=inception_reduce_1)",
-            "models.Model(inputs=inputs, outputs=inception_reduce_1)"),
-        Fix("runs without this fix, but the pool projection lacks the ReLU every other "
+            "models.Model(inputs=inputs, outputs=inception_reduce_1)",
+        ),
+        Fix(
+            "runs without this fix, but the pool projection lacks the ReLU every other "
             "conv of the paper's module has",
             "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same')(pooling)",
             "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same', "
-            "activation=activation)(pooling)"),
+            "activation=activation)(pooling)",
+        ),
     ),
 )
 
-SNIPPETS = (SEQUENTIAL_VS_FUNCTIONAL, NAIVE_BLOCK_002, GOOGLENET_BLOCK_002, NAIVE_BLOCK_004,
-            DIM_REDUCE_BLOCK_004)
+SNIPPETS = (
+    SEQUENTIAL_VS_FUNCTIONAL,
+    NAIVE_BLOCK_002,
+    GOOGLENET_BLOCK_002,
+    NAIVE_BLOCK_004,
+    DIM_REDUCE_BLOCK_004,
+)

@@ -7,5 +7,11 @@
 from inception_edu.data.arrays import Split, load_digits_split, stratified_split, upsample
 from inception_edu.data.patterns import PATTERN_CLASSES, multiscale_patterns
 
-__all__ = ["PATTERN_CLASSES", "Split", "load_digits_split", "multiscale_patterns",
-           "stratified_split", "upsample"]
+__all__ = [
+    "PATTERN_CLASSES",
+    "Split",
+    "load_digits_split",
+    "multiscale_patterns",
+    "stratified_split",
+    "upsample",
+]

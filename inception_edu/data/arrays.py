@@ -43,8 +43,9 @@ class Split:
         return len(self.class_names)
 
     def __repr__(self) -> str:
-        return (f"Split(train={self.x_train.shape}, val={self.x_val.shape}, "
-                f"classes={self.num_classes})")
+        return (
+            f"Split(train={self.x_train.shape}, val={self.x_val.shape}, classes={self.num_classes})"
+        )
 
 
 # --------------------------------------------------------------------------- arguments
@@ -68,9 +69,15 @@ def stratified_split(x, y, class_names, val_fraction: float, seed: int) -> Split
             f"{1 - classes / len(y):.3f}]. Received: val_fraction={val_fraction!r}"
         )
     x_train, x_val, y_train, y_val = train_test_split(
-        x, y, test_size=val_fraction, random_state=seed, shuffle=True, stratify=y)
-    return Split(x_train.astype(np.float32), y_train.astype(np.int64),
-                 x_val.astype(np.float32), y_val.astype(np.int64), tuple(class_names))
+        x, y, test_size=val_fraction, random_state=seed, shuffle=True, stratify=y
+    )
+    return Split(
+        x_train.astype(np.float32),
+        y_train.astype(np.int64),
+        x_val.astype(np.float32),
+        y_val.astype(np.int64),
+        tuple(class_names),
+    )
 
 
 # --------------------------------------------------------------------------- digits
@@ -103,8 +110,9 @@ def upsample(images: np.ndarray, size: int) -> np.ndarray:
     return np.einsum("ih,nhwc,jw->nijc", rows, images, cols).astype(np.float32)
 
 
-def load_digits_split(image_size: int | None = None, val_fraction: float = 0.2,
-                      seed: int = 0) -> Split:
+def load_digits_split(
+    image_size: int | None = None, val_fraction: float = 0.2, seed: int = 0
+) -> Split:
     """scikit-learn's handwritten digits as a stratified train/validation :class:`Split`.
 
     1,797 grey 8x8 images of the digits 0-9 (from the UCI "optical recognition of

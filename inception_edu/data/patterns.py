@@ -45,12 +45,13 @@ def _pattern(rng, label: int, size: int) -> np.ndarray:
     else:
         pattern = _spots(rng, grid_y, grid_x, int(rng.integers(1, 3)), 4.5 * scale, size)
     pattern = pattern - pattern.mean()
-    pattern /= max(pattern.std(), 1e-6)           # zero mean, unit standard deviation
-    return pattern * rng.choice([-1.0, 1.0])      # bright or dark structure
+    pattern /= max(pattern.std(), 1e-6)  # zero mean, unit standard deviation
+    return pattern * rng.choice([-1.0, 1.0])  # bright or dark structure
 
 
-def multiscale_patterns(samples_per_class: int = 200, image_size: int = 32, seed: int = 0,
-                        val_fraction: float = 0.2) -> Split:
+def multiscale_patterns(
+    samples_per_class: int = 200, image_size: int = 32, seed: int = 0, val_fraction: float = 0.2
+) -> Split:
     """Generated grey images whose four classes differ only in the scale of their structure.
 
     ``PATTERN_CLASSES``: fine stripes (period 2.5-4 px at 32x32), coarse stripes (period
@@ -87,5 +88,4 @@ def multiscale_patterns(samples_per_class: int = 200, image_size: int = 32, seed
         contrast, offset = rng.uniform(0.06, 0.1), rng.uniform(-0.05, 0.05)
         noise = rng.normal(0.0, 0.04, pattern.shape)
         images[i, ..., 0] = np.clip(0.5 + offset + contrast * pattern + noise, 0.0, 1.0)
-    return stratified_split(images, labels.astype(np.int64), PATTERN_CLASSES, val_fraction,
-                             seed)
+    return stratified_split(images, labels.astype(np.int64), PATTERN_CLASSES, val_fraction, seed)

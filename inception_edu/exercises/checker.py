@@ -43,8 +43,10 @@ class Feedback:
     def _repr_html_(self) -> str:
         colour = _COLOURS[self.status]
         text = html.escape(self.message).replace("\n", "<br>")
-        return (f"<div style='border-left:4px solid {colour};padding:4px 10px'>"
-                f"<b style='color:{colour}'>{self.status}</b>: {text}</div>")
+        return (
+            f"<div style='border-left:4px solid {colour};padding:4px 10px'>"
+            f"<b style='color:{colour}'>{self.status}</b>: {text}</div>"
+        )
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,10 @@ class Exercise:
     def check(self, answer) -> Feedback:
         """Grade ``answer`` (``None``: not attempted yet)."""
         if answer is None:
-            return Feedback("unanswered", f"Not attempted yet: {self.question} "
-                                          "Set ANSWER and run the cell again.")
+            return Feedback(
+                "unanswered",
+                f"Not attempted yet: {self.question} Set ANSWER and run the cell again.",
+            )
         answer = self._normalised(answer)
         problem = self._well_formed(answer)
         if problem:  # a typing slip, not a wrong idea: not counted as an attempt

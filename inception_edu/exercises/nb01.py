@@ -20,21 +20,35 @@ def channels_after_blocks(blocks: int = BLOCKS, filters=FILTERS, input_shape=INP
 
 THREE_NAIVE_BLOCKS = Exercise(
     question=f"three naive blocks, each with {FILTERS[0]} 1x1, {FILTERS[1]} 3x3 and "
-             f"{FILTERS[2]} 5x5 filters, are stacked on a 28x28x192 map. How many channels "
-             "leave the third block?",
+    f"{FILTERS[2]} 5x5 filters, are stacked on a 28x28x192 map. How many channels "
+    "leave the third block?",
     expected=channels_after_blocks,
     hint="Each block concatenates its conv outputs AND everything its max-pool branch "
-         "passes through. What does the pool branch of block 2 receive?",
-    worked=lambda n: (f"Each block adds {sum(FILTERS)} conv channels to all the channels it "
-                      f"receives: 192 -> {192 + sum(FILTERS)} -> {192 + 2 * sum(FILTERS)} -> "
-                      f"{n}."),
-    right=lambda n: f"Right: {n}. The pool branch carries every channel forward, so each "
-                    "naive block only ever widens the network.",
-    close=(Close("Close: that is the conv channels of three blocks. The pool branch also "
-                 "passes the 192 input channels through.", value=BLOCKS * sum(FILTERS)),
-           Close("Close: that is after one block. Keep going: block 2's pool branch passes "
-                 "all of block 1's output through.", value=192 + sum(FILTERS)),
-           Close("Close: the pool branch does not add a new copy of the input each time; it "
-                 "passes on what the previous block output.",
-                 test=lambda n: n == BLOCKS * (192 + sum(FILTERS)))),
+    "passes through. What does the pool branch of block 2 receive?",
+    worked=lambda n: (
+        f"Each block adds {sum(FILTERS)} conv channels to all the channels it "
+        f"receives: 192 -> {192 + sum(FILTERS)} -> {192 + 2 * sum(FILTERS)} -> "
+        f"{n}."
+    ),
+    right=lambda n: (
+        f"Right: {n}. The pool branch carries every channel forward, so each "
+        "naive block only ever widens the network."
+    ),
+    close=(
+        Close(
+            "Close: that is the conv channels of three blocks. The pool branch also "
+            "passes the 192 input channels through.",
+            value=BLOCKS * sum(FILTERS),
+        ),
+        Close(
+            "Close: that is after one block. Keep going: block 2's pool branch passes "
+            "all of block 1's output through.",
+            value=192 + sum(FILTERS),
+        ),
+        Close(
+            "Close: the pool branch does not add a new copy of the input each time; it "
+            "passes on what the previous block output.",
+            test=lambda n: n == BLOCKS * (192 + sum(FILTERS)),
+        ),
+    ),
 )

@@ -18,19 +18,29 @@ def aux_path_depth(head: str = "aux_4d") -> int:
 
 AUX_4D_DEPTH = Exercise(
     question="how many layers with parameters lie on the path from the input image to the "
-             "output of the second auxiliary classifier, aux_4d?",
+    "output of the second auxiliary classifier, aux_4d?",
     expected=aux_path_depth,
     hint="Count like the paper: only layers with parameters, along the longest path from "
-         "the image to the head's output. Which modules lie below the tap of aux_4d, and how "
-         "deep is each on its longest branch?",
-    worked=lambda d: ("3 (conv1, conv2 reduce, conv2) + 2 x 6 modules (3a, 3b, 4a, 4b, 4c, "
-                      f"4d) + 3 (the head's 1x1 conv, fc and classifier) = {d}."),
-    right=lambda d: f"Right: {d}, against 22 for the main output: a shorter path for the "
-                    "gradient to the middle of the network.",
-    close=(Close("Close: that is the path to aux_4a. aux_4d sits three modules higher.",
-                 value=12),
-           Close("Close: you counted the stem and modules; add the aux head's own three "
-                 "layers with parameters.", value=15),
-           Close("Close: the pooling layers on the path have no parameters; do not count "
-                 "them.", test=lambda d: d in (21, 22))),
+    "the image to the head's output. Which modules lie below the tap of aux_4d, and how "
+    "deep is each on its longest branch?",
+    worked=lambda d: (
+        "3 (conv1, conv2 reduce, conv2) + 2 x 6 modules (3a, 3b, 4a, 4b, 4c, "
+        f"4d) + 3 (the head's 1x1 conv, fc and classifier) = {d}."
+    ),
+    right=lambda d: (
+        f"Right: {d}, against 22 for the main output: a shorter path for the "
+        "gradient to the middle of the network."
+    ),
+    close=(
+        Close("Close: that is the path to aux_4a. aux_4d sits three modules higher.", value=12),
+        Close(
+            "Close: you counted the stem and modules; add the aux head's own three "
+            "layers with parameters.",
+            value=15,
+        ),
+        Close(
+            "Close: the pooling layers on the path have no parameters; do not count them.",
+            test=lambda d: d in (21, 22),
+        ),
+    ),
 )

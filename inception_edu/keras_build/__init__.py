@@ -20,7 +20,19 @@ from inception_edu.keras_build.weights import (
     transfer_weights,
 )
 
-__all__ = ["ScaledResidual", "WeightsUnavailableError", "build", "build_node", "check_model",
-           "end_points", "keras_summary", "layer_macs", "load_imagenet_weights",
-           "output_layer_names", "parameter_depth", "stage_layers", "stage_of",
-           "transfer_weights"]
+__all__ = [
+    "ScaledResidual",
+    "WeightsUnavailableError",
+    "build",
+    "build_node",
+    "check_model",
+    "end_points",
+    "keras_summary",
+    "layer_macs",
+    "load_imagenet_weights",
+    "output_layer_names",
+    "parameter_depth",
+    "stage_layers",
+    "stage_of",
+    "transfer_weights",
+]

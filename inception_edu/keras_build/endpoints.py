@@ -22,8 +22,16 @@ import math
 from inception_edu.analysis.engine import LayerRow, ModelSummary, NodeSummary
 from inception_edu.backend import keras
 
-__all__ = ["check_model", "end_points", "keras_summary", "layer_macs", "output_layer_names",
-           "parameter_depth", "stage_layers", "stage_of"]
+__all__ = [
+    "check_model",
+    "end_points",
+    "keras_summary",
+    "layer_macs",
+    "output_layer_names",
+    "parameter_depth",
+    "stage_layers",
+    "stage_of",
+]
 
 
 def check_model(model, what: str = "model") -> None:
@@ -104,9 +112,14 @@ def layer_macs(layer) -> int:
 
 def _layer_row(layer) -> LayerRow:
     kernel = layer.kernel if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)) else None
-    return LayerRow(layer.name, type(layer).__name__, tuple(layer.output.shape[1:]),
-                    layer.count_params(), math.prod(kernel.shape) if kernel is not None else 0,
-                    layer_macs(layer))
+    return LayerRow(
+        layer.name,
+        type(layer).__name__,
+        tuple(layer.output.shape[1:]),
+        layer.count_params(),
+        math.prod(kernel.shape) if kernel is not None else 0,
+        layer_macs(layer),
+    )
 
 
 def _classes(model) -> int | None:
@@ -133,8 +146,11 @@ def _inbound(layer_config) -> list:
 
     def walk(value):
         if isinstance(value, dict):
-            history = value.get("config", {}).get("keras_history") if value.get(
-                "class_name") == "__keras_tensor__" else None
+            history = (
+                value.get("config", {}).get("keras_history")
+                if value.get("class_name") == "__keras_tensor__"
+                else None
+            )
             if history:
                 found.append(history[0])
             else:
@@ -163,6 +179,7 @@ def parameter_depth(model, output: str | None = None) -> int:
     for config in model.get_config()["layers"]:  # in topological order
         below = max((depths[parent] for parent in _inbound(config)), default=0)
         layer = model.get_layer(config["name"])
-        depths[config["name"]] = below + isinstance(layer, (keras.layers.Conv2D,
-                                                            keras.layers.Dense))
+        depths[config["name"]] = below + isinstance(
+            layer, (keras.layers.Conv2D, keras.layers.Dense)
+        )
     return depths[outputs[key]]

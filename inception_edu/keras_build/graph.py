@@ -50,8 +50,14 @@ def _apply(layer, x, created: list):
 
 def _build_conv(op: Conv, x, name: str, created: list):
     kernel = _fitted(op.kernel, x, op.fit)
-    common = dict(filters=op.filters, kernel_size=kernel, strides=op.strides,
-                  padding=op.padding, use_bias=op.use_bias, groups=op.groups)
+    common = dict(
+        filters=op.filters,
+        kernel_size=kernel,
+        strides=op.strides,
+        padding=op.padding,
+        use_bias=op.use_bias,
+        groups=op.groups,
+    )
     if not op.batch_norm:
         return _apply(layers.Conv2D(activation=op.activation, name=name, **common), x, created)
     x = _apply(layers.Conv2D(name=f"{name}_conv", **common), x, created)
@@ -134,8 +140,9 @@ def build(spec: ModelSpec, input_shape=None, final_endpoint: str | None = None):
         raise ValueError(f"build needs a ModelSpec. Received: {type(spec).__name__}")
     if final_endpoint is not None:
         spec = truncate(spec, final_endpoint)
-    shape = check_input_shape(default_input_shape(spec) if input_shape is None else input_shape,
-                              spec.min_input, spec.name)
+    shape = check_input_shape(
+        default_input_shape(spec) if input_shape is None else input_shape, spec.min_input, spec.name
+    )
     analyze_model(spec, shape)
     inputs = keras.Input(shape=shape, name="input")
     x, tensors = inputs, {}

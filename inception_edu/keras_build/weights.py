@@ -30,7 +30,8 @@ def transfer_weights(source, target) -> int:
     if len(sources) != len(targets):
         raise ValueError(
             f"{source.name} has {len(sources)} layers with weights, {target.name} has "
-            f"{len(targets)}: they are not the same network.")
+            f"{len(targets)}: they are not the same network."
+        )
     pairs = list(zip(sources, targets, strict=True))
     for src, dst in pairs:
         src_shapes = [tuple(w.shape) for w in src.weights]
@@ -38,7 +39,8 @@ def transfer_weights(source, target) -> int:
         if src_shapes != dst_shapes:
             raise ValueError(
                 f"Cannot copy {src.name} {src_shapes} into {dst.name} {dst_shapes}: "
-                "the networks differ here (width, depth, classes or input channels).")
+                "the networks differ here (width, depth, classes or input channels)."
+            )
     for src, dst in pairs:
         dst.set_weights(src.get_weights())
     return len(pairs)
@@ -65,7 +67,8 @@ def load_imagenet_weights(model):
     check_model(model)
     if model.name not in _KERAS_APPLICATIONS:
         raise ValueError(
-            f"ImageNet weights exist for {sorted(_KERAS_APPLICATIONS)}. Received: {model.name!r}")
+            f"ImageNet weights exist for {sorted(_KERAS_APPLICATIONS)}. Received: {model.name!r}"
+        )
     application = getattr(keras.applications, _KERAS_APPLICATIONS[model.name])
     main = model.get_layer(output_layer_names(model)["main"])
     include_top = isinstance(main, keras.layers.Dense)
@@ -73,16 +76,19 @@ def load_imagenet_weights(model):
     if model.input.shape[-1] != 3 or classes != 1000:
         raise ValueError(
             "ImageNet weights need RGB input (3 channels) and, with a top, 1000 classes. "
-            f"Received: {model.input.shape[-1]} channels, {classes} classes")
+            f"Received: {model.input.shape[-1]} channels, {classes} classes"
+        )
     # Width and depth are checked layer by layer by transfer_weights below; what fails
     # inside this try is the download (keras.utils.get_file raises a bare Exception).
     try:
-        source = application(weights="imagenet", include_top=include_top,
-                             input_shape=tuple(model.input.shape[1:]))
+        source = application(
+            weights="imagenet", include_top=include_top, input_shape=tuple(model.input.shape[1:])
+        )
     except Exception as error:  # no network, no cache, a blocked download
         raise WeightsUnavailableError(
             f"ImageNet weights for {model.name} are unavailable here ({type(error).__name__}: "
             f"{error}). This course runs offline; connect to the internet (e.g. in Colab) "
-            "to try the pretrained path.") from error
+            "to try the pretrained path."
+        ) from error
     transfer_weights(source, model)
     return model

@@ -25,6 +25,22 @@ from inception_edu.spec.nodes import (
     ops_of,
 )
 
-__all__ = ["NODE_TYPES", "OP_TYPES", "AuxHead", "Concat", "Conv", "Dense", "Dropout",
-           "Flatten", "GlobalPool", "ModelSpec", "Pool", "Residual", "Section", "Sequence",
-           "check_input_shape", "children", "ops_of"]
+__all__ = [
+    "NODE_TYPES",
+    "OP_TYPES",
+    "AuxHead",
+    "Concat",
+    "Conv",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "GlobalPool",
+    "ModelSpec",
+    "Pool",
+    "Residual",
+    "Section",
+    "Sequence",
+    "check_input_shape",
+    "children",
+    "ops_of",
+]

@@ -39,8 +39,11 @@ def _is_number(value) -> bool:
 
 def check_int(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as an ``int`` within ``[minimum, maximum]`` (either bound optional)."""
-    if not _is_int(value) or (minimum is not None and value < minimum) or (
-            maximum is not None and value > maximum):
+    if (
+        not _is_int(value)
+        or (minimum is not None and value < minimum)
+        or (maximum is not None and value > maximum)
+    ):
         if minimum is not None and maximum is not None:
             allowed = f"an int in [{minimum}, {maximum}]"
         elif minimum is not None:
@@ -53,8 +56,15 @@ def check_int(value, name: str, minimum: int | None = None, maximum: int | None 
     return int(value)
 
 
-def check_number(value, name: str, minimum: float | None = None, maximum: float | None = None,
-                 *, open_min: bool = False, open_max: bool = False) -> float:
+def check_number(
+    value,
+    name: str,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    *,
+    open_min: bool = False,
+    open_max: bool = False,
+) -> float:
     """``value`` as a finite ``float`` within the bounds; ``open_*`` excludes the bound."""
     ok = _is_number(value) and math.isfinite(value)
     if ok and minimum is not None:
@@ -99,19 +109,25 @@ def check_choice(value, allowed, name: str, owner: str | None = None):
 def check_name(value, what: str = "name") -> str:
     """A spec or layer name: a non-empty string without ``/`` or spaces (Keras 3 layer names)."""
     if not isinstance(value, str) or not value or "/" in value or " " in value:
-        raise ValueError(f"A {what} must be a non-empty string without '/' or spaces. "
-                         f"Received: {value!r}")
+        raise ValueError(
+            f"A {what} must be a non-empty string without '/' or spaces. Received: {value!r}"
+        )
     return value
 
 
 def check_pair(value, name: str, owner: str | None = None) -> tuple[int, int]:
     """An int or an ``(h, w)`` pair of positive ints, as a pair."""
     pair = (value, value) if _is_int(value) else value
-    if not isinstance(pair, (tuple, list)) or len(pair) != 2 or not all(
-            _is_int(v) and v >= 1 for v in pair):
+    if (
+        not isinstance(pair, (tuple, list))
+        or len(pair) != 2
+        or not all(_is_int(v) and v >= 1 for v in pair)
+    ):
         of = f" of {owner!r}" if owner else ""
-        raise ValueError(f"{name}{of} must be a positive int or a pair of positive ints. "
-                         f"Received: {name}={value!r}")
+        raise ValueError(
+            f"{name}{of} must be a positive int or a pair of positive ints. "
+            f"Received: {name}={value!r}"
+        )
     return int(pair[0]), int(pair[1])
 
 
@@ -126,13 +142,21 @@ def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") 
     ``minimum`` is the smallest input ``model`` accepts (75 for v3, v4 and the
     Inception-ResNets, as in Keras; 32 for GoogLeNet's five stride-2 stages).
     """
-    if (not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3
-            or not all(_is_int(v) for v in input_shape) or min(input_shape) < 1):
-        raise ValueError("input_shape must be (height, width, channels) with positive ints. "
-                         f"Received: input_shape={input_shape!r}")
+    if (
+        not isinstance(input_shape, (tuple, list))
+        or len(input_shape) != 3
+        or not all(_is_int(v) for v in input_shape)
+        or min(input_shape) < 1
+    ):
+        raise ValueError(
+            "input_shape must be (height, width, channels) with positive ints. "
+            f"Received: input_shape={input_shape!r}"
+        )
     if min(input_shape[:2]) < minimum:
-        raise ValueError(f"Input size must be at least {minimum}x{minimum} for {model}. "
-                         f"Received: input_shape={tuple(input_shape)!r}")
+        raise ValueError(
+            f"Input size must be at least {minimum}x{minimum} for {model}. "
+            f"Received: input_shape={tuple(input_shape)!r}"
+        )
     return tuple(int(v) for v in input_shape)
 
 
@@ -145,5 +169,8 @@ def check_model_args(classes, include_top, width, depth, classifier_activation="
     """The arguments every model builder takes; returns (classes, width, depth)."""
     check_flag(include_top, "include_top")
     check_choice(classifier_activation, CLASSIFIER_ACTIVATIONS, "classifier_activation")
-    return (check_int(classes, "classes", 1), check_multiplier(width, "width"),
-            check_multiplier(depth, "depth"))
+    return (
+        check_int(classes, "classes", 1),
+        check_multiplier(width, "width"),
+        check_multiplier(depth, "depth"),
+    )

@@ -42,12 +42,15 @@ ACTIVATIONS = (None, "relu", "softmax")
 
 def _check_children(children, what: str, name: str) -> tuple:
     if not isinstance(children, (tuple, list)) or not children:
-        raise ValueError(f"{what} of {name!r} must be a non-empty list of spec nodes. "
-                         f"Received: {what}={children!r}")
+        raise ValueError(
+            f"{what} of {name!r} must be a non-empty list of spec nodes. "
+            f"Received: {what}={children!r}"
+        )
     for child in children:
         if not isinstance(child, NODE_TYPES):
-            raise ValueError(f"{what} of {name!r} must hold spec nodes. "
-                             f"Received: {type(child).__name__}")
+            raise ValueError(
+                f"{what} of {name!r} must hold spec nodes. Received: {type(child).__name__}"
+            )
     return tuple(children)
 
 
@@ -84,8 +87,10 @@ class Conv:
         check_int(self.filters, f"filters of {self.name!r}", 1)
         check_int(self.groups, f"groups of {self.name!r}", 1)
         if self.filters % self.groups:
-            raise ValueError(f"filters of {self.name!r} must divide into {self.groups} groups. "
-                             f"Received: filters={self.filters}")
+            raise ValueError(
+                f"filters of {self.name!r} must divide into {self.groups} groups. "
+                f"Received: filters={self.filters}"
+            )
         object.__setattr__(self, "kernel", check_pair(self.kernel, "kernel", self.name))
         object.__setattr__(self, "strides", check_pair(self.strides, "strides", self.name))
         check_choice(self.padding, PADDINGS, "padding", self.name)
@@ -187,8 +192,7 @@ class Concat:
 
     def __post_init__(self):
         check_name(self.name, "spec name")
-        object.__setattr__(self, "branches",
-                           _check_children(self.branches, "branches", self.name))
+        object.__setattr__(self, "branches", _check_children(self.branches, "branches", self.name))
 
 
 @dataclass(frozen=True)
@@ -212,15 +216,16 @@ class Residual:
 
     def __post_init__(self):
         check_name(self.name, "spec name")
-        object.__setattr__(self, "branches",
-                           _check_children(self.branches, "branches", self.name))
+        object.__setattr__(self, "branches", _check_children(self.branches, "branches", self.name))
         check_number(self.scale, f"scale of {self.name!r}")
         check_choice(self.activation, (None, "relu"), "activation", self.name)
         if self.projection_filters is not None:
             check_int(self.projection_filters, f"projection_filters of {self.name!r}", 1)
         if not isinstance(self.shortcut, bool):
-            raise ValueError(f"shortcut of {self.name!r} must be True or False. "
-                             f"Received: shortcut={self.shortcut!r}")
+            raise ValueError(
+                f"shortcut of {self.name!r} must be True or False. "
+                f"Received: shortcut={self.shortcut!r}"
+            )
 
     def projection(self, channels: int) -> Conv:
         """The linear 1x1 convolution that maps the branches back to ``channels``."""
@@ -260,8 +265,9 @@ class AuxHead:
     def __post_init__(self):
         check_name(self.name, "aux head name")
         if not isinstance(self.head, Sequence):
-            raise ValueError(f"head of {self.name!r} must be a Sequence. "
-                             f"Received: {type(self.head).__name__}")
+            raise ValueError(
+                f"head of {self.name!r} must be a Sequence. Received: {type(self.head).__name__}"
+            )
 
 
 @dataclass(frozen=True)
@@ -278,8 +284,9 @@ class Section:
 
     def __post_init__(self):
         if not isinstance(self.title, str) or not self.title:
-            raise ValueError(f"A section title must be a non-empty string. "
-                             f"Received: {self.title!r}")
+            raise ValueError(
+                f"A section title must be a non-empty string. Received: {self.title!r}"
+            )
         object.__setattr__(self, "stages", tuple(self.stages))
         if not self.stages:
             raise ValueError(f"Section {self.title!r} needs at least one stage.")
@@ -314,12 +321,13 @@ class ModelSpec:
         _check_stage_names(names, self.name)
         for aux in self.aux_heads:
             check_choice(aux.after, self.stage_names, f"the tap of aux head {aux.name!r}")
-        sections = tuple(self.sections) or tuple(Section(s.name, (s.name,))
-                                                 for s in self.stages)
+        sections = tuple(self.sections) or tuple(Section(s.name, (s.name,)) for s in self.stages)
         covered = [stage for section in sections for stage in section.stages]
         if covered != list(self.stage_names):
-            raise ValueError(f"The sections of {self.name} must list its stages once each, "
-                             f"in order. Received: {covered}")
+            raise ValueError(
+                f"The sections of {self.name} must list its stages once each, "
+                f"in order. Received: {covered}"
+            )
         object.__setattr__(self, "sections", sections)
 
     def stage(self, name: str):
@@ -350,4 +358,5 @@ def _check_stage_names(names: list, model: str) -> None:
             if other != name and name.startswith(other + "_"):
                 raise ValueError(
                     f"{model}: stage name {name!r} starts with stage name {other!r} plus '_', "
-                    "so their layers could not be told apart. Rename one of them.")
+                    "so their layers could not be told apart. Rename one of them."
+                )

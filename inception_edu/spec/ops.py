@@ -19,8 +19,18 @@ from inception_edu.spec.nodes import (
     Sequence,
 )
 
-__all__ = ["avg_pool", "branch", "classifier_head", "conv_bn", "conv_relu", "max_pool",
-           "named", "repeats", "scaled", "split_1x3_3x1"]
+__all__ = [
+    "avg_pool",
+    "branch",
+    "classifier_head",
+    "conv_bn",
+    "conv_relu",
+    "max_pool",
+    "named",
+    "repeats",
+    "scaled",
+    "split_1x3_3x1",
+]
 
 
 def scaled(filters: int, width: float) -> int:
@@ -69,19 +79,25 @@ def branch(name: str, *ops) -> Sequence:
 
     A nested :class:`Concat` (v3's split into 1x3 and 3x1) keeps its own name.
     """
-    return Sequence(name, tuple(
-        op if isinstance(op, Concat) else named(op, f"0{chr(97 + i)}_{_op_label(op)}")
-        for i, op in enumerate(ops)))
+    return Sequence(
+        name,
+        tuple(
+            op if isinstance(op, Concat) else named(op, f"0{chr(97 + i)}_{_op_label(op)}")
+            for i, op in enumerate(ops)
+        ),
+    )
 
 
 def split_1x3_3x1(filters: int) -> Concat:
     """v3's expanded filter bank (Figure 7): a 1x3 and a 3x1 conv side by side."""
-    return Concat("split", (named(conv_bn(filters, (1, 3)), "1x3"),
-                            named(conv_bn(filters, (3, 1)), "3x1")))
+    return Concat(
+        "split", (named(conv_bn(filters, (1, 3)), "1x3"), named(conv_bn(filters, (3, 1)), "3x1"))
+    )
 
 
-def classifier_head(classes: int, dropout: float | None, activation: str | None = "softmax"
-                    ) -> tuple:
+def classifier_head(
+    classes: int, dropout: float | None, activation: str | None = "softmax"
+) -> tuple:
     """Global average pooling, optional dropout, and the dense classifier.
 
     ``activation=None`` gives logits (``classifier_activation=None`` of the builders).

@@ -20,14 +20,22 @@ from inception_edu.spec.nodes import (
     children,
 )
 
-__all__ = ["conv_paths", "factorize", "keep_branches", "map_residuals", "truncate",
-           "with_filters", "without_shortcut"]
+__all__ = [
+    "conv_paths",
+    "factorize",
+    "keep_branches",
+    "map_residuals",
+    "truncate",
+    "with_filters",
+    "without_shortcut",
+]
 
 
 def _check_block(block, what: str) -> None:
     if not isinstance(block, (Concat, Residual)):
-        raise ValueError(f"{what} needs a Concat or Residual block. "
-                         f"Received: {type(block).__name__}")
+        raise ValueError(
+            f"{what} needs a Concat or Residual block. Received: {type(block).__name__}"
+        )
 
 
 def keep_branches(block, names):
@@ -81,8 +89,9 @@ def _with_filters(node, filters: dict, path: tuple):
 def without_shortcut(block: Residual) -> Residual:
     """The block without its ``x +``: the "plain twin" of a residual block (claim C33)."""
     if not isinstance(block, Residual):
-        raise ValueError(f"without_shortcut needs a Residual block. "
-                         f"Received: {type(block).__name__}")
+        raise ValueError(
+            f"without_shortcut needs a Residual block. Received: {type(block).__name__}"
+        )
     return replace(block, shortcut=False)
 
 
@@ -115,15 +124,18 @@ def factorize(conv: Conv, how: str) -> Sequence:
     inner = replace(conv, strides=(1, 1), padding="same")
     if how == "3x3":
         if n < 5 or n % 2 == 0:
-            raise ValueError(f"Only an odd kernel of 5 or more factorizes into 3x3s. "
-                             f"Received: kernel={n}x{n}")
+            raise ValueError(
+                f"Only an odd kernel of 5 or more factorizes into 3x3s. Received: kernel={n}x{n}"
+            )
         count = (n - 1) // 2
         ops = [replace(inner, name=f"{chr(97 + i)}_3x3", kernel=(3, 3)) for i in range(count)]
     else:
         if n < 2:
             raise ValueError(f"A 1x1 kernel has nothing to factorize. Received: kernel={n}x{n}")
-        ops = [replace(inner, name=f"a_1x{n}", kernel=(1, n)),
-               replace(inner, name=f"b_{n}x1", kernel=(n, 1))]
+        ops = [
+            replace(inner, name=f"a_1x{n}", kernel=(1, n)),
+            replace(inner, name=f"b_{n}x1", kernel=(n, 1)),
+        ]
     ops[-1] = replace(ops[-1], strides=conv.strides, padding=conv.padding)
     return Sequence(conv.name, tuple(ops))
 
@@ -145,8 +157,9 @@ def truncate(spec: ModelSpec, final_endpoint: str) -> ModelSpec:
         stages = tuple(s for s in section.stages if s in kept)
         if stages:
             sections.append(Section(section.title, stages, section.repeated))
-    return replace(spec, stages=spec.stages[:end], aux_heads=(), sections=tuple(sections),
-                   classes=None)
+    return replace(
+        spec, stages=spec.stages[:end], aux_heads=(), sections=tuple(sections), classes=None
+    )
 
 
 def check_scale(value, name: str = "scale") -> float:

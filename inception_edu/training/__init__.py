@@ -45,7 +45,20 @@ from inception_edu.training.recipe import GOOGLENET, INCEPTION_V3, Recipe, outpu
 from inception_edu.training.runner import run
 from inception_edu.viz.curves import metric_values
 
-__all__ = ["AUX_WEIGHT", "GOOGLENET", "INCEPTION_V3", "LiveCurves", "Recipe",
-           "conv_layer_names", "gradient_norms", "gradient_norms_by_stage", "he_initialize",
-           "inference_model", "metric_values", "metrics", "output_names", "run",
-           "training_loss"]
+__all__ = [
+    "AUX_WEIGHT",
+    "GOOGLENET",
+    "INCEPTION_V3",
+    "LiveCurves",
+    "Recipe",
+    "conv_layer_names",
+    "gradient_norms",
+    "gradient_norms_by_stage",
+    "he_initialize",
+    "inference_model",
+    "metric_values",
+    "metrics",
+    "output_names",
+    "run",
+    "training_loss",
+]

@@ -61,8 +61,14 @@ class LiveCurves(keras.callbacks.Callback):
             ax.grid(alpha=0.3)
             for prefix, style in (("", "-"), ("val_", "--")):
                 name = f"{prefix}{metric}"
-                (self._lines[name],) = ax.plot([], [], style, marker="o", markersize=3,
-                                               label="validation" if prefix else "train")
+                (self._lines[name],) = ax.plot(
+                    [],
+                    [],
+                    style,
+                    marker="o",
+                    markersize=3,
+                    label="validation" if prefix else "train",
+                )
             ax.legend(loc="best")
         self._axes = tuple(axes)
         if self.title:
@@ -74,8 +80,9 @@ class LiveCurves(keras.callbacks.Callback):
             self._first_epoch = epoch
             for ax, metric in zip(self._axes, _PANELS, strict=False):  # no axes: no output
                 key = metric_key(logs, metric)
-                ax.set_ylabel(metric_label(metric, key not in (None, metric))
-                              .removeprefix("training "))
+                ax.set_ylabel(
+                    metric_label(metric, key not in (None, metric)).removeprefix("training ")
+                )
         for name in self.history:
             key = metric_key(logs, name)
             if key is not None:

@@ -42,8 +42,13 @@ def fingerprint(model, recipe) -> dict:
     """What a checkpoint directory records about its run, to refuse another model's."""
     from inception_edu.training.recipe import output_names
 
-    return {"format": FORMAT, "model": model.name, "params": int(model.count_params()),
-            "outputs": output_names(model), "recipe": recipe.to_config()}
+    return {
+        "format": FORMAT,
+        "model": model.name,
+        "params": int(model.count_params()),
+        "outputs": output_names(model),
+        "recipe": recipe.to_config(),
+    }
 
 
 def _fsync_directory(path: str) -> None:
@@ -69,8 +74,10 @@ class CheckpointDir:
 
     def __init__(self, path):
         if not isinstance(path, (str, os.PathLike)) or str(path) == "":
-            raise ValueError("checkpoint_dir must be a directory path (str or Path). "
-                             f"Received: checkpoint_dir={path!r}")
+            raise ValueError(
+                "checkpoint_dir must be a directory path (str or Path). "
+                f"Received: checkpoint_dir={path!r}"
+            )
         self.path = os.fspath(path)
         if os.path.exists(self.path) and not os.path.isdir(self.path):
             raise ValueError(f"checkpoint_dir must be a directory; {self.path!r} is a file.")
@@ -97,18 +104,24 @@ class CheckpointDir:
         if os.path.exists(self.run_path):
             with open(self.run_path) as handle:
                 stored = json.load(handle)
-            different = [key for key in ("model", "params", "outputs", "recipe")
-                         if stored.get(key) != expected[key]]
+            different = [
+                key
+                for key in ("model", "params", "outputs", "recipe")
+                if stored.get(key) != expected[key]
+            ]
             if different:
                 shown = {key: (stored.get(key), expected[key]) for key in different}
                 raise ValueError(
                     f"checkpoint_dir {self.path!r} was written for another run: "
                     f"{', '.join(different)} differ (stored, now): {shown}. Use a new "
-                    "directory, or the model and recipe that wrote this one.")
+                    "directory, or the model and recipe that wrote this one."
+                )
             return
         if os.path.exists(self.csv_path):
-            raise ValueError(f"checkpoint_dir {self.path!r} has a history.csv but no "
-                             "run.json: it was not written by run(). Use a new directory.")
+            raise ValueError(
+                f"checkpoint_dir {self.path!r} has a history.csv but no "
+                "run.json: it was not written by run(). Use a new directory."
+            )
         temporary = self.run_path + ".tmp"
         with open(temporary, "w") as handle:
             json.dump(expected, handle, indent=1)
@@ -141,16 +154,19 @@ class CheckpointDir:
             raise ValueError(f"{self.csv_path} does not start with an 'epoch' column.")
         for index, row in enumerate(rows):
             if len(row) != len(columns) or row[0] != str(index):
-                raise ValueError(f"{self.csv_path} row {index + 1} is not epoch {index} "
-                                 f"with {len(columns)} columns: {row}")
+                raise ValueError(
+                    f"{self.csv_path} row {index + 1} is not epoch {index} "
+                    f"with {len(columns)} columns: {row}"
+                )
         return columns, rows
 
     def history(self, model=None):
         """The committed epochs as a ``keras.callbacks.History`` (``.history``, ``.epoch``)."""
         columns, rows = self.read_history()
         history = keras.callbacks.History()
-        history.history = {name: [_number(row[i]) for row in rows]
-                           for i, name in enumerate(columns) if i > 0}
+        history.history = {
+            name: [_number(row[i]) for row in rows] for i, name in enumerate(columns) if i > 0
+        }
         history.epoch = [int(row[0]) for row in rows]
         if model is not None:
             history.set_model(model)
@@ -160,15 +176,17 @@ class CheckpointDir:
         """Append epoch ``epoch``'s row (the commit point), writing the header first."""
         columns, rows = self.read_history()
         if len(rows) != epoch:
-            raise RuntimeError(f"{self.csv_path} holds {len(rows)} epochs; cannot commit "
-                               f"epoch {epoch}.")
+            raise RuntimeError(
+                f"{self.csv_path} holds {len(rows)} epochs; cannot commit epoch {epoch}."
+            )
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         if not columns:
             columns = ["epoch", *logs]
             writer.writerow(columns)
-        writer.writerow([epoch] + [repr(float(logs[name])) if name in logs else ""
-                                   for name in columns[1:]])
+        writer.writerow(
+            [epoch] + [repr(float(logs[name])) if name in logs else "" for name in columns[1:]]
+        )
         with open(self.csv_path, "a", newline="") as handle:
             handle.write(buffer.getvalue())  # one write: the row is whole or not there
             handle.flush()
@@ -198,18 +216,23 @@ class CheckpointDir:
         weights, state = self.weights_path(epoch), self.optimizer_path(epoch)
         missing = [p for p in (weights, state) if not os.path.exists(p)]
         if missing:
-            raise ValueError(f"history.csv says epoch {epoch} was completed, but its "
-                             f"checkpoint is missing: {missing}.")
+            raise ValueError(
+                f"history.csv says epoch {epoch} was completed, but its "
+                f"checkpoint is missing: {missing}."
+            )
         model.load_weights(weights)
         variables = model.optimizer.variables
         with np.load(state) as stored:
             values = [stored[f"arr_{i}"] for i in range(len(stored.files))]
         if len(values) != len(variables) or any(
-                tuple(value.shape) != tuple(variable.shape)
-                for value, variable in zip(values, variables, strict=False)):
-            raise ValueError(f"{state} holds {len(values)} optimizer variables that do not "
-                             f"match this optimizer's {len(variables)}: was it written with "
-                             "another recipe?")
+            tuple(value.shape) != tuple(variable.shape)
+            for value, variable in zip(values, variables, strict=False)
+        ):
+            raise ValueError(
+                f"{state} holds {len(values)} optimizer variables that do not "
+                f"match this optimizer's {len(variables)}: was it written with "
+                "another recipe?"
+            )
         for variable, value in zip(variables, values, strict=True):
             variable.assign(value)
 
@@ -217,8 +240,11 @@ class CheckpointDir:
         """Delete epoch files other than ``keep``'s, and any temporary files."""
         for name in os.listdir(self.path):
             match = _EPOCH_FILE.match(name)
-            stale = name.startswith("tmp_") or name.endswith(".tmp") or (
-                match is not None and int(match.group(1)) != keep)
+            stale = (
+                name.startswith("tmp_")
+                or name.endswith(".tmp")
+                or (match is not None and int(match.group(1)) != keep)
+            )
             if stale:
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(os.path.join(self.path, name))

@@ -32,8 +32,15 @@ from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.training.recipe import Recipe, gives_logits, main_classes, output_names
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
-__all__ = ["AUX_WEIGHT", "conv_layer_names", "gradient_norms", "gradient_norms_by_stage",
-           "he_initialize", "inference_model", "training_loss"]
+__all__ = [
+    "AUX_WEIGHT",
+    "conv_layer_names",
+    "gradient_norms",
+    "gradient_norms_by_stage",
+    "he_initialize",
+    "inference_model",
+    "training_loss",
+]
 
 
 # --------------------------------------------------------------------------- init
@@ -112,8 +119,9 @@ def conv_layer_names(model, which: str = "early") -> list:
     names: list = []
     for layers in _main_path_stages(model).values():
         names += [layer.name for layer in layers if _is_conv(layer)]
-        merges = any(isinstance(layer, (keras.layers.Concatenate, keras.layers.Add))
-                     for layer in layers)
+        merges = any(
+            isinstance(layer, (keras.layers.Concatenate, keras.layers.Add)) for layer in layers
+        )
         if which == "early" and merges and names:
             break
     return names
@@ -122,16 +130,20 @@ def conv_layer_names(model, which: str = "early") -> list:
 def _chosen_layers(model, layer_names) -> list:
     if layer_names is None or isinstance(layer_names, str):
         if layer_names not in (None, "early", "all"):
-            raise ValueError("layer_names must be None, 'early', 'all' or a list of Conv2D "
-                             f"layer names. Received: layer_names={layer_names!r}")
+            raise ValueError(
+                "layer_names must be None, 'early', 'all' or a list of Conv2D "
+                f"layer names. Received: layer_names={layer_names!r}"
+            )
         return conv_layer_names(model, "all" if layer_names == "all" else "early")
     wanted = list(layer_names)
     order = conv_layer_names(model, "all")
     every = [layer.name for layer in model.layers if _is_conv(layer)]
     unknown = [name for name in wanted if name not in every]
     if unknown or not wanted:
-        raise ValueError(f"layer_names must name Conv2D layers of {model.name}. Received "
-                         f"unknown {unknown or wanted!r}; allowed e.g. {order[:4]}...")
+        raise ValueError(
+            f"layer_names must name Conv2D layers of {model.name}. Received "
+            f"unknown {unknown or wanted!r}; allowed e.g. {order[:4]}..."
+        )
     rank = {name: i for i, name in enumerate(order + [n for n in every if n not in order])}
     return sorted(dict.fromkeys(wanted), key=rank.get)
 
@@ -218,8 +230,10 @@ def gradient_norms_by_stage(model, x, y, loss_weights=None) -> dict:
     ``loss_weights`` as :func:`gradient_norms`. Returns ``{stage: rms}`` as floats.
     """
     check_model(model)
-    stages = {stage: [layer.name for layer in layers if _is_conv(layer)]
-              for stage, layers in _main_path_stages(model).items()}
+    stages = {
+        stage: [layer.name for layer in layers if _is_conv(layer)]
+        for stage, layers in _main_path_stages(model).items()
+    }
     stages = {stage: names for stage, names in stages.items() if names}
     names = [name for members in stages.values() for name in members]
     if not names:

@@ -25,9 +25,17 @@ import numpy as np
 
 from inception_edu.spec.checks import check_int, check_number
 
-__all__ = ["ReliabilityBins", "apply_temperature", "confusion_matrix",
-           "expected_calibration_error", "fit_temperature", "negative_log_likelihood",
-           "per_class_error", "reliability_bins", "softmax"]
+__all__ = [
+    "ReliabilityBins",
+    "apply_temperature",
+    "confusion_matrix",
+    "expected_calibration_error",
+    "fit_temperature",
+    "negative_log_likelihood",
+    "per_class_error",
+    "reliability_bins",
+    "softmax",
+]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -38,21 +46,26 @@ def _labels(y, name: str = "labels", classes: int | None = None) -> np.ndarray:
     array = np.asarray(y)
     if array.ndim == 2:
         if classes is not None and array.shape[1] != classes:
-            raise ValueError(f"{name} rows must have {classes} columns (one per class). "
-                             f"Received shape {array.shape}")
+            raise ValueError(
+                f"{name} rows must have {classes} columns (one per class). "
+                f"Received shape {array.shape}"
+            )
         return array.argmax(axis=1)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be integer labels (N,) or one-hot rows (N, K). "
-                         f"Received shape {array.shape}")
+        raise ValueError(
+            f"{name} must be integer labels (N,) or one-hot rows (N, K). "
+            f"Received shape {array.shape}"
+        )
     if not np.issubdtype(array.dtype, np.integer):
         if not np.issubdtype(array.dtype, np.floating) or np.any(array != np.round(array)):
-            raise ValueError(f"{name} must be integer class labels. Received dtype "
-                             f"{array.dtype}")
+            raise ValueError(f"{name} must be integer class labels. Received dtype {array.dtype}")
         array = array.astype(np.int64)
     if array.min() < 0 or (classes is not None and array.max() >= classes):
         allowed = f"[0, {classes - 1}]" if classes is not None else ">= 0"
-        raise ValueError(f"{name} must be class indices in {allowed}. Received values "
-                         f"from {array.min()} to {array.max()}")
+        raise ValueError(
+            f"{name} must be class indices in {allowed}. Received values "
+            f"from {array.min()} to {array.max()}"
+        )
     return array
 
 
@@ -60,8 +73,9 @@ def _scores(values, name: str) -> np.ndarray:
     """A float array ``(N, K)`` of probabilities or logits."""
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] < 2:
-        raise ValueError(f"{name} must be an (N, K) array with K >= 2 classes. "
-                         f"Received shape {array.shape}")
+        raise ValueError(
+            f"{name} must be an (N, K) array with K >= 2 classes. Received shape {array.shape}"
+        )
     if not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must be finite. Received NaN or infinite values")
     return array
@@ -69,17 +83,18 @@ def _scores(values, name: str) -> np.ndarray:
 
 def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
     if len(a) != len(b):
-        raise ValueError(f"{names} must have one entry per example. Received {len(a)} "
-                         f"and {len(b)}")
+        raise ValueError(f"{names} must have one entry per example. Received {len(a)} and {len(b)}")
 
 
 def _probabilities(values) -> np.ndarray:
     array = _scores(values, "probabilities")
     if array.min() < 0 or not np.allclose(array.sum(axis=1), 1.0, atol=1e-3):
-        raise ValueError("probabilities must be rows of non-negative numbers summing to 1 "
-                         "(for logits, use apply_temperature(logits, 1.0) or softmax). "
-                         f"Received row sums from {array.sum(axis=1).min():.3g} to "
-                         f"{array.sum(axis=1).max():.3g}")
+        raise ValueError(
+            "probabilities must be rows of non-negative numbers summing to 1 "
+            "(for logits, use apply_temperature(logits, 1.0) or softmax). "
+            f"Received row sums from {array.sum(axis=1).min():.3g} to "
+            f"{array.sum(axis=1).max():.3g}"
+        )
     return array
 
 

@@ -71,14 +71,22 @@ def _side_by_side(blocks: dict, input_shape, classes: int, contrast: float = 10.
         y = build_node(block, x, f"{prefix}_{block.name}")
         y = keras.layers.GlobalAveragePooling2D(name=f"{prefix}_avg_pool")(y)
         key = "main" if index == 0 else prefix
-        outputs[key] = keras.layers.Dense(classes, activation="softmax",
-                                          name=f"{prefix}_classifier")(y)
+        outputs[key] = keras.layers.Dense(
+            classes, activation="softmax", name=f"{prefix}_classifier"
+        )(y)
         params[name] = key
     return keras.Model(inputs, outputs, name="probes"), params
 
 
-def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
-                   learning_rate: float = 1e-2, seed: int = 0, recipe=None) -> list:
+def compare_blocks(
+    split,
+    blocks: dict,
+    epochs: int = 15,
+    batch_size: int = 32,
+    learning_rate: float = 1e-2,
+    seed: int = 0,
+    recipe=None,
+) -> list:
     """Train a probe (input -> block -> global average pool -> softmax) for each
     ``{name: block}`` on ``split``; return their :class:`ProbeResult` in order.
 
@@ -93,8 +101,10 @@ def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
     if recipe is None:
         recipe = Recipe(optimizer="adam", learning_rate=learning_rate)
     if not isinstance(recipe, Recipe):
-        raise ValueError("recipe must be an inception_edu.training.Recipe or None. "
-                         f"Received: {type(recipe).__name__}")
+        raise ValueError(
+            "recipe must be an inception_edu.training.Recipe or None. "
+            f"Received: {type(recipe).__name__}"
+        )
     if not isinstance(blocks, dict) or not blocks:
         raise ValueError(f"blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}")
     if not isinstance(split, Split):
@@ -102,17 +112,26 @@ def compare_blocks(split, blocks: dict, epochs: int = 15, batch_size: int = 32,
     keras.utils.set_random_seed(seed)
     model, keys = _side_by_side(blocks, split.input_shape, split.num_classes)
     recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
-    run(model, (split.x_train, split.y_train), None, recipe, epochs, batch_size=batch_size,
-        seed=seed)
+    run(
+        model,
+        (split.x_train, split.y_train),
+        None,
+        recipe,
+        epochs,
+        batch_size=batch_size,
+        seed=seed,
+    )
     # a direct call, not predict(): the validation set is small
     predictions = model(split.x_val, training=False)
     results = []
     for index, (name, key) in enumerate(keys.items()):
         probabilities = keras.ops.convert_to_numpy(predictions[key])
         correct = probabilities.argmax(axis=1) == split.y_val
-        per_class = tuple(float(correct[split.y_val == c].mean())
-                          for c in range(split.num_classes))
-        params = sum(layer.count_params() for layer in model.layers
-                     if layer.name.startswith(f"probe_{index}_"))
+        per_class = tuple(float(correct[split.y_val == c].mean()) for c in range(split.num_classes))
+        params = sum(
+            layer.count_params()
+            for layer in model.layers
+            if layer.name.startswith(f"probe_{index}_")
+        )
         results.append(ProbeResult(name, params, float(np.mean(correct)), per_class))
     return results

@@ -29,8 +29,18 @@ from inception_edu.keras_build import check_model, output_layer_names
 from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_number
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
-__all__ = ["GOOGLENET", "INCEPTION_V3", "LOSSES", "OPTIMIZERS", "SCHEDULES", "LossWeights",
-           "Recipe", "gives_logits", "main_classes", "output_names"]
+__all__ = [
+    "GOOGLENET",
+    "INCEPTION_V3",
+    "LOSSES",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "LossWeights",
+    "Recipe",
+    "gives_logits",
+    "main_classes",
+    "output_names",
+]
 
 OPTIMIZERS = ("sgd", "rmsprop", "adam")
 SCHEDULES = (None, "cosine", "exponential")
@@ -48,12 +58,13 @@ def output_names(model) -> list:
     if isinstance(output, dict):
         names = list(output)
         if "main" not in names:
-            raise ValueError(f"A dict-output model needs a 'main' output. Received outputs "
-                             f"{names}")
+            raise ValueError(f"A dict-output model needs a 'main' output. Received outputs {names}")
         return ["main"] + [name for name in names if name != "main"]
     if isinstance(output, (list, tuple)):
-        raise ValueError(f"{model.name} has {len(output)} unnamed outputs; return a dict "
-                         "of named outputs ({'main': ..., 'aux': ...}) instead.")
+        raise ValueError(
+            f"{model.name} has {len(output)} unnamed outputs; return a dict "
+            "of named outputs ({'main': ..., 'aux': ...}) instead."
+        )
     return ["main"]
 
 
@@ -66,12 +77,15 @@ def main_classes(model) -> int:
     sizes = {name: _output_tensor(model, name).shape[-1] for name in output_names(model)}
     main = sizes["main"]
     if not isinstance(main, int) or main < 2:
-        raise ValueError(f"The main output of {model.name} must give scores for K >= 2 "
-                         f"classes. Received shape {_output_tensor(model, 'main').shape}")
+        raise ValueError(
+            f"The main output of {model.name} must give scores for K >= 2 "
+            f"classes. Received shape {_output_tensor(model, 'main').shape}"
+        )
     different = {name: size for name, size in sizes.items() if size != main}
     if different:
-        raise ValueError(f"Every output must have the main output's {main} classes. "
-                         f"Received {different}")
+        raise ValueError(
+            f"Every output must have the main output's {main} classes. Received {different}"
+        )
     return main
 
 
@@ -94,8 +108,9 @@ class LossWeights(dict):
     """
 
     def _read_only(self, *args, **kwargs):
-        raise TypeError("A recipe's loss_weights are read-only: use "
-                        "recipe.replace(loss_weights={...}).")
+        raise TypeError(
+            "A recipe's loss_weights are read-only: use recipe.replace(loss_weights={...})."
+        )
 
     __setitem__ = __delitem__ = __ior__ = _read_only
     clear = pop = popitem = setdefault = update = _read_only
@@ -111,9 +126,11 @@ def _frozen_weights(weights):
     if weights is None:
         return None
     if not isinstance(weights, dict) or not weights:
-        raise ValueError("loss_weights must be None or a non-empty dict {output name: "
-                         f"weight}}, e.g. {{'main': 1.0, 'aux_4a': 0.3}}. Received: "
-                         f"loss_weights={weights!r}")
+        raise ValueError(
+            "loss_weights must be None or a non-empty dict {output name: "
+            f"weight}}, e.g. {{'main': 1.0, 'aux_4a': 0.3}}. Received: "
+            f"loss_weights={weights!r}"
+        )
     checked = {}
     for name, weight in weights.items():
         check_name(name, "loss_weights key (an output name)")
@@ -185,25 +202,26 @@ class Recipe:
             object.__setattr__(self, name, value)
 
         check_choice(self.optimizer, OPTIMIZERS, "optimizer")
-        set_("learning_rate", check_number(self.learning_rate, "learning_rate", 0,
-                                           open_min=True))
+        set_("learning_rate", check_number(self.learning_rate, "learning_rate", 0, open_min=True))
         check_choice(self.schedule, SCHEDULES, "schedule")
         set_("alpha", check_number(self.alpha, "alpha", 0, 1))
         set_("decay_rate", check_number(self.decay_rate, "decay_rate", 0, 1, open_min=True))
-        set_("decay_epochs", check_number(self.decay_epochs, "decay_epochs", 0,
-                                          open_min=True))
+        set_("decay_epochs", check_number(self.decay_epochs, "decay_epochs", 0, open_min=True))
         set_("momentum", check_number(self.momentum, "momentum", 0, 1, open_max=True))
         set_("rho", check_number(self.rho, "rho", 0, 1, open_max=True))
         set_("epsilon", check_number(self.epsilon, "epsilon", 0, open_min=True))
-        set_("label_smoothing", check_number(self.label_smoothing, "label_smoothing", 0, 1,
-                                             open_max=True))
+        set_(
+            "label_smoothing",
+            check_number(self.label_smoothing, "label_smoothing", 0, 1, open_max=True),
+        )
         check_choice(self.loss, LOSSES, "loss")
         if self.loss == "binary_crossentropy" and self.label_smoothing > 0:
             raise ValueError(
                 "label_smoothing must be 0 with loss='binary_crossentropy': smoothed targets "
                 "are meant for one softmax over K classes, and Keras' binary accuracy would "
                 "compare predictions with the smoothed values. Received: "
-                f"label_smoothing={self.label_smoothing!r}")
+                f"label_smoothing={self.label_smoothing!r}"
+            )
         set_("loss_weights", _frozen_weights(self.loss_weights))
         if self.clipnorm is not None:
             set_("clipnorm", check_number(self.clipnorm, "clipnorm", 0, open_min=True))
@@ -211,9 +229,12 @@ class Recipe:
             set_("weight_decay", check_number(self.weight_decay, "weight_decay", 0))
         metrics = (self.metrics,) if isinstance(self.metrics, str) else self.metrics
         if not isinstance(metrics, (tuple, list)) or not all(
-                isinstance(m, str) and m for m in metrics):
-            raise ValueError("metrics must be a tuple of Keras metric names, e.g. "
-                             f"('accuracy',). Received: metrics={self.metrics!r}")
+            isinstance(m, str) and m for m in metrics
+        ):
+            raise ValueError(
+                "metrics must be a tuple of Keras metric names, e.g. "
+                f"('accuracy',). Received: metrics={self.metrics!r}"
+            )
         set_("metrics", tuple(metrics))
         if self.from_logits is not None:
             check_flag(self.from_logits, "from_logits")
@@ -245,22 +266,31 @@ class Recipe:
         classes = check_int(classes, "classes", 2)
         array = np.asarray(y)
         if array.ndim == 2:
-            if array.shape[1] != classes or not np.all((array == 0) | (array == 1)) \
-                    or not np.all(array.sum(axis=1) == 1):
-                raise ValueError(f"One-hot targets must be rows of {classes} zeros and a "
-                                 f"single one. Received an array of shape {array.shape}")
+            if (
+                array.shape[1] != classes
+                or not np.all((array == 0) | (array == 1))
+                or not np.all(array.sum(axis=1) == 1)
+            ):
+                raise ValueError(
+                    f"One-hot targets must be rows of {classes} zeros and a "
+                    f"single one. Received an array of shape {array.shape}"
+                )
             onehot = array.astype(np.float32)
         elif array.ndim == 1:
             if not np.issubdtype(array.dtype, np.integer) or (
-                    array.size and (array.min() < 0 or array.max() >= classes)):
-                raise ValueError(f"Labels must be integers in [0, {classes - 1}]. Received "
-                                 f"dtype {array.dtype}"
-                                 + (f", values {array.min()}..{array.max()}"
-                                    if array.size else ""))
+                array.size and (array.min() < 0 or array.max() >= classes)
+            ):
+                raise ValueError(
+                    f"Labels must be integers in [0, {classes - 1}]. Received "
+                    f"dtype {array.dtype}"
+                    + (f", values {array.min()}..{array.max()}" if array.size else "")
+                )
             onehot = np.eye(classes, dtype=np.float32)[array]
         else:
-            raise ValueError("y must be integer labels (N,) or one-hot rows (N, K). "
-                             f"Received shape {array.shape}")
+            raise ValueError(
+                "y must be integer labels (N,) or one-hot rows (N, K). "
+                f"Received shape {array.shape}"
+            )
         epsilon = np.float32(self.label_smoothing)
         return (np.float32(1) - epsilon) * onehot + epsilon / np.float32(classes)
 
@@ -277,23 +307,30 @@ class Recipe:
         epochs = check_int(epochs, "epochs", 1)
         if self.schedule == "cosine":
             return keras.optimizers.schedules.CosineDecay(
-                self.learning_rate, decay_steps=epochs * steps_per_epoch, alpha=self.alpha)
+                self.learning_rate, decay_steps=epochs * steps_per_epoch, alpha=self.alpha
+            )
         if self.schedule == "exponential":
             return keras.optimizers.schedules.ExponentialDecay(
-                self.learning_rate, max(1, round(self.decay_epochs * steps_per_epoch)),
-                self.decay_rate, staircase=True)
+                self.learning_rate,
+                max(1, round(self.decay_epochs * steps_per_epoch)),
+                self.decay_rate,
+                staircase=True,
+            )
         return self.learning_rate
 
     def make_optimizer(self, steps_per_epoch: int, epochs: int):
         """A fresh Keras optimizer for a run of ``epochs`` epochs of ``steps_per_epoch``."""
-        common = dict(learning_rate=self.learning_rate_schedule(steps_per_epoch, epochs),
-                      global_clipnorm=self.clipnorm,
-                      weight_decay=self.weight_decay)
+        common = dict(
+            learning_rate=self.learning_rate_schedule(steps_per_epoch, epochs),
+            global_clipnorm=self.clipnorm,
+            weight_decay=self.weight_decay,
+        )
         if self.optimizer == "sgd":
             return keras.optimizers.SGD(momentum=self.momentum, **common)
         if self.optimizer == "rmsprop":
-            return keras.optimizers.RMSprop(rho=self.rho, momentum=self.momentum,
-                                            epsilon=self.epsilon, **common)
+            return keras.optimizers.RMSprop(
+                rho=self.rho, momentum=self.momentum, epsilon=self.epsilon, **common
+            )
         return keras.optimizers.Adam(epsilon=self.epsilon, **common)
 
     def loss_weights_for(self, model) -> dict | None:
@@ -308,7 +345,8 @@ class Recipe:
             raise ValueError(
                 f"{model.name} has outputs {names}: loss_weights must give a weight for "
                 f"each of them and no other. Received: loss_weights="
-                f"{dict(weights) if weights else None!r}")
+                f"{dict(weights) if weights else None!r}"
+            )
         return {name: weights[name] for name in names}
 
     def _loss(self, from_logits: bool):
@@ -330,17 +368,22 @@ class Recipe:
         names = output_names(model)
         main_classes(model)
         weights = self.loss_weights_for(model)
-        logits = {name: self.from_logits if self.from_logits is not None
-                  else gives_logits(model, name) for name in names}
+        logits = {
+            name: self.from_logits if self.from_logits is not None else gives_logits(model, name)
+            for name in names
+        }
         optimizer = self.make_optimizer(steps_per_epoch, epochs)
         if len(names) == 1:
-            model.compile(optimizer=optimizer, loss=self._loss(logits["main"]),
-                          metrics=list(self.metrics))
+            model.compile(
+                optimizer=optimizer, loss=self._loss(logits["main"]), metrics=list(self.metrics)
+            )
         else:
-            model.compile(optimizer=optimizer,
-                          loss={name: self._loss(logits[name]) for name in names},
-                          loss_weights=weights,
-                          metrics={name: list(self.metrics) for name in names})
+            model.compile(
+                optimizer=optimizer,
+                loss={name: self._loss(logits[name]) for name in names},
+                loss_weights=weights,
+                metrics={name: list(self.metrics) for name in names},
+            )
         return model
 
 
@@ -353,8 +396,12 @@ class Recipe:
 #: model's, BVLC ``bvlc_googlenet`` solver), its SGD was asynchronous over many machines
 #: (here synchronous) and it evaluated a Polyak average of the weights (not done here).
 GOOGLENET = Recipe(
-    optimizer="sgd", momentum=0.9, learning_rate=0.01,
-    schedule="exponential", decay_rate=0.96, decay_epochs=8,
+    optimizer="sgd",
+    momentum=0.9,
+    learning_rate=0.01,
+    schedule="exponential",
+    decay_rate=0.96,
+    decay_epochs=8,
     loss_weights={"main": 1.0, "aux_4a": AUX_WEIGHT, "aux_4d": AUX_WEIGHT},
 )
 
@@ -366,9 +413,15 @@ GOOGLENET = Recipe(
 #: RMSProp starts its mean square at 0 (TF 1's at 1). Batch 32 over 50 replicas for 100
 #: epochs is the paper's scale, not a CPU's.
 INCEPTION_V3 = Recipe(
-    optimizer="rmsprop", rho=0.9, momentum=0.9, epsilon=1.0, learning_rate=0.045,
-    schedule="exponential", decay_rate=0.94, decay_epochs=2,
-    clipnorm=2.0, label_smoothing=0.1,
+    optimizer="rmsprop",
+    rho=0.9,
+    momentum=0.9,
+    epsilon=1.0,
+    learning_rate=0.045,
+    schedule="exponential",
+    decay_rate=0.94,
+    decay_epochs=2,
+    clipnorm=2.0,
+    label_smoothing=0.1,
     loss_weights={"main": 1.0, "aux": 0.4},
 )
-

@@ -34,17 +34,19 @@ def _check_x(model, x, what: str) -> None:
     expected = tuple(model.input.shape)
     shape = tuple(x.shape)
     fits = len(shape) == len(expected) and all(
-        want is None or want == got for want, got in zip(expected[1:], shape[1:], strict=True))
+        want is None or want == got for want, got in zip(expected[1:], shape[1:], strict=True)
+    )
     if not fits:
-        raise ValueError(f"{what} images must be shaped {('N', *expected[1:])} for "
-                         f"{model.name}. Received shape {shape}")
+        raise ValueError(
+            f"{what} images must be shaped {('N', *expected[1:])} for "
+            f"{model.name}. Received shape {shape}"
+        )
 
 
 class _Data:
     """One of ``train``/``val``, ready for ``model.fit``: inputs, targets per output."""
 
-    def __init__(self, model, value, what: str, recipe: Recipe, smooth: bool,
-                 batch_size: int):
+    def __init__(self, model, value, what: str, recipe: Recipe, smooth: bool, batch_size: int):
         classes = main_classes(model)
         target_recipe = recipe if smooth else recipe.replace(label_smoothing=0.0)
         if isinstance(value, tf.data.Dataset):
@@ -52,15 +54,21 @@ class _Data:
             self.steps = self._cardinality(self.x, what)
             return
         if not isinstance(value, (tuple, list)) or len(value) != 2:
-            raise ValueError(f"{what} must be a pair (x, y) of arrays or a batched "
-                             f"tf.data.Dataset of (x, y). Received: {type(value).__name__}")
+            raise ValueError(
+                f"{what} must be a pair (x, y) of arrays or a batched "
+                f"tf.data.Dataset of (x, y). Received: {type(value).__name__}"
+            )
         x, y = np.asarray(value[0]), np.asarray(value[1])
         if x.dtype == object or x.ndim == 0 or len(x) == 0:
-            raise ValueError(f"{what}: x must be a non-empty numeric array. Received "
-                             f"{x.dtype} of shape {x.shape}")
+            raise ValueError(
+                f"{what}: x must be a non-empty numeric array. Received "
+                f"{x.dtype} of shape {x.shape}"
+            )
         if len(x) != len(y):
-            raise ValueError(f"{what}: x and y must have one row per example. Received "
-                             f"{len(x)} images and {len(y)} labels")
+            raise ValueError(
+                f"{what}: x and y must have one row per example. Received "
+                f"{len(x)} images and {len(y)} labels"
+            )
         _check_x(model, x, what)
         try:
             targets = target_recipe.targets(y, classes)
@@ -72,25 +80,35 @@ class _Data:
     @staticmethod
     def _dataset(model, dataset, what: str, recipe: Recipe, classes: int):
         spec = dataset.element_spec
-        if not isinstance(spec, tuple) or len(spec) != 2 or not all(
-                isinstance(s, tf.TensorSpec) for s in spec):
-            raise ValueError(f"{what} must yield (x, y) batches of tensors. Received "
-                             f"element_spec {spec}")
+        if (
+            not isinstance(spec, tuple)
+            or len(spec) != 2
+            or not all(isinstance(s, tf.TensorSpec) for s in spec)
+        ):
+            raise ValueError(
+                f"{what} must yield (x, y) batches of tensors. Received element_spec {spec}"
+            )
         x_spec, y_spec = spec
         if x_spec.shape.rank != len(model.input.shape):
-            raise ValueError(f"{what} must be batched: x must be shaped "
-                             f"{('batch', *model.input.shape[1:])}. Received element shape "
-                             f"{tuple(x_spec.shape)} (call dataset.batch(n))")
+            raise ValueError(
+                f"{what} must be batched: x must be shaped "
+                f"{('batch', *model.input.shape[1:])}. Received element shape "
+                f"{tuple(x_spec.shape)} (call dataset.batch(n))"
+            )
         rank = y_spec.shape.rank
         if rank == 1 and y_spec.dtype.is_integer:
+
             def one_hot(y):
                 return tf.one_hot(y, classes, dtype=tf.float32)
         elif rank == 2 and y_spec.shape[-1] in (None, classes):
+
             def one_hot(y):
                 return tf.cast(y, tf.float32)
         else:
-            raise ValueError(f"{what}: y must be integer labels (batch,) or one-hot rows "
-                             f"(batch, {classes}). Received {y_spec}")
+            raise ValueError(
+                f"{what}: y must be integer labels (batch,) or one-hot rows "
+                f"(batch, {classes}). Received {y_spec}"
+            )
         epsilon = recipe.label_smoothing
 
         def convert(x, y):
@@ -103,8 +121,10 @@ class _Data:
     def _cardinality(dataset, what: str) -> int:
         count = int(dataset.cardinality())
         if count == tf.data.INFINITE_CARDINALITY:
-            raise ValueError(f"{what} must be a finite dataset (one pass = one epoch). "
-                             "Received an infinite one (dataset.repeat()?)")
+            raise ValueError(
+                f"{what} must be a finite dataset (one pass = one epoch). "
+                "Received an infinite one (dataset.repeat()?)"
+            )
         if count == tf.data.UNKNOWN_CARDINALITY:  # e.g. after filter(): count one pass
             count = int(dataset.reduce(np.int64(0), lambda n, _: n + 1))
         if count < 1:
@@ -115,12 +135,16 @@ class _Data:
 def _parts(train, val):
     """``(train, val)``: a :class:`~inception_edu.data.Split` becomes its two parts."""
     if isinstance(val, Split):
-        raise ValueError("val must be (x, y), a tf.data.Dataset or None; pass a Split as "
-                         "train (with val=None) to use its validation part.")
+        raise ValueError(
+            "val must be (x, y), a tf.data.Dataset or None; pass a Split as "
+            "train (with val=None) to use its validation part."
+        )
     if isinstance(train, Split):
         if val is not None:
-            raise ValueError("train is a Split, which carries its own validation part: "
-                             "pass val=None. Received a val as well.")
+            raise ValueError(
+                "train is a Split, which carries its own validation part: "
+                "pass val=None. Received a val as well."
+            )
         return (train.x_train, train.y_train), (train.x_val, train.y_val)
     return train, val
 
@@ -131,18 +155,23 @@ def _parts(train, val):
 def _model(model, strategy, seed: int):
     if strategy is not None:
         if not isinstance(strategy, tf.distribute.Strategy):
-            raise ValueError("strategy must be a tf.distribute.Strategy or None. Received: "
-                             f"{type(strategy).__name__}")
+            raise ValueError(
+                "strategy must be a tf.distribute.Strategy or None. Received: "
+                f"{type(strategy).__name__}"
+            )
         if isinstance(model, keras.Model):
             raise ValueError(
                 "With a strategy, model must be a zero-argument function that builds the "
                 "model: its variables must be created inside strategy.scope() to be "
-                f"placed on every device. Received a built keras.Model ({model.name!r}).")
+                f"placed on every device. Received a built keras.Model ({model.name!r})."
+            )
     if isinstance(model, keras.Model):
         return model
     if not callable(model):
-        raise ValueError("model must be a keras.Model or a zero-argument function that "
-                         f"builds one. Received: {type(model).__name__}")
+        raise ValueError(
+            "model must be a keras.Model or a zero-argument function that "
+            f"builds one. Received: {type(model).__name__}"
+        )
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     if strategy is None:
         built = model()
@@ -150,8 +179,9 @@ def _model(model, strategy, seed: int):
         with strategy.scope():
             built = model()
     if not isinstance(built, keras.Model):
-        raise ValueError("The model function must return a keras.Model. Received: "
-                         f"{type(built).__name__}")
+        raise ValueError(
+            f"The model function must return a keras.Model. Received: {type(built).__name__}"
+        )
     return built
 
 
@@ -189,16 +219,26 @@ def _check_callbacks(callbacks) -> list:
         callbacks = [callbacks]
     wrong = [type(c).__name__ for c in callbacks if not isinstance(c, keras.callbacks.Callback)]
     if wrong:
-        raise ValueError("callbacks must be keras.callbacks.Callback objects. Received: "
-                         f"{wrong}")
+        raise ValueError(f"callbacks must be keras.callbacks.Callback objects. Received: {wrong}")
     return callbacks
 
 
 # --------------------------------------------------------------------------- run
 
 
-def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, seed: int = 0,
-        checkpoint_dir=None, callbacks=(), strategy=None, verbose: int = 0):
+def run(
+    model,
+    train,
+    val,
+    recipe: Recipe,
+    epochs: int,
+    batch_size: int = 64,
+    seed: int = 0,
+    checkpoint_dir=None,
+    callbacks=(),
+    strategy=None,
+    verbose: int = 0,
+):
     """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history.
 
     Args:
@@ -243,8 +283,9 @@ def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, se
         a ``checkpoint_dir``, the epochs read back from ``history.csv`` included).
     """
     if not isinstance(recipe, Recipe):
-        raise ValueError("recipe must be an inception_edu.training.Recipe. Received: "
-                         f"{type(recipe).__name__}")
+        raise ValueError(
+            f"recipe must be an inception_edu.training.Recipe. Received: {type(recipe).__name__}"
+        )
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
@@ -256,8 +297,11 @@ def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, se
     directory = CheckpointDir(checkpoint_dir) if checkpoint_dir is not None else None
     model = _model(model, strategy, seed)
     training = _Data(model, train, "train", recipe, smooth=True, batch_size=batch_size)
-    validation = None if val is None else _Data(model, val, "val", recipe, smooth=False,
-                                                batch_size=batch_size)
+    validation = (
+        None
+        if val is None
+        else _Data(model, val, "val", recipe, smooth=False, batch_size=batch_size)
+    )
 
     def scope():
         return strategy.scope() if strategy is not None else contextlib.nullcontext()
@@ -271,9 +315,11 @@ def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, se
         _, rows = directory.read_history()
         done = len(rows)
         if done > epochs:
-            raise ValueError(f"checkpoint_dir {directory.path!r} holds {done} completed "
-                             f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
-                             "use a new directory.")
+            raise ValueError(
+                f"checkpoint_dir {directory.path!r} holds {done} completed "
+                f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
+                "use a new directory."
+            )
         with scope():
             if done:
                 directory.restore(model, done - 1)
@@ -291,8 +337,13 @@ def run(model, train, val, recipe: Recipe, epochs: int, batch_size: int = 64, se
         fit_data.update(batch_size=batch_size, shuffle=True)
     validation_data = None
     if validation is not None:
-        validation_data = (validation.x if validation.y is None
-                           else (validation.x, validation.y))
-    history = model.fit(**fit_data, validation_data=validation_data, epochs=epochs,
-                        initial_epoch=done, callbacks=callbacks, verbose=verbose)
+        validation_data = validation.x if validation.y is None else (validation.x, validation.y)
+    history = model.fit(
+        **fit_data,
+        validation_data=validation_data,
+        epochs=epochs,
+        initial_epoch=done,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
     return history if directory is None else directory.history(model)

@@ -71,8 +71,9 @@ def line_charts_svg(panels, series, x_label: str, label: str = "") -> str:
         for i in range(count):
             canvas.polyline([(px(i), TOP + PANEL_H), (px(i), TOP + PANEL_H + 4)], "#333333")
             canvas.text(px(i), TOP + PANEL_H + 15, str(i + 1), FONT, color="#333333")
-        canvas.polyline([(x0, TOP), (x0, TOP + PANEL_H), (x0 + PANEL_W, TOP + PANEL_H)],
-                        "#333333", 1.0)
+        canvas.polyline(
+            [(x0, TOP), (x0, TOP + PANEL_H), (x0 + PANEL_W, TOP + PANEL_H)], "#333333", 1.0
+        )
         canvas.text(x0 + PANEL_W / 2, TOP + PANEL_H + 32, x_label, FONT, color="#333333")
         for name in series:
             points = [(px(i), py(v)) for i, v in enumerate(values[name])]

@@ -22,8 +22,14 @@ from matplotlib.ticker import MaxNLocator
 from inception_edu.spec.checks import check_int
 from inception_edu.viz.figures import new_figure
 
-__all__ = ["metric_key", "metric_label", "metric_values", "plot_gradient_norms",
-           "plot_histories", "plot_reliability"]
+__all__ = [
+    "metric_key",
+    "metric_label",
+    "metric_values",
+    "plot_gradient_norms",
+    "plot_histories",
+    "plot_reliability",
+]
 
 
 # --------------------------------------------------------------------------- histories
@@ -32,8 +38,10 @@ __all__ = ["metric_key", "metric_label", "metric_values", "plot_gradient_norms",
 def _logs(history) -> dict:
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict):
-        raise ValueError("A history must be a keras History or its .history dict. "
-                         f"Received: {type(history).__name__}")
+        raise ValueError(
+            "A history must be a keras History or its .history dict. "
+            f"Received: {type(history).__name__}"
+        )
     return logs
 
 
@@ -68,8 +76,7 @@ def metric_values(history, metric: str) -> list:
 def metric_label(metric: str, main_head: bool = False) -> str:
     """What a metric is, in words: ``"val_accuracy"`` -> ``"validation accuracy"``;
     with ``main_head`` (the history of a model with aux heads) ``"... (main head)"``."""
-    split, base = ("validation", metric[4:]) if metric.startswith("val_") else (
-        "training", metric)
+    split, base = ("validation", metric[4:]) if metric.startswith("val_") else ("training", metric)
     label = f"{split} {base.replace('_', ' ')}"
     return f"{label} (main head)" if main_head else label
 
@@ -84,8 +91,10 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
     weighted total is not what is drawn).
     """
     if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict {label: History}. "
-                         f"Received: {type(histories).__name__}")
+        raise ValueError(
+            "histories must be a non-empty dict {label: History}. "
+            f"Received: {type(histories).__name__}"
+        )
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     if not metrics:
         raise ValueError("metrics must name at least one metric. Received: ()")
@@ -96,8 +105,9 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
         for label, history in histories.items():
             values = metric_values(history, metric)
             main_head |= metric_key(_logs(history), metric) != metric
-            ax.plot(np.arange(1, len(values) + 1), values, marker="o", markersize=3,
-                    label=str(label))
+            ax.plot(
+                np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=str(label)
+            )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric_label(metric, main_head))
@@ -113,10 +123,14 @@ def _short(name: str) -> str:
     return name.removeprefix("inception_")
 
 
-def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
-                        title: str = "gradient reaching each stage",
-                        ylabel: str = "RMS gradient per kernel weight", log: bool = True,
-                        reference: float | None = None):
+def plot_gradient_norms(
+    runs: dict,
+    taps=("4a", "4d"),
+    title: str = "gradient reaching each stage",
+    ylabel: str = "RMS gradient per kernel weight",
+    log: bool = True,
+    reference: float | None = None,
+):
     """One line per run of gradient strengths, input on the left, output on the right.
 
     ``runs`` maps a label to ``{name: value}`` (one run) or to a list of such dicts (the
@@ -128,45 +142,65 @@ def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
     ``"inception_4a"``). ``log=False`` and ``reference=1`` suit a ratio (with aux / without).
     """
     if not isinstance(runs, dict) or not runs:
-        raise ValueError("runs must be a non-empty dict {label: {name: value} or a list of "
-                         f"them}}. Received: {runs!r:.80}")
+        raise ValueError(
+            "runs must be a non-empty dict {label: {name: value} or a list of "
+            f"them}}. Received: {runs!r:.80}"
+        )
     seeds = {label: [v] if isinstance(v, dict) else list(v) for label, v in runs.items()}
-    if not all(group and all(isinstance(d, dict) and d for d in group)
-               for group in seeds.values()):
-        raise ValueError("runs must be a non-empty dict {label: {name: value} or a list of "
-                         f"them}}. Received: {runs!r:.80}")
+    if not all(group and all(isinstance(d, dict) and d for d in group) for group in seeds.values()):
+        raise ValueError(
+            "runs must be a non-empty dict {label: {name: value} or a list of "
+            f"them}}. Received: {runs!r:.80}"
+        )
     names = list(next(iter(seeds.values()))[0])
     figure = new_figure(figsize=(11, 4.2), layout="constrained")
     ax = figure.subplots()
     for label, group in seeds.items():
         if any(list(values) != names for values in group):
-            raise ValueError(f"Every run must give the same names in the same order; "
-                             f"{label!r} differs from the first run.")
+            raise ValueError(
+                f"Every run must give the same names in the same order; "
+                f"{label!r} differs from the first run."
+            )
         values = np.array([[d[name] for name in names] for d in group], dtype=float)
         centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
         seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
-        (line,) = ax.plot(range(len(names)), centre, marker="o", markersize=4,
-                          label=str(label) + seeds_note)
+        (line,) = ax.plot(
+            range(len(names)), centre, marker="o", markersize=4, label=str(label) + seeds_note
+        )
         if len(group) > 1:
-            ax.fill_between(range(len(names)), values.min(axis=0), values.max(axis=0),
-                            color=line.get_color(), alpha=0.15, linewidth=0)
+            ax.fill_between(
+                range(len(names)),
+                values.min(axis=0),
+                values.max(axis=0),
+                color=line.get_color(),
+                alpha=0.15,
+                linewidth=0,
+            )
     if log:
         ax.set_yscale("log")
     if reference is not None:
         ax.axhline(reference, color="black", linewidth=0.8)
     every = max(1, len(names) // 24)
     ticks = list(range(0, len(names), every))
-    ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45,
-                  ha="right")
+    ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45, ha="right")
     for tap in taps:
-        found = [i for i, name in enumerate(names)
-                 if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")]
+        found = [
+            i
+            for i, name in enumerate(names)
+            if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")
+        ]
         if found:
             after = max(found) + 0.5
             ax.axvline(after, color="#555555", linestyle=":", linewidth=1.2)
-            ax.annotate(f"aux head on {_short(tap)}", (after, 1),
-                        xycoords=("data", "axes fraction"), xytext=(3, -14),
-                        textcoords="offset points", fontsize=10, color="#444444")
+            ax.annotate(
+                f"aux head on {_short(tap)}",
+                (after, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -14),
+                textcoords="offset points",
+                fontsize=10,
+                color="#444444",
+            )
     ax.set_xlabel("from input (left) to output (right)", fontsize=11)
     ax.set_ylabel(ylabel, fontsize=11)
     ax.set_title(title, fontsize=12)
@@ -178,8 +212,9 @@ def plot_gradient_norms(runs: dict, taps=("4a", "4d"),
 # --------------------------------------------------------------------------- calibration
 
 
-def plot_reliability(bins=None, probabilities=None, labels=None, n_bins: int = 15,
-                     title: str | None = None, ax=None):
+def plot_reliability(
+    bins=None, probabilities=None, labels=None, n_bins: int = 15, title: str | None = None, ax=None
+):
     """A reliability diagram: accuracy against confidence per bin, and the ECE.
 
     Pass the bins of :func:`inception_edu.training.metrics.reliability_bins` (or a dict
@@ -190,16 +225,19 @@ def plot_reliability(bins=None, probabilities=None, labels=None, n_bins: int = 1
     """
     if bins is None:
         if probabilities is None or labels is None:
-            raise ValueError("plot_reliability needs bins, or probabilities and labels. "
-                             "Received neither")
+            raise ValueError(
+                "plot_reliability needs bins, or probabilities and labels. Received neither"
+            )
         from inception_edu.training.metrics import reliability_bins
 
         bins = reliability_bins(probabilities, labels, check_int(n_bins, "n_bins", 1))
     runs = bins if isinstance(bins, dict) else {None: bins}
     for run in runs.values():
         if not all(hasattr(run, a) for a in ("edges", "accuracy", "confidence", "count")):
-            raise ValueError("bins must come from reliability_bins (edges, accuracy, "
-                             f"confidence, count). Received: {type(run).__name__}")
+            raise ValueError(
+                "bins must come from reliability_bins (edges, accuracy, "
+                f"confidence, count). Received: {type(run).__name__}"
+            )
     if ax is None:
         figure = new_figure(figsize=(4.2, 4), layout="constrained")
         ax = figure.subplots()
@@ -211,11 +249,17 @@ def plot_reliability(bins=None, probabilities=None, labels=None, n_bins: int = 1
         widths = np.diff(edges) * width_share
         filled = np.asarray(run.count) > 0
         text = f"ECE {run.ece:.3f}" if label is None else f"{label} (ECE {run.ece:.3f})"
-        ax.bar(edges[:-1][filled] + i * widths[filled], np.asarray(run.accuracy)[filled],
-               widths[filled], align="edge", alpha=0.75, edgecolor="black", linewidth=0.5,
-               label=text)
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1,
-            label="perfect calibration")
+        ax.bar(
+            edges[:-1][filled] + i * widths[filled],
+            np.asarray(run.accuracy)[filled],
+            widths[filled],
+            align="edge",
+            alpha=0.75,
+            edgecolor="black",
+            linewidth=0.5,
+            label=text,
+        )
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence (top class probability)")

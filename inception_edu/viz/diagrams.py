@@ -144,8 +144,9 @@ def op_label(op) -> str:
         kh, kw = op.kernel
         linear = " (linear)" if op.activation is None else ""
         groups = f", {op.groups} groups" if op.groups > 1 else ""
-        return (f"{kh}x{kw} conv{linear}{_stride_padding(op.strides, op.padding)}, "
-                f"{op.filters}{groups}")
+        return (
+            f"{kh}x{kw} conv{linear}{_stride_padding(op.strides, op.padding)}, {op.filters}{groups}"
+        )
     if isinstance(op, Pool):
         kh, kw = op.size
         stride = _stride_padding(op.strides, op.padding)
@@ -162,8 +163,10 @@ def op_label(op) -> str:
         # like a conv, a ReLU goes unsaid; a classifier says softmax, or linear for logits
         shown = {"relu": "", "softmax": " (softmax)", None: " (linear)"}[op.activation]
         return f"fc, {op.units}{shown}"
-    raise ValueError(f"op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
-                     f"Dense). Received: {type(op).__name__}")
+    raise ValueError(
+        f"op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
+        f"Dense). Received: {type(op).__name__}"
+    )
 
 
 def _op_kind(op) -> str:
@@ -200,8 +203,7 @@ def _notes(ops) -> str:
 def _legend_entries(kinds, labels=None) -> list:
     """(kind, text) of the legend, in palette order; ``labels`` overrides texts."""
     labels = labels or {}
-    return [(kind, labels.get(kind, text)) for kind, (_, text) in PALETTE.items()
-            if kind in kinds]
+    return [(kind, labels.get(kind, text)) for kind, (_, text) in PALETTE.items() if kind in kinds]
 
 
 def _legend_rows(entries, width: float) -> list:
@@ -223,8 +225,7 @@ def _legend_height(entries, width: float, extra: str) -> float:
 
 def _legend_width(entries) -> float:
     """The width of the legend on one row."""
-    return sum(SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP
-               for _, label in entries)
+    return sum(SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP for _, label in entries)
 
 
 # --------------------------------------------------------------------------- surfaces
@@ -237,8 +238,18 @@ class _Surface:
     def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
         raise NotImplementedError
 
-    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
-             color="black", rotation=0):
+    def text(
+        self,
+        x,
+        y,
+        s,
+        size=FONT_BOX,
+        ha="center",
+        va="center",
+        bold=False,
+        color="black",
+        rotation=0,
+    ):
         raise NotImplementedError
 
     def arrow(self, points, head=True):
@@ -257,8 +268,9 @@ class _Surface:
             self.text(x + SWATCH + 0.1, y, label, size=FONT_SMALL, ha="left")
         if extra:
             rows = placed[-1][1] + 1 if placed else 1
-            self.text(x0, y0 + rows * LEGEND_ROW, extra, size=FONT_SMALL, ha="left",
-                      color="#444444")
+            self.text(
+                x0, y0 + rows * LEGEND_ROW, extra, size=FONT_SMALL, ha="left", color="#444444"
+            )
 
 
 class _MplSurface(_Surface):
@@ -284,9 +296,15 @@ class _MplSurface(_Surface):
         from matplotlib.patches import FancyBboxPatch
 
         return FancyBboxPatch(
-            (x0, y0), w, h, boxstyle=f"round,pad=0,rounding_size={rounding}",
-            facecolor=PALETTE[kind][0], edgecolor=EDGE, linewidth=self._lw(linewidth),
-            linestyle="--" if dashed else "-", zorder=zorder,
+            (x0, y0),
+            w,
+            h,
+            boxstyle=f"round,pad=0,rounding_size={rounding}",
+            facecolor=PALETTE[kind][0],
+            edgecolor=EDGE,
+            linewidth=self._lw(linewidth),
+            linestyle="--" if dashed else "-",
+            zorder=zorder,
         )
 
     def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
@@ -298,11 +316,30 @@ class _MplSurface(_Surface):
     def swatch(self, x0, y0, w, h, kind):
         self.ax.add_artist(self._patch(x0, y0, w, h, kind, 0.04, LW, zorder=1))
 
-    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
-             color="black", rotation=0):
+    def text(
+        self,
+        x,
+        y,
+        s,
+        size=FONT_BOX,
+        ha="center",
+        va="center",
+        bold=False,
+        color="black",
+        rotation=0,
+    ):
         return self.ax.text(
-            x, y, s, fontsize=size * self.k, ha=ha, va=va, color=color, rotation=rotation,
-            fontweight="bold" if bold else "normal", zorder=3, linespacing=1.25,
+            x,
+            y,
+            s,
+            fontsize=size * self.k,
+            ha=ha,
+            va=va,
+            color=color,
+            rotation=rotation,
+            fontweight="bold" if bold else "normal",
+            zorder=3,
+            linespacing=1.25,
         )
 
     def arrow(self, points, head=True):
@@ -311,9 +348,14 @@ class _MplSurface(_Surface):
         from matplotlib.path import Path
 
         patch = FancyArrowPatch(
-            path=Path(points), arrowstyle="-|>" if head else "-",
-            mutation_scale=HEAD * self.k, linewidth=self._lw(LW_ARROW), color=EDGE,
-            shrinkA=0, shrinkB=0, zorder=1,
+            path=Path(points),
+            arrowstyle="-|>" if head else "-",
+            mutation_scale=HEAD * self.k,
+            linewidth=self._lw(LW_ARROW),
+            color=EDGE,
+            shrinkA=0,
+            shrinkB=0,
+            zorder=1,
         )
         self.ax.add_artist(patch)
         return patch
@@ -345,19 +387,46 @@ class _SvgSurface(_Surface):
         self.canvas = SvgCanvas(width * 72, height * 72, label)
 
     def box(self, x0, y0, w, h, kind, gid=None, thick=False, dashed=False):
-        self.canvas.rect(x0 * 72, y0 * 72, w * 72, h * 72, PALETTE[kind][0], EDGE,
-                         LW_HIGHLIGHT if thick else LW, ROUND * 72, dashed,
-                         {"gid": gid} if gid else None)
+        self.canvas.rect(
+            x0 * 72,
+            y0 * 72,
+            w * 72,
+            h * 72,
+            PALETTE[kind][0],
+            EDGE,
+            LW_HIGHLIGHT if thick else LW,
+            ROUND * 72,
+            dashed,
+            {"gid": gid} if gid else None,
+        )
 
     def swatch(self, x0, y0, w, h, kind):
-        self.canvas.rect(x0 * 72, y0 * 72, w * 72, h * 72, PALETTE[kind][0], EDGE, LW,
-                         0.04 * 72)
+        self.canvas.rect(x0 * 72, y0 * 72, w * 72, h * 72, PALETTE[kind][0], EDGE, LW, 0.04 * 72)
 
-    def text(self, x, y, s, size=FONT_BOX, ha="center", va="center", bold=False,
-             color="black", rotation=0):
+    def text(
+        self,
+        x,
+        y,
+        s,
+        size=FONT_BOX,
+        ha="center",
+        va="center",
+        bold=False,
+        color="black",
+        rotation=0,
+    ):
         rotate = rotation == 90
-        self.canvas.text(x * 72, y * 72, s, size, "middle" if rotate else _ANCHORS[ha], va,
-                         bold, _COLOURS.get(color, color), rotate)
+        self.canvas.text(
+            x * 72,
+            y * 72,
+            s,
+            size,
+            "middle" if rotate else _ANCHORS[ha],
+            va,
+            bold,
+            _COLOURS.get(color, color),
+            rotate,
+        )
 
     def arrow(self, points, head=True):
         points = [(x * 72, y * 72) for x, y in points]
@@ -400,8 +469,9 @@ def _title_height(title: str, subtitle: str) -> float:
 def _title_width(title: str, subtitle: str) -> float:
     if not title:
         return 0.0
-    return max(_text_width(title, FONT_TITLE, True),
-               _text_width(subtitle, FONT_BOX) if subtitle else 0.0)
+    return max(
+        _text_width(title, FONT_TITLE, True), _text_width(subtitle, FONT_BOX) if subtitle else 0.0
+    )
 
 
 def _draw_title(surface, width: float, title: str, subtitle: str) -> None:
@@ -410,8 +480,14 @@ def _draw_title(surface, width: float, title: str, subtitle: str) -> None:
         return
     surface.text(width / 2, MARGIN, title, size=FONT_TITLE, bold=True, va="top")
     if subtitle:
-        surface.text(width / 2, MARGIN + 0.3 * (title.count("\n") + 1) + 0.02, subtitle,
-                     size=FONT_BOX, color="#333333", va="top")
+        surface.text(
+            width / 2,
+            MARGIN + 0.3 * (title.count("\n") + 1) + 0.02,
+            subtitle,
+            size=FONT_BOX,
+            color="#333333",
+            va="top",
+        )
 
 
 # --------------------------------------------------------------------------- block layout
@@ -469,9 +545,9 @@ def _items(node, layer: str, rows: dict, thick: bool) -> list:
     if isinstance(node, Residual):
         raise ValueError(
             f"A block diagram cannot draw the residual block {layer!r} nested inside a "
-            "branch; draw it on its own.")
-    return [_Op(op_label(node), _op_kind(node), fmt_shape(rows[layer].output_shape), layer,
-                thick)]
+            "branch; draw it on its own."
+        )
+    return [_Op(op_label(node), _op_kind(node), fmt_shape(rows[layer].output_shape), layer, thick)]
 
 
 def _draw_column(surface: _Surface, column, cx: float, bottom: float, target: float) -> float:
@@ -495,15 +571,17 @@ def _connect(surface: _Surface, x: float, y0: float, y1: float, label: str | Non
     nested split it is a plain line: the split's fork bar continues it."""
     surface.arrow([(x, y0), (x, y1)], head=not isinstance(into, _Split))
     if label:
-        surface.text(x + LABEL_DX, (y0 + y1) / 2, label, size=FONT_SMALL, ha="left",
-                     color="#222222")
+        surface.text(
+            x + LABEL_DX, (y0 + y1) / 2, label, size=FONT_SMALL, ha="left", color="#222222"
+        )
 
 
 def _draw_item(surface: _Surface, item, cx: float, top: float) -> None:
     if isinstance(item, _Op):
         width = item.width()
-        surface.box(cx - width / 2, top, width, BOX_H, item.kind, gid=f"op:{item.layer}",
-                    thick=item.thick)
+        surface.box(
+            cx - width / 2, top, width, BOX_H, item.kind, gid=f"op:{item.layer}", thick=item.thick
+        )
         surface.text(cx, top + BOX_H / 2, item.label)
         return
     # a nested split: fork bar, sub-columns side by side, a "concatenate" join box
@@ -520,8 +598,15 @@ def _draw_item(surface: _Surface, item, cx: float, top: float) -> None:
         first = _draw_column(surface, column, centre, join_top - ARROW_H, join_top)
         surface.arrow([(centre, fork), (centre, first)], head=not isinstance(column[0], _Split))
     join_w = item.width()
-    surface.box(cx - join_w / 2, join_top, join_w, JOIN_H, "merge", gid=f"merge:{item.layer}",
-                thick=item.thick)
+    surface.box(
+        cx - join_w / 2,
+        join_top,
+        join_w,
+        JOIN_H,
+        "merge",
+        gid=f"merge:{item.layer}",
+        thick=item.thick,
+    )
     surface.text(cx, join_top + JOIN_H / 2, "concatenate", size=FONT_SMALL)
 
 
@@ -568,17 +653,33 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
     if isinstance(node, Residual):
         merges = []
         if len(branches) > 1:
-            merges.append(_Merge(
-                f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}", "merge",
-                f"merge:{name}_concat", bus=True))
+            merges.append(
+                _Merge(
+                    f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}",
+                    "merge",
+                    f"merge:{name}_concat",
+                    bus=True,
+                )
+            )
             merge_words = ["concatenate"]
         up = node.projection(summary.input_shape[2])
-        merges.append(_Merge(f"1x1 conv (linear), {up.filters}", "conv1x1", f"op:{name}_up",
-                             fmt_shape(rows[f"{name}_up"].output_shape)))
+        merges.append(
+            _Merge(
+                f"1x1 conv (linear), {up.filters}",
+                "conv1x1",
+                f"op:{name}_up",
+                fmt_shape(rows[f"{name}_up"].output_shape),
+            )
+        )
         relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
         word = "add" if node.shortcut else "no shortcut"
-        merges.append(_Merge(f"{word}: {_residual_text(node)}{relu} → {out_shape}", "merge",
-                             f"merge:{residual_merge_name(node, name)}"))
+        merges.append(
+            _Merge(
+                f"{word}: {_residual_text(node)}{relu} → {out_shape}",
+                "merge",
+                f"merge:{residual_merge_name(node, name)}",
+            )
+        )
         merge_words.append("add" if node.shortcut else "scale (no shortcut)")
     elif isinstance(node, Concat):
         merges = [_Merge(f"concatenate → {out_shape}", "merge", f"merge:{name}", bus=True)]
@@ -603,13 +704,30 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
     if isinstance(node, Residual):
         kinds.add("conv1x1")
     entries = _legend_entries(kinds, {"merge": " / ".join(merge_words)})
-    width = max(body_w, _title_width(title, subtitle), min(_legend_width(entries), 11.0),
-                _text_width(extra, FONT_SMALL)) + 2 * MARGIN
+    width = (
+        max(
+            body_w,
+            _title_width(title, subtitle),
+            min(_legend_width(entries), 11.0),
+            _text_width(extra, FONT_SMALL),
+        )
+        + 2 * MARGIN
+    )
     legend_h = _legend_height(entries, width - 2 * MARGIN, extra)
     tallest = max(_column_height(c) for c in columns)
     merges_h = len(merges) * MERGE_H + (len(merges) - 1) * ARROW_H
-    height = (MARGIN + title_h + BOX_H + MIN_FANOUT + tallest + ARROW_H + merges_h
-              + 0.45 + legend_h + MARGIN)
+    height = (
+        MARGIN
+        + title_h
+        + BOX_H
+        + MIN_FANOUT
+        + tallest
+        + ARROW_H
+        + merges_h
+        + 0.45
+        + legend_h
+        + MARGIN
+    )
 
     def paint(surface: _Surface) -> None:
         x0 = MARGIN + (width - 2 * MARGIN - body_w) / 2
@@ -624,8 +742,9 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
         for column, col_w in zip(columns, widths, strict=True):
             centre = x + col_w / 2
             first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
-            surface.arrow([(centre, in_bottom), (centre, first)],
-                          head=not isinstance(column[0], _Split))
+            surface.arrow(
+                [(centre, in_bottom), (centre, first)], head=not isinstance(column[0], _Split)
+            )
             x += col_w + COL_GAP
         y = merge_top
         for index, (merge, merge_w) in enumerate(zip(merges, merge_ws, strict=True)):
@@ -639,12 +758,25 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
             add_y = y - ARROW_H - MERGE_H / 2
             add_right = cx + merge_ws[-1] / 2
             side = x0 + span + SHORTCUT_DX
-            surface.arrow([(x0 + span, in_top + BOX_H / 2), (side, in_top + BOX_H / 2),
-                           (side, add_y), (add_right, add_y)])
-            surface.text(side + 0.08, (in_bottom + add_y) / 2, "shortcut: x", size=FONT_SMALL,
-                         rotation=90, ha="left")
-        surface.legend(MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN,
-                       entries, extra)
+            surface.arrow(
+                [
+                    (x0 + span, in_top + BOX_H / 2),
+                    (side, in_top + BOX_H / 2),
+                    (side, add_y),
+                    (add_right, add_y),
+                ]
+            )
+            surface.text(
+                side + 0.08,
+                (in_bottom + add_y) / 2,
+                "shortcut: x",
+                size=FONT_SMALL,
+                rotation=90,
+                ha="left",
+            )
+        surface.legend(
+            MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN, entries, extra
+        )
 
     label = title.replace("\n", " ") if title else f"block diagram of {name}"
     return _Plan(width, height, label, paint)
@@ -733,19 +865,24 @@ def _stages(spec, summary) -> list:
     blocks = dict(zip(spec.stage_names, summary.blocks, strict=False))
     boxes: list = []
     for section in spec.sections:
-        groups = ([section.stages] if section.repeated
-                  else [(stage,) for stage in section.stages])
+        groups = [section.stages] if section.repeated else [(stage,) for stage in section.stages]
         for group in groups:
             stage = spec.stage(group[0])
             group_blocks = [blocks[name] for name in group]
             params = sum(b.params for b in group_blocks)
             title = f"{len(group)} × {section.title}" if section.repeated else stage.name
             detail, shown = _stage_detail(stage)
-            boxes.append(_Stage(
-                title, detail, fmt_shape(group_blocks[-1].output_shape) + _share(params, total),
-                _block_kind(stage, group_blocks[0]), list(group), f"stage:{stage.name}",
-                shown,
-            ))
+            boxes.append(
+                _Stage(
+                    title,
+                    detail,
+                    fmt_shape(group_blocks[-1].output_shape) + _share(params, total),
+                    _block_kind(stage, group_blocks[0]),
+                    list(group),
+                    f"stage:{stage.name}",
+                    shown,
+                )
+            )
     return boxes
 
 
@@ -776,8 +913,17 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
     entries = [_Stage("input", "", fmt_shape(summary.input_shape), "end", [], "input")]
     entries += stages
 
-    box_w = max(max(_text_width(e.title, FONT_BOX, True), _text_width(e.detail, FONT_SMALL),
-                    _text_width(e.info, FONT_SMALL)) for e in entries) + 2 * STAGE_PAD_X
+    box_w = (
+        max(
+            max(
+                _text_width(e.title, FONT_BOX, True),
+                _text_width(e.detail, FONT_SMALL),
+                _text_width(e.info, FONT_SMALL),
+            )
+            for e in entries
+        )
+        + 2 * STAGE_PAD_X
+    )
     aux_w = box_w
     auxes = []  # (entry index of the tap, title, body text, gid, highlighted)
     shown_ops = [op for e in entries for op in e.ops]
@@ -788,8 +934,15 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
         shown_ops += head_ops
         body = _wrap([op_label(op) for op in head_ops], aux_w - 2 * STAGE_PAD_X)
         info = fmt_shape(block.output_shape) + _share(block.params, total)
-        auxes.append((tap, f"{aux.name} (auxiliary head)", f"{body}\n→ {info}",
-                      f"aux:{aux.name}", aux.name == highlight))
+        auxes.append(
+            (
+                tap,
+                f"{aux.name} (auxiliary head)",
+                f"{body}\n→ {info}",
+                f"aux:{aux.name}",
+                aux.name == highlight,
+            )
+        )
 
     # ---- choose the number of rows per column: the figure closest to 16:9
     count = len(entries)
@@ -798,8 +951,9 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
     extra = _notes(shown_ops)
     if title is None:
         title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
-        subtitle = (f"{total:,} params · {fmt_macs(summary.total_macs)} multiply-adds"
-                    + (" (auxiliary heads included)" if auxes else ""))
+        subtitle = f"{total:,} params · {fmt_macs(summary.total_macs)} multiply-adds" + (
+            " (auxiliary heads included)" if auxes else ""
+        )
     else:
         subtitle = ""
     title_h = _title_height(title, subtitle)
@@ -807,8 +961,9 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
 
     def layout(rows):
         columns = [list(range(i, min(i + rows, count))) for i in range(0, count, rows)]
-        col_ws = [box_w + (AUX_GAP + aux_w if any(a[0] in c for a in auxes) else 0)
-                  for c in columns]
+        col_ws = [
+            box_w + (AUX_GAP + aux_w if any(a[0] in c for a in auxes) else 0) for c in columns
+        ]
         width = sum(col_ws) + STAGE_COL_GAP * (len(columns) - 1) + 2 * MARGIN
         return columns, col_ws, width
 
@@ -822,9 +977,12 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
             best = (score, rows)
     rows = best[1]
     columns, col_ws, width = layout(rows)
-    width = max(width, _title_width(title, subtitle) + 2 * MARGIN,
-                min(_legend_width(legend), 12) + 2 * MARGIN,
-                _text_width(extra, FONT_SMALL) + 2 * MARGIN)
+    width = max(
+        width,
+        _title_width(title, subtitle) + 2 * MARGIN,
+        min(_legend_width(legend), 12) + 2 * MARGIN,
+        _text_width(extra, FONT_SMALL) + 2 * MARGIN,
+    )
     legend_h = _legend_height(legend, width - 2 * MARGIN, extra)
     top = MARGIN + title_h + 0.15
     body_h = rows * pitch - STAGE_GAP
@@ -850,8 +1008,9 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
                 y = top + row * pitch
                 centres[index] = (cx, y)
                 thick = highlight is not None and highlight in entry.members
-                surface.box(cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid,
-                            thick=thick)
+                surface.box(
+                    cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid, thick=thick
+                )
                 if entry.detail:
                     surface.text(cx, y + 0.2, entry.title, bold=True)
                     surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
@@ -866,18 +1025,24 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
                 below = top + (len(column) - 1) * pitch + STAGE_H
                 gap_x = x - STAGE_COL_GAP / 2
                 next_cx = x + box_w / 2
-                surface.arrow([(cx, below), (cx, below + 0.17), (gap_x, below + 0.17),
-                               (gap_x, top - 0.17), (next_cx, top - 0.17), (next_cx, top)])
-        for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes,
-                                                                     strict=True):
+                surface.arrow(
+                    [
+                        (cx, below),
+                        (cx, below + 0.17),
+                        (gap_x, below + 0.17),
+                        (gap_x, top - 0.17),
+                        (next_cx, top - 0.17),
+                        (next_cx, top),
+                    ]
+                )
+        for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes, strict=True):
             cx, y = centres[tap]
             mid = y + STAGE_H / 2
             x0 = cx + box_w / 2 + AUX_GAP
             surface.box(x0, y0, aux_w, aux_h, "head", gid=gid, thick=thick, dashed=True)
             surface.text(x0 + aux_w / 2, y0 + 0.22, aux_title, bold=True)
             surface.text(x0 + aux_w / 2, y0 + 0.4, body, size=FONT_SMALL, va="top")
-            surface.arrow([(cx + box_w / 2, mid),
-                           (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
+            surface.arrow([(cx + box_w / 2, mid), (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
         surface.legend(MARGIN, top + body_h + 0.55, width - 2 * MARGIN, legend, extra)
 
     return _Plan(width, height, title.replace("\n", " ") if title else spec.name, paint)

@@ -32,8 +32,9 @@ class _Metrics:
     """Advances and kerning of one face of matplotlib's default sans-serif font."""
 
     def __init__(self, bold: bool):
-        self.path = findfont(FontProperties(family="sans-serif",
-                                            weight="bold" if bold else "normal"))
+        self.path = findfont(
+            FontProperties(family="sans-serif", weight="bold" if bold else "normal")
+        )
         self.advances: dict = {}
         self.kerning: dict = {}
 

@@ -40,10 +40,12 @@ def show_examples(split, per_class: int = 4):
             if column < len(images):
                 image = images[column]
                 grey = image.shape[-1] == 1
-                ax.imshow(image[..., 0] if grey else image, cmap="gray" if grey else None,
-                          vmin=0, vmax=1)
-        axes[label][0].set_ylabel(split.class_names[label], rotation=0, ha="right",
-                                  va="center", fontsize=10)
+                ax.imshow(
+                    image[..., 0] if grey else image, cmap="gray" if grey else None, vmin=0, vmax=1
+                )
+        axes[label][0].set_ylabel(
+            split.class_names[label], rotation=0, ha="right", va="center", fontsize=10
+        )
     return figure
 
 
@@ -54,25 +56,35 @@ def _per_class_runs(results) -> dict:
     entry with a row per seed; the legend gives their mean accuracy and the seed count.
     """
     if isinstance(results, dict):
-        return {str(label): np.atleast_2d(np.asarray(values, dtype=float))
-                for label, values in results.items()}
+        return {
+            str(label): np.atleast_2d(np.asarray(values, dtype=float))
+            for label, values in results.items()
+        }
     grouped: dict = {}
     for result in results:
         if not all(hasattr(result, a) for a in ("name", "per_class", "val_accuracy")):
-            raise ValueError("results must be ProbeResults or a dict {label: per-class "
-                             f"values}}. Received: {type(result).__name__}")
+            raise ValueError(
+                "results must be ProbeResults or a dict {label: per-class "
+                f"values}}. Received: {type(result).__name__}"
+            )
         grouped.setdefault(result.name, []).append(result)
     runs = {}
     for name, group in grouped.items():
         accuracy = np.mean([r.val_accuracy for r in group])
         seeds = f", {len(group)} seeds" if len(group) > 1 else ""
-        runs[f"{name} ({accuracy:.0%}{seeds})"] = np.asarray([r.per_class for r in group],
-                                                              dtype=float)
+        runs[f"{name} ({accuracy:.0%}{seeds})"] = np.asarray(
+            [r.per_class for r in group], dtype=float
+        )
     return runs
 
 
-def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
-                   chance: bool = True, title: str | None = None):
+def plot_per_class(
+    results,
+    class_names,
+    ylabel: str = "validation accuracy",
+    chance: bool = True,
+    title: str | None = None,
+):
     """Grouped bars: each run's value on each class.
 
     ``results``: :class:`~inception_edu.training.probes.ProbeResult` s of
@@ -85,15 +97,16 @@ def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
     """
     runs = _per_class_runs(results) if results is not None else {}
     if not runs:
-        raise ValueError("plot_per_class needs at least one ProbeResult or run. Received: "
-                         f"{results!r}")
+        raise ValueError(
+            f"plot_per_class needs at least one ProbeResult or run. Received: {results!r}"
+        )
     class_names = list(class_names)
     wrong = {label: v.shape[1] for label, v in runs.items() if v.shape[1] != len(class_names)}
     if wrong:
-        raise ValueError(f"Each run needs one value per class ({len(class_names)}). "
-                         f"Received {wrong}")
-    figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8),
-                        layout="constrained")
+        raise ValueError(
+            f"Each run needs one value per class ({len(class_names)}). Received {wrong}"
+        )
+    figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8), layout="constrained")
     ax = figure.subplots()
     width = 0.8 / len(runs)
     positions = np.arange(len(class_names))
@@ -102,22 +115,35 @@ def plot_per_class(results, class_names, ylabel: str = "validation accuracy",
         spread = None
         if len(values) > 1:  # the seeds' lowest and highest, around the mean
             spread = np.stack([mean - values.min(axis=0), values.max(axis=0) - mean])
-        ax.bar(positions + (i - (len(runs) - 1) / 2) * width, mean, width, label=label,
-               yerr=spread, capsize=2, error_kw={"linewidth": 0.8})
+        ax.bar(
+            positions + (i - (len(runs) - 1) / 2) * width,
+            mean,
+            width,
+            label=label,
+            yerr=spread,
+            capsize=2,
+            error_kw={"linewidth": 0.8},
+        )
     many = len(class_names) > 10
     labels = class_names if many else [textwrap.fill(str(n), 12) for n in class_names]
-    ax.set_xticks(positions, labels, rotation=45 if many else 0,
-                  ha="right" if many else "center")
+    ax.set_xticks(positions, labels, rotation=45 if many else 0, ha="right" if many else "center")
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     if chance:
         level = 1 / len(class_names)
         level = 1 - level if "error" in ylabel else level
         ax.axhline(level, color="grey", linestyle=":", linewidth=1)
-    notes = [note for note, on in (("dotted line: chance", chance),
-                                   ("whiskers: lowest to highest seed",
-                                    any(len(v) > 1 for v in runs.values()))) if on]
-    ax.set_title(title or f"{ylabel} on each class"
-                 + (f"\n({'; '.join(notes)})" if notes else ""), fontsize=11)
+    notes = [
+        note
+        for note, on in (
+            ("dotted line: chance", chance),
+            ("whiskers: lowest to highest seed", any(len(v) > 1 for v in runs.values())),
+        )
+        if on
+    ]
+    ax.set_title(
+        title or f"{ylabel} on each class" + (f"\n({'; '.join(notes)})" if notes else ""),
+        fontsize=11,
+    )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return figure

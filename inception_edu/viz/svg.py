@@ -36,16 +36,28 @@ class SvgCanvas:
     the page shows it at (4/3: a 12 pt label is 16 CSS pixels, as in print).
     """
 
-    def __init__(self, width: float, height: float, label: str = "",
-                 pixels_per_point: float = 4 / 3):
+    def __init__(
+        self, width: float, height: float, label: str = "", pixels_per_point: float = 4 / 3
+    ):
         self.width, self.height = width, height
         self.label, self.scale = label, pixels_per_point
         self.lines: list = []
         self.shapes: list = []
         self.texts: list = []
 
-    def rect(self, x, y, w, h, fill, stroke="#333333", stroke_width=1.0, radius=0.0,
-             dashed=False, data=None) -> None:
+    def rect(
+        self,
+        x,
+        y,
+        w,
+        h,
+        fill,
+        stroke="#333333",
+        stroke_width=1.0,
+        radius=0.0,
+        dashed=False,
+        data=None,
+    ) -> None:
         """A rectangle with top-left corner (x, y); ``data`` adds ``data-*`` attributes."""
         extra = f' rx="{num(radius)}"' if radius else ""
         if dashed:
@@ -54,21 +66,24 @@ class SvgCanvas:
             extra += f" data-{key}={quoteattr(str(value))}"
         self.shapes.append(
             f'<rect x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}"{extra} '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{num(stroke_width)}"/>')
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{num(stroke_width)}"/>'
+        )
 
     def polyline(self, points, color="#333333", width=1.0, dashed=False) -> None:
         dash = f' stroke-dasharray="{num(3 * width)} {num(2 * width)}"' if dashed else ""
-        path = " ".join(f"{'M' if i == 0 else 'L'}{num(x)} {num(y)}"
-                        for i, (x, y) in enumerate(points))
-        self.lines.append(f'<path d="{path}" fill="none" stroke="{color}" '
-                          f'stroke-width="{num(width)}" stroke-linejoin="round"{dash}/>')
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{num(x)} {num(y)}" for i, (x, y) in enumerate(points)
+        )
+        self.lines.append(
+            f'<path d="{path}" fill="none" stroke="{color}" '
+            f'stroke-width="{num(width)}" stroke-linejoin="round"{dash}/>'
+        )
 
     def polygon(self, points, fill="#333333") -> None:
         coords = " ".join(f"{num(x)},{num(y)}" for x, y in points)
         self.lines.append(f'<polygon points="{coords}" fill="{fill}"/>')
 
-    def arrow(self, points, width=1.0, head_length=5.6, head_width=2.8,
-              color="#333333") -> None:
+    def arrow(self, points, width=1.0, head_length=5.6, head_width=2.8, color="#333333") -> None:
         """A polyline ending in a filled triangular head at its last point."""
         (x0, y0), (x1, y1) = points[-2], points[-1]
         length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5 or 1.0
@@ -77,15 +92,34 @@ class SvgCanvas:
         # the shaft stops inside the head, so no line pokes out of its tip
         stop = min(head_length / 2, length)
         self.polyline([*points[:-1], (x1 - ux * stop, y1 - uy * stop)], color, width)
-        self.polygon([(x1, y1), (bx - uy * head_width, by + ux * head_width),
-                      (bx + uy * head_width, by - ux * head_width)], color)
+        self.polygon(
+            [
+                (x1, y1),
+                (bx - uy * head_width, by + ux * head_width),
+                (bx + uy * head_width, by - ux * head_width),
+            ],
+            color,
+        )
 
     def circle(self, cx, cy, r, fill, stroke="#333333", stroke_width=1.0) -> None:
-        self.shapes.append(f'<circle cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" '
-                           f'fill="{fill}" stroke="{stroke}" stroke-width="{num(stroke_width)}"/>')
+        self.shapes.append(
+            f'<circle cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{num(stroke_width)}"/>'
+        )
 
-    def text(self, x, y, text, size, anchor="middle", valign="center", bold=False,
-             color="#000000", rotate=False, linespacing=1.25) -> None:
+    def text(
+        self,
+        x,
+        y,
+        text,
+        size,
+        anchor="middle",
+        valign="center",
+        bold=False,
+        color="#000000",
+        rotate=False,
+        linespacing=1.25,
+    ) -> None:
         """``text`` (lines split on newlines) at (x, y): ``anchor`` start/middle/end,
         ``valign`` top/center/baseline as matplotlib's ``va``; ``rotate`` turns it to
         read upwards with (x, y) at the left edge of the turned text's box."""
@@ -108,16 +142,19 @@ class SvgCanvas:
             attrs += ' xml:space="preserve"'
         if rotate:  # one line, turned a quarter anticlockwise about its anchor point
             px, py = x + ASCENT * size, y
-            self.texts.append(f'<text x="{num(px)}" y="{num(py)}" {attrs} '
-                              f'transform="rotate(-90 {num(px)} {num(py)})">'
-                              f"{escape(text)}</text>")
+            self.texts.append(
+                f'<text x="{num(px)}" y="{num(py)}" {attrs} '
+                f'transform="rotate(-90 {num(px)} {num(py)})">'
+                f"{escape(text)}</text>"
+            )
             return
         if len(lines) == 1:
-            self.texts.append(f'<text x="{num(x)}" y="{num(first)}" {attrs}>'
-                              f"{escape(text)}</text>")
+            self.texts.append(f'<text x="{num(x)}" y="{num(first)}" {attrs}>{escape(text)}</text>')
             return
-        spans = "".join(f'<tspan x="{num(x)}" y="{num(first + i * pitch)}">{escape(line)}'
-                        "</tspan>" for i, line in enumerate(lines))
+        spans = "".join(
+            f'<tspan x="{num(x)}" y="{num(first + i * pitch)}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
         self.texts.append(f"<text {attrs}>{spans}</text>")
 
     def svg(self, css_class: str = "inception-edu-diagram") -> str:
@@ -130,7 +167,8 @@ class SvgCanvas:
             f'height="{round(self.height * self.scale)}" '
             f'style="max-width:100%;height:auto;background:#ffffff" '
             f'font-family="{FONT_FAMILY}" role="img"'
-            + (f" aria-label={label}" if label else "") + ">"
+            + (f" aria-label={label}" if label else "")
+            + ">"
         )
         title = f"<title>{escape(self.label)}</title>" if self.label else ""
         return "".join([head, title, *self.lines, *self.shapes, *self.texts, "</svg>"])

@@ -37,10 +37,14 @@ __all__ = ["ERROR_COLOUR", "Explorer"]
 
 ERROR_COLOUR = "#b00020"
 
-_STALE_NOTE = ("<div style='color:#555555;font-size:90%'>The table and the picture below "
-               "show the last settings that worked.</div>")
-_STATIC_NOTE = ("<div style='color:#555555;font-size:90%'>A static copy of the explorer: "
-                "run the notebook to move its controls.</div>")
+_STALE_NOTE = (
+    "<div style='color:#555555;font-size:90%'>The table and the picture below "
+    "show the last settings that worked.</div>"
+)
+_STATIC_NOTE = (
+    "<div style='color:#555555;font-size:90%'>A static copy of the explorer: "
+    "run the notebook to move its controls.</div>"
+)
 
 
 class Explorer:
@@ -70,12 +74,17 @@ class Explorer:
             observed = list(controls)
             self.controls = widgets.VBox(observed)
         if not observed or not all(isinstance(c, widgets.ValueWidget) for c in observed):
-            raise ValueError("An explorer needs the controls it observes: widgets with a "
-                             f"value. Received: {observed!r}")
+            raise ValueError(
+                "An explorer needs the controls it observes: widgets with a "
+                f"value. Received: {observed!r}"
+            )
         self.headline = widgets.HTML()
         self.numbers = widgets.HTML()
-        self.diagram = widgets.HTML(layout=widgets.Layout(
-            max_width="100%", overflow="auto", display=None if self.draw else "none"))
+        self.diagram = widgets.HTML(
+            layout=widgets.Layout(
+                max_width="100%", overflow="auto", display=None if self.draw else "none"
+            )
+        )
         for control in observed:
             control.observe(self.update, names="value")
         self.widget = widgets.VBox([self.controls, self.headline, self.numbers, self.diagram])
@@ -138,11 +147,13 @@ class Explorer:
         self.redraws += 1
 
     def _show_error(self, error: BaseException) -> None:
-        message = str(error) if isinstance(error, ValueError) else (
-            f"{type(error).__name__}: {error}")
+        message = (
+            str(error) if isinstance(error, ValueError) else (f"{type(error).__name__}: {error}")
+        )
         self.error, self.exception = message, error
-        self.headline.value = (f"<div style='color:{ERROR_COLOUR};font-weight:bold'>"
-                               f"⚠ {html.escape(message)}</div>")
+        self.headline.value = (
+            f"<div style='color:{ERROR_COLOUR};font-weight:bold'>⚠ {html.escape(message)}</div>"
+        )
         if self._table_html:
             self.numbers.value = _STALE_NOTE + self._table_html
 
@@ -151,9 +162,11 @@ class Explorer:
     def static_html(self) -> str:
         """The headline, table and picture as one HTML fragment (no script, no widget)."""
         picture = self._picture if self.draw else ""
-        return ("<div class='inception-edu-explorer-static'>"
-                f"{_STATIC_NOTE}<div>{self.headline.value}</div>{self.numbers.value}"
-                f"{picture}</div>")
+        return (
+            "<div class='inception-edu-explorer-static'>"
+            f"{_STATIC_NOTE}<div>{self.headline.value}</div>{self.numbers.value}"
+            f"{picture}</div>"
+        )
 
     def __repr__(self) -> str:
         state = f"error: {self.error}" if self.error else _plain(self.headline.value)

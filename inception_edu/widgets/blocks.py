@@ -40,8 +40,14 @@ _DOT = " &nbsp;·&nbsp; "
 
 def _slider(value: int, description: str, maximum: int) -> widgets.IntSlider:
     return widgets.IntSlider(
-        value=value, min=1, max=maximum, description=description, continuous_update=False,
-        style={"description_width": "150px"}, layout=widgets.Layout(width="420px"))
+        value=value,
+        min=1,
+        max=maximum,
+        description=description,
+        continuous_update=False,
+        style={"description_width": "150px"},
+        layout=widgets.Layout(width="420px"),
+    )
 
 
 class BlockExplorer(Explorer):
@@ -57,25 +63,40 @@ class BlockExplorer(Explorer):
 
     def __init__(self, block, input_shape, draw: bool = True):
         if not isinstance(block, (Concat, Residual)):
-            raise ValueError("BlockExplorer needs a Concat or Residual block. "
-                             f"Received: block={type(block).__name__}")
+            raise ValueError(
+                "BlockExplorer needs a Concat or Residual block. "
+                f"Received: block={type(block).__name__}"
+            )
         self.input_shape = check_input_shape(input_shape)
         analyze(block, self.input_shape)  # a block the engine rejects fails here, clearly
         self.block = block
         self.checkboxes = {
-            b.name: widgets.Checkbox(value=True, description=f"branch {b.name}", indent=False,
-                                     layout=widgets.Layout(width="110px"))
+            b.name: widgets.Checkbox(
+                value=True,
+                description=f"branch {b.name}",
+                indent=False,
+                layout=widgets.Layout(width="110px"),
+            )
             for b in block.branches
         }
-        self.sliders = {path: _slider(conv.filters, " ".join(path), max(2 * conv.filters, 16))
-                        for path, conv in conv_paths(block)}
-        controls = widgets.VBox([
-            widgets.HBox(list(self.checkboxes.values())),
-            widgets.GridBox(list(self.sliders.values()), layout=widgets.Layout(
-                grid_template_columns="repeat(auto-fill, minmax(430px, 1fr))")),
-        ])
-        super().__init__(controls, draw,
-                         observe=[*self.checkboxes.values(), *self.sliders.values()])
+        self.sliders = {
+            path: _slider(conv.filters, " ".join(path), max(2 * conv.filters, 16))
+            for path, conv in conv_paths(block)
+        }
+        controls = widgets.VBox(
+            [
+                widgets.HBox(list(self.checkboxes.values())),
+                widgets.GridBox(
+                    list(self.sliders.values()),
+                    layout=widgets.Layout(
+                        grid_template_columns="repeat(auto-fill, minmax(430px, 1fr))"
+                    ),
+                ),
+            ]
+        )
+        super().__init__(
+            controls, draw, observe=[*self.checkboxes.values(), *self.sliders.values()]
+        )
         for box in self.checkboxes.values():  # after the numbers and the picture are sent
             box.observe(self._enable_sliders, names="value")
 
@@ -100,10 +121,16 @@ class BlockExplorer(Explorer):
         numbers = {}
         for branch in self.spec.branches:
             full = f"{self.spec.name}_{branch.name}"
-            rows = [row for row in self.summary.layers
-                    if row.name == full or row.name.startswith(full + "_")]
-            numbers[branch.name] = (rows[-1].output_shape[-1], sum(r.params for r in rows),
-                                    sum(r.macs for r in rows))
+            rows = [
+                row
+                for row in self.summary.layers
+                if row.name == full or row.name.startswith(full + "_")
+            ]
+            numbers[branch.name] = (
+                rows[-1].output_shape[-1],
+                sum(r.params for r in rows),
+                sum(r.macs for r in rows),
+            )
         return numbers
 
     @property
@@ -113,20 +140,26 @@ class BlockExplorer(Explorer):
 
     def headline_html(self) -> str:
         s = self.summary
-        return (f"<b>output {fmt_shape(s.output_shape)}</b>{_DOT}{fmt_count(s.params)} "
-                f"parameters{_DOT}{fmt_macs(s.macs)} multiply-adds")
+        return (
+            f"<b>output {fmt_shape(s.output_shape)}</b>{_DOT}{fmt_count(s.params)} "
+            f"parameters{_DOT}{fmt_macs(s.macs)} multiply-adds"
+        )
 
     def table(self) -> Table:
-        rows = [(name, channels, fmt_count(params), fmt_macs(macs))
-                for name, (channels, params, macs) in self.branch_numbers().items()]
+        rows = [
+            (name, channels, fmt_count(params), fmt_macs(macs))
+            for name, (channels, params, macs) in self.branch_numbers().items()
+        ]
         if isinstance(self.spec, Residual):
             up = next(r for r in self.summary.layers if r.name == f"{self.spec.name}_up")
-            rows.append(("1x1 projection", up.output_shape[-1], fmt_count(up.params),
-                         fmt_macs(up.macs)))
+            rows.append(
+                ("1x1 projection", up.output_shape[-1], fmt_count(up.params), fmt_macs(up.macs))
+            )
         s = self.summary
         rows.append(("block", s.output_shape[-1], fmt_count(s.params), fmt_macs(s.macs)))
-        return Table(("branch", "channels", "parameters", "multiply-adds"), tuple(rows),
-                     bold_last=True)
+        return Table(
+            ("branch", "channels", "parameters", "multiply-adds"), tuple(rows), bold_last=True
+        )
 
     def render(self, spec) -> str:
         return block_svg(spec, self.input_shape)
@@ -134,8 +167,11 @@ class BlockExplorer(Explorer):
 
 #: The sliders of :class:`NaiveVsBottleneck`: the 1x1 convolutions the naive block lacks,
 #: by Table 1 column -> their path in :func:`~inception_edu.zoo.googlenet.inception_module`.
-REDUCTIONS = {"ch3x3red": ("b2", "3x3_reduce"), "ch5x5red": ("b3", "5x5_reduce"),
-              "pool_proj": ("b4", "pool_proj")}
+REDUCTIONS = {
+    "ch3x3red": ("b2", "3x3_reduce"),
+    "ch5x5red": ("b3", "5x5_reduce"),
+    "pool_proj": ("b4", "pool_proj"),
+}
 
 
 class NaiveVsBottleneck(Explorer):
@@ -158,11 +194,19 @@ class NaiveVsBottleneck(Explorer):
         c = self.columns
         self.naive_block = naive_inception_module("naive_3a", c["ch1x1"], c["ch3x3"], c["ch5x5"])
         self.bottleneck_block = inception_module("inception_3a", *(c[k] for k in COLUMNS))
-        self.sliders = {key: widgets.IntSlider(
-            value=c[key], min=1, max=max(2 * c[key], 64), description=key,
-            continuous_update=False) for key in REDUCTIONS}
-        super().__init__(widgets.HBox(list(self.sliders.values())), draw,
-                         observe=list(self.sliders.values()))
+        self.sliders = {
+            key: widgets.IntSlider(
+                value=c[key],
+                min=1,
+                max=max(2 * c[key], 64),
+                description=key,
+                continuous_update=False,
+            )
+            for key in REDUCTIONS
+        }
+        super().__init__(
+            widgets.HBox(list(self.sliders.values())), draw, observe=list(self.sliders.values())
+        )
 
     def transform(self):
         filters = {REDUCTIONS[key]: s.value for key, s in self.sliders.items()}
@@ -173,27 +217,36 @@ class NaiveVsBottleneck(Explorer):
         return {"naive": naive, "bottleneck": bottleneck, "ratio": naive.macs / bottleneck.macs}
 
     def headline_html(self) -> str:
-        return (f"<b>naive / with 1x1 reductions = {self.ratio:.2f}x the multiply-adds</b>"
-                f"{_DOT}{fmt_macs(self.naive.macs)} vs {fmt_macs(self.bottleneck.macs)}")
+        return (
+            f"<b>naive / with 1x1 reductions = {self.ratio:.2f}x the multiply-adds</b>"
+            f"{_DOT}{fmt_macs(self.naive.macs)} vs {fmt_macs(self.bottleneck.macs)}"
+        )
 
     def table(self) -> Table:
-        rows = tuple((name, fmt_shape(s.output_shape), fmt_count(s.params), fmt_macs(s.macs))
-                     for name, s in (("naive", self.naive),
-                                     ("with 1x1 reductions", self.bottleneck)))
+        rows = tuple(
+            (name, fmt_shape(s.output_shape), fmt_count(s.params), fmt_macs(s.macs))
+            for name, s in (("naive", self.naive), ("with 1x1 reductions", self.bottleneck))
+        )
         return Table(("block", "output", "parameters", "multiply-adds"), rows)
 
     def render(self, spec) -> str:
         # side by side where the page is wide enough to keep labels legible, else stacked
-        cells = "".join(f"<div style='flex:1 1 640px;min-width:0'>"
-                        f"{block_svg(b, self.input_shape)}</div>" for b in spec)
-        return ("<div style='display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start'>"
-                f"{cells}</div>")
+        cells = "".join(
+            f"<div style='flex:1 1 640px;min-width:0'>{block_svg(b, self.input_shape)}</div>"
+            for b in spec
+        )
+        return (
+            "<div style='display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start'>"
+            f"{cells}</div>"
+        )
 
 
 def _check_naive_filters(naive_filters) -> tuple:
     if not isinstance(naive_filters, (tuple, list)) or len(naive_filters) != 3:
-        raise ValueError("naive_filters must be the (1x1, 3x3, 5x5) filter counts, 3 ints "
-                         f">= 1. Received: naive_filters={naive_filters!r}")
+        raise ValueError(
+            "naive_filters must be the (1x1, 3x3, 5x5) filter counts, 3 ints "
+            f">= 1. Received: naive_filters={naive_filters!r}"
+        )
     for name, value in zip(("1x1", "3x3", "5x5"), naive_filters, strict=True):
         check_int(value, f"naive_filters {name}", 1)
     return tuple(naive_filters)
@@ -218,8 +271,11 @@ def stack_growth(blocks: int, input_shape=INPUT_3A, naive_filters=(64, 128, 32))
     for kind in ("naive", "bottleneck"):
         shape, total, rows = input_shape, 0, []
         for i in range(blocks):
-            block = (naive_inception_module(f"naive_{i + 1}", *naive_filters) if kind == "naive"
-                     else module("3a", name=f"inception_{i + 1}"))
+            block = (
+                naive_inception_module(f"naive_{i + 1}", *naive_filters)
+                if kind == "naive"
+                else module("3a", name=f"inception_{i + 1}")
+            )
             summary = analyze(block, shape)
             shape, total = summary.output_shape, total + summary.macs
             rows.append((shape[-1], total))
@@ -235,13 +291,23 @@ class StackExplorer(Explorer):
     :func:`stack_growth` for the slider's value.
     """
 
-    def __init__(self, input_shape=INPUT_3A, max_blocks: int = 4,
-                 naive_filters=(64, 128, 32), draw: bool = True):
+    def __init__(
+        self,
+        input_shape=INPUT_3A,
+        max_blocks: int = 4,
+        naive_filters=(64, 128, 32),
+        draw: bool = True,
+    ):
         self.input_shape = check_input_shape(input_shape)
         self.max_blocks = check_int(max_blocks, "max_blocks", 1, MAX_STACK)
         self.naive_filters = _check_naive_filters(naive_filters)
-        self.slider = widgets.IntSlider(value=self.max_blocks, min=1, max=self.max_blocks,
-                                        description="blocks", continuous_update=False)
+        self.slider = widgets.IntSlider(
+            value=self.max_blocks,
+            min=1,
+            max=self.max_blocks,
+            description="blocks",
+            continuous_update=False,
+        )
         super().__init__([self.slider], draw)
 
     def transform(self) -> int:
@@ -251,23 +317,41 @@ class StackExplorer(Explorer):
         return {"growth": stack_growth(spec, self.input_shape, self.naive_filters)}
 
     def headline_html(self) -> str:
-        (naive, naive_macs), (bottle, bottle_macs) = (self.growth[k][-1]
-                                                      for k in ("naive", "bottleneck"))
+        (naive, naive_macs), (bottle, bottle_macs) = (
+            self.growth[k][-1] for k in ("naive", "bottleneck")
+        )
         count = len(self.growth["naive"])
-        return (f"<b>after {count} block{'s' if count > 1 else ''}: naive {naive} channels, "
-                f"{fmt_macs(naive_macs)} multiply-adds</b>{_DOT}with 1x1 reductions "
-                f"{bottle} channels, {fmt_macs(bottle_macs)}")
+        return (
+            f"<b>after {count} block{'s' if count > 1 else ''}: naive {naive} channels, "
+            f"{fmt_macs(naive_macs)} multiply-adds</b>{_DOT}with 1x1 reductions "
+            f"{bottle} channels, {fmt_macs(bottle_macs)}"
+        )
 
     def table(self) -> Table:
         naive_unit = macs_unit([n[1] for n in self.growth["naive"]])
         bottle_unit = macs_unit([b[1] for b in self.growth["bottleneck"]])
-        rows = tuple((i + 1, naive[0], fmt_macs(naive[1], naive_unit), bottle[0],
-                      fmt_macs(bottle[1], bottle_unit))
-                     for i, (naive, bottle) in enumerate(zip(self.growth["naive"],
-                                                             self.growth["bottleneck"],
-                                                             strict=True)))
-        return Table(("blocks", "naive channels", "naive multiply-adds (total)",
-                      "bottleneck channels", "bottleneck multiply-adds (total)"), rows)
+        rows = tuple(
+            (
+                i + 1,
+                naive[0],
+                fmt_macs(naive[1], naive_unit),
+                bottle[0],
+                fmt_macs(bottle[1], bottle_unit),
+            )
+            for i, (naive, bottle) in enumerate(
+                zip(self.growth["naive"], self.growth["bottleneck"], strict=True)
+            )
+        )
+        return Table(
+            (
+                "blocks",
+                "naive channels",
+                "naive multiply-adds (total)",
+                "bottleneck channels",
+                "bottleneck multiply-adds (total)",
+            ),
+            rows,
+        )
 
     def render(self, spec) -> str:
         series = {"naive": "naive blocks", "bottleneck": "inception(3a) blocks (1x1 reductions)"}
@@ -275,5 +359,7 @@ class StackExplorer(Explorer):
         macs = {series[k]: [m / 1e6 for _, m in rows] for k, rows in self.growth.items()}
         return line_charts_svg(
             [("output channels", channels), ("multiply-adds so far (millions)", macs)],
-            list(series.values()), "blocks stacked",
-            f"channels and multiply-adds of {spec} stacked blocks")
+            list(series.values()),
+            "blocks stacked",
+            f"channels and multiply-adds of {spec} stacked blocks",
+        )

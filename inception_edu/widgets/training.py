@@ -38,42 +38,62 @@ class TrainingPanel:
     the last failure's ``"Type: message"`` (also shown on the panel), else ``None``.
     """
 
-    def __init__(self, split, build, epochs: int = 3, batch_size: int = 64, seed: int = 0,
-                 recipe=None, aux_weight: float = AUX_WEIGHT):
+    def __init__(
+        self,
+        split,
+        build,
+        epochs: int = 3,
+        batch_size: int = 64,
+        seed: int = 0,
+        recipe=None,
+        aux_weight: float = AUX_WEIGHT,
+    ):
         from inception_edu.training import Recipe
 
         if not isinstance(split, Split):
             raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
         if not callable(build):
-            raise ValueError("build must be a function aux_heads -> keras.Model. Received: "
-                             f"{type(build).__name__}")
+            raise ValueError(
+                "build must be a function aux_heads -> keras.Model. Received: "
+                f"{type(build).__name__}"
+            )
         if recipe is None:
             recipe = Recipe(optimizer="adam", learning_rate=1e-3)
         if not isinstance(recipe, Recipe):
-            raise ValueError("recipe must be an inception_edu.training.Recipe or None. "
-                             f"Received: {type(recipe).__name__}")
+            raise ValueError(
+                "recipe must be an inception_edu.training.Recipe or None. "
+                f"Received: {type(recipe).__name__}"
+            )
         self.split, self.build, self.recipe = split, build, recipe
         self.epochs = check_int(epochs, "epochs", 1)
         self.batch_size = check_int(batch_size, "batch_size", 1)
         self.seed = check_int(seed, "seed", 0)
         aux_weight = check_number(aux_weight, "aux_weight", 0, 1)
         self.history = self.model = self.val_accuracy = self.error = None
-        self.weight = widgets.FloatSlider(value=aux_weight, min=0.0, max=1.0, step=0.05,
-                                          description="aux weight", readout_format=".2f")
+        self.weight = widgets.FloatSlider(
+            value=aux_weight,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            description="aux weight",
+            readout_format=".2f",
+        )
         self.button = widgets.Button(description="Train", button_style="primary", icon="play")
         self.button.on_click(lambda _: self.train())
         self.curves = widgets.Output()
         self.result = widgets.HTML("Press Train to fit the model.")
-        self.widget = widgets.VBox([widgets.HBox([self.weight, self.button]), self.curves,
-                                    self.result])
+        self.widget = widgets.VBox(
+            [widgets.HBox([self.weight, self.button]), self.curves, self.result]
+        )
 
     def current_recipe(self, model):
         """The panel's recipe with ``model``'s outputs weighted by the slider."""
         from inception_edu.training import output_names
 
         weight = float(self.weight.value)
-        return self.recipe.replace(loss_weights={
-            name: 1.0 if name == "main" else weight for name in output_names(model)})
+        return self.recipe.replace(
+            loss_weights={name: 1.0 if name == "main" else weight for name in output_names(model)}
+        )
 
     def train(self):
         """Build, train and report; returns the history (``None`` if training failed)."""
@@ -86,18 +106,28 @@ class TrainingPanel:
             model = self.build(True)
             recipe = self.current_recipe(model)
             live = training.LiveCurves(output=self.curves)
-            history = training.run(model, self.split, None, recipe, self.epochs,
-                                   batch_size=self.batch_size, seed=self.seed,
-                                   callbacks=[live])
+            history = training.run(
+                model,
+                self.split,
+                None,
+                recipe,
+                self.epochs,
+                batch_size=self.batch_size,
+                seed=self.seed,
+                callbacks=[live],
+            )
             self.history, self.model = history, model
             self.val_accuracy = training.metric_values(history, "val_accuracy")[-1]
-            self.result.value = (f"aux weight {self.weight.value:.2f}: validation accuracy "
-                                 f"(main head) {self.val_accuracy:.1%} after {self.epochs} "
-                                 "epochs")
+            self.result.value = (
+                f"aux weight {self.weight.value:.2f}: validation accuracy "
+                f"(main head) {self.val_accuracy:.1%} after {self.epochs} "
+                "epochs"
+            )
         except BaseException as error:  # every failure is shown here, not lost in a log
             self.error = f"{type(error).__name__}: {error}"
-            self.result.value = (f"<b style='color:#b00'>Training failed: "
-                                 f"{html.escape(self.error)}</b>")
+            self.result.value = (
+                f"<b style='color:#b00'>Training failed: {html.escape(self.error)}</b>"
+            )
             if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit
                 raise
         finally:
@@ -106,17 +136,21 @@ class TrainingPanel:
 
     def static_html(self) -> str:
         """What the panel is and does, for a page with no kernel (GitHub, Colab unrun)."""
-        return ("<div class='inception-edu-training-static'>"
-                "<div style='color:#555555;font-size:90%'>A training panel: run the notebook "
-                "to train from here.</div>"
-                f"<p>aux weight <b>{self.weight.value:.2f}</b> · {self.epochs} epochs · "
-                f"batch {self.batch_size} · seed {self.seed} · "
-                f"{html.escape(self.recipe.optimizer)} at "
-                f"{self.recipe.learning_rate:g}</p><p>{self.result.value}</p></div>")
+        return (
+            "<div class='inception-edu-training-static'>"
+            "<div style='color:#555555;font-size:90%'>A training panel: run the notebook "
+            "to train from here.</div>"
+            f"<p>aux weight <b>{self.weight.value:.2f}</b> · {self.epochs} epochs · "
+            f"batch {self.batch_size} · seed {self.seed} · "
+            f"{html.escape(self.recipe.optimizer)} at "
+            f"{self.recipe.learning_rate:g}</p><p>{self.result.value}</p></div>"
+        )
 
     def __repr__(self) -> str:
-        return (f"TrainingPanel(aux weight {self.weight.value:.2f}, {self.epochs} epochs, "
-                f"seed {self.seed})")
+        return (
+            f"TrainingPanel(aux weight {self.weight.value:.2f}, {self.epochs} epochs, "
+            f"seed {self.seed})"
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}

@@ -39,25 +39,42 @@ MODULES = {
 
 #: Table 1's "output size" column for the rows of :data:`PRINTED`.
 OUTPUT_SIZES = {
-    "conv1": (112, 112, 64), "conv2": (56, 56, 192),
-    "3a": (28, 28, 256), "3b": (28, 28, 480),
-    "4a": (14, 14, 512), "4b": (14, 14, 512), "4c": (14, 14, 512), "4d": (14, 14, 528),
-    "4e": (14, 14, 832), "5a": (7, 7, 832), "5b": (7, 7, 1024),
+    "conv1": (112, 112, 64),
+    "conv2": (56, 56, 192),
+    "3a": (28, 28, 256),
+    "3b": (28, 28, 480),
+    "4a": (14, 14, 512),
+    "4b": (14, 14, 512),
+    "4c": (14, 14, 512),
+    "4d": (14, 14, 528),
+    "4e": (14, 14, 832),
+    "5a": (7, 7, 832),
+    "5b": (7, 7, 1024),
     "linear": (1000,),  # printed 1x1x1000
 }
 
 #: Table 1's printed "params" (units of 1,024 weights) and "ops" (millions) columns.
 PRINTED = {
-    "conv1": (2.7, 34), "conv2": (112, 360),
-    "3a": (159, 128), "3b": (380, 304),
-    "4a": (364, 73), "4b": (437, 88), "4c": (463, 100), "4d": (580, 119), "4e": (840, 170),
-    "5a": (1072, 54), "5b": (1388, 71),
+    "conv1": (2.7, 34),
+    "conv2": (112, 360),
+    "3a": (159, 128),
+    "3b": (380, 304),
+    "4a": (364, 73),
+    "4b": (437, 88),
+    "4c": (463, 100),
+    "4d": (580, 119),
+    "4e": (840, 170),
+    "5a": (1072, 54),
+    "5b": (1388, 71),
     "linear": (1000, 1),
 }
 
 #: The stages each Table 1 row stands for.
-TABLE1_STAGES = {"conv1": ("conv1_7x7_s2",), "conv2": ("conv2_reduce", "conv2_3x3"),
-                 "linear": ("classifier",)}
+TABLE1_STAGES = {
+    "conv1": ("conv1_7x7_s2",),
+    "conv2": ("conv2_reduce", "conv2_3x3"),
+    "linear": ("classifier",),
+}
 
 #: inception(3a)'s input: the 28x28x192 map the stem gives at 224x224.
 INPUT_3A = (28, 28, 192)
@@ -71,20 +88,31 @@ def table1_stages(row: str) -> tuple:
     return TABLE1_STAGES.get(row, (f"inception_{row}",))
 
 
-def inception_module(name: str, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int,
-                     ch5x5: int, pool_proj: int, conv=conv_relu) -> Concat:
+def inception_module(
+    name: str,
+    ch1x1: int,
+    ch3x3red: int,
+    ch3x3: int,
+    ch5x5red: int,
+    ch5x5: int,
+    pool_proj: int,
+    conv=conv_relu,
+) -> Concat:
     """GoogLeNet's Inception module with dimension reductions (Figure 2b).
 
     Four branches on the same input, concatenated: a 1x1 conv; a 1x1 "reduce" then a 3x3;
     a 1x1 "reduce" then a 5x5; a 3x3 max pool then a 1x1 "pool proj". The arguments are
     Table 1's columns, in its order.
     """
-    return Concat(name, (
-        Sequence("b1", (named(conv(ch1x1, 1), "1x1"),)),
-        Sequence("b2", (named(conv(ch3x3red, 1), "3x3_reduce"), named(conv(ch3x3, 3), "3x3"))),
-        Sequence("b3", (named(conv(ch5x5red, 1), "5x5_reduce"), named(conv(ch5x5, 5), "5x5"))),
-        Sequence("b4", (named(max_pool(3, 1), "pool"), named(conv(pool_proj, 1), "pool_proj"))),
-    ))
+    return Concat(
+        name,
+        (
+            Sequence("b1", (named(conv(ch1x1, 1), "1x1"),)),
+            Sequence("b2", (named(conv(ch3x3red, 1), "3x3_reduce"), named(conv(ch3x3, 3), "3x3"))),
+            Sequence("b3", (named(conv(ch5x5red, 1), "5x5_reduce"), named(conv(ch5x5, 5), "5x5"))),
+            Sequence("b4", (named(max_pool(3, 1), "pool"), named(conv(pool_proj, 1), "pool_proj"))),
+        ),
+    )
 
 
 def module(label: str, name: str | None = None, width: float = 1.0) -> Concat:
@@ -95,8 +123,9 @@ def module(label: str, name: str | None = None, width: float = 1.0) -> Concat:
     return inception_module(name or f"inception_{label}", *columns)
 
 
-def naive_inception_module(name: str, ch1x1: int, ch3x3: int, ch5x5: int,
-                           padding: str = "same", conv=conv_relu) -> Concat:
+def naive_inception_module(
+    name: str, ch1x1: int, ch3x3: int, ch5x5: int, padding: str = "same", conv=conv_relu
+) -> Concat:
     """The naive Inception module (Figure 2a): 1x1, 3x3, 5x5 and a 3x3 max pool.
 
     The pool branch passes every input channel through, so the output always has more
@@ -104,35 +133,51 @@ def naive_inception_module(name: str, ch1x1: int, ch3x3: int, ch5x5: int,
     ``padding="valid"`` is accepted so a learner can see why every branch needs "same":
     the branches then disagree on height and width and cannot be concatenated.
     """
-    return Concat(name, (
-        Sequence("b1", (named(conv(ch1x1, 1, padding=padding), "1x1"),)),
-        Sequence("b2", (named(conv(ch3x3, 3, padding=padding), "3x3"),)),
-        Sequence("b3", (named(conv(ch5x5, 5, padding=padding), "5x5"),)),
-        Sequence("b4", (named(max_pool(3, 1, padding), "pool"),)),
-    ))
+    return Concat(
+        name,
+        (
+            Sequence("b1", (named(conv(ch1x1, 1, padding=padding), "1x1"),)),
+            Sequence("b2", (named(conv(ch3x3, 3, padding=padding), "3x3"),)),
+            Sequence("b3", (named(conv(ch5x5, 5, padding=padding), "5x5"),)),
+            Sequence("b4", (named(max_pool(3, 1, padding), "pool"),)),
+        ),
+    )
 
 
-def auxiliary_head(name: str, after: str, classes: int, width: float = 1.0,
-             activation: str | None = "softmax") -> AuxHead:
+def auxiliary_head(
+    name: str, after: str, classes: int, width: float = 1.0, activation: str | None = "softmax"
+) -> AuxHead:
     """GoogLeNet's auxiliary classifier (section 5).
 
     5x5/3 average pool (4x4x512 at 4a), 1x1 conv with 128 filters and ReLU, a 1024-unit
     fully connected ReLU layer, 70% dropout, and the classifier. Below the paper's input
     size the pool shrinks to the grid (``fit=True``), as tf-slim's aux heads do.
     """
-    return AuxHead(name, after, Sequence(name, (
-        Pool("pool", "avg", 5, 3, "valid", fit=True),
-        named(conv_relu(scaled(128, width), 1), "1x1"),
-        Flatten("flatten"),
-        Dense("fc", scaled(1024, width), "relu"),
-        Dropout("dropout", 0.7),
-        Dense("classifier", classes, activation),
-    )))
+    return AuxHead(
+        name,
+        after,
+        Sequence(
+            name,
+            (
+                Pool("pool", "avg", 5, 3, "valid", fit=True),
+                named(conv_relu(scaled(128, width), 1), "1x1"),
+                Flatten("flatten"),
+                Dense("fc", scaled(1024, width), "relu"),
+                Dropout("dropout", 0.7),
+                Dense("classifier", classes, activation),
+            ),
+        ),
+    )
 
 
-def googlenet_spec(classes: int = 1000, include_top: bool = True, width: float = 1.0,
-                   depth: float = 1.0, aux_heads: bool = False,
-                   classifier_activation: str | None = "softmax"):
+def googlenet_spec(
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    aux_heads: bool = False,
+    classifier_activation: str | None = "softmax",
+):
     """GoogLeNet (Inception-v1) from the 2014 paper's Table 1.
 
     Convolutions have biases and ReLU and no batch-norm, as in the paper. Departures:
@@ -146,25 +191,29 @@ def googlenet_spec(classes: int = 1000, include_top: bool = True, width: float =
     differ, so there is nothing to repeat. The aux heads tap inception(4a) and
     inception(4d), so they need a depth that keeps 4d.
     """
-    classes, width, depth = check_model_args(classes, include_top, width, depth,
-                                             classifier_activation)
+    classes, width, depth = check_model_args(
+        classes, include_top, width, depth, classifier_activation
+    )
     check_flag(aux_heads, "aux_heads")
     if depth > 1:
         raise ValueError(
             "GoogLeNet's modules all differ (Table 1), so depth keeps a fraction of them and "
-            f"cannot exceed 1. Received: depth={depth:g}")
-    layout = Layout().add("stem", [
-        named(conv_relu(scaled(64, width), 7, 2), "conv1_7x7_s2"),
-        named(max_pool(3, 2), "pool1_3x3_s2"),
-        named(conv_relu(scaled(64, width), 1), "conv2_reduce"),
-        named(conv_relu(scaled(192, width), 3), "conv2_3x3"),
-        named(max_pool(3, 2), "pool2_3x3_s2"),
-    ])
+            f"cannot exceed 1. Received: depth={depth:g}"
+        )
+    layout = Layout().add(
+        "stem",
+        [
+            named(conv_relu(scaled(64, width), 7, 2), "conv1_7x7_s2"),
+            named(max_pool(3, 2), "pool1_3x3_s2"),
+            named(conv_relu(scaled(64, width), 1), "conv2_reduce"),
+            named(conv_relu(scaled(192, width), 3), "conv2_3x3"),
+            named(max_pool(3, 2), "pool2_3x3_s2"),
+        ],
+    )
     for stage in ("3", "4", "5"):
         labels = [label for label in MODULES if label.startswith(stage)]
         kept = labels[: repeats(len(labels), depth)]
-        layout.add(f"Inception {stage}",
-                   [module(label, width=width) for label in kept])
+        layout.add(f"Inception {stage}", [module(label, width=width) for label in kept])
         if stage != "5":
             layout.add("max pool", [named(max_pool(3, 2), f"pool{stage}_3x3_s2")])
     if include_top:
@@ -178,11 +227,19 @@ def googlenet_spec(classes: int = 1000, include_top: bool = True, width: float =
             raise ValueError(
                 "GoogLeNet's aux heads tap inception_4a and inception_4d, but "
                 f"depth={depth:g} keeps only {sorted(n for n in names if n.startswith('incep'))}."
-                " Use depth >= 0.7 with aux_heads=True.")
-        aux = (auxiliary_head("aux_4a", "inception_4a", classes, width, classifier_activation),
-               auxiliary_head("aux_4d", "inception_4d", classes, width, classifier_activation))
-    return layout.spec("googlenet", default_input=224, min_input=32,
-                       classes=classes if include_top else None, aux_heads=aux)
+                " Use depth >= 0.7 with aux_heads=True."
+            )
+        aux = (
+            auxiliary_head("aux_4a", "inception_4a", classes, width, classifier_activation),
+            auxiliary_head("aux_4d", "inception_4d", classes, width, classifier_activation),
+        )
+    return layout.spec(
+        "googlenet",
+        default_input=224,
+        min_input=32,
+        classes=classes if include_top else None,
+        aux_heads=aux,
+    )
 
 
 def table1_comparison(summary=None):
@@ -201,8 +258,17 @@ def table1_comparison(summary=None):
         macs = sum(b.macs for b in blocks) / 1e6
         shape = blocks[-1].output_shape
         differs = abs(weights - printed_k) > 1 or abs(macs - printed_m) > 1
-        rows.append((row, fmt_shape(shape), "yes" if shape == OUTPUT_SIZES[row] else "NO",
-                     f"{weights:.1f}", f"{printed_k:g}", f"{macs:.1f}", f"{printed_m:g}",
-                     "differs" if differs else ""))
+        rows.append(
+            (
+                row,
+                fmt_shape(shape),
+                "yes" if shape == OUTPUT_SIZES[row] else "NO",
+                f"{weights:.1f}",
+                f"{printed_k:g}",
+                f"{macs:.1f}",
+                f"{printed_m:g}",
+                "differs" if differs else "",
+            )
+        )
     columns = ("row", "output", "= Table 1", "params (K)", "printed", "ops (M)", "printed", "")
     return Table(columns, tuple(rows), left=1)

@@ -41,10 +41,11 @@ def _identity(filters: int) -> int:
 def check_residual_scales(scales) -> tuple:
     """``(a, b, c)``: three numbers in [0, 10] (the paper's range is 0.1-0.3)."""
     if not isinstance(scales, (tuple, list)) or len(scales) != 3:
-        raise ValueError("residual_scales must be three numbers (A, B and C blocks). "
-                         f"Received: residual_scales={scales!r}")
-    return tuple(check_number(s, f"residual_scales[{i}]", 0, 10)
-                 for i, s in enumerate(scales))
+        raise ValueError(
+            "residual_scales must be three numbers (A, B and C blocks). "
+            f"Received: residual_scales={scales!r}"
+        )
+    return tuple(check_number(s, f"residual_scales[{i}]", 0, 10) for i, s in enumerate(scales))
 
 
 def _residual_stage(prefix: str, count: int, block, scale: float, last_linear: bool) -> list:
@@ -62,11 +63,11 @@ def _residual_stage(prefix: str, count: int, block, scale: float, last_linear: b
 def stem_v1(w=_identity) -> list:
     """Inception-ResNet-v1's own stem (Figure 14): 299x299x3 -> 35x35x256."""
     return [
-        named(conv_bn(w(32), 3, 2, "valid"), "conv2d_1a_3x3"),   # 149 x 149 x 32
-        named(conv_bn(w(32), 3, 1, "valid"), "conv2d_2a_3x3"),   # 147 x 147 x 32
-        named(conv_bn(w(64), 3), "conv2d_2b_3x3"),               # 147 x 147 x 64
-        named(max_pool(3, 2, "valid"), "max_pool_3a_3x3"),       # 73 x 73 x 64
-        named(conv_bn(w(80), 1, 1, "valid"), "conv2d_3b_1x1"),   # 73 x 73 x 80
+        named(conv_bn(w(32), 3, 2, "valid"), "conv2d_1a_3x3"),  # 149 x 149 x 32
+        named(conv_bn(w(32), 3, 1, "valid"), "conv2d_2a_3x3"),  # 147 x 147 x 32
+        named(conv_bn(w(64), 3), "conv2d_2b_3x3"),  # 147 x 147 x 64
+        named(max_pool(3, 2, "valid"), "max_pool_3a_3x3"),  # 73 x 73 x 64
+        named(conv_bn(w(80), 1, 1, "valid"), "conv2d_3b_1x1"),  # 73 x 73 x 80
         named(conv_bn(w(192), 3, 1, "valid"), "conv2d_4a_3x3"),  # 71 x 71 x 192
         named(conv_bn(w(256), 3, 2, "valid"), "conv2d_4b_3x3"),  # 35 x 35 x 256
     ]
@@ -80,11 +81,15 @@ def block_a(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
     filter counts branch by branch (:data:`WIDTHS`).
     """
     (b1,), (b2a, b2b), (b3a, b3b, b3c) = widths
-    return Residual(name, (
-        branch("b1", conv_bn(w(b1), 1)),
-        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), 3)),
-        branch("b3", conv_bn(w(b3a), 1), conv_bn(w(b3b), 3), conv_bn(w(b3c), 3)),
-    ), scale)
+    return Residual(
+        name,
+        (
+            branch("b1", conv_bn(w(b1), 1)),
+            branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), 3)),
+            branch("b3", conv_bn(w(b3a), 1), conv_bn(w(b3b), 3), conv_bn(w(b3c), 3)),
+        ),
+        scale,
+    )
 
 
 def block_b(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
@@ -96,31 +101,43 @@ def block_b(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
     the input's width) matches it.
     """
     (b1,), (b2a, b2b, b2c) = widths
-    return Residual(name, (
-        branch("b1", conv_bn(w(b1), 1)),
-        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 7)), conv_bn(w(b2c), (7, 1))),
-    ), scale)
+    return Residual(
+        name,
+        (
+            branch("b1", conv_bn(w(b1), 1)),
+            branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 7)), conv_bn(w(b2c), (7, 1))),
+        ),
+        scale,
+    )
 
 
 def block_c(name: str, scale: float, widths: tuple, w=_identity) -> Residual:
     """The 8x8 Inception-ResNet block (Figure 13 for v1, Figure 19 for v2): a 1x1, and a
     1x1 then a 1x3 and a 3x1, then the linear 1x1 back."""
     (b1,), (b2a, b2b, b2c) = widths
-    return Residual(name, (
-        branch("b1", conv_bn(w(b1), 1)),
-        branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 3)), conv_bn(w(b2c), (3, 1))),
-    ), scale)
+    return Residual(
+        name,
+        (
+            branch("b1", conv_bn(w(b1), 1)),
+            branch("b2", conv_bn(w(b2a), 1), conv_bn(w(b2b), (1, 3)), conv_bn(w(b2c), (3, 1))),
+        ),
+        scale,
+    )
 
 
 #: The figures' filter counts, branch by branch, for the A, B and C blocks of each version:
 #: v1 (Figures 10, 11, 13) and v2 (Figures 16, 17, 19).
 WIDTHS = {
-    "v1": {"a": ((32,), (32, 32), (32, 32, 32)),
-           "b": ((128,), (128, 128, 128)),
-           "c": ((192,), (192, 192, 192))},
-    "v2": {"a": ((32,), (32, 32), (32, 48, 64)),
-           "b": ((192,), (128, 160, 192)),
-           "c": ((192,), (192, 224, 256))},
+    "v1": {
+        "a": ((32,), (32, 32), (32, 32, 32)),
+        "b": ((128,), (128, 128, 128)),
+        "c": ((192,), (192, 192, 192)),
+    },
+    "v2": {
+        "a": ((32,), (32, 32), (32, 48, 64)),
+        "b": ((192,), (128, 160, 192)),
+        "c": ((192,), (192, 224, 256)),
+    },
 }
 BLOCKS = {"a": block_a, "b": block_b, "c": block_c}
 
@@ -136,42 +153,63 @@ def reduction_b(name: str, second: int, third: tuple, w=_identity) -> Concat:
     256 1x1 -> 384 3x3/2; 256 1x1 -> ``second`` 3x3/2; 256 1x1 -> ``third[0]`` 3x3 ->
     ``third[1]`` 3x3/2; a 3x3/2 max pool. v1: 256 and (256, 256); v2: 288 and (288, 320).
     """
-    return Concat(name, (
-        branch("b1", conv_bn(w(256), 1), conv_bn(w(384), 3, 2, "valid")),
-        branch("b2", conv_bn(w(256), 1), conv_bn(w(second), 3, 2, "valid")),
-        branch("b3", conv_bn(w(256), 1), conv_bn(w(third[0]), 3),
-               conv_bn(w(third[1]), 3, 2, "valid")),
-        branch("b4", max_pool(3, 2, "valid")),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(256), 1), conv_bn(w(384), 3, 2, "valid")),
+            branch("b2", conv_bn(w(256), 1), conv_bn(w(second), 3, 2, "valid")),
+            branch(
+                "b3",
+                conv_bn(w(256), 1),
+                conv_bn(w(third[0]), 3),
+                conv_bn(w(third[1]), 3, 2, "valid"),
+            ),
+            branch("b4", max_pool(3, 2, "valid")),
+        ),
+    )
 
 
-def _residual_model(version, stem, counts, reduction_a_filters, reduction_b_args, w, scales,
-                    tail=()):
+def _residual_model(
+    version, stem, counts, reduction_a_filters, reduction_b_args, w, scales, tail=()
+):
     """Stem, A blocks, Reduction-A, B blocks, Reduction-B, C blocks, then ``tail``."""
+
     def make(kind):
         return lambda n, s: block(version, kind, n, s, w)
 
     scale_a, scale_b, scale_c = scales
-    return (Layout()
-            .add("stem", stem)
-            .add("Inception-ResNet-A", _residual_stage(
-                "inception_resnet_a", counts[0], make("a"), scale_a, False),
-                repeated=True)
-            .add("Reduction-A", [reduction_a("reduction_a", *reduction_a_filters, w)])
-            .add("Inception-ResNet-B", _residual_stage(
-                "inception_resnet_b", counts[1], make("b"), scale_b, False),
-                repeated=True)
-            .add("Reduction-B", [reduction_b("reduction_b", *reduction_b_args, w)])
-            .add("Inception-ResNet-C", _residual_stage(
-                "inception_resnet_c", counts[2], make("c"), scale_c, True),
-                repeated=True)
-            .add("final 1x1 conv", list(tail)))
+    return (
+        Layout()
+        .add("stem", stem)
+        .add(
+            "Inception-ResNet-A",
+            _residual_stage("inception_resnet_a", counts[0], make("a"), scale_a, False),
+            repeated=True,
+        )
+        .add("Reduction-A", [reduction_a("reduction_a", *reduction_a_filters, w)])
+        .add(
+            "Inception-ResNet-B",
+            _residual_stage("inception_resnet_b", counts[1], make("b"), scale_b, False),
+            repeated=True,
+        )
+        .add("Reduction-B", [reduction_b("reduction_b", *reduction_b_args, w)])
+        .add(
+            "Inception-ResNet-C",
+            _residual_stage("inception_resnet_c", counts[2], make("c"), scale_c, True),
+            repeated=True,
+        )
+        .add("final 1x1 conv", list(tail))
+    )
 
 
-def inception_resnet_v1_spec(classes: int = 1000, include_top: bool = True,
-                             width: float = 1.0, depth: float = 1.0,
-                             residual_scales=RESIDUAL_SCALES,
-                             classifier_activation: str | None = "softmax"):
+def inception_resnet_v1_spec(
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    residual_scales=RESIDUAL_SCALES,
+    classifier_activation: str | None = "softmax",
+):
     """Inception-ResNet-v1 (Figure 15): its own stem, 5 x A, Reduction-A (k=192, l=192,
     m=256, n=384), 10 x B, Reduction-B, 5 x C, average pool, dropout 0.2, classifier.
 
@@ -179,20 +217,31 @@ def inception_resnet_v1_spec(classes: int = 1000, include_top: bool = True,
     facenet's port adds it as a sixth C block, here it is counted among the figure's five
     so the repeats are the paper's 5/10/5.
     """
-    classes, width, depth = check_model_args(classes, include_top, width, depth,
-                                             classifier_activation)
+    classes, width, depth = check_model_args(
+        classes, include_top, width, depth, classifier_activation
+    )
     scales = check_residual_scales(residual_scales)
 
     def w(filters):
         return scaled(filters, width)
 
     layout = _residual_model(
-        "v1", stem_v1(w), (repeats(5, depth), repeats(10, depth), repeats(5, depth)),
-        REDUCTION_A_FILTERS["inception_resnet_v1"], (256, (256, 256)), w, scales)
+        "v1",
+        stem_v1(w),
+        (repeats(5, depth), repeats(10, depth), repeats(5, depth)),
+        REDUCTION_A_FILTERS["inception_resnet_v1"],
+        (256, (256, 256)),
+        w,
+        scales,
+    )
     if include_top:
         layout.add("classifier", classifier_head(classes, 0.2, classifier_activation))
-    return layout.spec("inception_resnet_v1", default_input=299, min_input=75,
-                       classes=classes if include_top else None)
+    return layout.spec(
+        "inception_resnet_v1",
+        default_input=299,
+        min_input=75,
+        classes=classes if include_top else None,
+    )
 
 
 # --------------------------------------------------------------------------- v2
@@ -205,19 +254,26 @@ def stem_v2(w=_identity) -> list:
     checkpoint uses v3's stem plus a v3-style 35x35 module ``mixed_5b``.
     """
     return inception_v3.stem(w) + [
-        Concat("mixed_5b", (
-            branch("b1", conv_bn(w(96), 1)),
-            branch("b2", conv_bn(w(48), 1), conv_bn(w(64), 5)),
-            branch("b3", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3)),
-            branch("b4", avg_pool(3, 1), conv_bn(w(64), 1)),
-        )),                                                      # 35 x 35 x 320
+        Concat(
+            "mixed_5b",
+            (
+                branch("b1", conv_bn(w(96), 1)),
+                branch("b2", conv_bn(w(48), 1), conv_bn(w(64), 5)),
+                branch("b3", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3)),
+                branch("b4", avg_pool(3, 1), conv_bn(w(64), 1)),
+            ),
+        ),  # 35 x 35 x 320
     ]
 
 
-def inception_resnet_v2_spec(classes: int = 1000, include_top: bool = True,
-                             width: float = 1.0, depth: float = 1.0,
-                             residual_scales=RESIDUAL_SCALES,
-                             classifier_activation: str | None = "softmax"):
+def inception_resnet_v2_spec(
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    residual_scales=RESIDUAL_SCALES,
+    classifier_activation: str | None = "softmax",
+):
     """Inception-ResNet-v2 as released: ``keras.applications.InceptionResNetV2``.
 
     Departures from the paper's Figure 15, all for the released checkpoint (so its
@@ -228,18 +284,29 @@ def inception_resnet_v2_spec(classes: int = 1000, include_top: bool = True,
     1x1 conv to 1536 channels before pooling. Dropout 0.2 follows the paper and tf-slim;
     Keras omits it (no parameters either way).
     """
-    classes, width, depth = check_model_args(classes, include_top, width, depth,
-                                             classifier_activation)
+    classes, width, depth = check_model_args(
+        classes, include_top, width, depth, classifier_activation
+    )
     scales = check_residual_scales(residual_scales)
 
     def w(filters):
         return scaled(filters, width)
 
     layout = _residual_model(
-        "v2", stem_v2(w), (repeats(10, depth), repeats(20, depth), repeats(10, depth)),
-        REDUCTION_A_FILTERS["inception_resnet_v2"], (288, (288, 320)), w, scales,
-        tail=[named(conv_bn(w(1536), 1), "conv2d_7b_1x1")])
+        "v2",
+        stem_v2(w),
+        (repeats(10, depth), repeats(20, depth), repeats(10, depth)),
+        REDUCTION_A_FILTERS["inception_resnet_v2"],
+        (288, (288, 320)),
+        w,
+        scales,
+        tail=[named(conv_bn(w(1536), 1), "conv2d_7b_1x1")],
+    )
     if include_top:
         layout.add("classifier", classifier_head(classes, 0.2, classifier_activation))
-    return layout.spec("inception_resnet_v2", default_input=299, min_input=75,
-                       classes=classes if include_top else None)
+    return layout.spec(
+        "inception_resnet_v2",
+        default_input=299,
+        min_input=75,
+        classes=classes if include_top else None,
+    )

@@ -30,9 +30,17 @@ from inception_edu.zoo.layout import Layout
 
 #: Keras' names of v3's blocks (``keras.applications.InceptionV3``) -> ours (tf-slim's).
 KERAS_MIXED = {
-    "mixed0": "mixed_5b", "mixed1": "mixed_5c", "mixed2": "mixed_5d", "mixed3": "mixed_6a",
-    "mixed4": "mixed_6b", "mixed5": "mixed_6c", "mixed6": "mixed_6d", "mixed7": "mixed_6e",
-    "mixed8": "mixed_7a", "mixed9": "mixed_7b", "mixed10": "mixed_7c",
+    "mixed0": "mixed_5b",
+    "mixed1": "mixed_5c",
+    "mixed2": "mixed_5d",
+    "mixed3": "mixed_6a",
+    "mixed4": "mixed_6b",
+    "mixed5": "mixed_6c",
+    "mixed6": "mixed_6d",
+    "mixed7": "mixed_6e",
+    "mixed8": "mixed_7a",
+    "mixed9": "mixed_7b",
+    "mixed10": "mixed_7c",
 }
 
 
@@ -46,13 +54,13 @@ def stem(w=_identity) -> list:
     Three 3x3 convs replace GoogLeNet's 7x7 (section 3.1), then pooling and 1x1/3x3 convs.
     """
     return [
-        named(conv_bn(w(32), 3, 2, "valid"), "conv2d_1a_3x3"),   # 149 x 149 x 32
-        named(conv_bn(w(32), 3, 1, "valid"), "conv2d_2a_3x3"),   # 147 x 147 x 32
-        named(conv_bn(w(64), 3), "conv2d_2b_3x3"),               # 147 x 147 x 64
-        named(max_pool(3, 2, "valid"), "max_pool_3a_3x3"),       # 73 x 73 x 64
-        named(conv_bn(w(80), 1, 1, "valid"), "conv2d_3b_1x1"),   # 73 x 73 x 80
+        named(conv_bn(w(32), 3, 2, "valid"), "conv2d_1a_3x3"),  # 149 x 149 x 32
+        named(conv_bn(w(32), 3, 1, "valid"), "conv2d_2a_3x3"),  # 147 x 147 x 32
+        named(conv_bn(w(64), 3), "conv2d_2b_3x3"),  # 147 x 147 x 64
+        named(max_pool(3, 2, "valid"), "max_pool_3a_3x3"),  # 73 x 73 x 64
+        named(conv_bn(w(80), 1, 1, "valid"), "conv2d_3b_1x1"),  # 73 x 73 x 80
         named(conv_bn(w(192), 3, 1, "valid"), "conv2d_4a_3x3"),  # 71 x 71 x 192
-        named(max_pool(3, 2, "valid"), "max_pool_5a_3x3"),       # 35 x 35 x 192
+        named(max_pool(3, 2, "valid"), "max_pool_5a_3x3"),  # 35 x 35 x 192
     ]
 
 
@@ -62,69 +70,103 @@ def inception_a(name: str, pool_proj: int, w=_identity) -> Concat:
     Departure from the figure, kept by every released v3 (tf-slim, Keras): besides the
     two-3x3 branch there is also a 1x1 -> 5x5 branch (48 -> 64 filters).
     """
-    return Concat(name, (
-        branch("b1", conv_bn(w(64), 1)),
-        branch("b2", conv_bn(w(48), 1), conv_bn(w(64), 5)),
-        branch("b3", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3)),
-        branch("b4", avg_pool(3, 1), conv_bn(w(pool_proj), 1)),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(64), 1)),
+            branch("b2", conv_bn(w(48), 1), conv_bn(w(64), 5)),
+            branch("b3", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3)),
+            branch("b4", avg_pool(3, 1), conv_bn(w(pool_proj), 1)),
+        ),
+    )
 
 
 def reduction_a(name: str, w=_identity) -> Concat:
     """v3's 35x35 -> 17x17 grid reduction (Figure 10): parallel stride-2 conv and pool."""
-    return Concat(name, (
-        branch("b1", conv_bn(w(384), 3, 2, "valid")),
-        branch("b2", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3, 2, "valid")),
-        branch("b3", max_pool(3, 2, "valid")),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(384), 3, 2, "valid")),
+            branch("b2", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3, 2, "valid")),
+            branch("b3", max_pool(3, 2, "valid")),
+        ),
+    )
 
 
 def inception_b(name: str, c7: int, w=_identity) -> Concat:
     """v3's 17x17 module (Figure 6, n = 7): 7x7 convs factorised into 1x7 and 7x1."""
-    return Concat(name, (
-        branch("b1", conv_bn(w(192), 1)),
-        branch("b2", conv_bn(w(c7), 1), conv_bn(w(c7), (1, 7)), conv_bn(w(192), (7, 1))),
-        branch("b3", conv_bn(w(c7), 1), conv_bn(w(c7), (7, 1)), conv_bn(w(c7), (1, 7)),
-               conv_bn(w(c7), (7, 1)), conv_bn(w(192), (1, 7))),
-        branch("b4", avg_pool(3, 1), conv_bn(w(192), 1)),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(192), 1)),
+            branch("b2", conv_bn(w(c7), 1), conv_bn(w(c7), (1, 7)), conv_bn(w(192), (7, 1))),
+            branch(
+                "b3",
+                conv_bn(w(c7), 1),
+                conv_bn(w(c7), (7, 1)),
+                conv_bn(w(c7), (1, 7)),
+                conv_bn(w(c7), (7, 1)),
+                conv_bn(w(192), (1, 7)),
+            ),
+            branch("b4", avg_pool(3, 1), conv_bn(w(192), 1)),
+        ),
+    )
 
 
 def reduction_b(name: str, w=_identity) -> Concat:
     """v3's 17x17 -> 8x8 grid reduction (as in the released model)."""
-    return Concat(name, (
-        branch("b1", conv_bn(w(192), 1), conv_bn(w(320), 3, 2, "valid")),
-        branch("b2", conv_bn(w(192), 1), conv_bn(w(192), (1, 7)), conv_bn(w(192), (7, 1)),
-               conv_bn(w(192), 3, 2, "valid")),
-        branch("b3", max_pool(3, 2, "valid")),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(192), 1), conv_bn(w(320), 3, 2, "valid")),
+            branch(
+                "b2",
+                conv_bn(w(192), 1),
+                conv_bn(w(192), (1, 7)),
+                conv_bn(w(192), (7, 1)),
+                conv_bn(w(192), 3, 2, "valid"),
+            ),
+            branch("b3", max_pool(3, 2, "valid")),
+        ),
+    )
 
 
 def inception_c(name: str, w=_identity) -> Concat:
     """v3's 8x8 module (Figure 7): expanded filter banks, 1x3 and 3x1 side by side."""
-    return Concat(name, (
-        branch("b1", conv_bn(w(320), 1)),
-        branch("b2", conv_bn(w(384), 1), split_1x3_3x1(w(384))),
-        branch("b3", conv_bn(w(448), 1), conv_bn(w(384), 3), split_1x3_3x1(w(384))),
-        branch("b4", avg_pool(3, 1), conv_bn(w(192), 1)),
-    ))
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(320), 1)),
+            branch("b2", conv_bn(w(384), 1), split_1x3_3x1(w(384))),
+            branch("b3", conv_bn(w(448), 1), conv_bn(w(384), 3), split_1x3_3x1(w(384))),
+            branch("b4", avg_pool(3, 1), conv_bn(w(192), 1)),
+        ),
+    )
 
 
-def auxiliary_head(after: str, classes: int, w=_identity, activation: str | None = "softmax"
-             ) -> AuxHead:
+def auxiliary_head(
+    after: str, classes: int, w=_identity, activation: str | None = "softmax"
+) -> AuxHead:
     """v3's auxiliary classifier on the 17x17x768 map, batch-normalised ("BN-auxiliary").
 
     As tf-slim: 5x5/3 average pool, 1x1 conv 128, a 5x5 "valid" conv with 768 filters
     (the fully connected layer, as a conv), then the classifier. Below 299x299 the pool and
     the 5x5 shrink to the grid (``fit=True``), as tf-slim's do.
     """
-    return AuxHead("aux", after, Sequence("aux", (
-        Pool("pool", "avg", 5, 3, "valid", fit=True),
-        named(conv_bn(w(128), 1), "1x1"),
-        replace(conv_bn(w(768), 5, 1, "valid"), name="5x5", fit=True),
-        Flatten("flatten"),
-        Dense("classifier", classes, activation),
-    )))
+    return AuxHead(
+        "aux",
+        after,
+        Sequence(
+            "aux",
+            (
+                Pool("pool", "avg", 5, 3, "valid", fit=True),
+                named(conv_bn(w(128), 1), "1x1"),
+                replace(conv_bn(w(768), 5, 1, "valid"), name="5x5", fit=True),
+                Flatten("flatten"),
+                Dense("classifier", classes, activation),
+            ),
+        ),
+    )
 
 
 def _lettered(grid: int, index: int) -> str:
@@ -132,17 +174,23 @@ def _lettered(grid: int, index: int) -> str:
     return f"mixed_{grid}{chr(98 + index)}"
 
 
-def inception_v3_spec(classes: int = 1000, include_top: bool = True, width: float = 1.0,
-                      depth: float = 1.0, aux_head: bool = False,
-                      classifier_activation: str | None = "softmax"):
+def inception_v3_spec(
+    classes: int = 1000,
+    include_top: bool = True,
+    width: float = 1.0,
+    depth: float = 1.0,
+    aux_head: bool = False,
+    classifier_activation: str | None = "softmax",
+):
     """Inception-v3 as released (``keras.applications.InceptionV3``, tf-slim).
 
     Head: global average pool, dropout 0.2 (tf-slim's keep 0.8; Keras omits it: no
     parameters either way), classifier. ``depth`` scales the 3 x 35x35, 4 x 17x17 and
     2 x 8x8 modules; the 17x17 modules' 7x7 width goes 128, 160..., 192 as released.
     """
-    classes, width, depth = check_model_args(classes, include_top, width, depth,
-                                             classifier_activation)
+    classes, width, depth = check_model_args(
+        classes, include_top, width, depth, classifier_activation
+    )
     check_flag(aux_head, "aux_head")
 
     def w(filters):
@@ -150,23 +198,38 @@ def inception_v3_spec(classes: int = 1000, include_top: bool = True, width: floa
 
     count_a, count_b, count_c = repeats(3, depth), repeats(4, depth), repeats(2, depth)
     c7s = [128] + [160] * (count_b - 2) + [192] if count_b > 1 else [128]
-    layout = (Layout()
-              .add("stem", stem(w))
-              .add("Inception-A (35x35)", [inception_a(_lettered(5, i), 32 if i == 0 else 64, w)
-                                           for i in range(count_a)], repeated=True)
-              .add("Reduction-A", [reduction_a("mixed_6a", w)])
-              .add("Inception-B (17x17)", [inception_b(_lettered(6, i), c7, w)
-                                           for i, c7 in enumerate(c7s)], repeated=True)
-              .add("Reduction-B", [reduction_b("mixed_7a", w)])
-              .add("Inception-C (8x8)", [inception_c(_lettered(7, i), w) for i in range(count_c)],
-                   repeated=True))
+    layout = (
+        Layout()
+        .add("stem", stem(w))
+        .add(
+            "Inception-A (35x35)",
+            [inception_a(_lettered(5, i), 32 if i == 0 else 64, w) for i in range(count_a)],
+            repeated=True,
+        )
+        .add("Reduction-A", [reduction_a("mixed_6a", w)])
+        .add(
+            "Inception-B (17x17)",
+            [inception_b(_lettered(6, i), c7, w) for i, c7 in enumerate(c7s)],
+            repeated=True,
+        )
+        .add("Reduction-B", [reduction_b("mixed_7a", w)])
+        .add(
+            "Inception-C (8x8)",
+            [inception_c(_lettered(7, i), w) for i in range(count_c)],
+            repeated=True,
+        )
+    )
     if include_top:
         layout.add("classifier", classifier_head(classes, 0.2, classifier_activation))
     aux = ()
     if aux_head:
         if not include_top:
             raise ValueError("aux_head=True needs include_top=True. Received: include_top=False")
-        aux = (auxiliary_head(_lettered(6, count_b - 1), classes, w,
-                              classifier_activation),)
-    return layout.spec("inception_v3", default_input=299, min_input=75,
-                       classes=classes if include_top else None, aux_heads=aux)
+        aux = (auxiliary_head(_lettered(6, count_b - 1), classes, w, classifier_activation),)
+    return layout.spec(
+        "inception_v3",
+        default_input=299,
+        min_input=75,
+        classes=classes if include_top else None,
+        aux_heads=aux,
+    )

@@ -18,8 +18,7 @@ from inception_edu.zoo.inception_v3 import inception_v3_spec
 from inception_edu.zoo.inception_v4 import inception_v4_spec
 
 #: The five networks of the course, in the order of the papers.
-MODELS = ("googlenet", "inception_v3", "inception_v4", "inception_resnet_v1",
-          "inception_resnet_v2")
+MODELS = ("googlenet", "inception_v3", "inception_v4", "inception_resnet_v1", "inception_resnet_v2")
 
 SPEC_FUNCTIONS = {
     "googlenet": googlenet_spec,
@@ -31,12 +30,16 @@ SPEC_FUNCTIONS = {
 
 #: Other names the same networks go by: the papers', tf-slim's and keras.applications'.
 ALIASES = {
-    "inception_v1": "googlenet", "inception-v1": "googlenet", "GoogLeNet": "googlenet",
+    "inception_v1": "googlenet",
+    "inception-v1": "googlenet",
+    "GoogLeNet": "googlenet",
     "inception_v2": "inception_v3",  # the same graph, trained without the v3 recipe
-    "InceptionV3": "inception_v3", "Inception-v3": "inception_v3",
+    "InceptionV3": "inception_v3",
+    "Inception-v3": "inception_v3",
     "Inception-v4": "inception_v4",
     "Inception-ResNet-v1": "inception_resnet_v1",
-    "InceptionResNetV2": "inception_resnet_v2", "Inception-ResNet-v2": "inception_resnet_v2",
+    "InceptionResNetV2": "inception_resnet_v2",
+    "Inception-ResNet-v2": "inception_resnet_v2",
 }
 
 
@@ -45,8 +48,10 @@ def canonical_name(model: str) -> str:
     if isinstance(model, str):
         model = ALIASES.get(model, model)
     if not isinstance(model, str) or model not in SPEC_FUNCTIONS:
-        raise ValueError(f"Unknown model {model!r}. Allowed: {', '.join(MODELS)} "
-                         f"(or one of the aliases {', '.join(ALIASES)})")
+        raise ValueError(
+            f"Unknown model {model!r}. Allowed: {', '.join(MODELS)} "
+            f"(or one of the aliases {', '.join(ALIASES)})"
+        )
     return model
 
 
@@ -61,6 +66,7 @@ def model_spec(model: str, **kwargs):
     allowed = spec_arguments(name)
     unknown = sorted(set(kwargs) - set(allowed))
     if unknown:
-        raise ValueError(f"{name} takes no argument {', '.join(unknown)}. Allowed: "
-                         f"{', '.join(allowed)}")
+        raise ValueError(
+            f"{name} takes no argument {', '.join(unknown)}. Allowed: {', '.join(allowed)}"
+        )
     return SPEC_FUNCTIONS[name](**kwargs)

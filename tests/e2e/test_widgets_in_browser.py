@@ -65,8 +65,14 @@ NOTEBOOK = Path(os.environ.get("E2E_NOTEBOOK") or REPO / DEFAULT_NOTEBOOK)
 SCREENSHOTS = REPO / "build" / "e2e"
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVER_START_S = 60  # JupyterLab answering on its port
 PAGE_LOAD_MS = 45_000  # JupyterLab's page, the notebook and its kernel
@@ -84,7 +90,7 @@ PRESSES = 10  # measured key presses per control (after one warm-up press)
 LATENCY_CELLS = [
     "from inception_edu.widgets.blocks import BlockExplorer, NaiveVsBottleneck\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module",
-    "BlockExplorer(module(\"3a\"), INPUT_3A)",
+    'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
 ]
 
@@ -92,7 +98,9 @@ LATENCY_CELLS = [
 # and every cell attached to the page (no windowing), so what the test reads is on it.
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -100,8 +108,9 @@ LAB_SETTINGS = {
 # widget) and, deeper, one checkbox per branch.
 _VBOX = "contains(concat(' ', normalize-space(@class), ' '), ' widget-vbox ')"
 _HTML = "contains(concat(' ', normalize-space(@class), ' '), ' widget-html ')"
-EXPLORER_XPATH = (f"xpath=//div[{_VBOX}][div[{_HTML}][starts-with(normalize-space(.), "
-                  f"'{HEADLINE_BEFORE}')]]")
+EXPLORER_XPATH = (
+    f"xpath=//div[{_VBOX}][div[{_HTML}][starts-with(normalize-space(.), '{HEADLINE_BEFORE}')]]"
+)
 
 KERNEL_IDLE = re.compile(r"^(?!No Kernel).+ \| Idle$")
 
@@ -173,14 +182,23 @@ def _fresh_notebook(notebook: dict) -> dict:
             cell["outputs"], cell["execution_count"] = [], None
     metadata = notebook.setdefault("metadata", {})
     metadata.pop("widgets", None)
-    metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"})
+    metadata.setdefault(
+        "kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"}
+    )
     return notebook
 
 
 def _latency_notebook() -> dict:
-    cells = [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
-              "execution_count": None} for source in LATENCY_CELLS]
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
+        for source in LATENCY_CELLS
+    ]
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
@@ -198,8 +216,9 @@ class LabServer:
         self.root = home / "root"
         self.root.mkdir()
         for name, notebook in notebooks.items():
-            (self.root / name).write_text(json.dumps(_fresh_notebook(notebook), indent=1),
-                                          encoding="utf-8")
+            (self.root / name).write_text(
+                json.dumps(_fresh_notebook(notebook), indent=1), encoding="utf-8"
+            )
         settings = home / "lab-settings"
         for name, values in LAB_SETTINGS.items():
             path = settings / name
@@ -208,8 +227,7 @@ class LabServer:
         self.log_path = home / "jupyterlab.log"
         self.env = {
             **os.environ,
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent),
-                                     os.environ.get("PATH", "")]),
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
             "JUPYTER_CONFIG_DIR": str(home / "config"),
             "JUPYTER_DATA_DIR": str(home / "data"),
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
@@ -220,13 +238,19 @@ class LabServer:
             "TF_CPP_MIN_LOG_LEVEL": "3",
         }
         self.command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={home / 'workspaces'}",
-            "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
+            "--LabApp.news_url=",
+            "--LabApp.extension_manager=readonly",
             "--ServerApp.terminals_enabled=False",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
@@ -252,21 +276,31 @@ class LabServer:
     def start(self) -> None:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                self.command, cwd=self.root, env=self.env, stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                self.command,
+                cwd=self.root,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with code {self.process.returncode} "
-                                   f"before answering:\n{self.log()}")
+                raise RuntimeError(
+                    f"JupyterLab exited with code {self.process.returncode} "
+                    f"before answering:\n{self.log()}"
+                )
             try:
                 if _get(f"{self.base}/api/status?token={self.token}") == 200:
                     return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not answer on {self.base} within "
-                                   f"{SERVER_START_S} s:\n{self.log()}")
+                raise RuntimeError(
+                    f"JupyterLab did not answer on {self.base} within "
+                    f"{SERVER_START_S} s:\n{self.log()}"
+                )
             time.sleep(0.2)  # poll interval, bounded by the deadline above
 
     def stop(self) -> None:
@@ -276,8 +310,10 @@ class LabServer:
             return
         try:
             request = urllib.request.Request(
-                f"{self.base}/api/shutdown", method="POST",
-                headers={"Authorization": f"token {self.token}"})
+                f"{self.base}/api/shutdown",
+                method="POST",
+                headers={"Authorization": f"token {self.token}"},
+            )
             urllib.request.urlopen(request, timeout=5).close()  # noqa: S310 (loopback)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             process.terminate()
@@ -315,7 +351,8 @@ def lab(tmp_path_factory):
 def page(lab):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
@@ -339,7 +376,8 @@ def _cell_report(page) -> str:
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
     ).all_inner_texts()
     return f"cell prompts: {prompts}\nstderr/error outputs:\n" + "\n---\n".join(
-        e[-1500:] for e in errors)
+        e[-1500:] for e in errors
+    )
 
 
 def _open_and_run_all(page, lab, name: str) -> None:
@@ -347,17 +385,16 @@ def _open_and_run_all(page, lab, name: str) -> None:
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for()
     # The kernel is connected and idle: the status bar reads "Python 3 (ipykernel) | Idle"
     # (it reads "No Kernel | Initializing", "... | Connecting", "... | Unknown" before).
-    page.locator("#jp-main-statusbar .jp-StatusBar-TextItem",
-                 has_text=KERNEL_IDLE).first.wait_for()
+    page.locator("#jp-main-statusbar .jp-StatusBar-TextItem", has_text=KERNEL_IDLE).first.wait_for()
     _dismiss_popups(page)
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu").get_by_role("menuitem", name="Run All Cells", exact=True).click()
     try:
-        state = page.wait_for_function(RUN_STATE_JS, timeout=RUN_ALL_MS, polling=250
-                                       ).json_value()
+        state = page.wait_for_function(RUN_STATE_JS, timeout=RUN_ALL_MS, polling=250).json_value()
     except sync_api.TimeoutError:
-        pytest.fail(f"Run All did not finish within {RUN_ALL_MS / 1000:.0f} s\n"
-                    + _cell_report(page))
+        pytest.fail(
+            f"Run All did not finish within {RUN_ALL_MS / 1000:.0f} s\n" + _cell_report(page)
+        )
     if state == "stopped":
         pytest.fail(f"Run All stopped at an error in {name}\n" + _cell_report(page))
     _dismiss_popups(page)
@@ -392,23 +429,26 @@ def screenshots():
 
 def test_block_explorer_renders_and_reacts(lab, page, screenshots):
     if not NOTEBOOK.is_file():
-        pytest.fail(f"notebook under test not found: {NOTEBOOK} (set E2E_NOTEBOOK to test "
-                    "another one)")
+        pytest.fail(
+            f"notebook under test not found: {NOTEBOOK} (set E2E_NOTEBOOK to test another one)"
+        )
     expect = sync_api.expect
     try:
         _open_and_run_all(page, lab, COURSE_NOTEBOOK)
         explorer = page.locator(EXPLORER_XPATH)
         for name in BRANCHES:
             explorer = explorer.filter(
-                has=page.get_by_role("checkbox", name=f"branch {name}", exact=True))
+                has=page.get_by_role("checkbox", name=f"branch {name}", exact=True)
+            )
         try:
             explorer.first.wait_for(state="visible", timeout=REACT_MS)
         except sync_api.TimeoutError:
             outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
-            pytest.fail("no block explorer on the page: a VBox with checkboxes 'branch b1' "
-                        f"to 'branch b4' and a headline starting '{HEADLINE_BEFORE}'.\n"
-                        f"outputs on the page: {[o[:300] for o in outputs]}\n"
-                        + _cell_report(page))
+            pytest.fail(
+                "no block explorer on the page: a VBox with checkboxes 'branch b1' "
+                f"to 'branch b4' and a headline starting '{HEADLINE_BEFORE}'.\n"
+                f"outputs on the page: {[o[:300] for o in outputs]}\n" + _cell_report(page)
+            )
         # Pin the element: its headline text is about to change.
         explorer.first.evaluate("el => el.setAttribute('data-e2e', 'block-explorer')")
         explorer = page.locator("[data-e2e='block-explorer']")
@@ -417,8 +457,9 @@ def test_block_explorer_renders_and_reacts(lab, page, screenshots):
 
         expect(headline).to_have_text(re.compile(rf"^\s*{HEADLINE_BEFORE}\b"))
         for name in BRANCHES:
-            expect(explorer.get_by_role("checkbox", name=f"branch {name}", exact=True)
-                   ).to_be_checked()
+            expect(
+                explorer.get_by_role("checkbox", name=f"branch {name}", exact=True)
+            ).to_be_checked()
         # The block's diagram: inline SVG in the explorer's last HTML widget.
         diagram = explorer.locator(":scope > .widget-html").last
         expect(diagram.locator("svg")).to_have_count(1)
@@ -429,8 +470,9 @@ def test_block_explorer_renders_and_reacts(lab, page, screenshots):
         expect(headline).to_have_text(re.compile(rf"^\s*{HEADLINE_AFTER}\b"), timeout=REACT_MS)
         expect(checkbox).not_to_be_checked()
         # the redrawn diagram arrives after the headline
-        expect(diagram.locator("svg text", has_text="concatenate → 28x28x384")
-               ).to_have_count(1, timeout=REACT_MS)
+        expect(diagram.locator("svg text", has_text="concatenate → 28x28x384")).to_have_count(
+            1, timeout=REACT_MS
+        )
         assert "5x5 conv, 32" not in _svg_texts(diagram)
         _screenshot(page, explorer, screenshots / "widget_explorer.png")
     except (Exception, pytest.fail.Exception):
@@ -445,18 +487,19 @@ def _measure(page, probe: str, control, key: str) -> dict:
     control.focus()
     for count in range(1, PRESSES + 2):
         page.keyboard.press(key)
-        page.wait_for_function(SAMPLES_JS, arg=[probe, count], timeout=REACT_MS,
-                               polling="raf")
+        page.wait_for_function(SAMPLES_JS, arg=[probe, count], timeout=REACT_MS, polling="raf")
     samples = page.evaluate("key => window.__e2e.probes[key]", probe)
     return {kind: samples[kind][1:] for kind in ("numbers", "painted", "diagram")} | {
-        "warm-up": samples["numbers"][0]}
+        "warm-up": samples["numbers"][0]
+    }
 
 
 def _report(label: str, samples: dict) -> str:
-    parts = [f"{kind} median {statistics.median(samples[kind]):.0f} ms, "
-             f"max {max(samples[kind]):.0f} ms" for kind in ("numbers", "painted", "diagram")]
-    return (f"{label:<44} " + " | ".join(parts)
-            + f" (warm-up press: {samples['warm-up']:.0f} ms)")
+    parts = [
+        f"{kind} median {statistics.median(samples[kind]):.0f} ms, max {max(samples[kind]):.0f} ms"
+        for kind in ("numbers", "painted", "diagram")
+    ]
+    return f"{label:<44} " + " | ".join(parts) + f" (warm-up press: {samples['warm-up']:.0f} ms)"
 
 
 def test_key_press_to_new_numbers_latency(lab, page, screenshots):
@@ -468,34 +511,52 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
         for key, explorer in (("block", block), ("pairs", pairs)):
             parts = explorer.locator(":scope > .widget-html")
             sync_api.expect(parts.last.locator("svg")).not_to_have_count(0)
-            page.evaluate(LATENCY_PROBE_JS, [parts.first.element_handle(),
-                                             parts.last.element_handle(), key])
+            page.evaluate(
+                LATENCY_PROBE_JS, [parts.first.element_handle(), parts.last.element_handle(), key]
+            )
 
         def slider(explorer, label):
-            return explorer.locator(f".widget-slider:has(> label:text-is('{label}')) "
-                                    ".noUi-handle")
+            return explorer.locator(f".widget-slider:has(> label:text-is('{label}')) .noUi-handle")
 
         cases = [
-            ("block explorer, 3a: slider b2 3x3, ArrowRight", "block",
-             slider(block, "b2 3x3"), "ArrowRight"),
-            ("block explorer, 3a: checkbox branch b3, Space", "block",
-             block.get_by_role("checkbox", name="branch b3", exact=True), "Space"),
-            ("naive vs bottleneck: slider ch5x5red, ArrowRight", "pairs",
-             slider(pairs, "ch5x5red"), "ArrowRight"),
+            (
+                "block explorer, 3a: slider b2 3x3, ArrowRight",
+                "block",
+                slider(block, "b2 3x3"),
+                "ArrowRight",
+            ),
+            (
+                "block explorer, 3a: checkbox branch b3, Space",
+                "block",
+                block.get_by_role("checkbox", name="branch b3", exact=True),
+                "Space",
+            ),
+            (
+                "naive vs bottleneck: slider ch5x5red, ArrowRight",
+                "pairs",
+                slider(pairs, "ch5x5red"),
+                "ArrowRight",
+            ),
         ]
         results = {}
         for label, probe, control, key in cases:
             control.scroll_into_view_if_needed()
             results[label] = _measure(page, probe, control, key)
-            page.evaluate("key => { const p = window.__e2e.probes[key];"
-                          "p.numbers = []; p.painted = []; p.diagram = []; }", probe)
+            page.evaluate(
+                "key => { const p = window.__e2e.probes[key];"
+                "p.numbers = []; p.painted = []; p.diagram = []; }",
+                probe,
+            )
         _screenshot(page, block, screenshots / "latency_block_explorer.png")
         _screenshot(page, pairs, screenshots / "latency_naive_vs_bottleneck.png")
         print(f"\nkey press -> page, {PRESSES} presses each, in Chromium + JupyterLab:")
         for label, samples in results.items():
             print(_report(label, samples))
-        slow = {label: statistics.median(s["numbers"]) for label, s in results.items()
-                if statistics.median(s["numbers"]) >= LATENCY_BUDGET_MS}
+        slow = {
+            label: statistics.median(s["numbers"])
+            for label, s in results.items()
+            if statistics.median(s["numbers"]) >= LATENCY_BUDGET_MS
+        }
         assert not slow, f"median key press -> new numbers over {LATENCY_BUDGET_MS} ms: {slow}"
         # the controls really moved: 10 steps right from 128, and Space toggled b3 10 times
         assert "3x3 conv, 139" in _svg_texts(block.locator(":scope > .widget-html").last)
@@ -517,8 +578,9 @@ def test_an_error_is_shown_on_the_widget_and_it_recovers(lab, page, screenshots)
         for name in ("b1", "b2", "b3"):
             block.get_by_role("checkbox", name=f"branch {name}", exact=True).uncheck()
         expect(headline).to_have_text(re.compile(r"^\s*output 28x28x32\b"), timeout=REACT_MS)
-        expect(diagram.locator("svg text", has_text="concatenate → 28x28x32")
-               ).to_have_count(1, timeout=REACT_MS)
+        expect(diagram.locator("svg text", has_text="concatenate → 28x28x32")).to_have_count(
+            1, timeout=REACT_MS
+        )
         block.get_by_role("checkbox", name="branch b4", exact=True).uncheck()
         message = headline.get_by_text("Tick at least one branch")
         expect(message).to_be_visible(timeout=REACT_MS)
@@ -528,8 +590,9 @@ def test_an_error_is_shown_on_the_widget_and_it_recovers(lab, page, screenshots)
         _screenshot(page, block, screenshots / "error_on_widget.png")
         block.get_by_role("checkbox", name="branch b2", exact=True).check()
         expect(headline).to_have_text(re.compile(r"^\s*output 28x28x128\b"), timeout=REACT_MS)
-        expect(diagram.locator("svg text", has_text="concatenate → 28x28x128")
-               ).to_have_count(1, timeout=REACT_MS)
+        expect(diagram.locator("svg text", has_text="concatenate → 28x28x128")).to_have_count(
+            1, timeout=REACT_MS
+        )
     except (Exception, pytest.fail.Exception):
         _failure_screenshot(page, lab)
         raise

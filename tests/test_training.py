@@ -450,3 +450,35 @@ def test_plot_gradient_norms_follows_the_geometric_mean_of_seeds_and_bands_their
     band = ax.collections[0].get_paths()[0].vertices[:, 1]
     assert band.min() == pytest.approx(1.0) and band.max() == pytest.approx(4.0)
     assert any(list(h.get_ydata()) == [1.0, 1.0] for h in ax.get_lines()[1:])  # reference
+
+
+@pytest.mark.parametrize("momentum, ready", [(None, True), (0.99, False)])
+def test_a_short_run_leaves_batch_norm_ready_for_inference(monkeypatch, momentum, ready):
+    """After a few dozen steps the moving statistics follow the weights (BN_MOMENTUM).
+
+    With Keras' default momentum 0.99 they still hold their initial values, and the
+    network's inference-mode accuracy falls far below its training-mode accuracy.
+    """
+    from inception_edu.data import load_digits_split
+    from inception_edu.keras_build import graph
+    from inception_edu.zoo.mini import mini_inception_v3_spec
+
+    if momentum is not None:
+        monkeypatch.setattr(graph, "BN_MOMENTUM", momentum)
+    digits = load_digits_split(val_fraction=0.2, seed=0)
+    keras.utils.set_random_seed(0)
+    model = graph.build(mini_inception_v3_spec(classes=10, width=0.25), digits.input_shape)
+    training.run(
+        model,
+        (digits.x_train, digits.y_train),
+        None,
+        Recipe(optimizer="adam", learning_rate=0.01),
+        3,
+        batch_size=32,
+    )
+    x, y = digits.x_train[:512], digits.y_train[:512]
+    accuracy = {
+        mode: float(np.mean(np.argmax(model(x, training=mode), -1) == y)) for mode in (True, False)
+    }
+    assert accuracy[True] > 0.6
+    assert (accuracy[False] > accuracy[True] - 0.1) == ready, accuracy

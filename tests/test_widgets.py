@@ -4,9 +4,8 @@ Each test sets a control's ``value`` (what a click does, through the same observ
 reads the numbers, the page's HTML and the picture the explorer shows.
 """
 
-import xml.etree.ElementTree as ET
-
 import pytest
+from helpers import svg_texts
 
 from inception_edu.spec.nodes import Concat, Conv, Sequence
 from inception_edu.spec.ops import conv_bn, split_1x3_3x1
@@ -27,18 +26,6 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 @pytest.fixture
 def explorer_3a():
     return BlockExplorer(module("3a"), INPUT_3A)
-
-
-def svg_texts(html: str) -> list:
-    """The texts of every inline SVG in ``html``."""
-    texts = []
-    start = html.find("<svg")
-    while start >= 0:
-        end = html.index("</svg>", start) + len("</svg>")
-        root = ET.fromstring(html[start:end])
-        texts += ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
-        start = html.find("<svg", end)
-    return texts
 
 
 # --------------------------------------------------------------------------- BlockExplorer

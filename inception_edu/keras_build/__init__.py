@@ -1,6 +1,7 @@
 """Spec -> Keras: the graph builder, the scaled-residual layer, what a built model holds
-(end points, Keras' own counts, depth) and the released ImageNet weights. Importing this
-package imports TensorFlow."""
+(end points, Keras' own counts, depth), the released ImageNet weights, and
+:mod:`~inception_edu.keras_build.receptive_field` (which input pixels one output sees, and
+how much each counts: notebook 04). Importing this package imports TensorFlow."""
 
 from inception_edu.keras_build.endpoints import (
     check_model,

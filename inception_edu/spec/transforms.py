@@ -2,7 +2,8 @@
 
 The widgets and the notebooks change a block by transforming its spec (specs are frozen
 dataclasses) and re-analyzing it: keep some branches, change filter counts, set a
-residual scale, remove a shortcut, factorize a kernel, stop a model at a named block.
+residual scale, remove a shortcut or the batch-norm, factorize a kernel, stop a model at
+a named block.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ __all__ = [
     "map_residuals",
     "truncate",
     "with_filters",
+    "without_batch_norm",
     "without_shortcut",
 ]
 
@@ -93,6 +95,26 @@ def without_shortcut(block: Residual) -> Residual:
             f"without_shortcut needs a Residual block. Received: {type(block).__name__}"
         )
     return replace(block, shortcut=False)
+
+
+def without_batch_norm(node):
+    """``node`` with every convolution made the 2014 kind: a bias and a ReLU, no batch-norm.
+
+    For convolutions, sequences and concatenations (a grid reduction, a module); anything
+    else holding children is refused rather than half converted.
+    """
+    if isinstance(node, Conv):
+        return replace(node, batch_norm=False, use_bias=True)
+    if isinstance(node, Sequence):
+        return replace(node, ops=tuple(without_batch_norm(op) for op in node.ops))
+    if isinstance(node, Concat):
+        return replace(node, branches=tuple(without_batch_norm(b) for b in node.branches))
+    if children(node):
+        raise ValueError(
+            f"without_batch_norm handles convolutions, sequences and "
+            f"concatenations. Received: {type(node).__name__} {node.name!r}"
+        )
+    return node
 
 
 def map_residuals(spec: ModelSpec, edit) -> ModelSpec:

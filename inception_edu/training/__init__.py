@@ -24,10 +24,15 @@ Modules:
   (notebook 03);
 - :mod:`~inception_edu.training.metrics`: per-class error, confusion matrix, calibration
   (ECE, temperature scaling; Guo et al. 2017, https://arxiv.org/abs/1706.04599);
-- :mod:`~inception_edu.training.probes`: notebook 01's one-block probes.
+- :mod:`~inception_edu.training.probes`: notebook 01's one-block probes;
+- :mod:`~inception_edu.training.side_by_side`: several networks trained as one model, each
+  as if alone (the seeds of notebooks 05 and 06);
+- :mod:`~inception_edu.training.reduction_experiment`: notebook 05's mini networks, one
+  per grid-reduction strategy.
 
 The curves are drawn by :mod:`inception_edu.viz.curves` (``plot_histories``,
-``plot_gradient_norms``, ``plot_reliability``). Importing this package imports TensorFlow.
+``plot_runs``, ``plot_gradient_norms``, ``plot_reliability``).
+Importing this package imports TensorFlow.
 """
 
 from inception_edu.training import metrics

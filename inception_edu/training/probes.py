@@ -19,7 +19,7 @@ from inception_edu.backend import keras
 from inception_edu.data import Split
 from inception_edu.keras_build.graph import build_node
 from inception_edu.spec.checks import check_int, check_number
-from inception_edu.training.recipe import Recipe
+from inception_edu.training.recipe import Recipe, check_recipe
 from inception_edu.training.runner import run
 
 __all__ = ["ProbeResult", "block_probe", "compare_blocks"]
@@ -98,13 +98,7 @@ def compare_blocks(
     """
     epochs = check_int(epochs, "epochs", 1)
     seed = check_int(seed, "seed", 0)
-    if recipe is None:
-        recipe = Recipe(optimizer="adam", learning_rate=learning_rate)
-    if not isinstance(recipe, Recipe):
-        raise ValueError(
-            "recipe must be an inception_edu.training.Recipe or None. "
-            f"Received: {type(recipe).__name__}"
-        )
+    recipe = check_recipe(recipe, Recipe(optimizer="adam", learning_rate=learning_rate))
     if not isinstance(blocks, dict) or not blocks:
         raise ValueError(f"blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}")
     if not isinstance(split, Split):

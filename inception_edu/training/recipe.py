@@ -37,6 +37,7 @@ __all__ = [
     "SCHEDULES",
     "LossWeights",
     "Recipe",
+    "check_recipe",
     "gives_logits",
     "main_classes",
     "output_names",
@@ -93,6 +94,8 @@ def gives_logits(model, name: str = "main") -> bool:
     """Whether output ``name`` gives logits: its layer has a linear activation (a
     ``Dense`` built with ``classifier_activation=None``); a softmax gives probabilities."""
     layer = model.get_layer(output_layer_names(model)[name])
+    while isinstance(layer, keras.Model):  # a nested model (side by side): its own output
+        layer = layer.get_layer(output_layer_names(layer)["main"])
     activation = getattr(layer, "activation", None)
     return getattr(activation, "__name__", None) == "linear"
 
@@ -425,3 +428,17 @@ INCEPTION_V3 = Recipe(
     label_smoothing=0.1,
     loss_weights={"main": 1.0, "aux": 0.4},
 )
+
+
+def check_recipe(recipe, default: Recipe | None = None) -> Recipe:
+    """``recipe`` if it is a :class:`Recipe`; ``default`` in its place when it is None.
+
+    Without a ``default``, None is refused too. Anything else raises a ValueError that says
+    what was received.
+    """
+    if recipe is None and default is not None:
+        return default
+    if not isinstance(recipe, Recipe):
+        allowed = "an inception_edu.training.Recipe" + (" or None" if default else "")
+        raise ValueError(f"recipe must be {allowed}. Received: {type(recipe).__name__}")
+    return recipe

@@ -17,7 +17,7 @@ from inception_edu.backend import keras, tf
 from inception_edu.data import Split
 from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
-from inception_edu.training.recipe import Recipe, main_classes, output_names
+from inception_edu.training.recipe import Recipe, check_recipe, main_classes, output_names
 
 __all__ = ["run"]
 
@@ -282,10 +282,7 @@ def run(
         value per epoch and ``history.epoch`` lists the epochs, from 0, all of them (with
         a ``checkpoint_dir``, the epochs read back from ``history.csv`` included).
     """
-    if not isinstance(recipe, Recipe):
-        raise ValueError(
-            f"recipe must be an inception_edu.training.Recipe. Received: {type(recipe).__name__}"
-        )
+    recipe = check_recipe(recipe)
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)

@@ -12,7 +12,7 @@ import math
 from inception_edu.viz.fonts import text_width
 from inception_edu.viz.svg import SvgCanvas
 
-__all__ = ["SERIES_COLOURS", "line_charts_svg", "nice_ticks"]
+__all__ = ["SERIES_COLOURS", "bars_svg", "line_charts_svg", "nice_ticks"]
 
 #: Colours of the compared series (colour-blind safe, from ColorBrewer's Dark2).
 SERIES_COLOURS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a")
@@ -89,3 +89,35 @@ def line_charts_svg(panels, series, x_label: str, label: str = "") -> str:
         canvas.text(x + 28, y, name, FONT, anchor="start")
         x += 28 + text_width(name, FONT) + 24
     return canvas.svg("inception-edu-chart")
+
+
+def bars_svg(values, labels, title: str, highlight: int | None = None, y_max: float = 1.0) -> str:
+    """A bar chart of ``values`` (one per label) up to ``y_max``, as one ``<svg>`` string;
+    bar ``highlight`` is drawn in the second series colour (the right class, say)."""
+    values, labels = list(values), [str(label) for label in labels]
+    if len(values) != len(labels) or not values:
+        raise ValueError(
+            f"bars_svg needs one value per label. Received {len(values)} "
+            f"values and {len(labels)} labels"
+        )
+    slot = max(22.0, max(text_width(label, FONT) for label in labels) + 6)
+    width = LEFT + slot * len(values) + RIGHT
+    height = TOP + PANEL_H + BOTTOM
+    canvas = SvgCanvas(width, height, title)
+    canvas.text(width / 2, TOP / 2, title, size=FONT_TITLE, bold=True)
+    base = TOP + PANEL_H
+    if any(value > y_max for value in values):
+        y_max = max(values)
+    ticks = nice_ticks(y_max)
+    for tick in ticks:
+        y = base - PANEL_H * tick / ticks[-1]
+        canvas.polyline([(LEFT, y), (LEFT + slot * len(values), y)], "#dddddd", 0.8)
+        canvas.text(LEFT - 6, y, _tick_text(tick), size=FONT, anchor="end")
+    for index, (value, label) in enumerate(zip(values, labels, strict=True)):
+        x = LEFT + slot * index
+        bar = PANEL_H * min(max(value, 0.0), ticks[-1]) / ticks[-1]
+        colour = SERIES_COLOURS[1] if index == highlight else SERIES_COLOURS[0]
+        canvas.rect(x + 3, base - bar, slot - 6, bar, fill=colour, stroke=colour)
+        canvas.text(x + slot / 2, base + 14, label, size=FONT)
+    canvas.polyline([(LEFT, TOP), (LEFT, base), (LEFT + slot * len(values), base)], "#333333")
+    return canvas.svg()

@@ -5,7 +5,12 @@ training panel.
   -> analyze -> render; errors shown on the widget; a static fallback for GitHub/Colab);
 - :mod:`~inception_edu.widgets.blocks`: ``BlockExplorer``, ``NaiveVsBottleneck``,
   ``StackExplorer`` (notebooks 00-02);
-- :mod:`~inception_edu.widgets.training`: ``TrainingPanel`` (notebook 03).
+- :mod:`~inception_edu.widgets.training`: ``TrainingPanel`` (notebook 03);
+- :mod:`~inception_edu.widgets.factorization`: ``FactorizationExplorer``,
+  ``ModuleExplorer`` (notebook 04);
+- :mod:`~inception_edu.widgets.reduction`: ``StrategyComparer``, ``ReductionAExplorer``
+  (notebook 05);
+- :mod:`~inception_edu.widgets.recipe`: ``LabelSmoothingExplorer`` (notebook 06).
 
 Import the module you need; this package imports nothing on its own.
 """

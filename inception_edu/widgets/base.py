@@ -33,7 +33,10 @@ import ipywidgets as widgets
 
 from inception_edu.spec.checks import check_flag
 
-__all__ = ["ERROR_COLOUR", "Explorer"]
+__all__ = ["DOT", "ERROR_COLOUR", "Explorer", "int_slider"]
+
+#: The separator between the numbers of an explorer's headline.
+DOT = " &nbsp;·&nbsp; "
 
 ERROR_COLOUR = "#b00020"
 
@@ -190,3 +193,18 @@ def _plain(fragment: str) -> str:
         elif not inside:
             out.append(char)
     return " ".join(html.unescape("".join(out)).split())
+
+
+def int_slider(
+    value: int, description: str, low: int, high: int, label_width: str = "150px"
+) -> widgets.IntSlider:
+    """An explorer's integer slider: updates on release, the course's label and track widths."""
+    return widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        description=description,
+        continuous_update=False,
+        style={"description_width": label_width},
+        layout=widgets.Layout(width="420px"),
+    )

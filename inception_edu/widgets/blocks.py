@@ -23,7 +23,7 @@ from inception_edu.spec.nodes import Concat, Residual
 from inception_edu.spec.transforms import conv_paths, keep_branches, with_filters
 from inception_edu.viz.charts import line_charts_svg
 from inception_edu.viz.diagrams import block_svg
-from inception_edu.widgets.base import Explorer
+from inception_edu.widgets.base import DOT, Explorer, int_slider
 from inception_edu.zoo.googlenet import (
     COLUMNS,
     INPUT_3A,
@@ -34,20 +34,6 @@ from inception_edu.zoo.googlenet import (
 )
 
 __all__ = ["BlockExplorer", "NaiveVsBottleneck", "StackExplorer", "stack_growth"]
-
-_DOT = " &nbsp;·&nbsp; "
-
-
-def _slider(value: int, description: str, maximum: int) -> widgets.IntSlider:
-    return widgets.IntSlider(
-        value=value,
-        min=1,
-        max=maximum,
-        description=description,
-        continuous_update=False,
-        style={"description_width": "150px"},
-        layout=widgets.Layout(width="420px"),
-    )
 
 
 class BlockExplorer(Explorer):
@@ -80,7 +66,7 @@ class BlockExplorer(Explorer):
             for b in block.branches
         }
         self.sliders = {
-            path: _slider(conv.filters, " ".join(path), max(2 * conv.filters, 16))
+            path: int_slider(conv.filters, " ".join(path), 1, max(2 * conv.filters, 16))
             for path, conv in conv_paths(block)
         }
         controls = widgets.VBox(
@@ -141,8 +127,8 @@ class BlockExplorer(Explorer):
     def headline_html(self) -> str:
         s = self.summary
         return (
-            f"<b>output {fmt_shape(s.output_shape)}</b>{_DOT}{fmt_count(s.params)} "
-            f"parameters{_DOT}{fmt_macs(s.macs)} multiply-adds"
+            f"<b>output {fmt_shape(s.output_shape)}</b>{DOT}{fmt_count(s.params)} "
+            f"parameters{DOT}{fmt_macs(s.macs)} multiply-adds"
         )
 
     def table(self) -> Table:
@@ -219,7 +205,7 @@ class NaiveVsBottleneck(Explorer):
     def headline_html(self) -> str:
         return (
             f"<b>naive / with 1x1 reductions = {self.ratio:.2f}x the multiply-adds</b>"
-            f"{_DOT}{fmt_macs(self.naive.macs)} vs {fmt_macs(self.bottleneck.macs)}"
+            f"{DOT}{fmt_macs(self.naive.macs)} vs {fmt_macs(self.bottleneck.macs)}"
         )
 
     def table(self) -> Table:
@@ -323,7 +309,7 @@ class StackExplorer(Explorer):
         count = len(self.growth["naive"])
         return (
             f"<b>after {count} block{'s' if count > 1 else ''}: naive {naive} channels, "
-            f"{fmt_macs(naive_macs)} multiply-adds</b>{_DOT}with 1x1 reductions "
+            f"{fmt_macs(naive_macs)} multiply-adds</b>{DOT}with 1x1 reductions "
             f"{bottle} channels, {fmt_macs(bottle_macs)}"
         )
 

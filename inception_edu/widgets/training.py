@@ -48,7 +48,7 @@ class TrainingPanel:
         recipe=None,
         aux_weight: float = AUX_WEIGHT,
     ):
-        from inception_edu.training import Recipe
+        from inception_edu.training.recipe import Recipe, check_recipe
 
         if not isinstance(split, Split):
             raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
@@ -57,13 +57,7 @@ class TrainingPanel:
                 "build must be a function aux_heads -> keras.Model. Received: "
                 f"{type(build).__name__}"
             )
-        if recipe is None:
-            recipe = Recipe(optimizer="adam", learning_rate=1e-3)
-        if not isinstance(recipe, Recipe):
-            raise ValueError(
-                "recipe must be an inception_edu.training.Recipe or None. "
-                f"Received: {type(recipe).__name__}"
-            )
+        recipe = check_recipe(recipe, Recipe(optimizer="adam", learning_rate=1e-3))
         self.split, self.build, self.recipe = split, build, recipe
         self.epochs = check_int(epochs, "epochs", 1)
         self.batch_size = check_int(batch_size, "batch_size", 1)

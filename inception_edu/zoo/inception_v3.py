@@ -11,10 +11,22 @@ tf-slim's names (``mixed_5b`` ... ``mixed_7c``); :data:`KERAS_MIXED` maps Keras'
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 
-from inception_edu.spec.checks import check_flag, check_model_args
-from inception_edu.spec.nodes import AuxHead, Concat, Dense, Flatten, Pool, Sequence
+from inception_edu.analysis import Table, analyze_model
+from inception_edu.spec.checks import check_choice, check_flag, check_model_args
+from inception_edu.spec.nodes import (
+    AuxHead,
+    Concat,
+    Conv,
+    Dense,
+    Flatten,
+    ModelSpec,
+    Pool,
+    Sequence,
+    ops_of,
+)
 from inception_edu.spec.ops import (
     avg_pool,
     branch,
@@ -233,3 +245,278 @@ def inception_v3_spec(
         classes=classes if include_top else None,
         aux_heads=aux,
     )
+
+
+# --------------------------------------------------------------------------- the paper's
+# Figure 5 and Table 1, beside the released graph above (notebook 04)
+
+
+def inception_a_figure5(name: str, pool_proj: int, w=_identity) -> Concat:
+    """The paper's Figure 5 as drawn: GoogLeNet's module with its 5x5 replaced by two 3x3.
+
+    Four branches: a 1x1; a 1x1 then a 3x3; a 1x1 then two 3x3 (the factorized 5x5); an
+    average pool then a 1x1. The released module (:func:`inception_a`) has a 5x5 in place
+    of the second branch's 3x3, which the figure does not have.
+
+    Filter counts: the paper gives none for Figure 5. These are the released module's
+    (64; 48 -> 64; 64 -> 96 -> 96; pool_proj), so the two modules differ in exactly one
+    kernel (the 48 -> 64 convolution: 3x3 here, 5x5 there) and give the same outputs:
+    35x35x256 with ``pool_proj=32``, 35x35x288 with 64, the 288 of Table 1.
+    """
+    return Concat(
+        name,
+        (
+            branch("b1", conv_bn(w(64), 1)),
+            branch("b2", conv_bn(w(48), 1), conv_bn(w(64), 3)),
+            branch("b3", conv_bn(w(64), 1), conv_bn(w(96), 3), conv_bn(w(96), 3)),
+            branch("b4", avg_pool(3, 1), conv_bn(w(pool_proj), 1)),
+        ),
+    )
+
+
+#: Table 1 of the paper ("the outline of the proposed network architecture"), as both
+#: seeds print it (seed 001's text; seed 000 prints the same cells in LaTeX): type, patch
+#: size / stride or remarks, input size.
+TABLE1 = (
+    ("conv", "3x3 / 2", "299x299x3"),
+    ("conv", "3x3 / 1", "149x149x32"),
+    ("conv padded", "3x3 / 1", "147x147x32"),
+    ("pool", "3x3 / 2", "147x147x64"),
+    ("conv", "3x3 / 1", "73x73x64"),
+    ("conv", "3x3 / 2", "71x71x80"),
+    ("conv", "3x3 / 1", "35x35x192"),
+    ("3xInception", "As in figure 5", "35x35x288"),
+    ("5xInception", "As in figure 6", "17x17x768"),
+    ("2xInception", "As in figure 7", "8x8x1280"),
+    ("pool", "8x8", "8x8x2048"),
+    ("linear", "logits", "1x1x2048"),
+    ("softmax", "classifier", "1x1x1000"),
+)
+
+#: What each Table 1 row stands for in the built graph, in order: the stem's seven stages
+#: one for one, then the modules (a string names a section of the spec: all its stages),
+#: then the classifier. The grid reductions (mixed_6a, mixed_7a) and the dropout are no row
+#: of the table: its caption puts "variations of [the] reduction technique" of Figure 10
+#: between the Inception blocks.
+TABLE1_STAGES = (
+    ("conv2d_1a_3x3",),
+    ("conv2d_2a_3x3",),
+    ("conv2d_2b_3x3",),
+    ("max_pool_3a_3x3",),
+    ("conv2d_3b_1x1",),
+    ("conv2d_4a_3x3",),
+    ("max_pool_5a_3x3",),
+    "Inception-A (35x35)",
+    "Inception-B (17x17)",
+    "Inception-C (8x8)",
+    ("avg_pool",),
+    ("classifier",),
+    ("classifier",),
+)
+
+
+def table1_stages(spec=None) -> tuple:
+    """:data:`TABLE1_STAGES` with each section resolved to its stages in ``spec``
+    (default: the released v3: mixed_5b to mixed_5d, mixed_6b to mixed_6e, ...)."""
+    spec = inception_v3_spec() if spec is None else spec
+    titles = {section.title: section.stages for section in spec.sections}
+    return tuple(titles[entry] if isinstance(entry, str) else entry for entry in TABLE1_STAGES)
+
+
+def figure_module(figure: int) -> Concat:
+    """The module of the paper's Figure 5, 6 (n = 7) or 7, as the course builds it."""
+    check_choice(figure, (5, 6, 7), "figure")
+    return {
+        5: inception_a_figure5("figure_5", 64),
+        6: inception_b("figure_6", 192),
+        7: inception_c("figure_7"),
+    }[figure]
+
+
+@dataclass(frozen=True)
+class RowDisagreement:
+    """A row of Table 1 that the built graph (or the table's own arithmetic) contradicts."""
+
+    row: int
+    cells: tuple
+    reasons: tuple
+
+    def __str__(self) -> str:
+        return f"row {self.row} ({', '.join(self.cells)}): " + "; ".join(self.reasons)
+
+
+def _parse_shape(text: str) -> tuple:
+    return tuple(int(v) for v in text.split("x"))
+
+
+def _parse_patch(text: str) -> tuple:
+    """'3x3 / 2' -> ((3, 3), 2); '8x8' -> ((8, 8), None)."""
+    size, _, stride = text.partition(" / ")
+    return _parse_shape(size), int(stride) if stride else None
+
+
+def _fmt(shape) -> str:
+    return "x".join(str(v) for v in shape)
+
+
+def _kernels(node) -> list:
+    return sorted(op.kernel for op in ops_of(node) if isinstance(op, Conv))
+
+
+def _stage_words(node) -> str:
+    """A stem stage in the table's own words: 'conv padded 3x3 / 1', 'max pool 3x3 / 2'."""
+    size = node.kernel if isinstance(node, Conv) else node.size
+    kind = (
+        "conv" + (" padded" if node.padding == "same" else "")
+        if isinstance(node, Conv)
+        else f"{node.kind} pool" + (" padded" if node.padding == "same" else "")
+    )
+    return f"{kind} {_fmt(size)} / {node.strides[0]}"
+
+
+def _stem_reasons(cells, node) -> list:
+    kind, patch, _ = cells
+    (kernel, stride) = _parse_patch(patch)
+    reasons = []
+    wants_conv = kind.startswith("conv")
+    if wants_conv != isinstance(node, Conv):
+        reasons.append(f"a {_stage_words(node)}, not a {kind}")
+    size = node.kernel if isinstance(node, Conv) else node.size
+    if size != kernel:
+        reasons.append(f"kernel {_fmt(size)}, not {_fmt(kernel)}")
+    if node.strides != (stride, stride):
+        reasons.append(f"stride {node.strides[0]}, not {stride}")
+    padded = kind == "conv padded"
+    if (node.padding == "same") != padded:
+        reasons.append("zero-padded" if node.padding == "same" else "not zero-padded")
+    return reasons
+
+
+def _module_reasons(cells, names, spec) -> list:
+    kind, patch, _ = cells
+    count, figure = int(kind.split("x")[0]), int(patch.split()[-1])
+    reasons = []
+    if len(names) != count:
+        reasons.append(f"{len(names)} modules ({names[0]} to {names[-1]}), not {count}")
+    wanted = Counter(_kernels(figure_module(figure)))
+    differences: dict = {}  # one reason per kind of difference, naming every module
+    for name in names:
+        have = Counter(_kernels(spec.stage(name)))
+        extra, missing = have - wanted, wanted - have
+        if extra or missing:
+            key = (
+                ", ".join(_fmt(k) for k in sorted(extra.elements())) or "nothing",
+                ", ".join(_fmt(k) for k in sorted(missing.elements())) or "nothing",
+            )
+            differences.setdefault(key, []).append(name)
+    for (extra, missing), modules in differences.items():
+        reasons.append(
+            f"{', '.join(modules)}: a {extra} conv where Figure {figure} has a {missing}"
+        )
+    return reasons
+
+
+def _table_arithmetic(index: int) -> str | None:
+    """Whether an unpadded (or padded) stem row's output is the next row's input."""
+    kind, patch, size = TABLE1[index]
+    if not kind.startswith(("conv", "pool")) or index + 1 >= len(TABLE1):
+        return None
+    (kernel, stride) = _parse_patch(patch)
+    height = _parse_shape(size)[0]
+    if stride is None:  # the final 8x8 pool: the whole grid
+        out = height - kernel[0] + 1
+    elif kind == "conv padded":
+        out = -(-height // stride)
+    else:
+        out = (height - kernel[0]) // stride + 1
+    following = _parse_shape(TABLE1[index + 1][2])[0]
+    if out == following:
+        return None
+    padding = "padded" if kind == "conv padded" else "without padding (only row 3 is marked)"
+    return (
+        f"the table itself: a {patch.replace(' ', '')} {kind} {padding} turns "
+        f"{height}x{height} into {out}x{out}, yet row {index + 2} starts at "
+        f"{following}x{following}"
+    )
+
+
+def table1_comparison(spec=None):
+    """Table 1 of the paper, row by row, against the built graph (the released v3).
+
+    ``spec``: an Inception-v3 spec (default: :func:`inception_v3_spec`), analysed at
+    299x299x3. Returns ``(table, disagreements)``: an analysis ``Table`` with each row's
+    cells beside the built stages, what they are and their input, and a list of
+    :class:`RowDisagreement` giving every reason a row does not hold, including rows whose
+    own arithmetic the table breaks (an unpadded 3x3/1 conv that keeps 35x35). Stages the
+    table has no row for (the grid reductions, the dropout) are listed as "not a row".
+    """
+    spec = inception_v3_spec() if spec is None else spec
+    if not isinstance(spec, ModelSpec) or spec.name != "inception_v3":
+        raise ValueError(
+            "table1_comparison needs an Inception-v3 spec (inception_v3_spec). "
+            f"Received: {getattr(spec, 'name', type(spec).__name__)!r}"
+        )
+    summary = analyze_model(spec, (299, 299, 3))
+    rows, disagreements, shown = [], [], set()
+    for index, (cells, names) in enumerate(zip(TABLE1, table1_stages(spec), strict=True)):
+        kind, patch, size = cells
+        for stage in spec.stage_names[: spec.stage_names.index(names[0])]:
+            if stage not in shown:  # a stage no row stands for, in its place
+                block = summary.block(stage)
+                rows.append(("", "", "", "", stage, "not a row", _fmt(block.input_shape), ""))
+                shown.add(stage)
+        shown.update(names)
+        first = summary.block(names[0])
+        node = spec.stage(names[0])
+        built_input = first.input_shape
+        if isinstance(node, (Conv, Pool)):
+            reasons, words = _stem_reasons(cells, node), _stage_words(node)
+        elif "Inception" in kind:
+            reasons = _module_reasons(cells, names, spec)
+            words = f"{len(names)} x Inception"
+        elif kind == "pool":
+            words, reasons = "global avg pool", []
+            if _parse_patch(patch)[0] != first.input_shape[:2]:
+                reasons.append(f"a global pool over {_fmt(first.input_shape[:2])}")
+        elif kind == "linear":
+            words, reasons = f"dense {node.units}", []
+            built_input = (1, 1, *first.input_shape)
+        else:  # softmax: the classifier's activation, on its logits
+            words = f"{node.activation or 'no'} activation"
+            built_input = (1, 1, node.units)
+            reasons = [] if node.activation == "softmax" else [f"{words}, not softmax"]
+        if _parse_shape(size) != tuple(built_input):
+            later = {summary.block(n).input_shape for n in names[1:]}
+            also = (
+                f" (the later {len(names) - 1} get {size})" if later == {_parse_shape(size)} else ""
+            )
+            reasons.append(f"input {_fmt(built_input)}, not {size}{also}")
+        own = _table_arithmetic(index)
+        if own:
+            reasons.append(own)
+        stages = names[0] if len(names) == 1 else f"{names[0]} .. {names[-1]}"
+        rows.append(
+            (
+                index + 1,
+                kind,
+                patch,
+                size,
+                stages,
+                words,
+                _fmt(built_input),
+                "yes" if not reasons else "NO",
+            )
+        )
+        if reasons:
+            disagreements.append(RowDisagreement(index + 1, cells, tuple(reasons)))
+    columns = (
+        "row",
+        "Table 1: type",
+        "patch / stride",
+        "input",
+        "built stage",
+        "built as",
+        "input",
+        "agrees",
+    )
+    return Table(columns, tuple(rows), left=8), disagreements

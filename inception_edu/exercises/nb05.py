@@ -1,0 +1,93 @@
+"""Notebook 05's exercises: Reduction-A with other letters on another input, and what
+the parallel stride-2 branches save on another grid."""
+
+from __future__ import annotations
+
+from inception_edu.analysis import analyze
+from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.zoo.grid_reduction import compare_strategies
+from inception_edu.zoo.inception_v4 import reduction_a
+
+#: The new case: Reduction-A with these k, l, m, n on a 33x33x512 map.
+NEW_FILTERS = (128, 160, 192, 256)
+NEW_INPUT = (33, 33, 512)
+#: v3's second grid reduction (mixed_7a) receives a 17x17x768 map.
+GRID_17 = (17, 17, 768)
+
+
+def reduction_a_channels(filters=NEW_FILTERS, input_shape=NEW_INPUT) -> int:
+    """Channels out of Reduction-A with ``filters`` = (k, l, m, n) on ``input_shape``."""
+    return analyze(reduction_a("reduction_a", *filters), input_shape).output_shape[-1]
+
+
+def parallel_cost_ratio(input_shape=GRID_17) -> float:
+    """Multiply-adds of conv → pool (Figure 9, right) over those of the parallel stride-2
+    branches (Figure 10) on ``input_shape``."""
+    costs = compare_strategies(input_shape)
+    return costs["conv_first"].macs / costs["parallel"].macs
+
+
+_K, _L, _M, _N = NEW_FILTERS
+_C = NEW_INPUT[2]
+
+REDUCTION_A_CHANNELS = Exercise(
+    question=f"Reduction-A with k={_K}, l={_L}, m={_M}, n={_N} receives a 33x33x{_C} map. "
+    "How many channels leave it?",
+    expected=reduction_a_channels,
+    hint="Only the branches that end in a 3x3/2 convolution choose their width; the pool "
+    "branch has no filters. Which letters end a branch, and what does the pool pass on?",
+    worked=lambda c: (
+        f"the pool passes all {_C} input channels, the 3x3/2 branch adds n = "
+        f"{_N}, the 1x1 → 3x3 → 3x3/2 branch adds m = {_M}: "
+        f"{_C} + {_N} + {_M} = {c}. k and l only change the cost."
+    ),
+    right=lambda c: f"Right: {c} = input + n + m. k and l shape the cost, not the output.",
+    close=(
+        Close(
+            "Close: k and l are inside a branch; only its last convolution (m) reaches "
+            "the concatenation.",
+            value=_C + _K + _L + _M + _N,
+        ),
+        Close(
+            "Close: add the pool branch too: max pooling keeps every input channel.", value=_N + _M
+        ),
+        Close(
+            "Close: that is the sum of the four letters; the pool branch passes the "
+            "input's channels and only n and m end a branch.",
+            value=_K + _L + _M + _N,
+        ),
+    ),
+)
+
+PARALLEL_RATIO_17 = Exercise(
+    question="On a 17x17x768 map (v3's second reduction), how many times the multiply-adds "
+    "of the parallel stride-2 branches (Figure 10) does conv → pool (Figure 9, "
+    "right) need? (3x3 convolutions, 3x3/2 V pool; two decimals)",
+    expected=parallel_cost_ratio,
+    tolerance=0.01,
+    hint="Only the convolutions cost multiply-adds. Compare the two: how many filters does "
+    "each have, and on how many positions does each run? A 3x3/2 'valid' window turns "
+    "17 into (17 - 3) // 2 + 1.",
+    worked=lambda r: (
+        "conv → pool: 768 → 1536 channels on 17 x 17 = 289 positions; "
+        "parallel: 768 → 768 on 8 x 8 = 64 positions; ratio = 2 x 289 / 64 "
+        f"= {r:.2f}."
+    ),
+    right=lambda r: f"Right: {r:.2f}: half the filters, on under a quarter of the positions.",
+    close=(
+        Close(
+            "Close: that compares conv → pool with pool → conv. The parallel branches' "
+            "convolution has only half the filters: the pool supplies the other half.",
+            value=289 / 64,
+        ),
+        Close(
+            "Close: 8 = 2 x 4 takes the pool to halve the grid exactly; a 3x3/2 "
+            "'valid' pool turns 17 into 8, not 8.5.",
+            value=8.0,
+        ),
+        Close(
+            "Upside down: divide the cost of conv → pool by the cost of the parallel branches.",
+            test=lambda a: 0 < a < 1,
+        ),
+    ),
+)

@@ -88,3 +88,38 @@ TRAINING_QUOTE_SOURCE = "Szegedy et al. 2014, section 6 (Training Methodology)"
 #: Top-1 gain the GoogLeNet paper reports for average pooling over fully connected layers.
 GAP_TOP1_GAIN_PERCENT = 0.6
 GAP_TOP1_GAIN_SOURCE = "Szegedy et al. 2014, section 5"
+
+
+# --------------------------------------------------------------------------- Inception-v3
+
+#: (network, top-1 error %, top-5 error % or None, cost in billions of multiply-adds):
+#: Table 3 of the v3 paper, single crop on the ILSVRC 2012 validation set. Each
+#: "Inception-v2 ..." row adds one change to the row above it; the last is Inception-v3.
+V3_ABLATION = (
+    ("GoogLeNet", 29.0, 9.2, 1.5),
+    ("BN-GoogLeNet", 26.8, None, 1.5),
+    ("BN-Inception", 25.2, 7.8, 2.0),
+    ("Inception-v2", 23.4, None, 3.8),
+    ("+ RMSProp", 23.1, 6.3, 3.8),
+    ("+ Label Smoothing", 22.8, 6.1, 3.8),
+    ("+ Factorized 7x7", 21.6, 5.8, 4.8),
+    ("+ BN-auxiliary", 21.2, 5.6, 4.8),
+)
+V3_ABLATION_SOURCE = (
+    "Szegedy et al. 2015, 'Rethinking the Inception Architecture', "
+    "Table 3 (single crop, ILSVRC 2012 validation)"
+)
+
+#: The paper's multi-crop results (C24): (evaluation, top-1 error %, top-5 error %).
+V3_MULTICROP = (
+    ("Inception-v3, one model, 144 crops (Table 4)", 18.77, 4.2),
+    ("Inception-v3, 4 models, multi-crop (abstract)", 17.3, 3.5),
+)
+V3_MULTICROP_SOURCE = "Szegedy et al. 2015, Table 4 and the abstract"
+
+#: The v3 paper's label-smoothing rule (section 7), in its own notation.
+LABEL_SMOOTHING_QUOTE = (
+    "q'(k|x) = (1 - epsilon) delta_{k,y} + epsilon u(k) [...] In our ImageNet experiments "
+    "with K = 1000 classes, we used u(k) = 1/1000 and epsilon = 0.1."
+)
+LABEL_SMOOTHING_SOURCE = "Szegedy et al. 2015, section 7 (Label Smoothing Regularization)"

@@ -1,0 +1,43 @@
+"""Notebook 06's exercise: a smoothed target for another number of classes."""
+
+from __future__ import annotations
+
+from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.training.recipe import Recipe
+
+#: The new case: the sources' own experiment (notebook 09) has 51 classes.
+CLASSES, EPSILON = 51, 0.1
+
+
+def right_class_target(classes: int = CLASSES, epsilon: float = EPSILON) -> float:
+    """The target of the right class under Keras' label smoothing."""
+    return float(Recipe(label_smoothing=epsilon).targets([0], classes)[0][0])
+
+
+RIGHT_CLASS_51 = Exercise(
+    question=f"with {CLASSES} classes and Keras' label_smoothing = {EPSILON}, what target "
+    "does the right class get? (three decimals)",
+    expected=right_class_target,
+    tolerance=0.0005,
+    hint="Keras first gives every class epsilon / K; the right class then keeps 1 - epsilon "
+    "on top of its share.",
+    worked=lambda t: (
+        f"1 - {EPSILON} + {EPSILON} / {CLASSES} = {t:.4f}; each wrong class "
+        f"gets {EPSILON} / {CLASSES} = {EPSILON / CLASSES:.4f}, and the "
+        "targets still sum to 1."
+    ),
+    right=lambda t: (
+        f"Right: {t:.3f}. In the source's notation e = epsilon / K = "
+        f"{EPSILON / CLASSES:.4f}, and 1 - (K - 1) e gives the same number."
+    ),
+    close=(
+        Close(
+            "Close: 1 - epsilon is only part of it; the right class also gets its "
+            "share epsilon / K.",
+            value=1 - EPSILON,
+        ),
+        Close(
+            "Close: that is a wrong class's target, epsilon / K.", value=round(EPSILON / CLASSES, 4)
+        ),
+    ),
+)

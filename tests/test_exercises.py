@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu.exercises import nb00, nb01, nb02, nb03
+from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
 from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
@@ -11,6 +11,10 @@ CASES = {
     "nb01": (nb01.THREE_NAIVE_BLOCKS, 528, 336, 600),
     "nb02": (nb02.REDUCTION_4A, 21.4, 30, 7.0),
     "nb03": (nb03.AUX_4D_DEPTH, 18, 12, 9),
+    "nb04": (nb04.STEM_WINDOW, 23, 19, 31),
+    "nb05": (nb05.REDUCTION_A_CHANNELS, 960, 448, 900),
+    "nb05_parallel": (nb05.PARALLEL_RATIO_17, 9.03, 4.52, 6.0),
+    "nb06": (nb06.RIGHT_CLASS_51, 0.902, 0.9, 0.95),
 }
 
 
@@ -29,6 +33,7 @@ def test_the_expected_answers_are_computed():
         5 * 5 * 480 * 48 / (480 * 16 + 5 * 5 * 16 * 48)
     )
     assert nb03.aux_path_depth() == 18 and nb03.aux_path_depth("aux_4a") == 12
+    assert nb06.right_class_target() == pytest.approx(1 - 0.1 + 0.1 / 51)
 
 
 def test_unanswered(case):

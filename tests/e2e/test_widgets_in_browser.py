@@ -13,7 +13,9 @@ in headless Chromium (driven by Playwright) and run every cell:
   "branch b3" (the 5x5 branch, 32 filters) and waits for the headline to read 384 output
   channels and the SVG diagram to follow: the round trip browser -> kernel -> browser.
 - ``test_key_press_to_new_numbers_latency`` opens a small notebook it writes itself (a
-  block explorer on inception(3a) and the naive-vs-bottleneck explorer), focuses a
+  block explorer on inception(3a), the naive-vs-bottleneck explorer, and the explorers of
+  notebooks 04-06: factorization, grid-reduction strategies, Reduction-A, label
+  smoothing), focuses a
   slider or a checkbox, presses a key (ArrowRight, Space) and measures in the page, with
   ``performance.now()`` at the keydown and a ``MutationObserver`` on the explorer's
   headline, how long the new numbers take to appear (and the diagram after them, and the
@@ -89,10 +91,18 @@ PRESSES = 10  # measured key presses per control (after one warm-up press)
 # The notebook the latency test writes: one explorer per cell, nothing else.
 LATENCY_CELLS = [
     "from inception_edu.widgets.blocks import BlockExplorer, NaiveVsBottleneck\n"
+    "from inception_edu.widgets.factorization import FactorizationExplorer\n"
+    "from inception_edu.widgets.recipe import LabelSmoothingExplorer\n"
+    "from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module",
     'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
+    "FactorizationExplorer(n=3, max_n=25)",
+    "StrategyComparer()",
+    "ReductionAExplorer()",
+    "LabelSmoothingExplorer()",
 ]
+LATENCY_EXPLORERS = ("block", "pairs", "factorization", "strategies", "reduction_a", "smoothing")
 
 # User settings for the throwaway JupyterLab: no "Jupyter news?" toast, no update check,
 # and every cell attached to the page (no windowing), so what the test reads is on it.
@@ -506,9 +516,10 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
     try:
         _open_and_run_all(page, lab, LATENCY_NOTEBOOK)
         explorers = page.locator(".inception-edu-explorer")
-        sync_api.expect(explorers).to_have_count(2, timeout=REACT_MS)
-        block, pairs = explorers.nth(0), explorers.nth(1)
-        for key, explorer in (("block", block), ("pairs", pairs)):
+        sync_api.expect(explorers).to_have_count(len(LATENCY_EXPLORERS), timeout=REACT_MS)
+        found = {key: explorers.nth(i) for i, key in enumerate(LATENCY_EXPLORERS)}
+        block, pairs = found["block"], found["pairs"]
+        for key, explorer in found.items():
             parts = explorer.locator(":scope > .widget-html")
             sync_api.expect(parts.last.locator("svg")).not_to_have_count(0)
             page.evaluate(
@@ -535,6 +546,30 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
                 "naive vs bottleneck: slider ch5x5red, ArrowRight",
                 "pairs",
                 slider(pairs, "ch5x5red"),
+                "ArrowRight",
+            ),
+            (
+                "factorization (04): slider n, ArrowRight",
+                "factorization",
+                slider(found["factorization"], "n"),
+                "ArrowRight",
+            ),
+            (
+                "strategy comparer (05): slider grid d, ArrowRight",
+                "strategies",
+                slider(found["strategies"], "grid d"),
+                "ArrowRight",
+            ),
+            (
+                "Reduction-A (05): slider k, ArrowRight",
+                "reduction_a",
+                slider(found["reduction_a"], "k"),
+                "ArrowRight",
+            ),
+            (
+                "label smoothing (06): slider epsilon, ArrowRight",
+                "smoothing",
+                slider(found["smoothing"], "epsilon"),
                 "ArrowRight",
             ),
         ]

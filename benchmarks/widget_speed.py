@@ -35,6 +35,7 @@ from inception_edu.widgets.factorization import (  # noqa: E402
 )
 from inception_edu.widgets.recipe import LabelSmoothingExplorer  # noqa: E402
 from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer  # noqa: E402
+from inception_edu.widgets.stages import StageExplorer  # noqa: E402
 from inception_edu.zoo.googlenet import INPUT_3A, module  # noqa: E402
 from inception_edu.zoo.inception_v3 import inception_c  # noqa: E402
 
@@ -71,6 +72,7 @@ def main() -> None:
     factorization, modules = FactorizationExplorer(), ModuleExplorer("B")
     strategies, reduction_a = StrategyComparer(), ReductionAExplorer()
     smoothing = LabelSmoothingExplorer()
+    stages = StageExplorer()
     cases = [
         ("block explorer, 3a: tick a branch", explorer_3a.checkboxes["b3"], [False, True]),
         (
@@ -104,6 +106,8 @@ def main() -> None:
             smoothing.epsilon,
             [round(0.01 * i, 2) for i in range(40)],
         ),
+        ("stage explorer (07): section dropdown", stages.section, [0, 1, 2, 3, 4, 5, 6]),
+        ("stage explorer (07): input size slider", stages.input_size, list(range(260, 300))),
     ]
     worst = 0.0
     print(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
+from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07
 from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
@@ -14,6 +14,8 @@ CASES = {
     "nb04": (nb04.STEM_WINDOW, 23, 19, 31),
     "nb05": (nb05.REDUCTION_A_CHANNELS, 960, 448, 900),
     "nb05_parallel": (nb05.PARALLEL_RATIO_17, 9.03, 4.52, 6.0),
+    "nb07": (nb07.INCEPTION_B_GRID, 12, 13, 11),
+    "nb07_saving": (nb07.INCEPTION_A_SAVING, 40960, 320, 1000),
     "nb06": (nb06.RIGHT_CLASS_51, 0.902, 0.9, 0.95),
 }
 

@@ -12,7 +12,7 @@ import math
 from inception_edu.viz.fonts import text_width
 from inception_edu.viz.svg import SvgCanvas
 
-__all__ = ["SERIES_COLOURS", "bars_svg", "line_charts_svg", "nice_ticks"]
+__all__ = ["SERIES_COLOURS", "bars_svg", "line_charts_svg", "nice_ticks", "share_bars_svg"]
 
 #: Colours of the compared series (colour-blind safe, from ColorBrewer's Dark2).
 SERIES_COLOURS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a")
@@ -120,4 +120,50 @@ def bars_svg(values, labels, title: str, highlight: int | None = None, y_max: fl
         canvas.rect(x + 3, base - bar, slot - 6, bar, fill=colour, stroke=colour)
         canvas.text(x + slot / 2, base + 14, label, size=FONT)
     canvas.polyline([(LEFT, TOP), (LEFT, base), (LEFT + slot * len(values), base)], "#333333")
+    return canvas.svg()
+
+
+def share_bars_svg(labels, series, title: str, highlight: int | None = None) -> str:
+    """Horizontal bars, one row per label and one bar per series in each row: shares of
+    a whole (``series`` maps a name to one value in [0, 1] per label), e.g. each section's
+    share of a network's parameters and of its multiply-adds. Row ``highlight`` gets a
+    grey band behind it and a bold label."""
+    labels = [str(label) for label in labels]
+    series = {str(name): [float(v) for v in values] for name, values in dict(series).items()}
+    if not labels or not series or any(len(v) != len(labels) for v in series.values()):
+        raise ValueError(
+            "share_bars_svg needs one value per label in every series. Received "
+            f"{len(labels)} labels and series of lengths {[len(v) for v in series.values()]}"
+        )
+    if highlight is not None and not 0 <= highlight < len(labels):
+        raise ValueError(f"highlight must be a row from 0 to {len(labels) - 1} or None.")
+    bar, row_gap, track = 9.0, 8.0, 260.0
+    row_h = bar * len(series) + row_gap
+    left = max(text_width(label, FONT, bold=True) for label in labels) + 16
+    legend_w = sum(28 + text_width(name, FONT) + 18 for name in series)
+    width = max(left + track + 56, legend_w + left)
+    height = TOP + row_h * len(labels) + 44
+    canvas = SvgCanvas(width, height, title)
+    canvas.text(width / 2, TOP / 2, title, size=FONT_TITLE, bold=True)
+    colours = dict(zip(series, SERIES_COLOURS, strict=False))
+    for index, label in enumerate(labels):
+        y = TOP + index * row_h
+        if index == highlight:
+            canvas.rect(2, y - 2, width - 4, row_h - row_gap + 4, "#ececec", "#ececec")
+        middle = y + (row_h - row_gap) / 2
+        canvas.text(left - 8, middle, label, FONT, "end", bold=index == highlight)
+        for number, (name, values) in enumerate(series.items()):
+            share = min(max(values[index], 0.0), 1.0)
+            top = y + number * bar
+            colour = colours[name]
+            canvas.rect(left, top + 1, max(track * share, 0.5), bar - 2, colour, colour)
+            end = left + track * share + 4
+            canvas.text(end, top + bar / 2, f"{100 * share:.0f}%", 9.5, "start")
+    base = TOP + row_h * len(labels) - row_gap / 2
+    canvas.polyline([(left, TOP - 4), (left, base)], "#333333")
+    x, y = left, height - 16
+    for name, colour in colours.items():
+        canvas.rect(x, y - 5, 22, 10, colour, colour)
+        canvas.text(x + 28, y, name, FONT, anchor="start")
+        x += 28 + text_width(name, FONT) + 18
     return canvas.svg()

@@ -33,7 +33,7 @@ from inception_edu.spec.nodes import Concat, Sequence
 from inception_edu.spec.ops import branch, conv_bn, max_pool, named
 from inception_edu.spec.transforms import conv_paths
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS
-from inception_edu.zoo.registry import model_spec
+from inception_edu.zoo.registry import MODEL_LABELS, model_spec
 
 __all__ = [
     "KERNELS",
@@ -222,13 +222,6 @@ def strategy_table(costs: dict, title: str = "") -> Table:
 #: The networks that share Reduction-A (the v4 paper's Table 1), in the table's order.
 REDUCTION_A_MODELS = tuple(REDUCTION_A_FILTERS)
 
-#: Their names as the paper writes them.
-MODEL_LABELS = {
-    "inception_v3": "Inception-v3",
-    "inception_v4": "Inception-v4",
-    "inception_resnet_v1": "Inception-ResNet-v1",
-    "inception_resnet_v2": "Inception-ResNet-v2",
-}
 
 #: Where each letter sits in :func:`~inception_edu.zoo.inception_v4.reduction_a`.
 LETTER_PATHS = {

@@ -20,6 +20,15 @@ from inception_edu.zoo.inception_v4 import inception_v4_spec
 #: The five networks of the course, in the order of the papers.
 MODELS = ("googlenet", "inception_v3", "inception_v4", "inception_resnet_v1", "inception_resnet_v2")
 
+#: Their names as the papers write them.
+MODEL_LABELS = {
+    "googlenet": "GoogLeNet",
+    "inception_v3": "Inception-v3",
+    "inception_v4": "Inception-v4",
+    "inception_resnet_v1": "Inception-ResNet-v1",
+    "inception_resnet_v2": "Inception-ResNet-v2",
+}
+
 SPEC_FUNCTIONS = {
     "googlenet": googlenet_spec,
     "inception_v3": inception_v3_spec,

@@ -94,6 +94,7 @@ LATENCY_CELLS = [
     "from inception_edu.widgets.factorization import FactorizationExplorer\n"
     "from inception_edu.widgets.recipe import LabelSmoothingExplorer\n"
     "from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer\n"
+    "from inception_edu.widgets.stages import StageExplorer\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module",
     'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
@@ -101,8 +102,17 @@ LATENCY_CELLS = [
     "StrategyComparer()",
     "ReductionAExplorer()",
     "LabelSmoothingExplorer()",
+    "StageExplorer()",
 ]
-LATENCY_EXPLORERS = ("block", "pairs", "factorization", "strategies", "reduction_a", "smoothing")
+LATENCY_EXPLORERS = (
+    "block",
+    "pairs",
+    "factorization",
+    "strategies",
+    "reduction_a",
+    "smoothing",
+    "stages",
+)
 
 # User settings for the throwaway JupyterLab: no "Jupyter news?" toast, no update check,
 # and every cell attached to the page (no windowing), so what the test reads is on it.
@@ -571,6 +581,12 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
                 "smoothing",
                 slider(found["smoothing"], "epsilon"),
                 "ArrowRight",
+            ),
+            (
+                "stage explorer (07): slider input size, ArrowLeft",
+                "stages",
+                slider(found["stages"], "input size"),
+                "ArrowLeft",
             ),
         ]
         results = {}

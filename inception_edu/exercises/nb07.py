@@ -1,0 +1,84 @@
+"""Notebook 07's exercises: Inception-v4 on GoogLeNet's 224x224 image, and where an
+Inception-A block's parameters depend on its input."""
+
+from __future__ import annotations
+
+from inception_edu.analysis import analyze_model
+from inception_edu.analysis.engine import analyze
+from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.zoo import inception_v4
+from inception_edu.zoo.registry import model_spec
+
+#: The new case of the first exercise: GoogLeNet's input size.
+NEW_SIZE = 224
+#: The new case of the second: an Inception-A block on 256 channels instead of 384.
+NEW_CHANNELS = 256
+
+
+def inception_b_grid(size: int = NEW_SIZE) -> int:
+    """The grid side Inception-B works on when Inception-v4 gets a ``size`` x ``size``
+    image."""
+    summary = analyze_model(model_spec("inception_v4"), (size, size, 3))
+    return summary.block("inception_b_1").input_shape[0]
+
+
+def inception_a_saving(channels: int = NEW_CHANNELS) -> int:
+    """Parameters one Inception-A block has on 35x35x384 minus those on 35x35x``channels``."""
+    block = inception_v4.inception_a("inception_a")
+    return analyze(block, (35, 35, 384)).params - analyze(block, (35, 35, channels)).params
+
+
+INCEPTION_B_GRID = Exercise(
+    question=f"Inception-v4 gets GoogLeNet's {NEW_SIZE}x{NEW_SIZE} image instead of 299x299. "
+    "On what grid (one side) do the Inception-B blocks work?",
+    expected=inception_b_grid,
+    hint="Follow the grid through every layer that changes it: a 3x3 'valid' window "
+    "turns n into n - 2, with stride 2 into (n - 3) // 2 + 1; the stem has four such "
+    "layers on its main path, and Reduction-A one more.",
+    worked=lambda g: (
+        "224 → 111 (3x3/2 V) → 109 (3x3 V) → 109 (3x3 same) → 54 (mixed_3a, /2 V) → "
+        f"52 (mixed_4a, 3x3 V) → 25 (mixed_5a, /2 V) → {g} (Reduction-A, /2 V)."
+    ),
+    right=lambda g: f"Right: {g}x{g}. Every 'valid' layer floors, so the grid is not 17 x 224/299.",
+    close=(
+        Close(
+            "Close: 17 x 224/299 = 12.7, but the grid is not scaled in proportion: follow the "
+            "layers, each 'valid' 3x3 rounds down.",
+            value=13,
+        ),
+        Close(
+            "Close: that is where Inception-A works; Reduction-A halves it once more before "
+            "Inception-B.",
+            value=25,
+        ),
+    ),
+)
+
+_FIRST_LAYERS = 96 + 96 + 64 + 64  # the 1x1 convolutions that read the block's input
+
+INCEPTION_A_SAVING = Exercise(
+    question=f"An Inception-A block (Figure 4) receives 35x35x{NEW_CHANNELS} instead of "
+    "35x35x384. How many fewer parameters does it have?",
+    expected=inception_a_saving,
+    hint="Only the layers that read the block's input see its channel count. Which "
+    "layers are they, how many filters do they have, and how many weights does a 1x1 "
+    "filter have per input channel?",
+    worked=lambda s: (
+        "the four 1x1 convolutions that read the input (after the average pool: 96; "
+        "alone: 96; before the 3x3s: 64 and 64) have 320 filters of one weight per input "
+        f"channel: 320 x (384 - {NEW_CHANNELS}) = {s} weights. Batch norm counts per output "
+        "channel, so it does not change."
+    ),
+    right=lambda s: f"Right: {s:,} = 320 filters x 128 channels fewer.",
+    close=(
+        Close(
+            "Close: that is per input channel; multiply by the 128 channels fewer.",
+            value=_FIRST_LAYERS,
+        ),
+        Close(
+            "Close: the average pool has no weights, but the 1x1 convolution after it reads "
+            "the input's channels too: count all four first 1x1 layers.",
+            value=(96 + 64 + 64) * (384 - NEW_CHANNELS),
+        ),
+    ),
+)

@@ -4,8 +4,6 @@ command line's (issue 9, point 4)."""
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import pytest
 from inception_edu.analysis import analyze_model
 from inception_edu.analysis.sections import section_summaries
 from inception_edu.backend import keras
-from inception_edu.models import end_points
+from inception_edu.models import end_points, keras_summary
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS
 from inception_edu.zoo.registry import model_spec
 
@@ -82,8 +80,12 @@ def test_the_published_count_is_keras_count_less_one_per_batch_norm_channel(v4):
     assert v4.count_params() - channels == 42_679_816  # Cadene's / timm's / keras-hub's
 
 
-def test_the_notebook_prints_what_the_command_line_reports():
-    """Issue 9, point 4: the full-size numbers of notebook 07 are `summarize --keras`'s."""
+def test_the_notebook_prints_what_the_command_line_reports(v4):
+    """Issue 9, point 4: the full-size numbers of notebook 07 are `summarize --keras`'s.
+
+    ``summarize --keras`` reports ``keras_summary`` of the built model (tests/test_cli.py
+    covers the command line itself); it is read here off the module's one full-size v4.
+    """
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     printed = "".join(
         "".join(output.get("text", ""))
@@ -94,8 +96,5 @@ def test_the_notebook_prints_what_the_command_line_reports():
     found = re.search(r"Inception-v4 on 299x299x3: ([\d,]+) parameters, ([\d,]+) multiply", printed)
     assert found, "notebook 07 no longer prints its full-size totals"
     params, macs = (int(group.replace(",", "")) for group in found.groups())
-    command = [sys.executable, "-m", "inception_edu", "summarize", "inception_v4", "--keras"]
-    reported = json.loads(
-        subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout
-    )
+    reported = keras_summary(v4).as_dict()
     assert (params, macs) == (reported["total_params"], reported["total_macs"])

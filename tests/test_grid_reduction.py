@@ -104,7 +104,7 @@ def test_reduction_a_rows_on_another_input_and_the_stages_table():
 def test_the_exercises_answers_are_computed():
     assert nb05.reduction_a_channels() == 512 + 256 + 192
     assert nb05.reduction_a_channels((1, 1, 5, 7), (9, 9, 3)) == 15
-    assert nb05.parallel_cost_ratio() == pytest.approx(2 * 17**2 / 8**2)
+    assert nb05.parallel_cost_ratio() == pytest.approx(2 * 23**2 / 11**2)
 
 
 # --------------------------------------------------------------------------- the experiment

@@ -5,6 +5,8 @@ on the page), computes its expected answer with the package (so it cannot drift 
 course's numbers), and grades what a learner types:
 
 - nothing yet (``None``): "not attempted";
+- not a number, not finite, or below the exercise's ``minimum`` (a negative count): a
+  typing slip, said and not counted as an attempt;
 - right (within ``tolerance`` for numbers): a line that says why it is right;
 - a known misconception (a :class:`Close` answer): "close", naming the slip;
 - anything else: the first time a hint that points at the idea, from the second time on
@@ -16,6 +18,7 @@ Each check returns a :class:`Feedback`, which a notebook shows as a coloured box
 from __future__ import annotations
 
 import html
+import math
 import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +87,9 @@ class Exercise:
         kind: ``"number"`` (an int or float, within ``tolerance``) or ``"choice"`` (one of
             ``choices``).
         close: known slips, checked before "wrong".
+        minimum: for a quantity that cannot go below it (a count, a ratio of costs: 0),
+            the least answer allowed; an answer below it, like one that is not a finite
+            number, is a typing slip, not an attempt. ``None``: any number.
     """
 
     question: str
@@ -95,6 +101,7 @@ class Exercise:
     tolerance: float = 0.0
     choices: tuple = ()
     close: tuple = ()
+    minimum: float | None = None
     wrong_answers: int = field(default=0, init=False)
 
     def __post_init__(self):
@@ -102,6 +109,12 @@ class Exercise:
             raise ValueError(f"kind must be 'number' or 'choice'. Received: kind={self.kind!r}")
         if self.kind == "choice" and not self.choices:
             raise ValueError("A 'choice' exercise needs its choices.")
+        if self.minimum is not None and (
+            not _is_number(self.minimum) or not math.isfinite(self.minimum)
+        ):
+            raise ValueError(
+                f"minimum must be a finite number or None. Received: minimum={self.minimum!r}"
+            )
 
     def answer(self):
         """The expected answer, computed by the package."""
@@ -121,6 +134,13 @@ class Exercise:
     def _well_formed(self, answer) -> str | None:
         if self.kind == "number" and not _is_number(answer):
             return f"Answer with a number. Received: {answer!r}"
+        if self.kind == "number" and not math.isfinite(answer):
+            return f"Answer with a finite number. Received: {answer!r}"
+        if self.kind == "number" and self.minimum is not None and answer < self.minimum:
+            return (
+                f"Answer with a number of at least {self.minimum:g}: this quantity cannot "
+                f"be below it. Received: {answer!r}"
+            )
         if self.kind == "choice" and answer not in self.choices:
             shown = ", ".join(repr(c) for c in self.choices)
             return f"Answer with one of {shown}. Received: {answer!r}"

@@ -1,5 +1,5 @@
 """Notebook 05's exercises: Reduction-A with other letters on another input, and what
-the parallel stride-2 branches save on another grid."""
+the parallel stride-2 branches save on a grid the notebook does not list."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from inception_edu.zoo.inception_v4 import reduction_a
 #: The new case: Reduction-A with these k, l, m, n on a 33x33x512 map.
 NEW_FILTERS = (128, 160, 192, 256)
 NEW_INPUT = (33, 33, 512)
-#: v3's second grid reduction (mixed_7a) receives a 17x17x768 map.
-GRID_17 = (17, 17, 768)
+#: A grid the notebook does not list: 23x23x256 (a 3x3/2 V pool leaves 11x11).
+GRID_23 = (23, 23, 256)
 
 
 def reduction_a_channels(filters=NEW_FILTERS, input_shape=NEW_INPUT) -> int:
@@ -20,7 +20,7 @@ def reduction_a_channels(filters=NEW_FILTERS, input_shape=NEW_INPUT) -> int:
     return analyze(reduction_a("reduction_a", *filters), input_shape).output_shape[-1]
 
 
-def parallel_cost_ratio(input_shape=GRID_17) -> float:
+def parallel_cost_ratio(input_shape=GRID_23) -> float:
     """Multiply-adds of conv → pool (Figure 9, right) over those of the parallel stride-2
     branches (Figure 10) on ``input_shape``."""
     costs = compare_strategies(input_shape)
@@ -34,6 +34,7 @@ REDUCTION_A_CHANNELS = Exercise(
     question=f"Reduction-A with k={_K}, l={_L}, m={_M}, n={_N} receives a 33x33x{_C} map. "
     "How many channels leave it?",
     expected=reduction_a_channels,
+    minimum=0,
     hint="Only the branches that end in a 3x3/2 convolution choose their width; the pool "
     "branch has no filters. Which letters end a branch, and what does the pool pass on?",
     worked=lambda c: (
@@ -59,31 +60,40 @@ REDUCTION_A_CHANNELS = Exercise(
     ),
 )
 
-PARALLEL_RATIO_17 = Exercise(
-    question="On a 17x17x768 map (v3's second reduction), how many times the multiply-adds "
-    "of the parallel stride-2 branches (Figure 10) does conv → pool (Figure 9, "
-    "right) need? (3x3 convolutions, 3x3/2 V pool; two decimals)",
+_D, _C23 = GRID_23[0], GRID_23[2]
+_OUT = (_D - 3) // 2 + 1
+
+PARALLEL_RATIO_23 = Exercise(
+    question=f"On a {_D}x{_D}x{_C23} map, how many times the multiply-adds of the parallel "
+    "stride-2 branches (Figure 10) does conv → pool (Figure 9, right) need? (3x3 "
+    "convolutions, 3x3/2 V pool; two decimals)",
     expected=parallel_cost_ratio,
     tolerance=0.01,
+    minimum=0,
     hint="Only the convolutions cost multiply-adds. Compare the two: how many filters does "
     "each have, and on how many positions does each run? A 3x3/2 'valid' window turns "
-    "17 into (17 - 3) // 2 + 1.",
+    f"{_D} into ({_D} - 3) // 2 + 1.",
     worked=lambda r: (
-        "conv → pool: 768 → 1536 channels on 17 x 17 = 289 positions; "
-        "parallel: 768 → 768 on 8 x 8 = 64 positions; ratio = 2 x 289 / 64 "
-        f"= {r:.2f}."
+        f"conv → pool: {_C23} → {2 * _C23} channels on {_D} x {_D} = {_D * _D} positions; "
+        f"parallel: {_C23} → {_C23} on {_OUT} x {_OUT} = {_OUT * _OUT} positions; "
+        f"ratio = 2 x {_D * _D} / {_OUT * _OUT} = {r:.2f}. The channels cancel out."
     ),
     right=lambda r: f"Right: {r:.2f}: half the filters, on under a quarter of the positions.",
     close=(
         Close(
             "Close: that compares conv → pool with pool → conv. The parallel branches' "
             "convolution has only half the filters: the pool supplies the other half.",
-            value=289 / 64,
+            value=_D**2 / _OUT**2,
         ),
         Close(
-            "Close: 8 = 2 x 4 takes the pool to halve the grid exactly; a 3x3/2 "
-            "'valid' pool turns 17 into 8, not 8.5.",
+            f"Close: 8 = 2 x 4 takes the pool to halve the grid exactly; a 3x3/2 "
+            f"'valid' pool turns {_D} into {_OUT}, not {_D / 2}.",
             value=8.0,
+        ),
+        Close(
+            f"Close: that rounds the halved grid up to {_OUT + 1}, as 'same' padding "
+            f"would; a 3x3/2 'valid' pool turns {_D} into {_OUT}.",
+            value=2 * _D**2 / (_OUT + 1) ** 2,
         ),
         Close(
             "Upside down: divide the cost of conv → pool by the cost of the parallel branches.",

@@ -19,6 +19,7 @@ RIGHT_CLASS_51 = Exercise(
     "does the right class get? (three decimals)",
     expected=right_class_target,
     tolerance=0.0005,
+    minimum=0,
     hint="Keras first gives every class epsilon / K; the right class then keeps 1 - epsilon "
     "on top of its share.",
     worked=lambda t: (
@@ -38,6 +39,16 @@ RIGHT_CLASS_51 = Exercise(
         ),
         Close(
             "Close: that is a wrong class's target, epsilon / K.", value=round(EPSILON / CLASSES, 4)
+        ),
+        Close(
+            "Close: that is the 10-class target from the page, 1 - epsilon + epsilon / 10; "
+            f"with {CLASSES} classes the right class's share is epsilon / {CLASSES}.",
+            value=round(right_class_target(classes=10), 4),
+        ),
+        Close(
+            "Close: that is the target as a percentage; answer as a fraction of 1, "
+            "as Keras' targets are.",
+            test=lambda a: abs(a - 100 * right_class_target()) <= 0.05,
         ),
     ),
 )

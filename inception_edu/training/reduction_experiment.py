@@ -216,13 +216,16 @@ def runs_table(runs) -> Table:
 
 
 def plot_accuracy_and_cost(runs, title: str | None = None):
-    """Validation accuracy against multiply-adds, one column of dots per strategy.
+    """Validation accuracy (in %) against multiply-adds, one column of dots per strategy.
 
     ``runs``: :class:`StrategyRun` s of :func:`train_strategies`; each seed is a dot, the
-    seeds' mean a short bar, so cost and accuracy are read together.
+    seeds' mean a short bar, so cost and accuracy are read together. The dots of one
+    strategy share its cost: they are spread sideways only so that none hides another.
     """
     runs = _check_runs(runs)
-    figure = new_figure(figsize=(8.5, 4.2), layout="constrained")
+    from matplotlib.ticker import PercentFormatter
+
+    figure = new_figure(figsize=(8.5, 5.4), layout="constrained")
     ax = figure.subplots()
     names = list(dict.fromkeys(r.strategy for r in runs))
     for index, name in enumerate(names):
@@ -244,12 +247,17 @@ def plot_accuracy_and_cost(runs, title: str | None = None):
     ax.set_xlim(0, max(r.macs for r in runs) / 1e3 * 1.15)
     ax.set_xlabel("multiply-adds per image (thousands)", fontsize=11)
     ax.set_ylabel("validation accuracy", fontsize=11)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.tick_params(labelsize=10)
     low = min(r.val_accuracy for r in runs)
     ax.set_ylim(max(0.0, low - 0.1), 1.0)
-    ax.legend(fontsize=10, loc="lower right")
+    # under the axes, where no dot can hide behind it
+    ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     seeds = len({r.seed for r in runs})
     ax.set_title(
-        title or f"accuracy and cost of each strategy ({seeds} seeds: dots; mean: bar)", fontsize=12
+        title
+        or f"accuracy and cost of each strategy\n({seeds} seeds: dots, spread sideways to stay "
+        "apart; mean: bar)",
+        fontsize=12,
     )
     return figure

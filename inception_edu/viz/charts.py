@@ -37,12 +37,18 @@ def nice_ticks(top: float, count: int = 5) -> list:
     return ticks
 
 
-def _tick_text(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}".rstrip("0")
+def _tick_text(value: float, step: float = 1.0) -> str:
+    """A tick's label with as many decimals as the axis' ``step`` needs (0.25 -> two),
+    trailing zeros dropped: 0, 0.25, 0.5, 0.75, 1."""
+    decimals = next((d for d in range(10) if abs(step - round(step, d)) <= 1e-9 * step), 10)
+    if value == int(value):
+        return f"{value:,.0f}"
+    return f"{value:,.{max(decimals, 1)}f}".rstrip("0").rstrip(".")
 
 
-def line_charts_svg(panels, series, x_label: str, label: str = "") -> str:
-    """Panels side by side, each a line chart of the same named series over x = 1, 2, ....
+def line_charts_svg(panels, series, x_label: str, label: str = "", first: int = 1) -> str:
+    """Panels side by side, each a line chart of the same named series over x = ``first``,
+    ``first`` + 1, ... (epochs count from 1; blocks passed from 0, the stem).
 
     ``panels`` is a list of ``(title, {series name: [y values]})``; ``series`` the names
     in legend order (coloured by :data:`SERIES_COLOURS`). Returns one ``<svg>`` string.
@@ -67,10 +73,10 @@ def line_charts_svg(panels, series, x_label: str, label: str = "") -> str:
         for tick in ticks:  # horizontal grid and y labels
             y = py(tick)
             canvas.polyline([(x0, y), (x0 + PANEL_W, y)], "#dddddd", 0.8)
-            canvas.text(x0 - 6, y, _tick_text(tick), FONT, anchor="end", color="#333333")
+            canvas.text(x0 - 6, y, _tick_text(tick, ticks[1]), FONT, anchor="end", color="#333333")
         for i in range(count):
             canvas.polyline([(px(i), TOP + PANEL_H), (px(i), TOP + PANEL_H + 4)], "#333333")
-            canvas.text(px(i), TOP + PANEL_H + 15, str(i + 1), FONT, color="#333333")
+            canvas.text(px(i), TOP + PANEL_H + 15, str(i + first), FONT, color="#333333")
         canvas.polyline(
             [(x0, TOP), (x0, TOP + PANEL_H), (x0 + PANEL_W, TOP + PANEL_H)], "#333333", 1.0
         )
@@ -112,7 +118,7 @@ def bars_svg(values, labels, title: str, highlight: int | None = None, y_max: fl
     for tick in ticks:
         y = base - PANEL_H * tick / ticks[-1]
         canvas.polyline([(LEFT, y), (LEFT + slot * len(values), y)], "#dddddd", 0.8)
-        canvas.text(LEFT - 6, y, _tick_text(tick), size=FONT, anchor="end")
+        canvas.text(LEFT - 6, y, _tick_text(tick, ticks[1]), size=FONT, anchor="end")
     for index, (value, label) in enumerate(zip(values, labels, strict=True)):
         x = LEFT + slot * index
         bar = PANEL_H * min(max(value, 0.0), ticks[-1]) / ticks[-1]

@@ -239,7 +239,7 @@ def plot_reliability(
                 f"confidence, count). Received: {type(run).__name__}"
             )
     if ax is None:
-        figure = new_figure(figsize=(4.2, 4), layout="constrained")
+        figure = new_figure(figsize=(6.4, 6.4), layout="constrained")
         ax = figure.subplots()
     else:
         figure = ax.figure
@@ -262,25 +262,39 @@ def plot_reliability(
     ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence (top class probability)")
-    ax.set_ylabel("accuracy")
-    ax.set_title(title or "reliability diagram", fontsize=11)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_xlabel("confidence (top class probability)", fontsize=12)
+    ax.set_ylabel("accuracy", fontsize=12)
+    ax.tick_params(labelsize=11)
+    ax.set_title(title or "reliability diagram", fontsize=12)
+    # under the axes, where no bar can be: underconfident runs fill the upper left
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=11, frameon=False)
     return figure
 
 
 # --------------------------------------------------------------------------- seeds, costs
 
 
-def plot_runs(runs: dict, metric: str = "validation accuracy", title: str = ""):
+def plot_runs(
+    runs: dict,
+    metric: str = "validation accuracy",
+    title: str = "",
+    ax=None,
+    legend: str = "lower right",
+):
     """Curves over epochs, one line per run at the mean of its seeds, a band from the
-    lowest to the highest seed. ``runs``: ``{label: [[value per epoch] per seed]}``."""
+    lowest to the highest seed. ``runs``: ``{label: [[value per epoch] per seed]}``.
+
+    ``ax``: draw into this matplotlib axes (a panel of a larger figure) instead of a new
+    figure; ``legend``: where the legend goes (a matplotlib ``loc``)."""
     if not isinstance(runs, dict) or not runs:
         raise ValueError(
             f"runs must be a non-empty dict {{label: [curve per seed]}}. Received: {runs!r:.80}"
         )
-    figure = new_figure(figsize=(8, 3.6), layout="constrained")
-    ax = figure.subplots()
+    if ax is None:
+        figure = new_figure(figsize=(8, 3.6), layout="constrained")
+        ax = figure.subplots()
+    else:
+        figure = ax.figure
     for label, curves in runs.items():
         values = np.asarray(curves, dtype=float)
         if values.ndim != 2 or not values.size:
@@ -310,7 +324,7 @@ def plot_runs(runs: dict, metric: str = "validation accuracy", title: str = ""):
     ax.set_ylabel(metric, fontsize=11)
     ax.set_title(title or f"{metric} (band: lowest to highest seed)", fontsize=12)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=10)
+    ax.legend(loc=legend, fontsize=10)
     return figure
 
 

@@ -23,6 +23,8 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 from inception_edu.analysis import analyze  # noqa: E402
+from inception_edu.data import load_digits_split  # noqa: E402
+from inception_edu.training.residual_experiment import activation_growth  # noqa: E402
 from inception_edu.viz.diagrams import block_svg, draw_block  # noqa: E402
 from inception_edu.widgets.blocks import (  # noqa: E402
     BlockExplorer,
@@ -35,9 +37,11 @@ from inception_edu.widgets.factorization import (  # noqa: E402
 )
 from inception_edu.widgets.recipe import LabelSmoothingExplorer  # noqa: E402
 from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer  # noqa: E402
+from inception_edu.widgets.residual import ScaleExplorer  # noqa: E402
 from inception_edu.widgets.stages import StageExplorer  # noqa: E402
 from inception_edu.zoo.googlenet import INPUT_3A, module  # noqa: E402
 from inception_edu.zoo.inception_v3 import inception_c  # noqa: E402
+from inception_edu.zoo.mini import mini_inception_resnet_spec  # noqa: E402
 
 BUDGET_S = 0.030
 REPEATS = 21
@@ -73,6 +77,9 @@ def main() -> None:
     strategies, reduction_a = StrategyComparer(), ReductionAExplorer()
     smoothing = LabelSmoothingExplorer()
     stages = StageExplorer()
+    # notebook 08's explorer: the forward passes for every scale are made once, up front
+    wide = mini_inception_resnet_spec(channels=1024, blocks=16, width=1.0, branches=3)
+    scale = ScaleExplorer(activation_growth(wide, load_digits_split(seed=0).x_val[:8]))
     cases = [
         ("block explorer, 3a: tick a branch", explorer_3a.checkboxes["b3"], [False, True]),
         (
@@ -108,6 +115,7 @@ def main() -> None:
         ),
         ("stage explorer (07): section dropdown", stages.section, [0, 1, 2, 3, 4, 5, 6]),
         ("stage explorer (07): input size slider", stages.input_size, list(range(260, 300))),
+        ("scale explorer (08): residual scale slider", scale.slider, [0.1, 0.3, 0.5, 1.0]),
     ]
     worst = 0.0
     print(

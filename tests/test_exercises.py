@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07
+from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
 from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
@@ -13,10 +13,12 @@ CASES = {
     "nb03": (nb03.AUX_4D_DEPTH, 18, 12, 9),
     "nb04": (nb04.STEM_WINDOW, 23, 19, 31),
     "nb05": (nb05.REDUCTION_A_CHANNELS, 960, 448, 900),
-    "nb05_parallel": (nb05.PARALLEL_RATIO_17, 9.03, 4.52, 6.0),
+    "nb05_parallel": (nb05.PARALLEL_RATIO_23, 8.74, 4.37, 6.0),
     "nb07": (nb07.INCEPTION_B_GRID, 12, 13, 11),
     "nb07_saving": (nb07.INCEPTION_A_SAVING, 40960, 320, 1000),
     "nb06": (nb06.RIGHT_CLASS_51, 0.902, 0.9, 0.95),
+    "nb08": (nb08.PROJECTION_1X1, 164480, 163840, 100000),
+    "nb08_growth": (nb08.GROWTH_30, 0.65, 1.72, 0.4),
 }
 
 
@@ -100,9 +102,42 @@ def test_feedback_shows_as_a_coloured_box():
     assert html.startswith("<div") and "unanswered" in html
 
 
+def test_the_parallel_ratio_is_asked_on_a_grid_the_notebook_does_not_print():
+    assert nb05.GRID_23[:2] not in ((17, 17), (35, 35), (71, 71), (147, 147))
+    assert nb05.parallel_cost_ratio() == pytest.approx(2 * 23**2 / 11**2)
+    nb05.PARALLEL_RATIO_23.reset()
+    for slip in (23**2 / 11**2, 8.0, 2 * 23**2 / 12**2):
+        assert nb05.PARALLEL_RATIO_23.check(slip).status == "close"
+
+
+def test_the_smoothed_target_knows_the_page_value_and_a_percentage():
+    nb06.RIGHT_CLASS_51.reset()
+    for slip, words in ((0.91, "10-class"), (90.2, "percentage")):
+        feedback = nb06.RIGHT_CLASS_51.check(slip)
+        assert feedback.status == "close" and words in feedback.message
+
+
+@pytest.mark.parametrize("answer", [-3, -0.5, float("nan"), float("inf")])
+def test_negative_or_non_finite_quantities_are_typing_slips(answer):
+    exercise = Exercise("How many?", lambda: 3, "h", "w", minimum=0)
+    feedback = exercise.check(answer)
+    assert feedback.status == "wrong" and "Received" in feedback.message
+    assert "at least 0" in feedback.message or "finite" in feedback.message
+    assert exercise.wrong_answers == 0
+    assert exercise.check(3) and exercise.check(0).message.startswith("Not quite.")
+
+
+def test_negative_answers_count_when_no_minimum_is_set():
+    exercise = Exercise("Which change?", lambda: -2, "h", "w")
+    assert exercise.check(-2) and not exercise.check(-3)
+    assert exercise.wrong_answers == 1
+
+
 def test_exercise_definitions_are_checked():
     with pytest.raises(ValueError, match="kind must be"):
         Exercise("q?", lambda: 1, "h", "w", kind="essay")
     with pytest.raises(ValueError, match="needs its choices"):
         Exercise("q?", lambda: "a", "h", "w", kind="choice")
     assert Close("m", value=3).matches(3.0, 0.0) and not Close("m", value=3).matches(4, 0.5)
+    with pytest.raises(ValueError, match="minimum must be"):
+        Exercise("q?", lambda: 1, "h", "w", minimum=float("nan"))

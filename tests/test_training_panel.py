@@ -1,11 +1,11 @@
-"""The training panel of notebook 03, driven from Python as a learner drives it."""
+"""The training panel of notebooks 03 and 08, driven from Python as a learner drives it."""
 
 import pytest
 
 from inception_edu import data
 from inception_edu.backend import keras
 from inception_edu.training import Recipe
-from inception_edu.widgets.training import TrainingPanel
+from inception_edu.widgets.training import PanelControl, TrainingPanel, aux_weight_control
 
 HEADS = ("aux_4a", "aux_4d")
 
@@ -107,3 +107,53 @@ def test_the_panel_shows_a_static_picture_without_a_kernel(digits):
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "run the notebook" in bundle["text/html"] and "aux weight" in bundle["text/html"]
     assert bundle["text/plain"].startswith("TrainingPanel(aux weight 0.30")
+
+
+def test_a_build_control_passes_its_value_to_build_and_keeps_the_recipe(digits):
+    """Notebook 08's use: the slider is an argument of the network, not a loss weight."""
+    built = []
+
+    def build(value):
+        built.append(value)
+        keras.utils.set_random_seed(0)
+        return three_head_model(aux_heads=False)
+
+    recipe = Recipe(optimizer="sgd", learning_rate=0.05)
+    control = PanelControl("residual scale", 0.2, 0.05, 1.0)
+    panel = TrainingPanel(digits, build, epochs=1, batch_size=32, recipe=recipe, control=control)
+    assert panel.weight is panel.slider and panel.slider.description == "residual scale"
+    assert (panel.slider.min, panel.slider.max, panel.slider.value) == (0.05, 1.0, 0.2)
+    panel.slider.value = 0.7
+    panel.train()
+    assert panel.error is None, panel.error
+    assert built == [pytest.approx(0.7)]
+    assert panel.current_recipe(panel.model) is recipe
+    assert panel.result.value.startswith("residual scale 0.70: validation accuracy ")
+    assert "residual scale <b>0.70</b>" in panel.static_html()
+    assert repr(panel).startswith("TrainingPanel(residual scale 0.70")
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (dict(label=""), "label"),
+        (dict(sets="recipe"), "sets"),
+        (dict(low=1.0, high=0.5), "high"),
+        (dict(step=0), "step"),
+        (dict(value=2.0), "residual_scale"),
+    ],
+)
+def test_a_panel_control_checks_its_fields(arguments, message):
+    fields = dict(label="residual scale", value=0.2, low=0.0, high=1.0, step=0.05)
+    fields.update(arguments)
+    with pytest.raises(ValueError, match=message):
+        PanelControl(**fields)
+
+
+def test_the_aux_weight_is_the_default_control_and_not_given_twice(digits):
+    panel = TrainingPanel(digits, three_head_model, aux_weight=0.5)
+    assert panel.control == aux_weight_control(0.5) and panel.control.sets == "aux_weight"
+    with pytest.raises(ValueError, match="aux_weight"):
+        TrainingPanel(digits, three_head_model, aux_weight=0.5, control=PanelControl("scale", 0.2))
+    with pytest.raises(ValueError, match="control"):
+        TrainingPanel(digits, three_head_model, control="scale")

@@ -217,7 +217,7 @@ class Residual:
     def __post_init__(self):
         check_name(self.name, "spec name")
         object.__setattr__(self, "branches", _check_children(self.branches, "branches", self.name))
-        check_number(self.scale, f"scale of {self.name!r}")
+        check_number(self.scale, f"scale of {self.name!r}", 0)  # a residual shrunk, never flipped
         check_choice(self.activation, (None, "relu"), "activation", self.name)
         if self.projection_filters is not None:
             check_int(self.projection_filters, f"projection_filters of {self.name!r}", 1)

@@ -28,7 +28,10 @@ Modules:
 - :mod:`~inception_edu.training.side_by_side`: several networks trained as one model, each
   as if alone (the seeds of notebooks 05 and 06);
 - :mod:`~inception_edu.training.reduction_experiment`: notebook 05's mini networks, one
-  per grid-reduction strategy.
+  per grid-reduction strategy;
+- :mod:`~inception_edu.training.residual_experiment`: notebook 08's measurements of
+  residual scaling (activations at initialisation; scaled, unscaled and plain networks
+  trained side by side over seeds and learning rates).
 
 The curves are drawn by :mod:`inception_edu.viz.curves` (``plot_histories``,
 ``plot_runs``, ``plot_gradient_norms``, ``plot_reliability``).

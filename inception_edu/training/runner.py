@@ -19,7 +19,7 @@ from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
 from inception_edu.training.recipe import Recipe, check_recipe, main_classes, output_names
 
-__all__ = ["run"]
+__all__ = ["build_training_state", "run"]
 
 
 # --------------------------------------------------------------------------- data
@@ -185,7 +185,7 @@ def _model(model, strategy, seed: int):
     return built
 
 
-def _build_training_state(model, x, y) -> None:
+def build_training_state(model, x, y) -> None:
     """Create the optimizer's variables and the loss/metric trackers before ``fit``.
 
     Without a distribution strategy Keras creates the metric trackers while it traces the
@@ -325,7 +325,7 @@ def run(
             return directory.history(model)
         callbacks = [EpochCheckpoint(directory), *callbacks]
     if strategy is None:
-        _build_training_state(model, training.x, training.y)
+        build_training_state(model, training.x, training.y)
     keras.utils.set_random_seed(seed)
     fit_data = dict(x=training.x, y=training.y)
     if training.y is None:  # a dataset carries its own targets and batches

@@ -5,12 +5,15 @@ training panel.
   -> analyze -> render; errors shown on the widget; a static fallback for GitHub/Colab);
 - :mod:`~inception_edu.widgets.blocks`: ``BlockExplorer``, ``NaiveVsBottleneck``,
   ``StackExplorer`` (notebooks 00-02);
-- :mod:`~inception_edu.widgets.training`: ``TrainingPanel`` (notebook 03);
+- :mod:`~inception_edu.widgets.training`: ``TrainingPanel`` (notebooks 03 and 08: its
+  slider a ``PanelControl``);
 - :mod:`~inception_edu.widgets.factorization`: ``FactorizationExplorer``,
   ``ModuleExplorer`` (notebook 04);
 - :mod:`~inception_edu.widgets.reduction`: ``StrategyComparer``, ``ReductionAExplorer``
   (notebook 05);
-- :mod:`~inception_edu.widgets.recipe`: ``LabelSmoothingExplorer`` (notebook 06).
+- :mod:`~inception_edu.widgets.recipe`: ``LabelSmoothingExplorer`` (notebook 06);
+- :mod:`~inception_edu.widgets.residual`: ``ScaleExplorer``, ``scale_training_panel``
+  (notebook 08).
 
 Import the module you need; this package imports nothing on its own.
 """

@@ -1,37 +1,83 @@
-"""The training panel of notebook 03: an aux-loss weight slider, a Train button, live curves.
+"""The training panel: one slider, a Train button, live curves (notebooks 03 and 08).
 
-The panel trains through the course's one runner (:func:`inception_edu.training.run`)
-with a :class:`~inception_edu.training.Recipe` whose auxiliary loss weights come from the
-slider: ``total_loss = main + w·aux_4a + w·aux_4d``. Whatever goes wrong during training
-is shown on the panel itself, in red, and the button comes back.
+The panel trains through the course's one runner (:func:`inception_edu.training.run`).
+Its slider is a :class:`PanelControl`, and what the slider's value sets is the control's
+``sets``:
+
+- ``"aux_weight"`` (notebook 03, the default): the auxiliary loss weight of a
+  :class:`~inception_edu.training.Recipe`, ``total_loss = main + w·aux_4a + w·aux_4d``;
+  the model is ``build(True)``;
+- ``"build"`` (notebook 08's residual scale): an argument of the network itself; the model
+  is ``build(value)`` and the recipe is used as it is.
+
+Whatever goes wrong during training is shown on the panel itself, in red, and the button
+comes back.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import ipywidgets as widgets
 
 from inception_edu.data import Split
-from inception_edu.spec.checks import check_int, check_number
+from inception_edu.spec.checks import check_choice, check_int, check_number
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
-__all__ = ["TrainingPanel"]
+__all__ = ["PanelControl", "TrainingPanel", "aux_weight_control"]
+
+#: How the static view names each optimizer of a Recipe.
+OPTIMIZER_NAMES = {"sgd": "SGD", "rmsprop": "RMSProp", "adam": "Adam"}
+
+#: What a panel's slider may set.
+SETS = ("aux_weight", "build")
+
+
+@dataclass(frozen=True)
+class PanelControl:
+    """The panel's slider: its label, start value, range and step, and what it sets
+    (``"aux_weight"`` or ``"build"``, see the module's docstring)."""
+
+    label: str
+    value: float
+    low: float = 0.0
+    high: float = 1.0
+    step: float = 0.05
+    sets: str = "build"
+
+    def __post_init__(self):
+        if not isinstance(self.label, str) or not self.label:
+            raise ValueError(f"label must be a non-empty string. Received: label={self.label!r}")
+        check_choice(self.sets, SETS, "sets")
+        low = check_number(self.low, "low")
+        high = check_number(self.high, "high", low, open_min=True)
+        check_number(self.step, "step", 0, high - low, open_min=True)
+        check_number(self.value, self.label.replace(" ", "_"), low, high)
+
+
+def aux_weight_control(value: float = AUX_WEIGHT) -> PanelControl:
+    """Notebook 03's slider: the auxiliary loss weight in [0, 1] (the paper's 0.3)."""
+    return PanelControl("aux weight", check_number(value, "aux_weight", 0, 1), sets="aux_weight")
 
 
 class TrainingPanel:
-    """Train a mini GoogLeNet with auxiliary heads; the slider sets the aux-loss weight.
+    """Train a small network with live curves; one slider sets what :attr:`control` says.
 
     Args:
         split: an :class:`inception_edu.data.Split` (trained on its training part,
             validated on its validation part).
-        build: a function ``aux_heads -> keras.Model`` (a scaled-down GoogLeNet); each
-            click builds a fresh model with ``build(True)``.
+        build: a function that makes a fresh ``keras.Model`` on each click: for the aux
+            weight (the default), ``aux_heads -> model`` (a scaled-down GoogLeNet),
+            called as ``build(True)``; for a ``"build"`` control, ``value -> model``.
         epochs, batch_size, seed: as :func:`inception_edu.training.run`.
         recipe: the :class:`~inception_edu.training.Recipe` to train with (default Adam at
-            1e-3); its ``loss_weights`` are replaced by ``1`` for ``"main"`` and the
-            slider's value for every other output.
-        aux_weight: the slider's initial value, in [0, 1] (the paper's 0.3).
+            1e-3). With the aux weight, its ``loss_weights`` are replaced by ``1`` for
+            ``"main"`` and the slider's value for every other output.
+        aux_weight: the aux-weight slider's initial value, in [0, 1] (the paper's 0.3;
+            ``None``: 0.3). Only without a ``control``.
+        control: a :class:`PanelControl` for another slider (notebook 08: the residual
+            scale, ``sets="build"``); ``None`` gives :func:`aux_weight_control`.
 
     Clicking Train (or calling :meth:`train`) fits the model with live curves.
     ``history``, ``model`` and ``val_accuracy`` hold the last run's results; ``error``
@@ -46,30 +92,42 @@ class TrainingPanel:
         batch_size: int = 64,
         seed: int = 0,
         recipe=None,
-        aux_weight: float = AUX_WEIGHT,
+        aux_weight: float | None = None,
+        control: PanelControl | None = None,
     ):
         from inception_edu.training.recipe import Recipe, check_recipe
 
         if not isinstance(split, Split):
             raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
-        if not callable(build):
+        if control is None:
+            control = aux_weight_control(AUX_WEIGHT if aux_weight is None else aux_weight)
+        elif not isinstance(control, PanelControl):
             raise ValueError(
-                "build must be a function aux_heads -> keras.Model. Received: "
+                f"control must be a PanelControl or None. Received: {type(control).__name__}"
+            )
+        elif aux_weight is not None:
+            raise ValueError(
+                "aux_weight sets the default slider; with a control, leave it out. "
+                f"Received: aux_weight={aux_weight!r} and control={control.label!r}"
+            )
+        if not callable(build):
+            argument = "aux_heads" if control.sets == "aux_weight" else "value"
+            raise ValueError(
+                f"build must be a function {argument} -> keras.Model. Received: "
                 f"{type(build).__name__}"
             )
         recipe = check_recipe(recipe, Recipe(optimizer="adam", learning_rate=1e-3))
-        self.split, self.build, self.recipe = split, build, recipe
+        self.split, self.build, self.recipe, self.control = split, build, recipe, control
         self.epochs = check_int(epochs, "epochs", 1)
         self.batch_size = check_int(batch_size, "batch_size", 1)
         self.seed = check_int(seed, "seed", 0)
-        aux_weight = check_number(aux_weight, "aux_weight", 0, 1)
         self.history = self.model = self.val_accuracy = self.error = None
-        self.weight = widgets.FloatSlider(
-            value=aux_weight,
-            min=0.0,
-            max=1.0,
-            step=0.05,
-            description="aux weight",
+        self.slider = widgets.FloatSlider(
+            value=control.value,
+            min=control.low,
+            max=control.high,
+            step=control.step,
+            description=control.label,
             readout_format=".2f",
         )
         self.button = widgets.Button(description="Train", button_style="primary", icon="play")
@@ -77,14 +135,28 @@ class TrainingPanel:
         self.curves = widgets.Output()
         self.result = widgets.HTML("Press Train to fit the model.")
         self.widget = widgets.VBox(
-            [widgets.HBox([self.weight, self.button]), self.curves, self.result]
+            [widgets.HBox([self.slider, self.button]), self.curves, self.result]
         )
 
+    @property
+    def weight(self) -> widgets.FloatSlider:
+        """The slider (notebook 03's name for it: the aux weight)."""
+        return self.slider
+
+    def current_model(self):
+        """A fresh model for the slider's value (``build(True)`` for the aux weight)."""
+        if self.control.sets == "aux_weight":
+            return self.build(True)
+        return self.build(float(self.slider.value))
+
     def current_recipe(self, model):
-        """The panel's recipe with ``model``'s outputs weighted by the slider."""
+        """The panel's recipe; for the aux weight, with ``model``'s outputs weighted by
+        the slider."""
         from inception_edu.training import output_names
 
-        weight = float(self.weight.value)
+        if self.control.sets != "aux_weight":
+            return self.recipe
+        weight = float(self.slider.value)
         return self.recipe.replace(
             loss_weights={name: 1.0 if name == "main" else weight for name in output_names(model)}
         )
@@ -97,7 +169,7 @@ class TrainingPanel:
         self.result.value = "training..."
         try:
             self.history = self.model = self.val_accuracy = None
-            model = self.build(True)
+            model = self.current_model()
             recipe = self.current_recipe(model)
             live = training.LiveCurves(output=self.curves)
             history = training.run(
@@ -112,10 +184,10 @@ class TrainingPanel:
             )
             self.history, self.model = history, model
             self.val_accuracy = training.metric_values(history, "val_accuracy")[-1]
+            head = " (main head)" if self.control.sets == "aux_weight" else ""
             self.result.value = (
-                f"aux weight {self.weight.value:.2f}: validation accuracy "
-                f"(main head) {self.val_accuracy:.1%} after {self.epochs} "
-                "epochs"
+                f"{self.control.label} {self.slider.value:.2f}: validation accuracy"
+                f"{head} {self.val_accuracy:.1%} after {self._epochs_text()}"
             )
         except BaseException as error:  # every failure is shown here, not lost in a log
             self.error = f"{type(error).__name__}: {error}"
@@ -128,21 +200,30 @@ class TrainingPanel:
             self.button.disabled = False
         return self.history
 
+    def _epochs_text(self) -> str:
+        return f"{self.epochs} epoch{'' if self.epochs == 1 else 's'}"
+
+    def _optimizer_text(self) -> str:
+        recipe = self.recipe
+        momentum = f" (momentum {recipe.momentum:g})" if recipe.optimizer == "sgd" else ""
+        name = OPTIMIZER_NAMES[recipe.optimizer]
+        return f"{name}{momentum}, learning rate {recipe.learning_rate:g}"
+
     def static_html(self) -> str:
         """What the panel is and does, for a page with no kernel (GitHub, Colab unrun)."""
         return (
             "<div class='inception-edu-training-static'>"
             "<div style='color:#555555;font-size:90%'>A training panel: run the notebook "
             "to train from here.</div>"
-            f"<p>aux weight <b>{self.weight.value:.2f}</b> · {self.epochs} epochs · "
+            f"<p>{html.escape(self.control.label)} <b>{self.slider.value:.2f}</b> · "
+            f"{self._epochs_text()} · "
             f"batch {self.batch_size} · seed {self.seed} · "
-            f"{html.escape(self.recipe.optimizer)} at "
-            f"{self.recipe.learning_rate:g}</p><p>{self.result.value}</p></div>"
+            f"{self._optimizer_text()}</p><p>{self.result.value}</p></div>"
         )
 
     def __repr__(self) -> str:
         return (
-            f"TrainingPanel(aux weight {self.weight.value:.2f}, {self.epochs} epochs, "
+            f"TrainingPanel({self.control.label} {self.slider.value:.2f}, {self._epochs_text()}, "
             f"seed {self.seed})"
         )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from inception_edu.spec.checks import check_model_args, check_number
+from inception_edu.spec.checks import check_choice, check_model_args, check_number
 from inception_edu.spec.nodes import Concat, Residual
 from inception_edu.spec.ops import (
     avg_pool,
@@ -144,6 +144,8 @@ BLOCKS = {"a": block_a, "b": block_b, "c": block_c}
 
 def block(version: str, kind: str, name: str, scale: float, w=_identity) -> Residual:
     """The ``kind`` ("a", "b", "c") block of Inception-ResNet-``version`` ("v1", "v2")."""
+    check_choice(version, tuple(WIDTHS), "version")
+    check_choice(kind, tuple(BLOCKS), "kind")
     return BLOCKS[kind](name, scale, WIDTHS[version][kind], w)
 
 

@@ -95,6 +95,10 @@ LATENCY_CELLS = [
     "from inception_edu.widgets.recipe import LabelSmoothingExplorer\n"
     "from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer\n"
     "from inception_edu.widgets.stages import StageExplorer\n"
+    "from inception_edu.widgets.residual import ScaleExplorer\n"
+    "from inception_edu.training.residual_experiment import activation_growth\n"
+    "from inception_edu.data import load_digits_split\n"
+    "from inception_edu.zoo.mini import mini_inception_resnet_spec\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module",
     'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
@@ -103,6 +107,9 @@ LATENCY_CELLS = [
     "ReductionAExplorer()",
     "LabelSmoothingExplorer()",
     "StageExplorer()",
+    # notebook 08's explorer on a smaller trunk: the page's work per change is the same
+    "ScaleExplorer(activation_growth(mini_inception_resnet_spec(channels=64, blocks=16),\n"
+    "                                load_digits_split(seed=0).x_val[:8]))",
 ]
 LATENCY_EXPLORERS = (
     "block",
@@ -112,6 +119,7 @@ LATENCY_EXPLORERS = (
     "reduction_a",
     "smoothing",
     "stages",
+    "scale",
 )
 
 # User settings for the throwaway JupyterLab: no "Jupyter news?" toast, no update check,
@@ -587,6 +595,12 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
                 "stages",
                 slider(found["stages"], "input size"),
                 "ArrowLeft",
+            ),
+            (
+                "scale explorer (08): slider residual scale, ArrowRight",
+                "scale",
+                slider(found["scale"], "residual scale"),
+                "ArrowRight",
             ),
         ]
         results = {}

@@ -1,0 +1,569 @@
+"""Notebook 08's experiments: residual connections and their scaling, measured.
+
+Szegedy et al. 2016, "Inception-v4, Inception-ResNet and the Impact of Residual
+Connections on Learning" (https://arxiv.org/abs/1602.07261):
+
+- section 3.3: "if the number of filters exceeded 1000, the residual variants started to
+  exhibit instabilities and the network has just 'died' early in the training", and
+  "scaling down the residuals before adding them to the previous layer activation seemed
+  to stabilize the training" (claim C32);
+- sections 1 and 5: residual connections are not needed to train deep Inception networks,
+  but they make training faster (claim C33).
+
+Two measurements, each on the mini Inception-ResNet of
+:func:`inception_edu.zoo.mini.mini_inception_resnet_spec`:
+
+- :func:`activation_growth`: the root mean square (RMS) of the trunk after every residual
+  block of a freshly initialised network, for several residual scales, from one fixed
+  batch. Batch-norm uses the batch's own statistics, as the first training step does.
+- :func:`train_variants`: variants of the network (unscaled, scaled, without shortcuts)
+  trained side by side (:mod:`inception_edu.training.side_by_side`) on the same batches,
+  for several seeds and learning rates. The model is compiled and its training step
+  traced *once*; each (learning rate, seed) run then redraws the initial weights
+  (:func:`reinitialize`: the same seed gives every variant the same initial weights),
+  zeroes the optimizer's state and fits again. Tracing a deep network's training step is
+  most of the cost of a short run on a CPU, so this is what lets three seeds at two
+  learning rates fit into a notebook's minute.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from inception_edu.analysis import Table
+from inception_edu.backend import keras, tf
+from inception_edu.data import Split
+from inception_edu.keras_build import ScaledResidual, build, check_model, end_points
+from inception_edu.spec.checks import check_int, check_number
+from inception_edu.spec.nodes import ModelSpec, Residual
+from inception_edu.training.recipe import Recipe, check_recipe
+from inception_edu.training.runner import build_training_state
+from inception_edu.training.side_by_side import replica_keys, side_by_side
+from inception_edu.viz.curves import plot_runs
+from inception_edu.viz.figures import new_figure
+
+__all__ = [
+    "SCALE_GRID",
+    "ActivationGrowth",
+    "VariantRun",
+    "activation_growth",
+    "differences",
+    "final_values",
+    "plot_growth",
+    "plot_training",
+    "reinitialize",
+    "residual_stages",
+    "rms",
+    "runs_table",
+    "train_variants",
+]
+
+#: The residual scales the activation measurement (and notebook 08's slider) covers: 0 (every
+#: block the identity) to 1 (unscaled) in steps of 0.05; the paper's range is 0.1-0.3.
+SCALE_GRID = tuple(round(0.05 * i, 2) for i in range(21))
+
+
+def rms(values) -> float:
+    """The root mean square of an array: the typical size of its entries."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.size == 0:
+        raise ValueError("rms needs a non-empty array. Received an empty one")
+    return float(np.sqrt(np.mean(np.square(array))))
+
+
+def residual_stages(spec: ModelSpec) -> tuple:
+    """The names of ``spec``'s residual stages, in order."""
+    if not isinstance(spec, ModelSpec):
+        raise ValueError(f"residual_stages needs a ModelSpec. Received: {type(spec).__name__}")
+    names = tuple(stage.name for stage in spec.stages if isinstance(stage, Residual))
+    if not names:
+        raise ValueError(f"{spec.name} has no residual stages (Inception-ResNet blocks).")
+    return names
+
+
+def _check_scales(scales) -> tuple:
+    if not isinstance(scales, (tuple, list)) or not scales:
+        raise ValueError(f"scales must be a non-empty list of numbers. Received: {scales!r}")
+    scales = tuple(check_number(s, "scale", 0, 10) for s in scales)
+    if len(set(scales)) != len(scales):
+        raise ValueError(f"scales must be distinct. Received: {scales!r}")
+    return scales
+
+
+def _check_seeds(seeds) -> tuple:
+    seeds = tuple(seeds) if isinstance(seeds, (tuple, list)) else seeds
+    if not isinstance(seeds, tuple) or not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be a non-empty tuple of distinct ints. Received: {seeds!r}")
+    return tuple(check_int(seed, "seed", 0) for seed in seeds)
+
+
+# --------------------------------------------------------------------------- at init
+
+
+@dataclass(frozen=True)
+class ActivationGrowth:
+    """The trunk's RMS after the stem and after each residual block, per residual scale.
+
+    ``rms[i][j]`` is the RMS after block ``blocks[j]`` with every block's residual scaled
+    by ``scales[i]``; ``stem`` the RMS entering the first block (the same for every scale).
+    """
+
+    scales: tuple
+    blocks: tuple
+    stem: float
+    rms: tuple
+
+    def at(self, scale) -> np.ndarray:
+        """The RMS after each block at ``scale`` (one of :attr:`scales`)."""
+        if scale not in self.scales:
+            shown = ", ".join(f"{s:g}" for s in self.scales)
+            raise ValueError(
+                f"scale {scale!r} was not measured; the measured scales are {shown}. "
+                f"Received: scale={scale!r}"
+            )
+        return np.asarray(self.rms[self.scales.index(scale)])
+
+    def growth(self, scale) -> float:
+        """The RMS after the last block over the RMS entering the first."""
+        return float(self.at(scale)[-1] / self.stem)
+
+
+def activation_growth(spec: ModelSpec, x, scales=SCALE_GRID, seed: int = 0) -> ActivationGrowth:
+    """Measure how the trunk grows block after block at initialisation, per residual scale.
+
+    ``spec`` (a network with residual stages, e.g. the mini Inception-ResNet) is built
+    once after ``keras.utils.set_random_seed(seed)``; for each scale, every
+    :class:`~inception_edu.keras_build.ScaledResidual` is set to it and the fixed batch
+    ``x`` goes through once, batch-norm using the batch's statistics (``training=True``),
+    as in the first training step. Only the scale changes between passes: the weights and
+    the batch are the same. Returns an :class:`ActivationGrowth`.
+
+    Why it grows: batch-norm normalises each branch, so every block adds a residual of
+    about the same size whatever the trunk holds; unscaled, the trunk's variance gains
+    that much at every block, and scaling by s adds s² of it. The paper (section 3.3)
+    reports the instability and the cure, not this mechanism: the argument is the
+    course's, and notebook 08 checks its prediction.
+    """
+    blocks = residual_stages(spec)
+    plain = [s.name for s in spec.stages if isinstance(s, Residual) and not s.shortcut]
+    if plain:
+        raise ValueError(
+            "activation_growth measures residual blocks, and these have no shortcut "
+            f"(shortcut=False): {', '.join(plain)}. Received spec {spec.name!r}"
+        )
+    scales = _check_scales(scales)
+    seed = check_int(seed, "seed", 0)
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 4 or len(x) < 2:
+        raise ValueError(
+            "x must be a batch of at least 2 images shaped (N, height, width, channels). "
+            f"Received shape {x.shape}"
+        )
+    keras.utils.set_random_seed(seed)
+    model = build(spec, x.shape[1:])
+    points = end_points(model)
+    first = spec.stage_names[spec.stage_names.index(blocks[0]) - 1]
+    probe = keras.Model(model.input, [points[first]] + [points[name] for name in blocks])
+    # Every ScaledResidual reads one variable: the pass is traced once and each scale is
+    # an assignment (a traced pass takes ~0.07 s on 2 CPU cores, an eager one ~0.8 s).
+    shared = tf.Variable(1.0, trainable=False)
+    for layer in model.layers:
+        if isinstance(layer, ScaledResidual):
+            layer.scale = shared
+    forward = tf.function(lambda batch: probe(batch, training=True))
+    table, stem = [], None
+    for scale in scales:
+        shared.assign(scale)
+        values = [rms(out.numpy()) for out in forward(x)]
+        stem = values[0] if stem is None else stem
+        table.append(tuple(values[1:]))
+    return ActivationGrowth(scales, blocks, stem, tuple(table))
+
+
+def plot_growth(growth: ActivationGrowth, scales=(1.0, 0.3, 0.2, 0.1), title: str = ""):
+    """The trunk's RMS over depth (0 = entering the first block), one line per scale."""
+    if not isinstance(growth, ActivationGrowth):
+        raise ValueError(f"growth must be an ActivationGrowth. Received: {type(growth).__name__}")
+    scales = _check_scales(scales)
+    figure = new_figure(figsize=(8, 4), layout="constrained")
+    ax = figure.subplots()
+    depth = np.arange(len(growth.blocks) + 1)
+    for index, scale in enumerate(scales):
+        values = [growth.stem, *growth.at(scale)]
+        label = "unscaled (1.0)" if scale == 1.0 else f"scaled by {scale:g}"
+        ax.plot(depth, values, marker="o", markersize=4, color=f"C{index}", label=label)
+        ax.annotate(
+            f"{values[-1] / growth.stem:.1f}x",
+            (depth[-1], values[-1]),
+            xytext=(6, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=11,
+            color=f"C{index}",
+        )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(-0.5, depth[-1] + 2)
+    ax.set_ylim(0, None)
+    ax.set_xlabel("residual blocks passed (0: the stem's output)", fontsize=11)
+    ax.set_ylabel("RMS of the activations", fontsize=11)
+    ax.tick_params(labelsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=10, loc="upper left")
+    ax.set_title(title or "the trunk at initialisation, block after block", fontsize=12)
+    return figure
+
+
+# --------------------------------------------------------------------------- training
+
+
+def _layer_seed(seed: int, name: str) -> int:
+    return (seed * 1_000_003 + zlib.crc32(name.encode())) % 2**31
+
+
+def _fresh(initializer, seed: int):
+    """``initializer`` with its own seed: the same draw for the same seed and layer."""
+    config = initializer.get_config()
+    if "seed" in config:
+        config["seed"] = seed
+    return type(initializer).from_config(config)
+
+
+def _reinitialize_layer(layer, seed: int) -> None:
+    if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
+        pairs = [(layer.kernel, layer.kernel_initializer)]
+        if layer.bias is not None:
+            pairs.append((layer.bias, layer.bias_initializer))
+    elif isinstance(layer, keras.layers.BatchNormalization):
+        pairs = [
+            (layer.moving_mean, layer.moving_mean_initializer),
+            (layer.moving_variance, layer.moving_variance_initializer),
+        ]
+        if layer.center:
+            pairs.append((layer.beta, layer.beta_initializer))
+        if layer.scale:
+            pairs.append((layer.gamma, layer.gamma_initializer))
+    elif layer.weights:
+        raise ValueError(
+            "reinitialize redraws Conv2D, Dense and BatchNormalization layers. Received "
+            f"layer {layer.name!r} ({type(layer).__name__}) with weights"
+        )
+    else:
+        return
+    for variable, initializer in pairs:
+        draw = _fresh(initializer, _layer_seed(seed, f"{layer.name}/{variable.name}"))
+        variable.assign(draw(tuple(variable.shape), dtype=variable.dtype))
+
+
+def reinitialize(model, seed: int = 0):
+    """Redraw every weight of ``model`` from its layer's own initializer; return ``model``.
+
+    Each variable's draw is seeded by ``seed`` and the layer's name, so networks that
+    share layer names (the variants of one spec, side by side) start from the same
+    weights for the same seed, and a seed gives the same weights in every session. The
+    batch-norm statistics go back to mean 0 and variance 1. Nested models (a side-by-side
+    model's replicas) are redrawn layer by layer. Layers with weights other than
+    convolutions, dense layers and batch-norm are refused (``ValueError``).
+    """
+    check_model(model)
+    seed = check_int(seed, "seed", 0)
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            reinitialize(layer, seed)
+        else:
+            _reinitialize_layer(layer, seed)
+    return model
+
+
+def _reset_optimizer(optimizer, learning_rate: float) -> None:
+    """Step counter and slot variables (momentum, ...) to zero; the learning rate set."""
+    rate = optimizer.learning_rate  # a constant rate is one of the optimizer's variables
+    for variable in optimizer.variables:
+        if variable is not rate:
+            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    optimizer.learning_rate = learning_rate
+
+
+@dataclass(frozen=True)
+class VariantRun:
+    """One variant trained from one seed at one learning rate.
+
+    ``loss``: the training loss per epoch (the mean over the epoch's batches);
+    ``val_accuracy``: the validation accuracy at the end; ``dead``: the fraction of the
+    last residual block's outputs that are exactly zero on the validation images at the
+    end (the paper's dying networks gave "only zeros" before the average pooling).
+    """
+
+    variant: str
+    seed: int
+    learning_rate: float
+    loss: tuple
+    val_accuracy: float
+    dead: float
+
+    @property
+    def final_loss(self) -> float:
+        return self.loss[-1]
+
+    @property
+    def finite(self) -> bool:
+        """Whether the loss stayed a finite number (no overflow to inf or nan)."""
+        return all(math.isfinite(value) for value in self.loss)
+
+
+def _check_variants(variants) -> dict:
+    if not isinstance(variants, dict) or not variants:
+        raise ValueError(
+            f"variants must be a non-empty {{label: ModelSpec}} dict. Received: {variants!r:.80}"
+        )
+    for label, spec in variants.items():
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"Each variant needs a non-empty string label. Received: {label!r}")
+        residual_stages(spec)
+    return variants
+
+
+def _fit_epochs(model, x, targets, keys: dict, epochs: int, batch_size: int, seed: int) -> dict:
+    """Fit ``epochs`` passes, each over its own permutation of the examples drawn from
+    ``seed``; return each output's training loss per epoch.
+
+    The batches are shuffled here rather than by ``fit`` after
+    ``keras.utils.set_random_seed``: setting the global seed makes TensorFlow trace the
+    training step again, a few seconds per run on a CPU.
+    """
+    rng = np.random.default_rng(seed)
+    losses: dict = {key: [] for key in keys.values()}
+    for _ in range(epochs):
+        order = rng.permutation(len(x))
+        y = {key: targets[order] for key in keys.values()}
+        logs = model.fit(
+            x[order], y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0
+        ).history
+        for key in keys.values():
+            losses[key].append(float(logs[f"{key}_loss"][-1]))
+    return {key: tuple(values) for key, values in losses.items()}
+
+
+def _batch_norms(model) -> list:
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += _batch_norms(layer)
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            found.append(layer)
+    return found
+
+
+def _settle_batch_norm(model, x) -> None:
+    """Set every batch-norm's stored statistics to those of ``x`` (the training images),
+    as stochastic weight averaging's ``bn_update`` does.
+
+    During training they are running averages (momentum 0.9) that trail the weights; after
+    a few dozen large steps they describe a network that no longer exists, and a
+    validation accuracy measured with them says more about the lag than about the network
+    (measured here: 49% against 85% for the same unscaled network). One pass over ``x``
+    with the momentum at 0 stores the current network's own statistics.
+    """
+    layers = _batch_norms(model)
+    momenta = [layer.momentum for layer in layers]
+    for layer in layers:
+        layer.momentum = 0.0
+    try:
+        model(x, training=True)
+    finally:
+        for layer, momentum in zip(layers, momenta, strict=True):
+            layer.momentum = momentum
+
+
+def _probe(nets: dict, variants: dict, keys: dict, input_shape):
+    """One model giving, per variant, its logits and its last residual block's output
+    (the same layers as the trained nets: it reads their current weights)."""
+    inputs = keras.Input(input_shape, name="input")
+    outputs = {}
+    for label, net in nets.items():
+        last = end_points(net)[residual_stages(variants[label])[-1]]
+        both = keras.Model(net.input, [net.output, last], name=f"{keys[label]}_probe")
+        outputs[f"{keys[label]}_logits"], outputs[f"{keys[label]}_last"] = both(inputs)
+    return keras.Model(inputs, outputs, name="probe")
+
+
+def train_variants(
+    split,
+    variants: dict,
+    seeds=(0, 1, 2),
+    learning_rates=(0.2,),
+    epochs: int = 4,
+    batch_size: int = 128,
+    recipe: Recipe | None = None,
+) -> list:
+    """Train every variant for every learning rate and seed; one :class:`VariantRun` each.
+
+    ``variants`` maps a label to a spec (each with residual stages; the same input and
+    classes). All variants train side by side in one model, on the same batches (shuffled
+    by the seed), with the same recipe; a seed sets every variant's initial weights, the
+    same for all variants where their layers agree (:func:`reinitialize`). The default
+    recipe is SGD with momentum 0.9 at a constant learning rate (the paper trained with
+    RMSProp and epsilon 1.0, which steps like it: notebook 06); a recipe with a schedule is
+    refused, because each run sets the learning rate anew without tracing again.
+
+    Returns the runs learning rate by learning rate, then seed by seed, variants in the
+    given order.
+    """
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+    variants = _check_variants(variants)
+    seeds = _check_seeds(seeds)
+    if not isinstance(learning_rates, (tuple, list)) or not learning_rates:
+        raise ValueError(
+            f"learning_rates must be a non-empty list of numbers. Received: {learning_rates!r}"
+        )
+    rates = tuple(check_number(lr, "learning_rate", 0, 100, open_min=True) for lr in learning_rates)
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    default = Recipe(optimizer="sgd", learning_rate=rates[0], momentum=0.9, metrics=())
+    recipe = check_recipe(recipe, default)
+    if recipe.schedule is not None:
+        raise ValueError(
+            "train_variants needs a constant learning rate (schedule=None): each run sets "
+            f"it anew. Received: schedule={recipe.schedule!r}"
+        )
+    nets = {label: build(spec, split.input_shape) for label, spec in variants.items()}
+    model = side_by_side(list(nets.values()))
+    keys = dict(zip(nets, replica_keys(len(nets)), strict=True))
+    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
+    steps = math.ceil(len(split.x_train) / batch_size)
+    recipe.compile(model, steps, epochs)
+    classes = split.num_classes
+    targets = recipe.targets(split.y_train, classes)
+    y = {key: targets for key in keys.values()}
+    build_training_state(model, split.x_train, y)  # one trace of the training step, not two
+    probe = _probe(nets, variants, keys, split.input_shape)
+    runs = []
+    for rate in rates:
+        for seed in seeds:
+            reinitialize(model, seed)
+            _reset_optimizer(model.optimizer, rate)
+            losses = _fit_epochs(model, split.x_train, targets, keys, epochs, batch_size, seed)
+            _settle_batch_norm(model, split.x_train)
+            seen = probe(split.x_val, training=False)  # one call: the set is small
+            for label, key in keys.items():
+                guesses = keras.ops.convert_to_numpy(seen[f"{key}_logits"]).argmax(axis=1)
+                last = keras.ops.convert_to_numpy(seen[f"{key}_last"])
+                runs.append(
+                    VariantRun(
+                        label,
+                        seed,
+                        rate,
+                        losses[key],
+                        float(np.mean(guesses == split.y_val)),
+                        float(np.mean(last == 0.0)),
+                    )
+                )
+    return runs
+
+
+def _check_runs(runs) -> list:
+    runs = list(runs) if isinstance(runs, (list, tuple)) else runs
+    if not isinstance(runs, list) or not runs or not all(isinstance(r, VariantRun) for r in runs):
+        raise ValueError(f"runs must be a non-empty list of VariantRun. Received: {runs!r:.80}")
+    return runs
+
+
+def final_values(runs, field: str = "final_loss") -> dict:
+    """``{(variant, learning rate): [value per seed]}`` of ``field`` (``"final_loss"``,
+    ``"val_accuracy"``, ``"dead"``), seeds in the order trained."""
+    if field not in ("final_loss", "val_accuracy", "dead"):
+        raise ValueError(
+            f"field must be one of 'final_loss', 'val_accuracy', 'dead'. Received: field={field!r}"
+        )
+    grouped: dict = {}
+    for run in _check_runs(runs):
+        grouped.setdefault((run.variant, run.learning_rate), []).append(getattr(run, field))
+    return grouped
+
+
+def differences(runs, variant: str, other: str, learning_rate, field: str = "final_loss"):
+    """Per seed, ``variant``'s ``field`` minus ``other``'s at ``learning_rate``: a paired
+    comparison (the two started from the same weights and saw the same batches)."""
+    values = final_values(runs, field)
+    for name in (variant, other):
+        if (name, learning_rate) not in values:
+            known = sorted({f"{v} at {r:g}" for v, r in values})
+            raise ValueError(
+                f"No runs of {name!r} at learning rate {learning_rate!r}. Allowed: {known}"
+            )
+    first, second = values[variant, learning_rate], values[other, learning_rate]
+    return [a - b for a, b in zip(first, second, strict=True)]
+
+
+def runs_table(runs) -> Table:
+    """One row per (variant, learning rate): the final training loss on each seed, the
+    validation accuracy's range and the share of dead outputs at the end."""
+    runs = _check_runs(runs)
+    seeds = list(dict.fromkeys(r.seed for r in runs))
+    losses = final_values(runs)
+    accuracy = final_values(runs, "val_accuracy")
+    dead = final_values(runs, "dead")
+    rows = []
+    for (variant, rate), values in losses.items():
+        acc = accuracy[variant, rate]
+        rows.append(
+            (
+                variant,
+                f"{rate:g}",
+                *(f"{v:.2f}" for v in values),
+                f"{min(acc):.0%}-{max(acc):.0%}",
+                f"{max(dead[variant, rate]):.0%}",
+            )
+        )
+    return Table(
+        (
+            "variant",
+            "learning rate",
+            *(f"loss, seed {s}" for s in seeds),
+            "val. accuracy",
+            "dead (most)",
+        ),
+        tuple(rows),
+    )
+
+
+def plot_training(runs, variants=None, title: str = "", classes: int | None = 10):
+    """The training loss per epoch, one panel per learning rate, one line per variant at
+    the mean of its seeds with a band from the lowest to the highest seed (said in the
+    title unless ``title`` replaces it); a dashed line at ln(``classes``), the loss of a
+    network that guesses (``None``: no line)."""
+    runs = _check_runs(runs)
+    rates = list(dict.fromkeys(r.learning_rate for r in runs))
+    known = list(dict.fromkeys(r.variant for r in runs))
+    names = known if variants is None else list(variants)
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ValueError(f"variants must name trained variants: {known}. Received: {variants!r}")
+    figure = new_figure(figsize=(5.2 * len(rates), 4.2), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(1, len(rates), sharey=True))
+    for ax, rate in zip(axes, rates, strict=True):
+        curves = {
+            name: [list(r.loss) for r in runs if r.variant == name and r.learning_rate == rate]
+            for name in names
+        }
+        plot_runs(
+            {name: c for name, c in curves.items() if c},
+            metric="training loss",
+            title=f"learning rate {rate:g}",
+            ax=ax,
+            legend="upper right",
+        )
+        if classes is not None:
+            chance = math.log(check_int(classes, "classes", 2))
+            label = f"guessing: ln {classes} = {chance:.2f}"
+            ax.axhline(chance, color="#555555", linestyle="--", linewidth=1, label=label)
+            ax.legend(loc="upper right", fontsize=10)
+    seeds = len({r.seed for r in runs})
+    default = f"training loss: mean of {seeds} seeds, band from the lowest to the highest"
+    figure.suptitle(title or default, fontsize=12)
+    return figure

@@ -1,0 +1,251 @@
+"""Notebook 08's experiment module and mini network: behaviour and bad input."""
+
+import numpy as np
+import pytest
+
+from inception_edu.analysis import analyze_model
+from inception_edu.backend import keras
+from inception_edu.data import Split, load_digits_split
+from inception_edu.keras_build import build
+from inception_edu.spec.nodes import Residual
+from inception_edu.training import Recipe
+from inception_edu.training import residual_experiment as rx
+from inception_edu.training.side_by_side import side_by_side
+from inception_edu.zoo.mini import mini_inception_resnet_spec
+
+
+def tiny(**changes):
+    options = dict(channels=8, blocks=2, width=0.25, branches=2)
+    options.update(changes)
+    return mini_inception_resnet_spec(**options)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    full = load_digits_split(seed=0)
+    return Split(
+        full.x_train[:96], full.y_train[:96], full.x_val[:48], full.y_val[:48], full.class_names
+    )
+
+
+# --------------------------------------------------------------------------- the network
+
+
+def test_the_mini_inception_resnet_is_a_stack_of_v1_a_blocks_on_a_wide_trunk():
+    spec = mini_inception_resnet_spec()
+    summary = analyze_model(spec, (8, 8, 1))
+    names = spec.stage_names
+    assert names[0] == "stem_3x3" and names[-2:] == ("avg_pool", "classifier")
+    blocks = [stage for stage in spec.stages if isinstance(stage, Residual)]
+    assert len(blocks) == 6 and all(b.scale == 0.2 and b.shortcut for b in blocks)
+    assert [b.name for b in blocks[0].branches] == ["b1", "b2"]
+    assert summary.block("inception_resnet_a_1").output_shape == (4, 4, 64)
+    concat = next(r for r in summary.layers if r.name == "inception_resnet_a_1_concat")
+    assert concat.output_shape == (4, 4, 16)  # 2 x 8 widened to 64 by the linear 1x1
+    assert spec.stage("classifier").activation is None  # logits
+    three = mini_inception_resnet_spec(branches=3, stride=1)
+    assert analyze_model(three, (8, 8, 1)).block("inception_resnet_a_6").output_shape == (
+        8,
+        8,
+        64,
+    )
+
+
+def test_the_plain_twin_has_the_same_layers_without_shortcuts():
+    residual, plain = mini_inception_resnet_spec(), mini_inception_resnet_spec(shortcut=False)
+    assert not any(s.shortcut for s in plain.stages if isinstance(s, Residual))
+    a, b = analyze_model(residual, (8, 8, 1)), analyze_model(plain, (8, 8, 1))
+    assert (a.total_params, a.total_macs) == (b.total_params, b.total_macs)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(classes=1), "classes"),
+        (dict(input_size=3), "input_size"),
+        (dict(channels=0), "channels"),
+        (dict(blocks=0), "blocks"),
+        (dict(width=0), "width"),
+        (dict(scale=0), "scale"),
+        (dict(shortcut=1), "shortcut"),
+        (dict(branches=4), "branches"),
+        (dict(stride=3), "stride"),
+        (dict(classifier_activation="relu"), "classifier_activation"),
+    ],
+)
+def test_the_mini_network_checks_its_arguments(change, message):
+    with pytest.raises(ValueError, match=message):
+        mini_inception_resnet_spec(**change)
+
+
+# --------------------------------------------------------------------------- at init
+
+
+def test_rms_and_residual_stages():
+    assert rx.rms([3.0, -4.0]) == pytest.approx(np.sqrt(12.5))
+    with pytest.raises(ValueError, match="non-empty"):
+        rx.rms([])
+    assert rx.residual_stages(tiny()) == ("inception_resnet_a_1", "inception_resnet_a_2")
+    with pytest.raises(ValueError, match="ModelSpec"):
+        rx.residual_stages("mini")
+
+
+def test_activation_growth_scale_zero_is_the_identity_and_one_grows(digits):
+    growth = rx.activation_growth(tiny(blocks=4), digits.x_val[:8], scales=(0.0, 0.5, 1.0))
+    assert growth.blocks == tuple(f"inception_resnet_a_{i}" for i in range(1, 5))
+    # scale 0: every block is ReLU(x), x itself on the stem's non-negative output
+    np.testing.assert_allclose(growth.at(0.0), growth.stem, rtol=1e-6)
+    assert growth.growth(0.0) == pytest.approx(1.0)
+    assert growth.growth(1.0) > 1.1
+    assert 1.0 < growth.growth(0.5) < growth.growth(1.0)
+    again = rx.activation_growth(tiny(blocks=4), digits.x_val[:8], scales=(1.0,))
+    assert again.at(1.0) == pytest.approx(growth.at(1.0), rel=1e-5)  # the same draw
+    with pytest.raises(ValueError, match="not measured"):
+        growth.at(0.2)
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (dict(spec="mini"), "ModelSpec"),
+        (dict(x=np.zeros((1, 8, 8, 1))), "at least 2"),
+        (dict(x=np.zeros((4, 8, 8))), "shaped"),
+        (dict(scales=()), "scales"),
+        (dict(scales=(0.2, 0.2)), "distinct"),
+        (dict(scales=(-1,)), "scale"),
+        (dict(seed=-1), "seed"),
+    ],
+)
+def test_activation_growth_checks_its_arguments(digits, arguments, message):
+    call = dict(spec=tiny(), x=digits.x_val[:4], scales=(1.0,), seed=0)
+    call.update(arguments)
+    with pytest.raises(ValueError, match=message):
+        rx.activation_growth(**call)
+
+
+def test_plot_growth_draws_one_line_per_scale():
+    growth = rx.ActivationGrowth((0.2, 1.0), ("a", "b"), 1.0, ((1.0, 1.1), (1.5, 2.0)))
+    figure = rx.plot_growth(growth, scales=(1.0, 0.2))
+    lines = figure.axes[0].get_lines()
+    assert [line.get_label() for line in lines] == ["unscaled (1.0)", "scaled by 0.2"]
+    np.testing.assert_allclose(lines[0].get_ydata(), [1.0, 1.5, 2.0])
+    assert [t.get_text() for t in figure.axes[0].texts] == ["2.0x", "1.1x"]
+    with pytest.raises(ValueError, match="not measured"):
+        rx.plot_growth(growth, scales=(0.3,))
+    with pytest.raises(ValueError, match="ActivationGrowth"):
+        rx.plot_growth({})
+
+
+# --------------------------------------------------------------------------- training
+
+
+def test_reinitialize_draws_by_seed_and_layer_name_alike_in_every_replica():
+    first, second = build(tiny(), (8, 8, 1)), build(tiny(scale=1.0), (8, 8, 1))
+    pair = side_by_side([first, second])
+    rx.reinitialize(pair, 3)
+    for a, b in zip(first.weights, second.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())  # same names, same draw
+    before = [w.numpy() for w in first.weights]
+    first.get_layer("stem_3x3_bn").moving_mean.assign(np.ones(8))
+    rx.reinitialize(first, 3)
+    for a, b in zip(before, first.weights, strict=True):
+        np.testing.assert_array_equal(a, b.numpy())  # again the same, statistics reset
+    rx.reinitialize(first, 4)
+    kernel = first.get_layer("stem_3x3_conv").kernel.numpy()
+    assert not np.array_equal(kernel, before[0])
+    with pytest.raises(ValueError, match="seed"):
+        rx.reinitialize(first, -1)
+
+
+def test_reinitialize_refuses_layers_it_cannot_redraw():
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.LayerNormalization(name="norm")(inputs))
+    with pytest.raises(ValueError, match="norm"):
+        rx.reinitialize(model, 0)
+    with pytest.raises(ValueError):
+        rx.reinitialize("model", 0)
+
+
+def test_train_variants_trains_each_variant_on_each_seed_and_rate(digits):
+    variants = {"unscaled": tiny(scale=1.0), "plain": tiny(scale=1.0, shortcut=False)}
+    runs = rx.train_variants(digits, variants, (0, 1), (0.05, 0.1), epochs=2, batch_size=32)
+    keys = [(r.learning_rate, r.seed, r.variant) for r in runs]
+    assert keys == [(lr, s, v) for lr in (0.05, 0.1) for s in (0, 1) for v in variants]
+    for run in runs:
+        assert len(run.loss) == 2 and run.finite and run.final_loss == run.loss[-1]
+        assert 0 <= run.val_accuracy <= 1 and 0 <= run.dead <= 1
+    by_seed = {(r.seed, r.variant): r.loss for r in runs if r.learning_rate == 0.05}
+    assert by_seed[0, "unscaled"] != by_seed[1, "unscaled"]  # seeds differ
+    again = rx.train_variants(digits, variants, (1,), (0.05,), epochs=2, batch_size=32)
+    assert again[0].loss == pytest.approx(by_seed[1, "unscaled"], rel=1e-4)  # and repeat
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (dict(split=(1, 2)), "Split"),
+        (dict(variants={}), "variants"),
+        (dict(variants={"": None}), "label"),
+        (dict(variants={"x": "spec"}), "ModelSpec"),
+        (dict(seeds=(0, 0)), "distinct"),
+        (dict(seeds=(-1,)), "seed"),
+        (dict(learning_rates=()), "learning_rates"),
+        (dict(learning_rates=(0,)), "learning_rate"),
+        (dict(epochs=0), "epochs"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(recipe="sgd"), "recipe"),
+        (dict(recipe=Recipe(optimizer="sgd", schedule="cosine")), "constant"),
+    ],
+)
+def test_train_variants_checks_its_arguments(digits, arguments, message):
+    call = dict(split=digits, variants={"a": tiny()})
+    call.update(arguments)
+    with pytest.raises(ValueError, match=message):
+        rx.train_variants(**call)
+
+
+def _runs():
+    make = rx.VariantRun
+    return [
+        make("unscaled", 0, 1.0, (3.0, 2.3), 0.1, 1.0),
+        make("scaled", 0, 1.0, (2.4, 0.9), 0.8, 0.6),
+        make("unscaled", 1, 1.0, (3.1, 2.2), 0.12, 0.99),
+        make("scaled", 1, 1.0, (2.5, 1.1), 0.7, 0.7),
+    ]
+
+
+def test_final_values_differences_and_the_table_pair_runs_by_seed():
+    runs = _runs()
+    assert rx.final_values(runs) == {("unscaled", 1.0): [2.3, 2.2], ("scaled", 1.0): [0.9, 1.1]}
+    assert rx.final_values(runs, "dead")["unscaled", 1.0] == [1.0, 0.99]
+    assert rx.differences(runs, "unscaled", "scaled", 1.0) == pytest.approx([1.4, 1.1])
+    assert rx.differences(runs, "scaled", "unscaled", 1.0, "val_accuracy") == pytest.approx(
+        [0.7, 0.58]
+    )
+    text = rx.runs_table(runs).text()
+    assert "loss, seed 1" in text and "10%-12%" in text and "100%" in text
+    with pytest.raises(ValueError, match="field"):
+        rx.final_values(runs, "loss")
+    with pytest.raises(ValueError, match="No runs of 'plain'"):
+        rx.differences(runs, "plain", "scaled", 1.0)
+    with pytest.raises(ValueError, match="VariantRun"):
+        rx.runs_table([])
+    assert not rx.VariantRun("x", 0, 1.0, (2.0, float("nan")), 0.1, 1.0).finite
+
+
+def test_plot_training_draws_a_panel_per_rate_with_the_guessing_line():
+    runs = _runs() + [rx.VariantRun("scaled", 0, 0.1, (2.2, 1.8), 0.5, 0.2)]
+    figure = rx.plot_training(runs, variants=("unscaled", "scaled"))
+    assert [ax.get_title() for ax in figure.axes] == ["learning rate 1", "learning rate 0.1"]
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert labels == [
+        "unscaled (2 seeds: mean)",
+        "scaled (2 seeds: mean)",
+        "guessing: ln 10 = 2.30",
+    ]
+    np.testing.assert_allclose(figure.axes[0].get_lines()[0].get_ydata(), [3.05, 2.25])
+    assert [line.get_label() for line in figure.axes[1].get_lines()][0] == "scaled (1 seeds: mean)"
+    with pytest.raises(ValueError, match="classes"):
+        rx.plot_training(runs, classes=1)
+    with pytest.raises(ValueError, match="trained variants"):
+        rx.plot_training(runs, variants=("plain",))

@@ -1,17 +1,49 @@
-"""Offline data for the training notebooks: nothing here downloads or imports TensorFlow.
+"""Offline data for the training notebooks: nothing here downloads or imports TensorFlow
+(except :func:`folder_dataset`, which imports Keras when it is called).
 
 - :mod:`~inception_edu.data.arrays`: :class:`Split`, scikit-learn's digits, resizing;
-- :mod:`~inception_edu.data.patterns`: generated multi-scale patterns (notebook 01).
+- :mod:`~inception_edu.data.patterns`: generated multi-scale patterns (notebook 01);
+- :mod:`~inception_edu.data.folder`: the sources' image-folder pipeline (notebook 09):
+  :func:`load_image_folder` (labels = sub-folder names, resize, one-hot, ``.npy`` cache)
+  -> :class:`ImageFolder`, :func:`folder_dataset` (the same through Keras), and
+  :func:`write_course_folder`, the course's folder cut from shipped photographs;
+- :mod:`~inception_edu.data.photos`: those photographs, in two disjoint sets: the
+  folder's classes (:func:`folder_photos`) and the ones held out for pretraining
+  (:func:`pretraining_photos`).
 """
 
 from inception_edu.data.arrays import Split, load_digits_split, stratified_split, upsample
+from inception_edu.data.folder import (
+    IMAGE_EXTENSIONS,
+    ImageFolder,
+    folder_dataset,
+    load_image_folder,
+    write_course_folder,
+)
 from inception_edu.data.patterns import PATTERN_CLASSES, multiscale_patterns
+from inception_edu.data.photos import (
+    FOLDER_PHOTOS,
+    PRETRAINING_PHOTOS,
+    PhotoSource,
+    folder_photos,
+    pretraining_photos,
+)
 
 __all__ = [
+    "FOLDER_PHOTOS",
+    "IMAGE_EXTENSIONS",
+    "ImageFolder",
     "PATTERN_CLASSES",
+    "PRETRAINING_PHOTOS",
+    "PhotoSource",
     "Split",
+    "folder_dataset",
+    "folder_photos",
     "load_digits_split",
+    "load_image_folder",
     "multiscale_patterns",
+    "pretraining_photos",
     "stratified_split",
     "upsample",
+    "write_course_folder",
 ]

@@ -1,0 +1,535 @@
+"""The sources' image-folder pipeline: labels from folder names, 75x75, one-hot, a .npy cache.
+
+Seed 000 prepared its experiment like this: every image of a folder whose sub-folder names
+are the labels, resized to 75x75 (the smallest input ``keras.applications.InceptionResNetV2``
+accepts), labels one-hot encoded, the arrays saved with ``np.save`` and read back with
+``np.load``. Here is that pipeline, with what a learner's own folder needs besides:
+
+- :func:`write_course_folder`: the course's folder, 12 classes of patches cut from real
+  photographs that scikit-image and scikit-learn ship inside their wheels (see
+  :mod:`~inception_edu.data.photos`); nothing is downloaded.
+- :func:`load_image_folder` -> :class:`ImageFolder`: x float32 in [0, 1] (N, size, size,
+  3), y one-hot float32 (N, K), class names sorted as the folder names, the files skipped
+  and why; with ``cache_dir``, the arrays are saved as ``x.npy``/``y.npy`` and reloaded
+  while the folder is unchanged. :meth:`ImageFolder.split` gives the package's stratified
+  :class:`~inception_edu.data.arrays.Split`.
+- :func:`folder_dataset`: the same folder through ``keras.utils.image_dataset_from_directory``
+  so the two pipelines can be compared. Only this function imports TensorFlow.
+
+Bad folders get a ``ValueError`` saying what was received and what is allowed; a file that
+is not a readable image is skipped and reported, not a crash. Hidden files and folders
+(``.ipynb_checkpoints``, ``.DS_Store``) are ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from inception_edu.data.arrays import Split, check_fraction, stratified_split
+from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
+from inception_edu.spec.checks import check_flag, check_int
+
+__all__ = [
+    "IMAGE_EXTENSIONS",
+    "ImageFolder",
+    "folder_dataset",
+    "load_image_folder",
+    "write_course_folder",
+]
+
+#: The extensions read as images: those ``keras.utils.image_dataset_from_directory`` reads,
+#: so both pipelines see the same files. Compared in lower case.
+IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+
+_CACHE_VERSION = 1
+_MARKER = ".course_folder.json"  # hidden: neither pipeline takes it for an image or class
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True, eq=False)
+class ImageFolder:
+    """An image folder as arrays: what :func:`load_image_folder` returns.
+
+    ``x`` float32 in [0, 1] shaped (N, size, size, 3); ``y`` one-hot float32 (N, K) in the
+    order of ``class_names`` (the sub-folder names, sorted); ``files`` the path of each
+    image relative to the folder, in the order of ``x``; ``skipped`` (relative path,
+    reason) for each file that was not read; ``from_cache`` whether the arrays came from
+    the ``.npy`` cache.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    class_names: tuple
+    files: tuple
+    skipped: tuple
+    size: int
+    from_cache: bool = False
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Integer labels (N,): the index of each row's one in ``y``."""
+        return np.argmax(self.y, axis=1).astype(np.int64)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def input_shape(self) -> tuple:
+        """(size, size, 3): what a model builder needs."""
+        return (self.size, self.size, 3)
+
+    def counts(self) -> dict:
+        """Images per class, in class order."""
+        totals = self.y.sum(axis=0).astype(int)
+        return {name: int(n) for name, n in zip(self.class_names, totals, strict=True)}
+
+    def split(self, val_fraction: float = 0.2, seed: int = 0) -> Split:
+        """A stratified train/validation :class:`Split` (integer labels, as the package's
+        other data sets; ``keras.utils.to_categorical`` gives one-hot back)."""
+        val_fraction = check_fraction(val_fraction)
+        seed = check_int(seed, "seed", 0)
+        return stratified_split(self.x, self.labels, self.class_names, val_fraction, seed)
+
+    def summary(self) -> str:
+        """One line: images, classes, size, where from, and the files skipped with why."""
+        where = ", read from the .npy cache" if self.from_cache else ""
+        text = (
+            f"{len(self.files)} images of {self.num_classes} classes at "
+            f"{self.size}x{self.size}{where}"
+        )
+        if self.skipped:
+            shown = "; ".join(f"{name} ({why})" for name, why in self.skipped[:5])
+            more = f"; and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
+            text += f"; skipped {len(self.skipped)} file(s): {shown}{more}"
+        return text
+
+    def __repr__(self) -> str:
+        return (
+            f"ImageFolder(x={self.x.shape}, classes={self.num_classes}, "
+            f"skipped={len(self.skipped)}, from_cache={self.from_cache})"
+        )
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _as_path(value, name: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)) or str(value) == "":
+        raise ValueError(
+            f"{name} must be a folder path (a non-empty str or pathlib.Path). "
+            f"Received: {name}={value!r}"
+        )
+    return Path(value).expanduser()
+
+
+def _check_folder(path) -> Path:
+    folder = _as_path(path, "path")
+    if not folder.exists():
+        raise ValueError(
+            f"path must be an existing folder whose sub-folders are the classes; "
+            f"{str(folder)!r} does not exist. Received: path={path!r}"
+        )
+    if not folder.is_dir():
+        raise ValueError(
+            f"path must be a folder whose sub-folders are the classes; {str(folder)!r} is "
+            f"a file. Received: path={path!r}"
+        )
+    return folder
+
+
+def _class_names(folder: Path, path) -> list:
+    """The non-hidden sub-folders, sorted as Keras sorts them; at least two."""
+    names = sorted(e.name for e in os.scandir(folder) if e.is_dir() and not _is_hidden(e.name))
+    if len(names) < 2:
+        found = f"only {names[0]!r}" if names else "none"
+        raise ValueError(
+            f"path must hold at least 2 class sub-folders (their names are the labels: "
+            f"path/<class>/<image>); {str(folder)!r} has {found}. Received: path={path!r}"
+        )
+    return names
+
+
+def _listing(folder: Path, class_names: list) -> tuple:
+    """Files per class (relative paths, Keras' order) and files outside any class folder.
+
+    Sub-folders of a class folder belong to that class (Keras walks them too). Hidden
+    files and folders are left out.
+    """
+    per_class = []
+    for name in class_names:
+        found = []
+        for root, dirs, files in os.walk(folder / name):
+            dirs[:] = [d for d in dirs if not _is_hidden(d)]
+            rel = Path(root).relative_to(folder).as_posix()
+            found += [(rel, f) for f in files if not _is_hidden(f)]
+        per_class.append([f"{root}/{f}" for root, f in sorted(found)])
+    strays = sorted(e.name for e in os.scandir(folder) if e.is_file() and not _is_hidden(e.name))
+    return per_class, strays
+
+
+def _fingerprint(folder: Path, per_class: list, strays: list) -> str:
+    """A hash of every file's relative path, size and modification time: it changes when a
+    file is added, removed, renamed or rewritten."""
+    entries = []
+    for rel in [f for files in per_class for f in files] + strays:
+        stat = (folder / rel).stat()
+        entries.append([rel, stat.st_size, stat.st_mtime_ns])
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Any Pillow mode as 8-bit RGB: grey is repeated, alpha dropped (as Keras does)."""
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):  # 16-bit or float grey
+        values = np.asarray(image, dtype=np.float64)
+        scale = 257.0 if image.mode != "F" else 1.0  # 65535 -> 255, as TensorFlow scales
+        image = Image.fromarray(np.clip(values / scale, 0, 255).round().astype(np.uint8))
+    return image.convert("RGB")
+
+
+def _read_image(file: Path, size: int) -> np.ndarray:
+    """One image file as uint8 (size, size, 3): decoded, made RGB, resized (bilinear,
+    aspect ratio not kept, as the source's ``cv2.resize`` and Keras' default)."""
+    with Image.open(file) as image:
+        image.load()  # decodes now: a truncated or corrupt file fails here
+        rgb = _to_rgb(image)
+    resized = rgb.resize((size, size), Image.Resampling.BILINEAR)
+    return np.asarray(resized, dtype=np.uint8)
+
+
+def _why_unreadable(error: Exception, file: Path) -> str:
+    if isinstance(error, UnidentifiedImageError):
+        return "not an image Pillow can read"
+    message = str(error).replace(str(file), file.name)
+    return f"unreadable image ({type(error).__name__}: {message})"
+
+
+def _decode(folder: Path, per_class: list, strays: list, size: int) -> tuple:
+    images, labels, files = [], [], []
+    skipped = [(name, "not inside a class sub-folder") for name in strays]
+    for label, class_files in enumerate(per_class):
+        for rel in class_files:
+            ext = os.path.splitext(rel)[1].lower()
+            if ext not in IMAGE_EXTENSIONS:
+                shown = ext or "(none)"
+                skipped.append((rel, f"extension {shown} is not an image extension"))
+                continue
+            try:
+                images.append(_read_image(folder / rel, size))
+            except Exception as error:  # any decoder failure: skip the file, report why
+                skipped.append((rel, _why_unreadable(error, folder / rel)))
+                continue
+            labels.append(label)
+            files.append(rel)
+    x = np.stack(images) if images else np.zeros((0, size, size, 3), np.uint8)
+    return x, np.asarray(labels, dtype=np.int64), files, skipped
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def _cache_files(cache: Path) -> tuple:
+    return cache / "x.npy", cache / "y.npy", cache / "meta.json"
+
+
+def _read_cache(cache: Path, fingerprint: str, size: int) -> ImageFolder | None:
+    """The cached arrays when they were made from this very folder at this size."""
+    x_file, y_file, meta_file = _cache_files(cache)
+    try:
+        meta = json.loads(meta_file.read_text())
+        if (meta["version"], meta["fingerprint"], meta["size"]) != (
+            _CACHE_VERSION,
+            fingerprint,
+            size,
+        ):
+            return None
+        x = np.load(x_file, allow_pickle=False)
+        y = np.load(y_file, allow_pickle=False)
+    except (OSError, ValueError, KeyError, TypeError):  # absent, partial or another format
+        return None
+    n, k = len(meta["files"]), len(meta["class_names"])
+    if x.shape != (n, size, size, 3) or y.shape != (n, k):
+        return None
+    skipped = tuple((str(a), str(b)) for a, b in meta["skipped"])
+    return ImageFolder(x, y, tuple(meta["class_names"]), tuple(meta["files"]), skipped, size, True)
+
+
+def _write_cache(cache: Path, data: ImageFolder, fingerprint: str) -> None:
+    """``x.npy``, ``y.npy`` and ``meta.json``; the json goes last, so a cache interrupted
+    half-way has none and is rebuilt."""
+    cache.mkdir(parents=True, exist_ok=True)
+    x_file, y_file, meta_file = _cache_files(cache)
+    meta_file.unlink(missing_ok=True)
+    for target, array in ((x_file, data.x), (y_file, data.y)):
+        partial = target.with_name(target.name + ".partial")
+        with open(partial, "wb") as handle:
+            np.save(handle, array, allow_pickle=False)
+        os.replace(partial, target)
+    meta = {
+        "version": _CACHE_VERSION,
+        "fingerprint": fingerprint,
+        "size": data.size,
+        "class_names": list(data.class_names),
+        "files": list(data.files),
+        "skipped": [list(item) for item in data.skipped],
+    }
+    partial = meta_file.with_name("meta.json.partial")
+    partial.write_text(json.dumps(meta, indent=1))
+    os.replace(partial, meta_file)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _check_counts(data: ImageFolder, minimum: int, path) -> None:
+    skipped_in = {}
+    for rel, _ in data.skipped:
+        skipped_in[rel.split("/")[0]] = skipped_in.get(rel.split("/")[0], 0) + 1
+    short = [
+        f"{name!r} has {count}"
+        + (f" ({skipped_in[name]} file(s) skipped)" if name in skipped_in else "")
+        for name, count in data.counts().items()
+        if count < minimum
+    ]
+    if short:
+        raise ValueError(
+            f"every class needs at least min_images_per_class={minimum} readable images; "
+            f"{', '.join(short)}. Add images or remove the class folder. Received: "
+            f"path={path!r}, min_images_per_class={minimum}"
+        )
+
+
+def load_image_folder(
+    path,
+    size: int = 75,
+    cache_dir=None,
+    min_images_per_class: int = 2,
+    verbose: bool = True,
+) -> ImageFolder:
+    """Read an image folder as the sources did: labels = sub-folder names, resized, one-hot.
+
+    Args:
+        path: a folder with one sub-folder per class (``path/<class>/<image>``; images in
+            nested folders of a class count for it, as in Keras). At least 2 classes.
+        size: every image is resized to ``size`` x ``size`` (bilinear; aspect ratio not
+            kept). 75 is the smallest input ``keras.applications.InceptionResNetV2`` takes.
+        cache_dir: ``None``, or a folder where the arrays are saved as ``x.npy`` and
+            ``y.npy`` with ``meta.json`` (class names, size, a fingerprint of the folder's
+            file names, sizes and modification times). The next call reads them back with
+            ``np.load`` when the fingerprint and size match, and rebuilds them when the
+            folder changed. One cache per directory: another folder or size replaces it.
+        min_images_per_class: the fewest readable images a class may have (>= 1; 2 lets
+            :meth:`ImageFolder.split` put one in each part).
+        verbose: print one summary line (images, classes, skipped files with why).
+
+    Images are read with Pillow: grey, palette and RGBA images become RGB (alpha is
+    dropped, as Keras drops it; 16-bit grey is scaled to 8 bits). Only files with an
+    extension in :data:`IMAGE_EXTENSIONS` are decoded. A file that is not one, or that
+    cannot be decoded (e.g. a truncated PNG), is skipped and listed in ``skipped`` with
+    the reason; so are files lying in ``path`` outside any class folder. Hidden files and
+    folders are ignored.
+
+    Raises:
+        ValueError: ``path`` missing or not a folder; fewer than 2 class sub-folders; a
+            class with fewer than ``min_images_per_class`` readable images (named, with
+            its count); a bad ``size``, ``min_images_per_class`` or ``cache_dir``.
+    """
+    size = check_int(size, "size", 1)
+    min_images_per_class = check_int(min_images_per_class, "min_images_per_class", 1)
+    verbose = check_flag(verbose, "verbose")
+    cache = None if cache_dir is None else _as_path(cache_dir, "cache_dir")
+    folder = _check_folder(path)
+    class_names = _class_names(folder, path)
+    per_class, strays = _listing(folder, class_names)
+    fingerprint = _fingerprint(folder, per_class, strays)
+
+    data = None if cache is None else _read_cache(cache, fingerprint, size)
+    if data is None:
+        x, labels, files, skipped = _decode(folder, per_class, strays, size)
+        y = np.eye(len(class_names), dtype=np.float32)[labels]
+        data = ImageFolder(
+            x.astype(np.float32) / np.float32(255.0),
+            y.reshape(len(labels), len(class_names)),
+            tuple(class_names),
+            tuple(files),
+            tuple(skipped),
+            size,
+        )
+        _check_counts(data, min_images_per_class, path)
+        if cache is not None:
+            _write_cache(cache, data, fingerprint)
+    else:
+        _check_counts(data, min_images_per_class, path)
+    if verbose:
+        print(data.summary())
+    return data
+
+
+def folder_dataset(
+    path, size: int = 75, batch_size: int = 64, seed: int = 0, shuffle: bool = False
+):
+    """The same folder through ``keras.utils.image_dataset_from_directory``, to compare.
+
+    Called as the Keras tutorials call it, with one-hot labels (``label_mode=
+    "categorical"``), images resized to ``size`` x ``size`` and this package's class list
+    (the non-hidden sub-folders, sorted), so both pipelines number the classes alike. It
+    returns a ``tf.data.Dataset`` of batches whose ``class_names`` and
+    ``file_paths`` say what it read. Differences from :func:`load_image_folder`:
+
+    - pixel values are floats in 0-255, not 0-1 (a model adds a ``Rescaling`` layer);
+    - resizing is TensorFlow's bilinear without antialiasing, so values differ slightly
+      from Pillow's (which smooths when it shrinks);
+    - it cannot skip a bad file: a truncated image with an image extension makes the
+      iteration fail; hidden files inside class folders are not ignored;
+    - ``shuffle=True`` reshuffles every epoch with ``seed``; with the default ``False`` the
+      order is that of :attr:`ImageFolder.files`.
+
+    Imports TensorFlow (through :mod:`inception_edu.backend`) on the first call only.
+    """
+    size = check_int(size, "size", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    seed = check_int(seed, "seed", 0)
+    shuffle = check_flag(shuffle, "shuffle")
+    folder = _check_folder(path)
+    class_names = _class_names(folder, path)
+    from inception_edu.backend import keras
+
+    return keras.utils.image_dataset_from_directory(
+        str(folder),
+        labels="inferred",
+        label_mode="categorical",
+        class_names=class_names,
+        color_mode="rgb",
+        batch_size=batch_size,
+        image_size=(size, size),
+        shuffle=shuffle,
+        seed=seed,
+        interpolation="bilinear",
+    )
+
+
+# --------------------------------------------------------------------------- course folder
+
+
+def _patch(photo: Image.Image, rng: np.random.Generator, size: int) -> Image.Image:
+    """A random square crop of ``photo`` (20-60 % of its shorter side, so the scale varies
+    three-fold), resized to ``size``, mirrored half the time, brightness x0.8-1.2 and
+    contrast x0.85-1.15."""
+    width, height = photo.size
+    side = rng.uniform(0.2, 0.6) * min(width, height)
+    left, top = rng.uniform(0, width - side), rng.uniform(0, height - side)
+    mirror, brightness, contrast = (
+        rng.random() < 0.5,
+        rng.uniform(0.8, 1.2),
+        rng.uniform(0.85, 1.15),
+    )
+    box = (left, top, left + side, top + side)
+    patch = photo.resize((size, size), Image.Resampling.BILINEAR, box=box)
+    if mirror:
+        patch = patch.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    values = np.asarray(patch, dtype=np.float32)
+    mean = values.mean()
+    values = (values - mean) * contrast + mean * brightness
+    return Image.fromarray(np.clip(values, 0, 255).round().astype(np.uint8))
+
+
+def _recipe(images_per_class: int, size: int, seed: int) -> dict:
+    return {
+        "version": 1,
+        "images_per_class": images_per_class,
+        "size": size,
+        "seed": seed,
+        "classes": [source.name for source in FOLDER_PHOTOS],
+    }
+
+
+def _is_complete(folder: Path, recipe: dict) -> bool:
+    try:
+        if json.loads((folder / _MARKER).read_text()) != recipe:
+            return False
+    except (OSError, ValueError):
+        return False
+    return all(
+        (folder / name / f"{i:03d}.png").is_file()
+        for name in recipe["classes"]
+        for i in range(recipe["images_per_class"])
+    )
+
+
+def write_course_folder(path, images_per_class: int = 40, size: int = 96, seed: int = 0) -> Path:
+    """Write the course's image folder, ``path/<class>/<nnn>.png``, and return its path.
+
+    One class per photograph of :data:`~inception_edu.data.photos.FOLDER_PHOTOS` (12, named
+    after its subject: ``astronaut``, ``brick``, ``cat``, ...). Each image is a random
+    square crop of 20-60 % of the photograph's shorter side (so the scale varies three-fold
+    and different crops show different parts), resized to ``size`` x ``size``, mirrored
+    half the time, with brightness x0.8-1.2 and contrast x0.85-1.15. Grey photographs give
+    grey PNGs, so the loader's grey-to-RGB conversion is exercised as on a real folder.
+    Patches of one photograph overlap and share its colours and texture, so the task is
+    learnable, yet crops of sky, fur, leaves or shadow look alike across classes, so it is
+    not trivial.
+
+    Deterministic: the same ``seed`` gives the same pixels (each class has its own random
+    stream). Idempotent: a complete folder written with the same arguments (recorded in a
+    hidden ``.course_folder.json``) is reused as it is; one written with other arguments is
+    replaced. A folder that exists, is not empty and was not written here is never touched
+    (``ValueError``). Writing goes to a temporary sibling folder renamed at the end, so an
+    interrupted run leaves no half-written folder behind.
+
+    Args:
+        path: the folder to write.
+        images_per_class: images per class, 2 to 1000.
+        size: side of each image in pixels, 16 to 512 (96 by default: the loader's resize
+            to 75x75 is then a real resize, as on a learner's photographs).
+        seed: seed of the crops and changes.
+    """
+    images_per_class = check_int(images_per_class, "images_per_class", 2, 1000)
+    size = check_int(size, "size", 16, 512)
+    seed = check_int(seed, "seed", 0)
+    folder = _as_path(path, "path")
+    recipe = _recipe(images_per_class, size, seed)
+    if _is_complete(folder, recipe):
+        return folder
+    if folder.exists():
+        if not folder.is_dir():
+            raise ValueError(
+                f"path must be a folder to write into; it is a file. Received: path={path!r}"
+            )
+        if (folder / _MARKER).exists():  # an earlier course folder with other arguments
+            shutil.rmtree(folder)
+        elif any(folder.iterdir()):
+            raise ValueError(
+                f"path already holds files that write_course_folder did not write; give a new "
+                f"or empty folder. Received: path={path!r}"
+            )
+        else:
+            folder.rmdir()
+    partial = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for index, source in enumerate(FOLDER_PHOTOS):
+        rng = np.random.default_rng([seed, index])
+        photo = open_photo(source)
+        (partial / source.name).mkdir()
+        for i in range(images_per_class):
+            _patch(photo, rng, size).save(partial / source.name / f"{i:03d}.png")
+    (partial / _MARKER).write_text(json.dumps(recipe, indent=1))
+    os.replace(partial, folder)
+    return folder

@@ -191,6 +191,7 @@ def test_c11_total_loss_is_main_plus_weighted_aux_losses(aux_net, batch):
 def test_a_plain_model_takes_the_same_recipe(plain_net):
     GOOGLENET.compile(plain_net, steps_per_epoch=3, epochs=1)
     assert plain_net.get_compile_config()["loss_weights"] is None
+    assert plain_net.jit_compile is False  # no XLA compile for a few epochs on a CPU
     assert isinstance(plain_net.optimizer, keras.optimizers.SGD)
     with pytest.raises(ValueError, match="aux_4a"):  # a 3-output model needs 3 weights
         Recipe(loss_weights={"main": 1.0}).compile(tiny_googlenet(True), 1, 1)

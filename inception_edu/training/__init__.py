@@ -31,7 +31,10 @@ Modules:
   per grid-reduction strategy;
 - :mod:`~inception_edu.training.residual_experiment`: notebook 08's measurements of
   residual scaling (activations at initialisation; scaled, unscaled and plain networks
-  trained side by side over seeds and learning rates).
+  trained side by side over seeds and learning rates);
+- :mod:`~inception_edu.training.transfer_experiment`: notebook 09's transfer experiment
+  (the source's model and recipe, the loss trap measured, arms compared over seeds
+  through :func:`run` with resumable checkpoints).
 
 The curves are drawn by :mod:`inception_edu.viz.curves` (``plot_histories``,
 ``plot_runs``, ``plot_gradient_norms``, ``plot_reliability``).

@@ -1,0 +1,750 @@
+"""Notebook 09's experiment: the source's transfer learning, re-run at classroom scale.
+
+The source (seed ``000_…``, "Inception-resnet-v2를 이용한 실제 모델 시행") trained, with
+Keras: an ImageNet-pretrained Inception-ResNet-v2 "without the part after the fully
+connected layer" plus a softmax over its 51 classes, on 75x75 crops, Adam with learning
+rate 0.001, batch 64, ``binary_crossentropy``, 50 and 20 epochs. It reports (claims
+C36-C38) that the binary loss "converged much faster" than ``categorical_crossentropy``,
+that augmentation and ImageNet weights made little difference, and that Inception-ResNet-v2
+was more accurate than ResNet50.
+
+What is here:
+
+- :func:`source_model`, :func:`source_recipe`: that model (any backbone without its top,
+  global average pooling when the backbone ends in a feature map, ``Dense(K, softmax)``)
+  and that recipe, ``metrics=["accuracy"]`` as the source wrote it;
+- the loss trap (C36), measured, not assumed: :func:`keras_accuracy_metric` compiles a
+  small model and reads which metric Keras made of a name;
+  :func:`constant_predictor_binary_accuracy` is what a model that says "no" to every
+  class scores in *binary* accuracy, (K-1)/K;
+  :func:`accuracy_report` gives a trained model's binary and categorical accuracy side
+  by side;
+- :class:`Experiment`, :func:`run_experiment`, :func:`compare`: the comparisons (loss,
+  augmentation, pretrained or not, one backbone or another), each run trained through
+  :func:`inception_edu.training.run` with a checkpoint directory per experiment and seed,
+  so an interrupted comparison resumes and loses no completed epoch; every run records
+  the true categorical accuracy and the binary accuracy whatever its loss, per-class
+  errors, the confusion matrix and the worst mistakes; :class:`Comparison` tabulates the
+  seeds' mean and spread (no verdict: the notebook gives it).
+
+Departures from the source, all for a 2-core CPU and a 120-second notebook: small
+backbones (a ``width``/``depth``-scaled Inception-ResNet-v2), a 12-class folder of a few
+hundred images, a few epochs and at least three seeds where the source ran one. The
+source does not say how its head pooled (Keras' own top uses global average pooling, as
+here) nor which augmentation it used (:func:`augmentation` says what is used here).
+
+Cost, measured on the course's 2 CPU cores while other processes shared them (so upper
+bounds): a run of a width-0.125, depth-0.1 Inception-ResNet-v2 (234 k parameters) on 364
+training images of 75x75 spends 14-30 s before its first epoch ends (building, and
+TensorFlow tracing the training and validation steps: once per run, since every run
+compiles afresh) and 1.2-2.5 s on each later epoch (augmentation adds 0.5-1 s; width
+0.25, depth 0.2 about the same); a finished run read back from its checkpoint takes
+2.6 s. ``keras.applications.ResNet50`` (23.6 M parameters) takes about 115 s per epoch.
+
+Keras 3 resolves ``"accuracy"`` from the shapes of the targets and outputs, not from the
+loss: with one-hot targets and K > 1 outputs it is *categorical* accuracy for both losses
+(measured by :func:`keras_accuracy_metric`, checked in the tests). Keras 2 (standalone
+Keras up to 2.3, and tf.keras's TF1-style training loop, ``get_metric_function``) chose
+*binary* accuracy whenever the loss was binary cross-entropy; that is what the source's
+curves showed, and ``metrics=["binary_accuracy"]`` shows it again here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from inception_edu.analysis import Table
+from inception_edu.backend import keras
+from inception_edu.data import Split
+from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name
+from inception_edu.training import metrics as class_metrics
+from inception_edu.training.recipe import Recipe
+from inception_edu.training.runner import run
+from inception_edu.viz.curves import metric_label, plot_runs
+
+__all__ = [
+    "LOSSES",
+    "SUMMARY_METRICS",
+    "TRACKED_METRICS",
+    "Comparison",
+    "Experiment",
+    "ExperimentResult",
+    "Mistake",
+    "accuracy_report",
+    "augmentation",
+    "compare",
+    "constant_predictor_binary_accuracy",
+    "experiment_recipe",
+    "keras_accuracy_metric",
+    "predict",
+    "run_experiment",
+    "slug",
+    "source_model",
+    "source_recipe",
+]
+
+#: The losses the source compared, by short name -> Keras name. Either name is accepted.
+LOSSES = {"categorical": "categorical_crossentropy", "binary": "binary_crossentropy"}
+
+#: What every run of the experiment logs: ``"accuracy"`` as the source asked (what Keras
+#: makes of it is the point of C36), and both accuracies by their explicit names, so the
+#: true categorical accuracy and the binary accuracy are in every history.
+TRACKED_METRICS = ("accuracy", "binary_accuracy", "categorical_accuracy")
+
+
+def _loss_name(loss) -> str:
+    check_choice(loss, (*LOSSES, *LOSSES.values()), "loss")
+    return LOSSES.get(loss, loss)
+
+
+def _short_loss(loss) -> str:
+    name = _loss_name(loss)
+    return next(short for short, full in LOSSES.items() if full == name)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def augmentation(seed: int | None = None) -> keras.Sequential:
+    """The augmentation layers: active in training only, the identity at inference.
+
+    The source says only that it compared "Image Augmentation" with none. Used here:
+    horizontal flips, rotations up to ±18° (0.05 of a turn), zoom and translation up to
+    10%, edges filled by reflection (Keras' default). Keras' preprocessing layers apply
+    them when called with ``training=True`` (inside ``fit``) and pass images through
+    unchanged otherwise (``predict``, ``evaluate``, validation). ``seed`` fixes their
+    random stream; ``None`` draws it from Keras' global seed
+    (``keras.utils.set_random_seed``, which :func:`~inception_edu.training.run` sets).
+    """
+    if seed is not None:
+        seed = check_int(seed, "seed", 0)
+
+    def seeded(offset):
+        return None if seed is None else seed + offset
+
+    return keras.Sequential(
+        [
+            keras.layers.RandomFlip("horizontal", seed=seeded(0), name="flip"),
+            keras.layers.RandomRotation(0.05, seed=seeded(1), name="rotation"),
+            keras.layers.RandomZoom(0.1, seed=seeded(2), name="zoom"),
+            keras.layers.RandomTranslation(0.1, 0.1, seed=seeded(3), name="translation"),
+        ],
+        name="augmentation",
+    )
+
+
+def _backbone_model(backbone, input_shape=None) -> keras.Model:
+    """Call ``backbone`` and check what it returns."""
+    if isinstance(backbone, keras.Model) or not callable(backbone):
+        raise ValueError(
+            "backbone must be a zero-argument function returning a keras.Model without its "
+            "top (a fresh one per call, so each run starts from its own weights). "
+            f"Received: {type(backbone).__name__}"
+        )
+    model = backbone()
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            "backbone() must return a keras.Model (without its top). Received: "
+            f"{type(model).__name__} from {getattr(backbone, '__name__', backbone)!r}"
+        )
+    if isinstance(model.output, (dict, list, tuple)):
+        raise ValueError(
+            f"backbone() must return a single-output model. Received {model.name!r} with "
+            f"{len(model.output)} outputs"
+        )
+    rank = len(model.output.shape)
+    if rank not in (2, 4):
+        raise ValueError(
+            "backbone() must end in a feature map (batch, h, w, c) or pooled features "
+            f"(batch, c). Received {model.name!r} with output shape {model.output.shape}"
+        )
+    if input_shape is not None and tuple(model.input.shape[1:]) != tuple(input_shape):
+        raise ValueError(
+            f"backbone() must take the images' shape {tuple(input_shape)}. Received "
+            f"{model.name!r} taking {tuple(model.input.shape[1:])}"
+        )
+    return model
+
+
+def source_model(
+    backbone: Callable[[], keras.Model],
+    classes: int,
+    augment: bool = False,
+    name: str = "",
+    input_shape=None,
+) -> keras.Model:
+    """The source's model: ``backbone`` without its top, pooled, and a softmax head.
+
+    Source (seed 000): "Fully connected 이전 부분의 가중치만 사용, softmax를 이용해 51
+    classes로 분류" (only the weights before the fully connected part are used; a softmax
+    classifies the 51 classes). The backbone's output, when it is a feature map
+    ``(batch, h, w, c)`` (``include_top=False`` in Keras and in
+    :mod:`inception_edu.models` without pooling), goes through
+    ``GlobalAveragePooling2D`` as in Keras' own top; pooled features ``(batch, c)`` go
+    straight to ``Dense(classes, softmax)``. With ``augment``, :func:`augmentation`
+    comes first, active in training only.
+
+    Args:
+        backbone: a zero-argument function returning a fresh ``keras.Model`` without its
+            top that takes the images as the data gives them (float in [0, 1]); a
+            backbone that wants another input range carries its own rescaling layer.
+            Pretrained or not is the function's business (two functions, one each).
+        classes: K >= 2, the softmax's width.
+        augment: put the augmentation layers in front.
+        name: the model's name (default ``"transfer"``); a checkpoint directory records it.
+        input_shape: ``None``, or the images' ``(H, W, 3)`` the backbone must take.
+    """
+    classes = check_int(classes, "classes", 2)
+    augment = check_flag(augment, "augment")
+    name = check_name(name or "transfer", "model name")
+    body = _backbone_model(backbone, input_shape)
+    inputs = keras.Input(tuple(body.input.shape[1:]), name="image")
+    x = augmentation()(inputs) if augment else inputs
+    features = body(x)
+    if len(features.shape) == 4:
+        features = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
+    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(features)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def source_recipe(loss: str = "categorical") -> Recipe:
+    """The source's recipe: Adam, learning rate 0.001, ``metrics=["accuracy"]``, and
+    ``loss`` (``"categorical"``/``"binary"`` or the Keras names).
+
+    Source (seed 000): "Optimizer : Adam, Learning rate : 0.001, Loss :
+    binary_crossentropy" (its comparison used ``categorical_crossentropy`` too); batch 64
+    is the runner's ``batch_size``. Adam's other settings are Keras' defaults (the source
+    names none).
+    """
+    return Recipe(
+        optimizer="adam", learning_rate=1e-3, loss=_loss_name(loss), metrics=("accuracy",)
+    )
+
+
+def experiment_recipe(loss: str = "categorical") -> Recipe:
+    """:func:`source_recipe` logging :data:`TRACKED_METRICS`: the same training, with the
+    true categorical accuracy and the binary accuracy recorded beside ``"accuracy"``.
+
+    Metrics change nothing in training; :class:`~inception_edu.training.Recipe` passes
+    metric names to Keras as they are, so no compiling around it is needed.
+    """
+    return source_recipe(loss).replace(metrics=TRACKED_METRICS)
+
+
+# --------------------------------------------------------------------------- the trap (C36)
+
+
+def _leaf_metrics(metrics) -> list:
+    """The metric objects inside Keras' containers (``CompileMetrics``, ``MetricsList``)."""
+    found = []
+    for metric in metrics:
+        inner = getattr(metric, "metrics", None)
+        if isinstance(inner, (list, tuple)) and inner:
+            found.extend(_leaf_metrics(inner))
+        else:
+            found.append(metric)
+    return found
+
+
+def keras_accuracy_metric(loss: str, metric: str = "accuracy", classes: int = 12) -> str:
+    """The Keras metric class that ``metrics=[metric]`` becomes with ``loss``: measured.
+
+    Compiles a one-layer softmax model of ``classes`` outputs with
+    ``source_recipe(loss).replace(metrics=(metric,))`` (the runner's compile path), feeds
+    it two one-hot rows eagerly (Keras builds the compiled metrics from the first targets
+    and outputs it sees) and returns the class name of the metric object Keras made, e.g.
+    ``"CategoricalAccuracy"`` or ``"BinaryAccuracy"``.
+
+    Under Keras 3 the result for ``"accuracy"`` depends on the shapes, not on the loss
+    (``keras.src.trainers.compile_utils.get_metric``): one output column gives
+    ``BinaryAccuracy``, integer labels ``SparseCategoricalAccuracy``, one-hot rows
+    ``CategoricalAccuracy``. Keras 2 picked ``binary_accuracy`` when the loss was binary
+    cross-entropy, which is what the source saw.
+    """
+    recipe = source_recipe(loss).replace(metrics=(metric,))
+    classes = check_int(classes, "classes", 2)
+    inputs = keras.Input((3,), name="features")
+    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(inputs)
+    model = keras.Model(inputs, outputs, name="metric_probe")
+    recipe.compile(model, steps_per_epoch=1, epochs=1)
+    x = np.zeros((2, 3), dtype=np.float32)
+    y = np.eye(classes, dtype=np.float32)[[0, 1]]
+    model.compute_metrics(x, y, model(x), sample_weight=None)
+    made = [m for m in _leaf_metrics(model.metrics) if m.name == metric]
+    if len(made) != 1:  # pragma: no cover - a Keras change this module must hear about
+        names = [m.name for m in _leaf_metrics(model.metrics)]
+        raise RuntimeError(f"Keras made no single metric {metric!r}; it made {names}")
+    return type(made[0]).__name__
+
+
+def constant_predictor_binary_accuracy(classes: int) -> float:
+    """The binary accuracy of a model that predicts 0 for every class: (K-1)/K.
+
+    Evaluated with ``keras.metrics.BinaryAccuracy`` (threshold 0.5) on one one-hot row
+    per class against all-zero predictions: each row has K-1 correct zeros and one
+    missed one. For the course's 12 classes 11/12 ≈ 0.917; for the source's 51,
+    50/51 ≈ 0.980, a "98 % accurate" model that recognises nothing (C36).
+    """
+    classes = check_int(classes, "classes", 2)
+    metric = keras.metrics.BinaryAccuracy()
+    metric.update_state(np.eye(classes, dtype=np.float32), np.zeros((classes, classes), np.float32))
+    return float(keras.ops.convert_to_numpy(metric.result()))
+
+
+def predict(model, x, batch_size: int = 64) -> np.ndarray:
+    """``model``'s outputs on ``x`` in inference mode (augmentation off, batch-norm on its
+    moving statistics), batch by batch, as a numpy array.
+
+    Called eagerly rather than through ``model.predict``, which traces a new inference
+    function for every freshly compiled model: measured on a width-0.125, depth-0.1
+    Inception-ResNet-v2 and 92 images (2 shared CPU cores), 0.4 s instead of 2.6 s.
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
+    batch_size = check_int(batch_size, "batch_size", 1)
+    x = np.asarray(x, dtype=np.float32)
+    batches = [
+        keras.ops.convert_to_numpy(model(x[start : start + batch_size], training=False))
+        for start in range(0, len(x), batch_size)
+    ]
+    return np.concatenate(batches) if batches else np.zeros((0, *model.output.shape[1:]))
+
+
+def accuracy_report(model, x, y, batch_size: int = 64) -> dict:
+    """A trained model's accuracies on ``(x, y)``, by Keras' own metric classes.
+
+    Returns ``{"binary_accuracy", "categorical_accuracy", "constant_predictor"}``: what
+    ``keras.metrics.BinaryAccuracy`` gives (each of the K sigmoid-style "is it class k?"
+    answers thresholded at 0.5, averaged over N·K answers), what
+    ``keras.metrics.CategoricalAccuracy`` gives (the argmax is the right class: the
+    number a learner means by accuracy), and the binary accuracy of a model that
+    predicts nothing (:func:`constant_predictor_binary_accuracy`), for scale.
+    ``y``: integer labels ``(N,)`` or one-hot rows ``(N, K)``.
+    """
+    probabilities = predict(model, x, batch_size)
+    classes = probabilities.shape[-1]
+    onehot = source_recipe().targets(y, classes)  # checks labels or one-hot rows
+    if len(onehot) != len(probabilities):
+        raise ValueError(
+            f"x and y must have one row per example. Received {len(probabilities)} images "
+            f"and {len(onehot)} labels"
+        )
+    report = {}
+    for key, metric in (
+        ("binary_accuracy", keras.metrics.BinaryAccuracy()),
+        ("categorical_accuracy", keras.metrics.CategoricalAccuracy()),
+    ):
+        metric.update_state(onehot, probabilities)
+        report[key] = float(keras.ops.convert_to_numpy(metric.result()))
+    report["constant_predictor"] = constant_predictor_binary_accuracy(classes)
+    return report
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def slug(name: str) -> str:
+    """A name as a folder name: ``"binary loss (augmented)"`` -> ``"binary-loss-augmented"``."""
+    if not isinstance(name, str):
+        raise ValueError(f"An experiment name must be a string. Received: {name!r}")
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not text:
+        raise ValueError(
+            "An experiment name needs at least one letter or digit (it names the "
+            f"checkpoint folder). Received: {name!r}"
+        )
+    return text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Experiment:
+    """One arm of a comparison: which backbone, which loss, augmentation or not.
+
+    Args:
+        name: how tables and curves call it; its :func:`slug` names the checkpoint
+            folder ``checkpoint_root/<slug>/seed<k>``.
+        backbone: a zero-argument function returning a fresh ``keras.Model`` without its
+            top (see :func:`source_model`); pretrained vs from scratch is two functions.
+        backbone_label: the backbone's name in tables (``"inception_resnet_v2"``,
+            ``"resnet50"``...).
+        weights: where the backbone's weights come from, for tables (``"scratch"``,
+            ``"imagenet"``, ``"course"``...); only a label, the function loads them.
+        loss: ``"categorical"`` or ``"binary"`` (or the Keras names).
+        augment: train with :func:`augmentation`.
+        seed: the run's seed (initial head weights, shuffling, augmentation);
+            :func:`compare` sets it for each seed.
+    """
+
+    name: str
+    backbone: Callable[[], keras.Model] = field(repr=False, compare=False)
+    backbone_label: str = "backbone"
+    weights: str = "scratch"
+    loss: str = "categorical"
+    augment: bool = False
+    seed: int = 0
+
+    def __post_init__(self):
+        slug(self.name)
+        if isinstance(self.backbone, keras.Model) or not callable(self.backbone):
+            raise ValueError(
+                "backbone must be a zero-argument function returning a keras.Model without "
+                f"its top. Received: {type(self.backbone).__name__}"
+            )
+        for label in ("backbone_label", "weights"):
+            value = getattr(self, label)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{label} must be a non-empty string. Received: {value!r}")
+        object.__setattr__(self, "loss", _short_loss(self.loss))
+        check_flag(self.augment, "augment")
+        object.__setattr__(self, "seed", check_int(self.seed, "seed", 0))
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name)
+
+    @property
+    def model_name(self) -> str:
+        """The Keras model's name: every setting that changes training, so a checkpoint
+        directory written with other settings is refused, not silently resumed."""
+        label = slug(f"{self.backbone_label} {self.weights}").replace("-", "_")
+        return f"transfer_{label}_{self.loss}_{'aug' if self.augment else 'noaug'}"
+
+    def recipe(self) -> Recipe:
+        return experiment_recipe(self.loss)
+
+    def build(self, classes: int, input_shape=None) -> keras.Model:
+        """This arm's model for ``classes`` classes (:func:`source_model`)."""
+        return source_model(self.backbone, classes, self.augment, self.model_name, input_shape)
+
+    def settings(self) -> dict:
+        """The hyper-parameter table's row: what varies between arms."""
+        return {
+            "backbone": self.backbone_label,
+            "weights": self.weights,
+            "loss": LOSSES[self.loss],
+            "augmentation": "yes" if self.augment else "no",
+        }
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A validation image the model got wrong: its index in ``split.x_val``, the true and
+    the predicted class, and the probability the model gave its (wrong) answer."""
+
+    index: int
+    true: int
+    predicted: int
+    confidence: float
+
+
+@dataclass(frozen=True, eq=False)
+class ExperimentResult:
+    """One trained run: its history, what it gets wrong, and how long it took.
+
+    ``history`` maps each logged metric (``loss``, ``accuracy``, ``binary_accuracy``,
+    ``categorical_accuracy`` and their ``val_`` twins) to one value per epoch, all epochs
+    (resumed ones included); ``epochs`` lists them. ``trained_epochs`` are the epochs this
+    call trained (the others were read back from the checkpoint), ``epoch_seconds`` their
+    wall-clock times; ``seconds`` the whole call's. ``probabilities`` are the final
+    model's on ``split.x_val``, ``labels`` the true classes there.
+    """
+
+    experiment: Experiment
+    history: dict
+    epochs: tuple
+    class_names: tuple
+    labels: np.ndarray
+    probabilities: np.ndarray
+    per_class_error: np.ndarray
+    confusion: np.ndarray
+    mistakes: tuple
+    trained_epochs: tuple
+    epoch_seconds: tuple
+    seconds: float
+    model: keras.Model = field(repr=False)
+
+    def final(self, metric: str) -> float:
+        """The last epoch's value of ``metric`` (e.g. ``"val_categorical_accuracy"``)."""
+        if metric not in self.history:
+            raise ValueError(f"No metric {metric!r} in this run. Allowed: {sorted(self.history)}")
+        return float(self.history[metric][-1])
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs, self.seconds, self._start = [], [], None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append(int(epoch))
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def _check_split(split) -> Split:
+    if not isinstance(split, Split):
+        raise ValueError(
+            "split must be an inception_edu.data.Split (e.g. ImageFolder.split()). "
+            f"Received: {type(split).__name__}"
+        )
+    if len(split.input_shape) != 3 or split.input_shape[-1] != 3:
+        raise ValueError(
+            f"split must hold RGB images (N, H, W, 3). Received images shaped {split.x_train.shape}"
+        )
+    return split
+
+
+def _mistakes(labels, probabilities, count: int) -> tuple:
+    predicted = probabilities.argmax(axis=1)
+    confidence = probabilities.max(axis=1)
+    wrong = np.flatnonzero(predicted != labels)
+    order = wrong[np.argsort(-confidence[wrong], kind="stable")][:count]
+    return tuple(
+        Mistake(int(i), int(labels[i]), int(predicted[i]), float(confidence[i])) for i in order
+    )
+
+
+def _checkpoint_dir(checkpoint_root, experiment: Experiment):
+    if checkpoint_root is None:
+        return None
+    if not isinstance(checkpoint_root, (str, os.PathLike)) or str(checkpoint_root) == "":
+        raise ValueError(
+            "checkpoint_root must be None or a directory path (str or Path). "
+            f"Received: checkpoint_root={checkpoint_root!r}"
+        )
+    return os.path.join(os.fspath(checkpoint_root), experiment.slug, f"seed{experiment.seed}")
+
+
+def run_experiment(
+    split,
+    experiment: Experiment,
+    epochs: int,
+    batch_size: int = 64,
+    checkpoint_root=None,
+    worst: int = 8,
+    callbacks=(),
+) -> ExperimentResult:
+    """Train one arm with one seed through :func:`~inception_edu.training.run`; measure it.
+
+    The model is built inside ``run`` after ``keras.utils.set_random_seed(seed)``, so one
+    seed gives the same head (and, from scratch, the same backbone) to every arm. With
+    ``checkpoint_root``, the run's directory is ``checkpoint_root/<slug>/seed<seed>``:
+    every completed epoch is committed there, and calling again after an interruption (an
+    exception, a restarted kernel, a killed process) resumes after the last completed
+    epoch; a finished run is read back without training. ``run``'s promise holds: no
+    epoch lost or repeated, though a resumed run is not bit-identical to an uninterrupted
+    one (the remaining epochs see another shuffling order).
+
+    Args:
+        split: the images (RGB, in [0, 1]) and integer labels, train and validation.
+        experiment: the arm (:class:`Experiment`, with its seed).
+        epochs: the run's total epochs, >= 1 (resumed ones included).
+        batch_size: 64, as the source (the last batch of an epoch may be smaller).
+        checkpoint_root: ``None`` (no checkpoints) or a directory for all runs.
+        worst: how many of the most confident mistakes to keep (0 or more).
+        callbacks: more Keras callbacks (live curves); they run after each epoch's
+            checkpoint is saved.
+
+    Returns:
+        An :class:`ExperimentResult`.
+    """
+    split = _check_split(split)
+    if not isinstance(experiment, Experiment):
+        raise ValueError(f"experiment must be an Experiment. Received: {type(experiment).__name__}")
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    worst = check_int(worst, "worst", 0)
+    directory = _checkpoint_dir(checkpoint_root, experiment)
+    classes = split.num_classes
+    input_shape = split.input_shape
+
+    def build():
+        return experiment.build(classes, input_shape)
+
+    timer = _EpochTimer()
+    start = time.perf_counter()
+    history = run(
+        build,
+        split,
+        None,
+        experiment.recipe(),
+        epochs,
+        batch_size=batch_size,
+        seed=experiment.seed,
+        checkpoint_dir=directory,
+        callbacks=[timer, *callbacks],
+    )
+    model = history.model
+    probabilities = predict(model, split.x_val, batch_size)
+    labels = np.asarray(split.y_val)
+    return ExperimentResult(
+        experiment=experiment,
+        history={key: [float(v) for v in values] for key, values in history.history.items()},
+        epochs=tuple(int(e) for e in history.epoch),
+        class_names=tuple(split.class_names),
+        labels=labels,
+        probabilities=probabilities,
+        per_class_error=class_metrics.per_class_error(labels, probabilities, classes),
+        confusion=class_metrics.confusion_matrix(labels, probabilities, classes),
+        mistakes=_mistakes(labels, probabilities, worst),
+        trained_epochs=tuple(timer.epochs),
+        epoch_seconds=tuple(timer.seconds),
+        seconds=time.perf_counter() - start,
+        model=model,
+    )
+
+
+# --------------------------------------------------------------------------- comparisons
+
+#: The columns :meth:`Comparison.rows` summarises: the last epoch's value of each.
+SUMMARY_METRICS = (
+    "val_categorical_accuracy",
+    "val_binary_accuracy",
+    "val_loss",
+    "accuracy",
+    "loss",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Several arms, each trained with the same seeds, epochs and batch size.
+
+    ``results[name]`` holds one :class:`ExperimentResult` per seed, in ``seeds`` order.
+    """
+
+    experiments: tuple
+    seeds: tuple
+    epochs: int
+    batch_size: int
+    results: dict
+
+    def curves(self, metric: str = "val_categorical_accuracy") -> dict:
+        """``{name: [[value per epoch] per seed]}``: what
+        :func:`~inception_edu.viz.curves.plot_runs` draws."""
+        return {
+            e.name: [self._values(r, metric) for r in self.results[e.name]]
+            for e in self.experiments
+        }
+
+    @staticmethod
+    def _values(result, metric: str) -> list:
+        if metric not in result.history:
+            raise ValueError(
+                f"No metric {metric!r} in these runs. Allowed: {sorted(result.history)}"
+            )
+        return list(result.history[metric])
+
+    def rows(self) -> list:
+        """One tidy row per arm: its settings, then for each of :data:`SUMMARY_METRICS`
+        the seeds' mean, min and max at the last epoch, and the mean seconds per epoch."""
+        rows = []
+        for experiment in self.experiments:
+            results = self.results[experiment.name]
+            row = {"name": experiment.name, **experiment.settings()}
+            row.update(epochs=self.epochs, batch_size=self.batch_size, seeds=len(self.seeds))
+            for metric in SUMMARY_METRICS:
+                values = np.array([self._values(r, metric)[-1] for r in results])
+                row[f"{metric}_mean"] = float(values.mean())
+                row[f"{metric}_min"] = float(values.min())
+                row[f"{metric}_max"] = float(values.max())
+            seconds = [s for r in results for s in r.epoch_seconds]
+            row["seconds_per_epoch"] = float(np.mean(seconds)) if seconds else float("nan")
+            rows.append(row)
+        return rows
+
+    def table(self, metrics=("val_categorical_accuracy", "val_binary_accuracy", "val_loss")):
+        """The hyper-parameter table with results: ``mean [min, max]`` over the seeds."""
+        metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+        for metric in metrics:
+            check_choice(metric, SUMMARY_METRICS, "metric")
+        columns = ("arm", "backbone", "weights", "loss", "augmentation", *metrics)
+        rows = []
+        for row in self.rows():
+            cells = [row["name"], row["backbone"], row["weights"], row["loss"]]
+            cells.append(row["augmentation"])
+            for metric in metrics:
+                mean, low, high = (row[f"{metric}_{k}"] for k in ("mean", "min", "max"))
+                cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
+            rows.append(tuple(cells))
+        title = (
+            f"{self.epochs} epochs, batch {self.batch_size}, seeds {list(self.seeds)}: "
+            "mean [lowest, highest seed] at the last epoch"
+        )
+        return Table(columns, tuple(rows), title=title, left=5)
+
+    def plot(self, metric: str = "val_categorical_accuracy", ax=None):
+        """The arms' curves of ``metric``, mean and seed band (:func:`plot_runs`)."""
+        return plot_runs(self.curves(metric), metric=metric_label(metric), ax=ax)
+
+
+def _check_seeds(seeds) -> tuple:
+    if not isinstance(seeds, (tuple, list)) or not seeds:
+        raise ValueError(
+            f"seeds must be a non-empty list of distinct ints >= 0. Received: seeds={seeds!r}"
+        )
+    seeds = tuple(check_int(seed, "seed", 0) for seed in seeds)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct. Received: seeds={list(seeds)!r}")
+    return seeds
+
+
+def compare(
+    split,
+    experiments,
+    seeds,
+    epochs: int,
+    batch_size: int = 64,
+    checkpoint_root=None,
+    worst: int = 8,
+    callbacks=(),
+) -> Comparison:
+    """Train every arm of ``experiments`` with every seed of ``seeds``, the same budget.
+
+    Each (arm, seed) is one :func:`run_experiment` (its own checkpoint directory under
+    ``checkpoint_root``, so an interrupted comparison resumes where it stopped). The course
+    uses at least three seeds, so that a difference can be set against the seeds' spread.
+    Arms' names must give distinct :func:`slug` s. Returns a :class:`Comparison`.
+    """
+    split = _check_split(split)
+    if isinstance(experiments, Experiment) or not isinstance(experiments, (tuple, list)):
+        raise ValueError(
+            "experiments must be a non-empty list of Experiment. Received: "
+            f"{type(experiments).__name__}"
+        )
+    if not experiments or not all(isinstance(e, Experiment) for e in experiments):
+        shown = [type(e).__name__ for e in experiments]
+        raise ValueError(f"experiments must be a non-empty list of Experiment. Received: {shown}")
+    slugs = [e.slug for e in experiments]
+    if len(set(slugs)) != len(slugs):
+        raise ValueError(
+            "experiments must have distinct names (their slugs name the checkpoint "
+            f"folders). Received: {[e.name for e in experiments]} -> {slugs}"
+        )
+    seeds = _check_seeds(seeds)
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    results = {}
+    for experiment in experiments:
+        results[experiment.name] = tuple(
+            run_experiment(
+                split,
+                dataclasses.replace(experiment, seed=seed),
+                epochs,
+                batch_size=batch_size,
+                checkpoint_root=checkpoint_root,
+                worst=worst,
+                callbacks=callbacks,
+            )
+            for seed in seeds
+        )
+    return Comparison(tuple(experiments), seeds, epochs, batch_size, results)

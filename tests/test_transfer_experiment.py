@@ -1,0 +1,303 @@
+"""Notebook 09's experiment (training.transfer_experiment): the source's model and recipe,
+the loss trap measured (C36), the comparisons, and nothing lost on interruption."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from inception_edu import data, models
+from inception_edu.backend import keras
+from inception_edu.training import transfer_experiment as te
+
+CLASSES = 4
+SHAPE = (75, 75, 3)
+
+
+def tiny_backbone():
+    """A two-conv backbone without top (75x75x3 -> 18x18x8 feature map), batch-norm
+    included so a resumed run must restore moving statistics too."""
+    inputs = keras.Input(SHAPE, name="image")
+    x = keras.layers.Conv2D(4, 3, strides=2, name="conv_1")(inputs)
+    x = keras.layers.BatchNormalization(name="bn_1")(x)
+    x = keras.layers.Activation("relu", name="relu_1")(x)
+    x = keras.layers.Conv2D(8, 3, strides=2, activation="relu", name="conv_2")(x)
+    return keras.Model(inputs, x, name="tiny_backbone")
+
+
+def pooled_backbone():
+    """A backbone that pools itself: features (batch, c), no feature map."""
+    inputs = keras.Input(SHAPE, name="image")
+    x = keras.layers.Conv2D(4, 3, strides=4, activation="relu", name="conv")(inputs)
+    return keras.Model(inputs, keras.layers.GlobalMaxPooling2D(name="pool")(x), name="pooled")
+
+
+def small_irv2():
+    return models.inception_resnet_v2(input_shape=SHAPE, include_top=False, width=0.125, depth=0.1)
+
+
+@pytest.fixture(scope="module")
+def split():
+    """48 images of 4 classes at 75x75 (a class = a colour, plus noise): 32 train, 16 val."""
+    rng = np.random.default_rng(0)
+    colours = rng.uniform(0.2, 0.8, size=(CLASSES, 3))
+    labels = np.repeat(np.arange(CLASSES), 12)
+    images = colours[labels][:, None, None, :] + rng.normal(0, 0.15, (48, *SHAPE))
+    x = np.clip(images, 0, 1).astype(np.float32)
+    order = rng.permutation(48)
+    x, labels = x[order], labels[order]
+    val = np.zeros(48, bool)
+    for k in range(CLASSES):
+        val[np.flatnonzero(labels == k)[:4]] = True
+    names = tuple(f"class_{k}" for k in range(CLASSES))
+    return data.Split(x[~val], labels[~val], x[val], labels[val], names)
+
+
+def experiment(name="arm", **changes):
+    return te.Experiment(name=name, backbone=tiny_backbone, backbone_label="tiny", **changes)
+
+
+def history_rows(directory):
+    with open(directory / "history.csv", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+# --------------------------------------------------------------------------- C36
+
+
+@pytest.mark.parametrize("loss", ["binary", "categorical", "binary_crossentropy"])
+def test_keras_3_resolves_accuracy_from_the_targets_not_from_the_loss(loss):
+    """Measured by compiling: "accuracy" on one-hot rows is categorical accuracy whatever
+    the loss (Keras 2 gave binary accuracy with the binary loss); binary accuracy must be
+    asked for by name."""
+    for classes in (12, 51):
+        assert te.keras_accuracy_metric(loss, classes=classes) == "CategoricalAccuracy"
+        assert te.keras_accuracy_metric(loss, "acc", classes) == "CategoricalAccuracy"
+        assert te.keras_accuracy_metric(loss, "binary_accuracy", classes) == "BinaryAccuracy"
+
+
+def test_a_constant_predictor_scores_k_minus_1_over_k_in_binary_accuracy():
+    assert te.constant_predictor_binary_accuracy(12) == pytest.approx(11 / 12, abs=1e-6)
+    assert te.constant_predictor_binary_accuracy(51) == pytest.approx(50 / 51, abs=1e-6)
+    assert te.constant_predictor_binary_accuracy(2) == pytest.approx(0.5)
+
+
+def test_accuracy_report_sets_binary_beside_categorical_accuracy(split):
+    """A head that says 1/K to every class (zero weights): below 0.5 everywhere, so its
+    binary accuracy is the constant predictor's, while its categorical accuracy is the
+    share of the class argmax's tie-break picks (class 0)."""
+    inputs = keras.Input(SHAPE)
+    pooled = keras.layers.GlobalAveragePooling2D()(inputs)
+    outputs = keras.layers.Dense(CLASSES, activation="softmax", kernel_initializer="zeros")(pooled)
+    report = te.accuracy_report(keras.Model(inputs, outputs), split.x_val, split.y_val)
+    assert report["binary_accuracy"] == pytest.approx((CLASSES - 1) / CLASSES)
+    assert report["constant_predictor"] == pytest.approx((CLASSES - 1) / CLASSES)
+    assert report["categorical_accuracy"] == pytest.approx(np.mean(split.y_val == 0))
+    onehot = np.eye(CLASSES)[split.y_val]
+    assert te.accuracy_report(keras.Model(inputs, outputs), split.x_val, onehot) == report
+
+
+# --------------------------------------------------------------------------- model, recipe
+
+
+def test_the_source_model_pools_a_feature_map_and_adds_a_softmax_head():
+    backbone = small_irv2()
+    assert len(backbone.output.shape) == 4  # include_top=False gives the feature map
+    model = te.source_model(small_irv2, 12)
+    assert tuple(model.output.shape) == (None, 12)
+    assert model.get_layer("predictions").activation.__name__ == "softmax"
+    assert isinstance(model.get_layer("avg_pool"), keras.layers.GlobalAveragePooling2D)
+    pooled = te.source_model(pooled_backbone, 5, name="pooled_head")
+    assert "avg_pool" not in [layer.name for layer in pooled.layers]
+    assert tuple(pooled.output.shape) == (None, 5) and pooled.name == "pooled_head"
+
+
+def test_the_source_recipe_is_adam_at_0_001_with_accuracy_as_written():
+    recipe = te.source_recipe("binary")
+    assert (recipe.optimizer, recipe.learning_rate) == ("adam", 1e-3)
+    assert recipe.loss == "binary_crossentropy" and recipe.metrics == ("accuracy",)
+    assert te.source_recipe().loss == "categorical_crossentropy"
+    assert te.experiment_recipe("binary").metrics == te.TRACKED_METRICS
+
+
+def test_augmentation_is_active_in_training_only(split):
+    x = split.x_val[:4]
+    layers = te.augmentation(seed=3)
+    assert np.array_equal(keras.ops.convert_to_numpy(layers(x, training=False)), x)
+    assert not np.allclose(keras.ops.convert_to_numpy(layers(x, training=True)), x)
+    keras.utils.set_random_seed(0)
+    model = te.source_model(tiny_backbone, CLASSES, augment=True)
+    assert model.get_layer("augmentation") is not None
+    once, twice = te.predict(model, x), te.predict(model, x)
+    assert np.array_equal(once, twice)  # inference: the same images, the same answer
+    trained = [keras.ops.convert_to_numpy(model(x, training=True)) for _ in range(2)]
+    assert not np.allclose(trained[0], trained[1])  # training: other images each time
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@pytest.fixture(scope="module")
+def comparison(split, tmp_path_factory):
+    """Two arms (the losses) over two seeds, one epoch each, with checkpoints."""
+    root = tmp_path_factory.mktemp("comparison")
+    arms = [experiment("categorical"), experiment("binary", loss="binary")]
+    return root, te.compare(split, arms, seeds=[0, 1], epochs=1, checkpoint_root=root, worst=3)
+
+
+def test_a_run_records_the_true_categorical_accuracy_whatever_the_loss(split, comparison):
+    result = comparison[1].results["binary"][0]
+    history = result.history
+    for key in ("accuracy", "binary_accuracy", "categorical_accuracy", "loss"):
+        assert len(history[key]) == len(history[f"val_{key}"]) == 1
+    assert history["accuracy"] == history["categorical_accuracy"]  # Keras 3's resolution
+    predicted = result.probabilities.argmax(axis=1)
+    assert result.final("val_categorical_accuracy") == pytest.approx(
+        np.mean(predicted == split.y_val)
+    )
+    assert result.final("val_binary_accuracy") >= 0.5  # 3 of 4 columns are zeros
+    assert result.epochs == result.trained_epochs == (0,) and len(result.epoch_seconds) == 1
+    assert result.confusion.shape == (CLASSES, CLASSES)
+    assert result.confusion.sum() == len(split.y_val)
+    wrong = np.mean(predicted[split.y_val == 1] != 1)
+    assert result.per_class_error[1] == pytest.approx(wrong)
+    confidences = [m.confidence for m in result.mistakes]
+    assert confidences == sorted(confidences, reverse=True) and len(result.mistakes) <= 3
+    for mistake in result.mistakes:
+        assert mistake.true == split.y_val[mistake.index] != mistake.predicted
+        assert mistake.predicted == predicted[mistake.index]
+    assert result.experiment.settings()["loss"] == "binary_crossentropy"
+
+
+class Interrupt(keras.callbacks.Callback):
+    """Stops training after epoch ``after`` ends, as a kernel interrupt would."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.after = after
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.after:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_resumes_and_loses_no_completed_epoch(split, tmp_path):
+    """The runner saves an epoch before any user callback runs, so an interruption right
+    after epoch 0 keeps it; run again, and only epoch 1 trains. The runner promises no
+    epoch lost or repeated, the optimizer's step count resumed, and (same seed) the same
+    first epoch as an uninterrupted run; not bit-identical later epochs (another shuffle
+    order), so those are not compared."""
+    arm = experiment("resumed arm", seed=2)
+    with pytest.raises(KeyboardInterrupt):
+        te.run_experiment(split, arm, epochs=2, checkpoint_root=tmp_path, callbacks=[Interrupt(0)])
+    directory = tmp_path / "resumed-arm" / "seed2"
+    stored = history_rows(directory)
+    assert [row[0] for row in stored[1:]] == ["0"]
+
+    resumed = te.run_experiment(split, arm, epochs=2, checkpoint_root=tmp_path)
+    rows = history_rows(directory)
+    assert [row[0] for row in rows[1:]] == ["0", "1"]  # once each
+    assert rows[:2] == stored  # the completed epoch, unchanged
+    assert resumed.epochs == (0, 1) and resumed.trained_epochs == (1,)
+    assert int(resumed.model.optimizer.iterations) == 2 * 1  # one 32-image step per epoch
+    assert len(resumed.history["val_categorical_accuracy"]) == 2
+
+    again = te.run_experiment(split, arm, epochs=2, checkpoint_root=tmp_path)
+    assert again.trained_epochs == () and again.history == resumed.history
+    np.testing.assert_allclose(again.probabilities, resumed.probabilities, atol=1e-6)
+
+    straight = te.run_experiment(split, arm, epochs=2, checkpoint_root=tmp_path / "straight")
+    for key, values in straight.history.items():
+        assert resumed.history[key][0] == pytest.approx(values[0], abs=1e-5), key
+
+
+def test_compare_trains_every_arm_with_every_seed_and_tabulates_the_spread(comparison):
+    tmp_path, comparison = comparison
+    assert [r.experiment.seed for r in comparison.results["binary"]] == [0, 1]
+    assert all(
+        (tmp_path / name / f"seed{k}").is_dir()
+        for name in ("binary", "categorical")
+        for k in (0, 1)
+    )
+    curves = comparison.curves("val_categorical_accuracy")
+    assert list(curves) == ["categorical", "binary"]
+    assert np.asarray(curves["binary"]).shape == (2, 1)
+    rows = comparison.rows()
+    assert [row["loss"] for row in rows] == ["categorical_crossentropy", "binary_crossentropy"]
+    for row in rows:
+        for metric in te.SUMMARY_METRICS:
+            low, mean, high = (row[f"{metric}_{k}"] for k in ("min", "mean", "max"))
+            assert low <= mean <= high
+        assert row["seeds"] == 2 and row["epochs"] == 1 and row["batch_size"] == 64
+    finals = [r.final("val_binary_accuracy") for r in comparison.results["binary"]]
+    assert rows[1]["val_binary_accuracy_mean"] == pytest.approx(np.mean(finals))
+    text = comparison.table().text()
+    assert "binary_crossentropy" in text and "seeds [0, 1]" in text
+    assert len(comparison.plot("val_loss").axes[0].lines) == 2
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def not_a_model():
+    return "a string"
+
+
+def three_d_backbone():
+    inputs = keras.Input(SHAPE)
+    return keras.Model(inputs, keras.layers.Reshape((75, 225))(inputs), name="three_d")
+
+
+def other_input_backbone():
+    inputs = keras.Input((64, 64, 3))
+    return keras.Model(inputs, keras.layers.Conv2D(2, 3)(inputs), name="sixty_four")
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda s: experiment(loss="hinge"), r"loss must be one of 'categorical'.*'hinge'"),
+        (lambda s: experiment(augment="yes"), r"augment must be True or False.*'yes'"),
+        (lambda s: experiment(seed=-1), r"seed must be an int >= 0.*-1"),
+        (lambda s: experiment(name="!!"), r"at least one letter or digit.*'!!'"),
+        (
+            lambda s: te.Experiment(name="x", backbone=3),
+            r"zero-argument function.*Received: int",
+        ),
+        (
+            lambda s: te.Experiment(name="x", backbone=tiny_backbone()),
+            r"zero-argument function.*Received: Functional",
+        ),
+        (lambda s: te.source_model(not_a_model, 4), r"must return a keras.Model.*str"),
+        (lambda s: te.source_model(three_d_backbone, 4), r"feature map.*\(None, 75, 225\)"),
+        (lambda s: te.source_model(tiny_backbone, 1), r"classes must be an int >= 2.*1"),
+        (lambda s: te.source_recipe("mse"), r"loss must be one of.*'mse'"),
+        (
+            lambda s: te.compare(s, [experiment()], seeds=[1, 1], epochs=1),
+            r"seeds must be distinct.*\[1, 1\]",
+        ),
+        (lambda s: te.compare(s, [experiment()], seeds=[], epochs=1), r"seeds must be.*\[\]"),
+        (
+            lambda s: te.compare(s, [experiment("a b"), experiment("a-b")], [0], 1),
+            r"distinct names.*'a b', 'a-b'",
+        ),
+        (lambda s: te.compare(s, experiment(), [0], 1), r"list of Experiment.*Experiment"),
+        (lambda s: te.run_experiment((s.x_train, s.y_train), experiment(), 1), r"Split.*tuple"),
+        (lambda s: te.run_experiment(s, experiment(), 0), r"epochs must be an int >= 1.*0"),
+        (
+            lambda s: te.run_experiment(s, experiment(), 1, checkpoint_root=""),
+            r"checkpoint_root must be None or a directory.*''",
+        ),
+        (
+            lambda s: te.run_experiment(
+                s, te.Experiment(name="x", backbone=other_input_backbone), 1
+            ),
+            r"images' shape \(75, 75, 3\).*\(64, 64, 3\)",
+        ),
+        (lambda s: te.constant_predictor_binary_accuracy(1), r"classes must be an int >= 2"),
+        (lambda s: te.accuracy_report("model", s.x_val, s.y_val), r"keras.Model.*str"),
+    ],
+)
+def test_bad_arguments_say_what_was_received_and_what_is_allowed(split, make, message):
+    with pytest.raises(ValueError, match=message):
+        make(split)

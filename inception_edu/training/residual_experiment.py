@@ -41,6 +41,7 @@ from inception_edu.data import Split
 from inception_edu.keras_build import ScaledResidual, build, check_model, end_points
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.spec.nodes import ModelSpec, Residual
+from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
 from inception_edu.training.runner import build_training_state
 from inception_edu.training.side_by_side import replica_keys, side_by_side
@@ -348,37 +349,6 @@ def _fit_epochs(model, x, targets, keys: dict, epochs: int, batch_size: int, see
     return {key: tuple(values) for key, values in losses.items()}
 
 
-def _batch_norms(model) -> list:
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found += _batch_norms(layer)
-        elif isinstance(layer, keras.layers.BatchNormalization):
-            found.append(layer)
-    return found
-
-
-def _settle_batch_norm(model, x) -> None:
-    """Set every batch-norm's stored statistics to those of ``x`` (the training images),
-    as stochastic weight averaging's ``bn_update`` does.
-
-    During training they are running averages (momentum 0.9) that trail the weights; after
-    a few dozen large steps they describe a network that no longer exists, and a
-    validation accuracy measured with them says more about the lag than about the network
-    (measured here: 49% against 85% for the same unscaled network). One pass over ``x``
-    with the momentum at 0 stores the current network's own statistics.
-    """
-    layers = _batch_norms(model)
-    momenta = [layer.momentum for layer in layers]
-    for layer in layers:
-        layer.momentum = 0.0
-    try:
-        model(x, training=True)
-    finally:
-        for layer, momentum in zip(layers, momenta, strict=True):
-            layer.momentum = momentum
-
-
 def _probe(nets: dict, variants: dict, keys: dict, input_shape):
     """One model giving, per variant, its logits and its last residual block's output
     (the same layers as the trained nets: it reads their current weights)."""
@@ -448,7 +418,7 @@ def train_variants(
             reinitialize(model, seed)
             _reset_optimizer(model.optimizer, rate)
             losses = _fit_epochs(model, split.x_train, targets, keys, epochs, batch_size, seed)
-            _settle_batch_norm(model, split.x_train)
+            settle_batch_norm(model, split.x_train)
             seen = probe(split.x_val, training=False)  # one call: the set is small
             for label, key in keys.items():
                 guesses = keras.ops.convert_to_numpy(seen[f"{key}_logits"]).argmax(axis=1)

@@ -1,6 +1,21 @@
 """Small helpers shared by the test modules (pytest puts this folder on ``sys.path``)."""
 
+import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+
+
+def printed_text(name: str) -> str:
+    """Everything the stored outputs of ``notebooks/<name>`` printed (stream outputs)."""
+    cells = json.loads((NOTEBOOKS / name).read_text(encoding="utf-8"))["cells"]
+    return "".join(
+        "".join(output.get("text", ""))
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+    )
 
 
 def svg_texts(html: str) -> list:

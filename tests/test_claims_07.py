@@ -2,11 +2,11 @@
 spec and on the built Keras model, and the notebook's full-size numbers against the
 command line's (issue 9, point 4)."""
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from helpers import printed_text
 
 from inception_edu.analysis import analyze_model
 from inception_edu.analysis.sections import section_summaries
@@ -86,13 +86,7 @@ def test_the_notebook_prints_what_the_command_line_reports(v4):
     ``summarize --keras`` reports ``keras_summary`` of the built model (tests/test_cli.py
     covers the command line itself); it is read here off the module's one full-size v4.
     """
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    printed = "".join(
-        "".join(output.get("text", ""))
-        for cell in cells
-        if cell["cell_type"] == "code"
-        for output in cell.get("outputs", [])
-    )
+    printed = printed_text(NOTEBOOK.name)
     found = re.search(r"Inception-v4 on 299x299x3: ([\d,]+) parameters, ([\d,]+) multiply", printed)
     assert found, "notebook 07 no longer prints its full-size totals"
     params, macs = (int(group.replace(",", "")) for group in found.groups())

@@ -7,13 +7,13 @@ a review re-ran the notebook on seeds 3-14 and every check held), to keep this f
 minute on 2 cores.
 """
 
-import json
 import math
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import printed_text
 
 from inception_edu.analysis import analyze, analyze_model
 from inception_edu.backend import keras
@@ -149,13 +149,7 @@ def test_c29_the_printed_costs_are_what_summarize_keras_reports(full_model):
 def test_the_notebook_prints_these_costs():
     """Issue 9, point 4: the totals notebook 08 prints (its stored outputs) are PRINTED,
     which the test above holds to ``summarize --keras``."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    text = "".join(
-        "".join(output.get("text", ""))
-        for cell in cells
-        if cell["cell_type"] == "code"
-        for output in cell.get("outputs", [])
-    )
+    text = printed_text(NOTEBOOK.name)
     rows = re.findall(r"^(\w+(?: \(5/10/5\))?) +([\d,]+) parameters +([\d,]+) multiply", text, re.M)
     printed = {name: (int(p.replace(",", "")), int(m.replace(",", ""))) for name, p, m in rows}
     printed = {name: cost for name, cost in printed.items() if name.startswith("inception")}

@@ -78,6 +78,7 @@ from inception_edu.spec.checks import (
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
 from inception_edu.training.runner import run
+from inception_edu.training.transfer_experiment import predict
 
 __all__ = [
     "ARCHITECTURE",
@@ -573,16 +574,6 @@ class TransferCheck:
         }
 
 
-def _predict_eagerly(model, x, batch_size: int) -> np.ndarray:
-    """``model``'s outputs on ``x`` in inference mode, batch by batch, without tracing a
-    predict function (which a once-used model would pay for, with a retracing warning)."""
-    parts = [
-        np.asarray(model(x[i : i + batch_size], training=False))
-        for i in range(0, len(x), batch_size)
-    ]
-    return np.concatenate(parts)
-
-
 def transfer_check(
     data=None,
     seeds=(0, 1, 2),
@@ -672,7 +663,7 @@ def transfer_check(
             if recalibrate:
                 model = built[-1]
                 settle_batch_norm(model, split.x_train, max_images=512)
-                predicted = _predict_eagerly(model, split.x_val, batch_size)
+                predicted = predict(model, split.x_val, batch_size)
                 hits = np.mean(np.argmax(predicted, axis=1) == split.y_val)
                 recalibrated[begin].append(round(float(hits), 4))
     return TransferCheck(

@@ -296,3 +296,10 @@ def test_top_level_sequences_are_named_after_their_stage():
 def test_pool_kinds_and_dropout_are_checked():
     with pytest.raises(ValueError, match="kind of 'p' must be one of 'max', 'avg'"):
         Pool("p", "min")
+
+
+def test_check_items_wants_a_non_empty_list_of_one_kind():
+    assert checks.check_items((1, 2), int, "runs") == [1, 2]
+    for bad in ([], None, [1, "2"], 3):
+        with pytest.raises(ValueError, match="runs must be a non-empty list of int"):
+            checks.check_items(bad, int, "runs")

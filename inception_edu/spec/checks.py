@@ -16,6 +16,7 @@ __all__ = [
     "check_flag",
     "check_input_shape",
     "check_int",
+    "check_items",
     "check_multiplier",
     "check_name",
     "check_number",
@@ -104,6 +105,17 @@ def check_choice(value, allowed, name: str, owner: str | None = None):
         shown = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name}{of} must be one of {shown}. Received: {name}={value!r}")
     return value
+
+
+def check_items(value, kind: type, name: str) -> list:
+    """``value`` as a non-empty list whose items are all ``kind`` (a list or tuple of
+    them): the results an experiment returned, handed back to its table or plot."""
+    items = list(value) if isinstance(value, (list, tuple)) else None
+    if not items or not all(isinstance(item, kind) for item in items):
+        raise ValueError(
+            f"{name} must be a non-empty list of {kind.__name__}. Received: {value!r:.80}"
+        )
+    return items
 
 
 def check_name(value, what: str = "name") -> str:

@@ -24,7 +24,7 @@ from inception_edu.analysis import Table, analyze, fmt_count
 from inception_edu.backend import keras
 from inception_edu.data import Split
 from inception_edu.keras_build.graph import build_node
-from inception_edu.spec.checks import check_int, check_number
+from inception_edu.spec.checks import check_int, check_items, check_number
 from inception_edu.spec.nodes import Dense, GlobalPool, Sequence
 from inception_edu.spec.ops import conv_relu, named
 from inception_edu.spec.transforms import without_batch_norm
@@ -171,10 +171,7 @@ def train_strategies(
 
 
 def _check_runs(runs) -> list:
-    runs = list(runs) if isinstance(runs, (list, tuple)) else runs
-    if not isinstance(runs, list) or not runs or not all(isinstance(r, StrategyRun) for r in runs):
-        raise ValueError(f"runs must be a non-empty list of StrategyRun. Received: {runs!r}")
-    return runs
+    return check_items(runs, StrategyRun, "runs")
 
 
 def accuracies(runs) -> dict:

@@ -39,7 +39,7 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
 from inception_edu.keras_build import ScaledResidual, build, check_model, end_points
-from inception_edu.spec.checks import check_int, check_number
+from inception_edu.spec.checks import check_int, check_items, check_number
 from inception_edu.spec.nodes import ModelSpec, Residual
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
@@ -437,10 +437,7 @@ def train_variants(
 
 
 def _check_runs(runs) -> list:
-    runs = list(runs) if isinstance(runs, (list, tuple)) else runs
-    if not isinstance(runs, list) or not runs or not all(isinstance(r, VariantRun) for r in runs):
-        raise ValueError(f"runs must be a non-empty list of VariantRun. Received: {runs!r:.80}")
-    return runs
+    return check_items(runs, VariantRun, "runs")
 
 
 def final_values(runs, field: str = "final_loss") -> dict:

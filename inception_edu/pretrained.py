@@ -74,6 +74,7 @@ from inception_edu.spec.checks import (
     check_input_shape,
     check_int,
     check_number,
+    check_seeds,
 )
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
@@ -616,9 +617,7 @@ def transfer_check(
     """
     from inception_edu.data import ImageFolder, load_image_folder, write_course_folder
 
-    if isinstance(seeds, int) or not isinstance(seeds, (tuple, list)) or not seeds:
-        raise ValueError(f"seeds must hold at least one seed (an int >= 0). Received: {seeds=}")
-    seeds = tuple(check_int(s, "seed", 0) for s in seeds)
+    seeds = check_seeds(seeds)
     if isinstance(starts, str) or not starts or any(s not in _STARTS for s in starts):
         raise ValueError(f"starts must be a non-empty tuple of {_STARTS}. Received: {starts=}")
     epochs = check_int(epochs, "epochs", 1)

@@ -149,7 +149,7 @@ def test_a_cached_copy_counts_as_available(monkeypatch, tmp_path):
         (lambda: pretrained.pretext_patches(task="rotation"), "task must be one of"),
         (lambda: pretrained.pretext_patches(per_scene=0), "per_scene must be"),
         (lambda: pretrained.transfer_check(starts=("imagenet",)), "starts must be"),
-        (lambda: pretrained.transfer_check(seeds=()), "seeds must hold"),
+        (lambda: pretrained.transfer_check(seeds=()), "seeds must be a non-empty list"),
         (lambda: pretrained.transfer_check(epochs=0), "epochs must be"),
     ],
 )

@@ -303,3 +303,15 @@ def test_check_items_wants_a_non_empty_list_of_one_kind():
     for bad in ([], None, [1, "2"], 3):
         with pytest.raises(ValueError, match="runs must be a non-empty list of int"):
             checks.check_items(bad, int, "runs")
+
+
+def test_check_seeds_wants_distinct_non_negative_ints():
+    assert checks.check_seeds([2, 0, 1]) == (2, 0, 1)
+    with pytest.raises(ValueError, match=r"seeds must be a non-empty list.*seeds=\(\)"):
+        checks.check_seeds(())
+    with pytest.raises(ValueError, match=r"seeds must be distinct.*\[1, 1\]"):
+        checks.check_seeds((1, 1))
+    with pytest.raises(ValueError, match="seed"):
+        checks.check_seeds((0, -1))
+    with pytest.raises(ValueError, match="seeds must be a non-empty list"):
+        checks.check_seeds(3)

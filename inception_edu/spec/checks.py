@@ -21,6 +21,7 @@ __all__ = [
     "check_name",
     "check_number",
     "check_pair",
+    "check_seeds",
     "MAX_MULTIPLIER",
     "CLASSIFIER_ACTIVATIONS",
     "check_model_args",
@@ -116,6 +117,19 @@ def check_items(value, kind: type, name: str) -> list:
             f"{name} must be a non-empty list of {kind.__name__}. Received: {value!r:.80}"
         )
     return items
+
+
+def check_seeds(seeds) -> tuple:
+    """``seeds`` as a tuple of distinct ints >= 0, at least one: the seeds an experiment
+    repeats its runs over (a repeated seed would count one run twice in the spread)."""
+    if not isinstance(seeds, (tuple, list)) or not seeds:
+        raise ValueError(
+            f"seeds must be a non-empty list of distinct ints >= 0. Received: seeds={seeds!r}"
+        )
+    seeds = tuple(check_int(seed, "seed", 0) for seed in seeds)
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be distinct. Received: seeds={list(seeds)!r}")
+    return seeds
 
 
 def check_name(value, what: str = "name") -> str:

@@ -24,7 +24,7 @@ from inception_edu.analysis import Table, analyze, fmt_count
 from inception_edu.backend import keras
 from inception_edu.data import Split
 from inception_edu.keras_build.graph import build_node
-from inception_edu.spec.checks import check_int, check_items, check_number
+from inception_edu.spec.checks import check_int, check_items, check_number, check_seeds
 from inception_edu.spec.nodes import Dense, GlobalPool, Sequence
 from inception_edu.spec.ops import conv_relu, named
 from inception_edu.spec.transforms import without_batch_norm
@@ -128,11 +128,7 @@ def train_strategies(
     """
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
-    seeds = tuple(seeds) if isinstance(seeds, (tuple, list)) else seeds
-    if not isinstance(seeds, tuple) or not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be a non-empty tuple of distinct ints. Received: {seeds!r}")
-    for seed in seeds:
-        check_int(seed, "seed", 0)
+    seeds = check_seeds(seeds)
     strategies = tuple(strategies)
     if not strategies or len(set(strategies)) != len(strategies):
         raise ValueError(

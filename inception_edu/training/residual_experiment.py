@@ -39,7 +39,7 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
 from inception_edu.keras_build import ScaledResidual, build, check_model, end_points
-from inception_edu.spec.checks import check_int, check_items, check_number
+from inception_edu.spec.checks import check_int, check_items, check_number, check_seeds
 from inception_edu.spec.nodes import ModelSpec, Residual
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
@@ -94,13 +94,6 @@ def _check_scales(scales) -> tuple:
     if len(set(scales)) != len(scales):
         raise ValueError(f"scales must be distinct. Received: {scales!r}")
     return scales
-
-
-def _check_seeds(seeds) -> tuple:
-    seeds = tuple(seeds) if isinstance(seeds, (tuple, list)) else seeds
-    if not isinstance(seeds, tuple) or not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be a non-empty tuple of distinct ints. Received: {seeds!r}")
-    return tuple(check_int(seed, "seed", 0) for seed in seeds)
 
 
 # --------------------------------------------------------------------------- at init
@@ -386,7 +379,7 @@ def train_variants(
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
     variants = _check_variants(variants)
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     if not isinstance(learning_rates, (tuple, list)) or not learning_rates:
         raise ValueError(
             f"learning_rates must be a non-empty list of numbers. Received: {learning_rates!r}"

@@ -63,7 +63,7 @@ import numpy as np
 from inception_edu.analysis import Table
 from inception_edu.backend import keras
 from inception_edu.data import Split
-from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name
+from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_seeds
 from inception_edu.training import metrics as class_metrics
 from inception_edu.training.recipe import Recipe
 from inception_edu.training.runner import run
@@ -687,17 +687,6 @@ class Comparison:
         return plot_runs(self.curves(metric), metric=metric_label(metric), ax=ax)
 
 
-def _check_seeds(seeds) -> tuple:
-    if not isinstance(seeds, (tuple, list)) or not seeds:
-        raise ValueError(
-            f"seeds must be a non-empty list of distinct ints >= 0. Received: seeds={seeds!r}"
-        )
-    seeds = tuple(check_int(seed, "seed", 0) for seed in seeds)
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct. Received: seeds={list(seeds)!r}")
-    return seeds
-
-
 def compare(
     split,
     experiments,
@@ -730,7 +719,7 @@ def compare(
             "experiments must have distinct names (their slugs name the checkpoint "
             f"folders). Received: {[e.name for e in experiments]} -> {slugs}"
         )
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     results = {}

@@ -39,6 +39,11 @@ from inception_edu.widgets.recipe import LabelSmoothingExplorer  # noqa: E402
 from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer  # noqa: E402
 from inception_edu.widgets.residual import ScaleExplorer  # noqa: E402
 from inception_edu.widgets.stages import StageExplorer  # noqa: E402
+from inception_edu.widgets.transfer import (  # noqa: E402
+    ClassErrorExplorer,
+    ExperimentPicker,
+    synthetic_comparison,
+)
 from inception_edu.zoo.googlenet import INPUT_3A, module  # noqa: E402
 from inception_edu.zoo.inception_v3 import inception_c  # noqa: E402
 from inception_edu.zoo.mini import mini_inception_resnet_spec  # noqa: E402
@@ -80,6 +85,10 @@ def main() -> None:
     # notebook 08's explorer: the forward passes for every scale are made once, up front
     wide = mini_inception_resnet_spec(channels=1024, blocks=16, width=1.0, branches=3)
     scale = ScaleExplorer(activation_growth(wide, load_digits_split(seed=0).x_val[:8]))
+    # notebook 09's explorers, on made-up results of its shape (12 classes, 75x75 images)
+    comparison, x_val = synthetic_comparison(classes=12, per_class=8, size=75)
+    picker = ExperimentPicker(comparison)
+    class_errors = ClassErrorExplorer(comparison.results["baseline"], x_val)
     cases = [
         ("block explorer, 3a: tick a branch", explorer_3a.checkboxes["b3"], [False, True]),
         (
@@ -116,6 +125,13 @@ def main() -> None:
         ("stage explorer (07): section dropdown", stages.section, [0, 1, 2, 3, 4, 5, 6]),
         ("stage explorer (07): input size slider", stages.input_size, list(range(260, 300))),
         ("scale explorer (08): residual scale slider", scale.slider, [0.1, 0.3, 0.5, 1.0]),
+        ("experiment picker (09): loss dropdown", picker.loss, ["binary", "categorical"]),
+        ("experiment picker (09): metric dropdown", picker.metric, list(picker.metrics)),
+        (
+            "class errors (09): class dropdown",
+            class_errors.dropdown,
+            [value for _, value in class_errors.dropdown.options],
+        ),
     ]
     worst = 0.0
     print(

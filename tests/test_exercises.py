@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08
+from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
 from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
@@ -19,6 +19,7 @@ CASES = {
     "nb06": (nb06.RIGHT_CLASS_51, 0.902, 0.9, 0.95),
     "nb08": (nb08.PROJECTION_1X1, 164480, 163840, 100000),
     "nb08_growth": (nb08.GROWTH_30, 0.65, 1.72, 0.4),
+    "nb09": (nb09.CONSTANT_PREDICTOR_200, 0.995, 0.005, 0.9),
 }
 
 

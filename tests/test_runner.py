@@ -327,7 +327,7 @@ def test_an_uncommitted_epoch_is_ignored_on_resume(digits, tmp_path):
     )
     with open(tmp_path / "history.csv", "a") as handle:
         handle.write("2,0.123")  # a row cut off mid-write
-    (tmp_path / "epoch_0002.weights.h5").write_bytes(b"not committed")
+    (tmp_path / "epoch_0002.weights.npz").write_bytes(b"not committed")
     log = EpochLog()
     history = run(
         tiny_model(name="torn"),
@@ -344,7 +344,7 @@ def test_an_uncommitted_epoch_is_ignored_on_resume(digits, tmp_path):
     assert history.epoch == [0, 1, 2] and len(history.history["loss"]) == 3
     assert sorted(p.name for p in tmp_path.glob("epoch_*")) == [
         "epoch_0002.optimizer.npz",
-        "epoch_0002.weights.h5",
+        "epoch_0002.weights.npz",
     ]
 
 
@@ -476,3 +476,54 @@ def test_run_under_a_mirrored_strategy_over_two_logical_cpus(tmp_path):
     assert lines["EPOCHS"] == "[0, 1]"
     assert "val_main_accuracy" in lines["KEYS"]
     assert [row[0] for row in read_csv(tmp_path / "ckpt")[1:]] == ["0", "1"]
+
+
+def test_a_model_run_again_keeps_its_traced_step_and_trains_as_if_compiled_afresh(digits):
+    recipe = Recipe(optimizer="adam", learning_rate=1e-2)
+    keras.utils.set_random_seed(0)
+    model = tiny_model()
+    start = model.get_weights()
+    first = run(model, digits, None, recipe, 2, batch_size=32, seed=1)
+    step = model.train_function
+    model.set_weights(start)
+    again = run(model, digits, None, recipe, 2, batch_size=32, seed=1)
+    assert model.train_function is step  # not compiled again: no new trace
+    assert int(model.optimizer.iterations) == 2 * 3  # counted from 0 again
+    keras.utils.set_random_seed(0)
+    fresh = run(tiny_model(), digits, None, recipe, 2, batch_size=32, seed=1)
+    for key in ("loss", "val_loss"):
+        np.testing.assert_allclose(again.history[key], fresh.history[key], rtol=1e-5)
+        np.testing.assert_allclose(first.history[key], fresh.history[key], rtol=1e-5)
+
+
+def test_another_recipe_or_epoch_count_compiles_again(digits):
+    model = tiny_model()
+    run(model, digits, None, Recipe(optimizer="adam"), 1, batch_size=32)
+    step = model.train_function
+    run(model, digits, None, Recipe(optimizer="sgd"), 1, batch_size=32)
+    assert model.train_function is not step
+    step = model.train_function
+    run(model, digits, None, Recipe(optimizer="sgd"), 2, batch_size=32)
+    assert model.train_function is not step
+    model.compile(optimizer="adam", loss="categorical_crossentropy")  # compiled elsewhere
+    step = model.train_function
+    run(model, digits, None, Recipe(optimizer="sgd"), 2, batch_size=32)
+    assert isinstance(model.optimizer, keras.optimizers.SGD)
+
+
+def test_reset_optimizer_zeroes_the_state_and_refuses_other_objects():
+    from inception_edu.training.runner import reset_optimizer
+
+    optimizer = keras.optimizers.Adam(learning_rate=0.1)
+    variable = keras.Variable(np.ones(3, dtype="float32"))
+    optimizer.apply_gradients([(np.ones(3, dtype="float32"), variable)])
+    reset_optimizer(optimizer, 0.01)
+    assert int(optimizer.iterations) == 0
+    assert all(
+        not np.any(keras.ops.convert_to_numpy(v))
+        for v in optimizer.variables
+        if v is not optimizer.learning_rate
+    )
+    assert float(optimizer.learning_rate) == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="keras optimizer"):
+        reset_optimizer("adam")

@@ -125,13 +125,51 @@ def test_augmentation_is_active_in_training_only(split):
     layers = te.augmentation(seed=3)
     assert np.array_equal(keras.ops.convert_to_numpy(layers(x, training=False)), x)
     assert not np.allclose(keras.ops.convert_to_numpy(layers(x, training=True)), x)
-    keras.utils.set_random_seed(0)
-    model = te.source_model(tiny_backbone, CLASSES, augment=True)
-    assert model.get_layer("augmentation") is not None
-    once, twice = te.predict(model, x), te.predict(model, x)
-    assert np.array_equal(once, twice)  # inference: the same images, the same answer
-    trained = [keras.ops.convert_to_numpy(model(x, training=True)) for _ in range(2)]
-    assert not np.allclose(trained[0], trained[1])  # training: other images each time
+
+
+def test_augmented_batches_reshuffle_and_augment_every_epoch_and_keep_the_labels(split):
+    batches = te.augmented_batches(split.x_train, split.y_train, batch_size=8, seed=1)
+    epochs = [list(batches), list(batches)]
+    for epoch in epochs:
+        labels = np.concatenate([keras.ops.convert_to_numpy(y) for _, y in epoch])
+        assert sorted(labels) == sorted(split.y_train)  # every image once per epoch
+        assert [len(y) for _, y in epoch] == [8, 8, 8, 8]
+    first = [np.concatenate([keras.ops.convert_to_numpy(y) for _, y in e]) for e in epochs]
+    assert not np.array_equal(first[0], first[1])  # another order in the next epoch
+    images = keras.ops.convert_to_numpy(epochs[0][0][0])
+    assert not any(
+        np.allclose(image, original) for image in images for original in split.x_train
+    )  # no training image passes unchanged
+    again = list(te.augmented_batches(split.x_train, split.y_train, batch_size=8, seed=1))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(again[0][1]), keras.ops.convert_to_numpy(epochs[0][0][1])
+    )  # the same seed, the same order
+    with pytest.raises(ValueError, match=r"x must be RGB images.*\(4, 75, 75\)"):
+        te.augmented_batches(split.x_train[:4, ..., 0], split.y_train[:4])
+
+
+def test_a_comparison_traces_one_step_for_arms_of_one_network_and_loss(split):
+    arms = [
+        experiment("plain"),
+        experiment("augmented", augment=True),
+        experiment("scratch", weights="scratch"),
+    ]
+    models = te.SharedModels()
+    first = te.run_experiment(split, arms[0], 1, settle=False, models=models)
+    shared = models.initial(arms[0], CLASSES, SHAPE)
+    step = shared.train_function
+    for arm in arms[1:]:
+        te.run_experiment(split, arm, 1, settle=False, models=models)
+        assert models.initial(arm, CLASSES, SHAPE) is shared and shared.train_function is step
+    assert first.model is None  # a shared model holds the last run's weights only
+    assert not first.settled and first.settled_accuracy == pytest.approx(
+        first.final("val_categorical_accuracy")
+    )
+    alone = te.run_experiment(split, arms[0], 1, settle=False)
+    for key, values in first.history.items():  # sharing changes nothing in the run
+        assert alone.history[key] == pytest.approx(values, abs=1e-5), key
+    binary = experiment("binary", loss="binary")
+    assert models.initial(binary, CLASSES, SHAPE) is not shared  # another loss: its own
 
 
 # --------------------------------------------------------------------------- runs
@@ -142,7 +180,10 @@ def comparison(split, tmp_path_factory):
     """Two arms (the losses) over two seeds, one epoch each, with checkpoints."""
     root = tmp_path_factory.mktemp("comparison")
     arms = [experiment("categorical"), experiment("binary", loss="binary")]
-    return root, te.compare(split, arms, seeds=[0, 1], epochs=1, checkpoint_root=root, worst=3)
+    comparison = te.compare(
+        split, arms, seeds=[0, 1], epochs=1, checkpoint_root=root, worst=3, settle=False
+    )
+    return root, comparison
 
 
 def test_a_run_records_the_true_categorical_accuracy_whatever_the_loss(split, comparison):

@@ -43,7 +43,7 @@ from inception_edu.spec.checks import check_int, check_items, check_number, chec
 from inception_edu.spec.nodes import ModelSpec, Residual
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
-from inception_edu.training.runner import build_training_state
+from inception_edu.training.runner import build_training_state, reset_optimizer
 from inception_edu.training.side_by_side import replica_keys, side_by_side
 from inception_edu.viz.curves import plot_runs
 from inception_edu.viz.figures import new_figure
@@ -273,15 +273,6 @@ def reinitialize(model, seed: int = 0):
     return model
 
 
-def _reset_optimizer(optimizer, learning_rate: float) -> None:
-    """Step counter and slot variables (momentum, ...) to zero; the learning rate set."""
-    rate = optimizer.learning_rate  # a constant rate is one of the optimizer's variables
-    for variable in optimizer.variables:
-        if variable is not rate:
-            variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-    optimizer.learning_rate = learning_rate
-
-
 @dataclass(frozen=True)
 class VariantRun:
     """One variant trained from one seed at one learning rate.
@@ -409,7 +400,7 @@ def train_variants(
     for rate in rates:
         for seed in seeds:
             reinitialize(model, seed)
-            _reset_optimizer(model.optimizer, rate)
+            reset_optimizer(model.optimizer, rate)
             losses = _fit_epochs(model, split.x_train, targets, keys, epochs, batch_size, seed)
             settle_batch_norm(model, split.x_train)
             seen = probe(split.x_val, training=False)  # one call: the set is small

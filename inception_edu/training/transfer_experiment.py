@@ -61,10 +61,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inception_edu.analysis import Table
-from inception_edu.backend import keras
+from inception_edu.backend import keras, tf
 from inception_edu.data import Split
 from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_seeds
 from inception_edu.training import metrics as class_metrics
+from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe
 from inception_edu.training.runner import run
 from inception_edu.viz.curves import metric_label, plot_runs
@@ -77,11 +78,15 @@ __all__ = [
     "Experiment",
     "ExperimentResult",
     "Mistake",
+    "SharedModels",
     "accuracy_report",
     "augmentation",
+    "augmented_batches",
     "compare",
     "constant_predictor_binary_accuracy",
     "experiment_recipe",
+    "plot_confusion",
+    "plot_mistakes",
     "keras_accuracy_metric",
     "predict",
     "run_experiment",
@@ -140,6 +145,32 @@ def augmentation(seed: int | None = None) -> keras.Sequential:
     )
 
 
+def augmented_batches(x, y, batch_size: int = 64, seed: int = 0) -> tf.data.Dataset:
+    """The training images as a ``tf.data`` pipeline: shuffled anew every epoch, batched,
+    and each batch augmented (:func:`augmentation`, in training mode) on the fly.
+
+    ``x``: float images ``(N, H, W, 3)``; ``y``: integer labels ``(N,)``. The runner
+    (:func:`~inception_edu.training.run`) takes it as ``train``; validation images are
+    never augmented. ``seed`` fixes the shuffling and the augmentation's random draws.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    y = np.asarray(y)
+    if x.ndim != 4 or x.shape[-1] != 3 or len(x) != len(y) or len(x) == 0:
+        raise ValueError(
+            "x must be RGB images (N, H, W, 3) and y one integer label per image. Received "
+            f"x of shape {x.shape} and y of shape {y.shape}"
+        )
+    batch_size = check_int(batch_size, "batch_size", 1)
+    seed = check_int(seed, "seed", 0)
+    layers = augmentation(seed)
+    dataset = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int64)))
+    dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).map(
+        lambda images, labels: (layers(images, training=True), labels),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+
+
 def _backbone_model(backbone, input_shape=None) -> keras.Model:
     """Call ``backbone`` and check what it returns."""
     if isinstance(backbone, keras.Model) or not callable(backbone):
@@ -176,7 +207,6 @@ def _backbone_model(backbone, input_shape=None) -> keras.Model:
 def source_model(
     backbone: Callable[[], keras.Model],
     classes: int,
-    augment: bool = False,
     name: str = "",
     input_shape=None,
 ) -> keras.Model:
@@ -188,8 +218,10 @@ def source_model(
     ``(batch, h, w, c)`` (``include_top=False`` in Keras and in
     :mod:`inception_edu.models` without pooling), goes through
     ``GlobalAveragePooling2D`` as in Keras' own top; pooled features ``(batch, c)`` go
-    straight to ``Dense(classes, softmax)``. With ``augment``, :func:`augmentation`
-    comes first, active in training only.
+    straight to ``Dense(classes, softmax)``. Augmentation is not part of the model: it is
+    applied to the training batches (:func:`augmented_batches`), as Keras 2's
+    ``ImageDataGenerator`` did in the source's day, so that every arm of a comparison
+    has the same network and can share one traced training step.
 
     Args:
         backbone: a zero-argument function returning a fresh ``keras.Model`` without its
@@ -197,17 +229,14 @@ def source_model(
             backbone that wants another input range carries its own rescaling layer.
             Pretrained or not is the function's business (two functions, one each).
         classes: K >= 2, the softmax's width.
-        augment: put the augmentation layers in front.
         name: the model's name (default ``"transfer"``); a checkpoint directory records it.
         input_shape: ``None``, or the images' ``(H, W, 3)`` the backbone must take.
     """
     classes = check_int(classes, "classes", 2)
-    augment = check_flag(augment, "augment")
     name = check_name(name or "transfer", "model name")
     body = _backbone_model(backbone, input_shape)
     inputs = keras.Input(tuple(body.input.shape[1:]), name="image")
-    x = augmentation()(inputs) if augment else inputs
-    features = body(x)
+    features = body(inputs)
     if len(features.shape) == 4:
         features = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
     outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(features)
@@ -377,7 +406,7 @@ class Experiment:
         weights: where the backbone's weights come from, for tables (``"scratch"``,
             ``"imagenet"``, ``"course"``...); only a label, the function loads them.
         loss: ``"categorical"`` or ``"binary"`` (or the Keras names).
-        augment: train with :func:`augmentation`.
+        augment: train on :func:`augmented_batches` (validation images never are).
         seed: the run's seed (initial head weights, shuffling, augmentation);
             :func:`compare` sets it for each seed.
     """
@@ -421,7 +450,7 @@ class Experiment:
 
     def build(self, classes: int, input_shape=None) -> keras.Model:
         """This arm's model for ``classes`` classes (:func:`source_model`)."""
-        return source_model(self.backbone, classes, self.augment, self.model_name, input_shape)
+        return source_model(self.backbone, classes, self.model_name, input_shape)
 
     def settings(self) -> dict:
         """The hyper-parameter table's row: what varies between arms."""
@@ -452,8 +481,14 @@ class ExperimentResult:
     ``categorical_accuracy`` and their ``val_`` twins) to one value per epoch, all epochs
     (resumed ones included); ``epochs`` lists them. ``trained_epochs`` are the epochs this
     call trained (the others were read back from the checkpoint), ``epoch_seconds`` their
-    wall-clock times; ``seconds`` the whole call's. ``probabilities`` are the final
-    model's on ``split.x_val``, ``labels`` the true classes there.
+    wall-clock times; ``seconds`` the whole call's. ``labels`` are the true classes of
+    ``split.x_val``; ``probabilities`` the final network's outputs there, and from them
+    ``per_class_error``, ``confusion`` and ``mistakes``. With ``settled`` (the default of
+    :func:`run_experiment`) these come from the network after its batch-norm statistics
+    were set from the training images (:func:`~inception_edu.training.settle_batch_norm`):
+    the curves' last point (``history["val_categorical_accuracy"][-1]``) is the network
+    as Keras left it, ``settled_accuracy`` the same weights with statistics that match
+    them, as a long run would have.
     """
 
     experiment: Experiment
@@ -469,6 +504,12 @@ class ExperimentResult:
     epoch_seconds: tuple
     seconds: float
     model: keras.Model = field(repr=False)
+    settled: bool = False
+
+    @property
+    def settled_accuracy(self) -> float:
+        """Categorical accuracy of ``probabilities`` (after settling, if ``settled``)."""
+        return float(np.mean(self.probabilities.argmax(axis=1) == self.labels))
 
     def final(self, metric: str) -> float:
         """The last epoch's value of ``metric`` (e.g. ``"val_categorical_accuracy"``)."""
@@ -524,6 +565,60 @@ def _checkpoint_dir(checkpoint_root, experiment: Experiment):
     return os.path.join(os.fspath(checkpoint_root), experiment.slug, f"seed{experiment.seed}")
 
 
+def _structure(model) -> tuple:
+    """What must agree for two models to share a compiled training step: the layers'
+    names and kinds and the weights' shapes, in order."""
+    found = []
+    for layer in model.layers:
+        shapes = tuple(tuple(w.shape) for w in layer.weights)
+        found.append((layer.name, type(layer).__name__, shapes))
+        if isinstance(layer, keras.Model):
+            found.extend(_structure(layer))
+    return tuple(found)
+
+
+class SharedModels:
+    """The compiled models of a comparison, shared between arms and seeds.
+
+    Tracing a training step costs about 9 s for the course's Inception-ResNet-v2 on 2 CPU
+    cores, more than a whole run of its epochs. Arms whose networks have the same
+    structure and the same loss (pretrained or from scratch, augmented or not) train one
+    shared model: before each run its weights are drawn afresh for the seed
+    (:func:`~inception_edu.training.residual_experiment.reinitialize`) and a pretrained
+    backbone's weights put back; the runner then resets the optimizer and keeps the traced
+    step (:func:`~inception_edu.training.run`).
+    """
+
+    def __init__(self):
+        self._shared = {}  # (loss, structure) -> model
+        self._arms = {}  # arm name -> (its key in _shared, the backbone's weights or None)
+
+    def initial(self, experiment: Experiment, classes: int, input_shape) -> keras.Model:
+        """The arm's model, its weights as they must start for ``experiment.seed``: every
+        layer drawn for the seed, then the backbone's pretrained weights put back (unless
+        the arm's ``weights`` is ``"scratch"``)."""
+        from inception_edu.training.residual_experiment import reinitialize
+
+        if experiment.name not in self._arms:
+            built = experiment.build(classes, input_shape)
+            key = (experiment.loss, _structure(built))
+            pretrained = None if experiment.weights == "scratch" else _body(built).get_weights()
+            self._shared.setdefault(key, built)
+            self._arms[experiment.name] = (key, pretrained)
+        key, pretrained = self._arms[experiment.name]
+        model = self._shared[key]
+        reinitialize(model, experiment.seed)
+        if pretrained is not None:
+            _body(model).set_weights(pretrained)
+        model.name = experiment.model_name  # the checkpoint's fingerprint names the arm
+        return model
+
+
+def _body(model) -> keras.Model:
+    """The backbone inside a :func:`source_model` model."""
+    return next(layer for layer in model.layers if isinstance(layer, keras.Model))
+
+
 def run_experiment(
     split,
     experiment: Experiment,
@@ -532,17 +627,21 @@ def run_experiment(
     checkpoint_root=None,
     worst: int = 8,
     callbacks=(),
+    settle: bool = True,
+    models: SharedModels | None = None,
 ) -> ExperimentResult:
     """Train one arm with one seed through :func:`~inception_edu.training.run`; measure it.
 
-    The model is built inside ``run`` after ``keras.utils.set_random_seed(seed)``, so one
-    seed gives the same head (and, from scratch, the same backbone) to every arm. With
-    ``checkpoint_root``, the run's directory is ``checkpoint_root/<slug>/seed<seed>``:
-    every completed epoch is committed there, and calling again after an interruption (an
-    exception, a restarted kernel, a killed process) resumes after the last completed
-    epoch; a finished run is read back without training. ``run``'s promise holds: no
-    epoch lost or repeated, though a resumed run is not bit-identical to an uninterrupted
-    one (the remaining epochs see another shuffling order).
+    The arm's network starts from weights drawn for its seed, layer by layer
+    (:func:`~inception_edu.training.residual_experiment.reinitialize`: the same seed
+    gives every arm the same head and, from scratch, the same backbone), with a
+    pretrained backbone's weights put back. With ``checkpoint_root``, the run's directory
+    is ``checkpoint_root/<slug>/seed<seed>``: every completed epoch is committed there, and
+    calling again after an interruption (an exception, a restarted kernel, a killed
+    process) resumes after the last completed epoch; a finished run is read back without
+    training. ``run``'s promise holds: no epoch lost or repeated, though a resumed run is
+    not bit-identical to an uninterrupted one (the remaining epochs see another
+    shuffling order).
 
     Args:
         split: the images (RGB, in [0, 1]) and integer labels, train and validation.
@@ -553,6 +652,10 @@ def run_experiment(
         worst: how many of the most confident mistakes to keep (0 or more).
         callbacks: more Keras callbacks (live curves); they run after each epoch's
             checkpoint is saved.
+        settle: measure the final network with its batch-norm statistics set from (up
+            to 256 of) the training images (:class:`ExperimentResult` says why).
+        models: ``None`` (a model of its own), or a :class:`SharedModels` whose compiled
+            models this run reuses (and then the result carries no ``model``).
 
     Returns:
         An :class:`ExperimentResult`.
@@ -563,19 +666,19 @@ def run_experiment(
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     worst = check_int(worst, "worst", 0)
+    settle = check_flag(settle, "settle")
     directory = _checkpoint_dir(checkpoint_root, experiment)
     classes = split.num_classes
-    input_shape = split.input_shape
-
-    def build():
-        return experiment.build(classes, input_shape)
-
+    model = (models or SharedModels()).initial(experiment, classes, split.input_shape)
+    train = (split.x_train, split.y_train)
+    if experiment.augment:
+        train = augmented_batches(*train, batch_size=batch_size, seed=experiment.seed)
     timer = _EpochTimer()
     start = time.perf_counter()
     history = run(
-        build,
-        split,
-        None,
+        model,
+        train,
+        (split.x_val, split.y_val),
         experiment.recipe(),
         epochs,
         batch_size=batch_size,
@@ -583,7 +686,8 @@ def run_experiment(
         checkpoint_dir=directory,
         callbacks=[timer, *callbacks],
     )
-    model = history.model
+    if settle:
+        settle_batch_norm(model, split.x_train, max_images=256)
     probabilities = predict(model, split.x_val, batch_size)
     labels = np.asarray(split.y_val)
     return ExperimentResult(
@@ -599,14 +703,17 @@ def run_experiment(
         trained_epochs=tuple(timer.epochs),
         epoch_seconds=tuple(timer.seconds),
         seconds=time.perf_counter() - start,
-        model=model,
+        model=None if models is not None else model,
+        settled=settle,
     )
 
 
 # --------------------------------------------------------------------------- comparisons
 
-#: The columns :meth:`Comparison.rows` summarises: the last epoch's value of each.
+#: The columns :meth:`Comparison.rows` summarises: the last epoch's value of each, and
+#: ``settled_accuracy`` (:attr:`ExperimentResult.settled_accuracy`).
 SUMMARY_METRICS = (
+    "settled_accuracy",
     "val_categorical_accuracy",
     "val_binary_accuracy",
     "val_loss",
@@ -638,6 +745,8 @@ class Comparison:
 
     @staticmethod
     def _values(result, metric: str) -> list:
+        if metric == "settled_accuracy":
+            return [result.settled_accuracy]
         if metric not in result.history:
             raise ValueError(
                 f"No metric {metric!r} in these runs. Allowed: {sorted(result.history)}"
@@ -696,11 +805,16 @@ def compare(
     checkpoint_root=None,
     worst: int = 8,
     callbacks=(),
+    settle: bool = True,
+    models: SharedModels | None = None,
 ) -> Comparison:
     """Train every arm of ``experiments`` with every seed of ``seeds``, the same budget.
 
     Each (arm, seed) is one :func:`run_experiment` (its own checkpoint directory under
-    ``checkpoint_root``, so an interrupted comparison resumes where it stopped). The course
+    ``checkpoint_root``, so an interrupted comparison resumes where it stopped). Arms
+    whose networks have the same structure and loss share one compiled model, so its
+    training step is traced once (:class:`SharedModels`; pass ``models`` to share them
+    with later calls too); their results carry no ``model``. The course
     uses at least three seeds, so that a difference can be set against the seeds' spread.
     Arms' names must give distinct :func:`slug` s. Returns a :class:`Comparison`.
     """
@@ -722,6 +836,7 @@ def compare(
     seeds = check_seeds(seeds)
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
+    shared = models if models is not None else SharedModels()
     results = {}
     for experiment in experiments:
         results[experiment.name] = tuple(
@@ -733,7 +848,95 @@ def compare(
                 checkpoint_root=checkpoint_root,
                 worst=worst,
                 callbacks=callbacks,
+                settle=settle,
+                models=shared,
             )
             for seed in seeds
         )
     return Comparison(tuple(experiments), seeds, epochs, batch_size, results)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _arm_results(results) -> tuple:
+    if isinstance(results, ExperimentResult):
+        results = (results,)
+    if (
+        not isinstance(results, (tuple, list))
+        or not results
+        or not all(isinstance(r, ExperimentResult) for r in results)
+    ):
+        raise ValueError(
+            "results must be an ExperimentResult or a non-empty tuple of them (one arm's "
+            f"seeds, comparison.results[name]). Received: {type(results).__name__}"
+        )
+    return tuple(results)
+
+
+def plot_confusion(results, title: str = ""):
+    """One arm's confusion matrix, counts summed over its seeds (rows: the true class,
+    columns: the answer). The per-class error bars are
+    :func:`~inception_edu.viz.images.plot_per_class` of ``per_class_error``."""
+    from inception_edu.viz.figures import new_figure
+
+    results = _arm_results(results)
+    names = results[0].class_names
+    confusion = np.sum([r.confusion for r in results], axis=0)
+    figure = new_figure(figsize=(7.5, 6.4), layout="constrained")
+    matrix = figure.subplots()
+    matrix.imshow(confusion, cmap="Blues")
+    positions = np.arange(len(names))
+    matrix.set_xticks(positions, names, rotation=60, ha="right", fontsize=10)
+    matrix.set_yticks(positions, names, fontsize=10)
+    matrix.set_xlabel("predicted class", fontsize=11)
+    matrix.set_ylabel("true class", fontsize=11)
+    top = confusion.max() or 1
+    for (i, j), count in np.ndenumerate(confusion):
+        if count:
+            colour = "white" if count > top / 2 else "black"
+            matrix.text(j, i, str(count), ha="center", va="center", fontsize=9, color=colour)
+    seeds = len(results)
+    matrix.set_title(
+        title or f"{results[0].experiment.name}: confusion matrix ({seeds} seeds summed)",
+        fontsize=12,
+    )
+    return figure
+
+
+def plot_mistakes(result, x_val, count: int = 8, title: str = ""):
+    """``result``'s most confident mistakes as images, captioned with the true class, the
+    answer and the probability the network gave it."""
+    from inception_edu.viz.figures import new_figure
+
+    (result,) = _arm_results(result)
+    count = check_int(count, "count", 1, 32)
+    x_val = np.asarray(x_val)
+    if len(x_val) != len(result.labels):
+        raise ValueError(
+            f"x_val must be the {len(result.labels)} validation images the result was "
+            f"measured on. Received {len(x_val)} images"
+        )
+    mistakes = _mistakes(result.labels, result.probabilities, count)
+    columns = max(1, min(4, len(mistakes)))
+    rows = max(1, -(-len(mistakes) // columns))
+    figure = new_figure(figsize=(3.1 * columns, 3.3 * rows), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    names = result.class_names
+    for ax in axes:
+        ax.axis("off")
+    for ax, mistake in zip(axes, mistakes, strict=False):
+        ax.imshow(np.clip(x_val[mistake.index], 0, 1))
+        ax.set_title(
+            f"{names[mistake.true]}\ntaken for {names[mistake.predicted]} "
+            f"(p={mistake.confidence:.2f})",
+            fontsize=10,
+        )
+    if not mistakes:
+        axes[0].text(0.5, 0.5, "no mistakes", ha="center", va="center", fontsize=12)
+    figure.suptitle(
+        title
+        or f"{result.experiment.name}, seed {result.experiment.seed}: its most confident mistakes",
+        fontsize=12,
+    )
+    return figure

@@ -13,7 +13,9 @@ training panel.
   (notebook 05);
 - :mod:`~inception_edu.widgets.recipe`: ``LabelSmoothingExplorer`` (notebook 06);
 - :mod:`~inception_edu.widgets.residual`: ``ScaleExplorer``, ``scale_training_panel``
-  (notebook 08).
+  (notebook 08);
+- :mod:`~inception_edu.widgets.transfer`: ``ExperimentPicker``, ``ClassErrorExplorer``
+  (notebook 09).
 
 Import the module you need; this package imports nothing on its own.
 """

@@ -99,7 +99,9 @@ LATENCY_CELLS = [
     "from inception_edu.training.residual_experiment import activation_growth\n"
     "from inception_edu.data import load_digits_split\n"
     "from inception_edu.zoo.mini import mini_inception_resnet_spec\n"
-    "from inception_edu.zoo.googlenet import INPUT_3A, module",
+    "from inception_edu.zoo.googlenet import INPUT_3A, module\n"
+    "from inception_edu.widgets.transfer import ClassErrorExplorer, ExperimentPicker\n"
+    "from inception_edu.widgets.transfer import synthetic_comparison",
     'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
     "FactorizationExplorer(n=3, max_n=25)",
@@ -110,6 +112,9 @@ LATENCY_CELLS = [
     # notebook 08's explorer on a smaller trunk: the page's work per change is the same
     "ScaleExplorer(activation_growth(mini_inception_resnet_spec(channels=64, blocks=16),\n"
     "                                load_digits_split(seed=0).x_val[:8]))",
+    # notebook 09's explorers on made-up results of its shape (12 classes, 75x75 images)
+    "comparison, x_val = synthetic_comparison()\nExperimentPicker(comparison)",
+    'ClassErrorExplorer(comparison.results["baseline"], x_val)',
 ]
 LATENCY_EXPLORERS = (
     "block",
@@ -120,6 +125,8 @@ LATENCY_EXPLORERS = (
     "smoothing",
     "stages",
     "scale",
+    "picker",
+    "class_errors",
 )
 
 # User settings for the throwaway JupyterLab: no "Jupyter news?" toast, no update check,
@@ -522,6 +529,30 @@ def _measure(page, probe: str, control, key: str) -> dict:
     }
 
 
+# A dropdown's next option, chosen as a click in its list chooses it (input and change
+# events); first a synthetic keydown on it starts the probe's timer (untrusted: the
+# <select> itself ignores it, and no shortcut has the key "Unidentified").
+NEXT_OPTION_JS = """select => {
+  select.dispatchEvent(new KeyboardEvent('keydown', {key: 'Unidentified', bubbles: true}));
+  select.selectedIndex = (select.selectedIndex + 1) % select.options.length;
+  select.dispatchEvent(new Event('input', {bubbles: true}));
+  select.dispatchEvent(new Event('change', {bubbles: true}));
+}"""
+
+
+def _measure_choice(page, probe: str, select) -> dict:
+    """:func:`_measure` for a dropdown: its next option chosen once to warm up, then
+    PRESSES times, each after the previous answer is on the page; return the samples."""
+    page.evaluate("key => { window.__e2e.active = key; }", probe)
+    for count in range(1, PRESSES + 2):
+        select.evaluate(NEXT_OPTION_JS)
+        page.wait_for_function(SAMPLES_JS, arg=[probe, count], timeout=REACT_MS, polling="raf")
+    samples = page.evaluate("key => window.__e2e.probes[key]", probe)
+    return {kind: samples[kind][1:] for kind in ("numbers", "painted", "diagram")} | {
+        "warm-up": samples["numbers"][0]
+    }
+
+
 def _report(label: str, samples: dict) -> str:
     parts = [
         f"{kind} median {statistics.median(samples[kind]):.0f} ms, max {max(samples[kind]):.0f} ms"
@@ -546,6 +577,9 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
 
         def slider(explorer, label):
             return explorer.locator(f".widget-slider:has(> label:text-is('{label}')) .noUi-handle")
+
+        def dropdown(explorer, label):
+            return explorer.locator(f".widget-dropdown:has(> label:text-is('{label}')) select")
 
         cases = [
             (
@@ -612,6 +646,26 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
                 "p.numbers = []; p.painted = []; p.diagram = []; }",
                 probe,
             )
+        # A dropdown (a <select>) takes no keys in JupyterLab's command mode: its shortcuts
+        # claim the arrow keys and letters. So a dropdown is timed from the change a choice in its
+        # list makes, the next option each time, the timer started just before.
+        choices = [
+            (
+                "experiment picker (09): dropdown metric, next",
+                "picker",
+                dropdown(found["picker"], "metric"),
+            ),
+            (
+                "class errors (09): dropdown class, next",
+                "class_errors",
+                dropdown(found["class_errors"], "class"),
+            ),
+        ]
+        for label, probe, control in choices:
+            control.scroll_into_view_if_needed()
+            results[label] = _measure_choice(page, probe, control)
+        _screenshot(page, found["picker"], screenshots / "latency_experiment_picker.png")
+        _screenshot(page, found["class_errors"], screenshots / "latency_class_errors.png")
         _screenshot(page, block, screenshots / "latency_block_explorer.png")
         _screenshot(page, pairs, screenshots / "latency_naive_vs_bottleneck.png")
         print(f"\nkey press -> page, {PRESSES} presses each, in Chromium + JupyterLab:")

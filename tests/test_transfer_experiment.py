@@ -342,3 +342,23 @@ def other_input_backbone():
 def test_bad_arguments_say_what_was_received_and_what_is_allowed(split, make, message):
     with pytest.raises(ValueError, match=message):
         make(split)
+
+
+def test_the_confusion_and_mistakes_figures_show_one_arm():
+    from inception_edu.widgets.transfer import synthetic_comparison
+
+    comparison, x_val = synthetic_comparison(classes=4, per_class=3)
+    runs = comparison.results[comparison.experiments[0].name]
+    figure = te.plot_confusion(runs)
+    matrix = figure.axes[0]
+    counts = sum(int(t.get_text()) for t in matrix.texts)
+    assert counts == len(runs) * len(runs[0].labels)  # every answer of every seed, once
+    shown = te.plot_mistakes(runs[0], x_val, count=3)
+    wrong = np.sum(runs[0].probabilities.argmax(axis=1) != runs[0].labels)
+    assert sum(bool(ax.images) for ax in shown.axes) == min(3, wrong)
+    with pytest.raises(ValueError, match="non-empty tuple of them.*str"):
+        te.plot_confusion(("a",))
+    with pytest.raises(ValueError, match="one ExperimentResult.*tuple"):
+        te.plot_mistakes(runs, x_val)
+    with pytest.raises(ValueError, match=r"x_val must be the \d+ validation images"):
+        te.plot_mistakes(runs[0], x_val[:1])

@@ -36,8 +36,9 @@ here) nor which augmentation it used (:func:`augmentation` says what is used her
 Cost, measured on the course's 2 CPU cores while other processes shared them (so upper
 bounds): a run of a width-0.125, depth-0.1 Inception-ResNet-v2 (234 k parameters) on 364
 training images of 75x75 spends 14-30 s before its first epoch ends (building, and
-TensorFlow tracing the training and validation steps: once per run, since every run
-compiles afresh) and 1.2-2.5 s on each later epoch (augmentation adds 0.5-1 s; width
+TensorFlow tracing the training and validation steps; arms that share a model, see
+:class:`SharedModels`, trace in full once and about 4 s per later run) and 1.2-2.5 s on
+each later epoch (augmentation adds 0.5-1 s; width
 0.25, depth 0.2 about the same); a finished run read back from its checkpoint takes
 2.6 s. ``keras.applications.ResNet50`` (23.6 M parameters) takes about 115 s per epoch.
 
@@ -82,6 +83,7 @@ __all__ = [
     "accuracy_report",
     "augmentation",
     "augmented_batches",
+    "check_arm_results",
     "compare",
     "constant_predictor_binary_accuracy",
     "experiment_recipe",
@@ -581,7 +583,10 @@ class SharedModels:
     """The compiled models of a comparison, shared between arms and seeds.
 
     Tracing a training step costs about 9 s for the course's Inception-ResNet-v2 on 2 CPU
-    cores, more than a whole run of its epochs. Arms whose networks have the same
+    cores, more than a whole run of its epochs; a shared model's later runs pay only a
+    partial retrace (measured: first epoch 5.6 s instead of 14.9 s, later ones 1.7 s),
+    because the runner's ``keras.utils.set_random_seed`` changes TensorFlow's global seed,
+    on which a traced function depends. Arms whose networks have the same
     structure and the same loss (pretrained or from scratch, augmented or not) train one
     shared model: before each run its weights are drawn afresh for the seed
     (:func:`~inception_edu.training.residual_experiment.reinitialize`) and a pretrained
@@ -859,7 +864,10 @@ def compare(
 # --------------------------------------------------------------------------- figures
 
 
-def _arm_results(results) -> tuple:
+def check_arm_results(results) -> tuple:
+    """One arm's results as a tuple: an :class:`ExperimentResult`, or a non-empty tuple of
+    them (one per seed) measured on the same split, with consistent shapes; else a
+    ``ValueError`` saying what was received."""
     if isinstance(results, ExperimentResult):
         results = (results,)
     if (
@@ -867,10 +875,40 @@ def _arm_results(results) -> tuple:
         or not results
         or not all(isinstance(r, ExperimentResult) for r in results)
     ):
-        raise ValueError(
-            "results must be an ExperimentResult or a non-empty tuple of them (one arm's "
-            f"seeds, comparison.results[name]). Received: {type(results).__name__}"
+        shown = (
+            [type(r).__name__ for r in results]
+            if isinstance(results, (tuple, list))
+            else type(results).__name__
         )
+        raise ValueError(
+            "results must be an ExperimentResult or a non-empty tuple of them (one arm, "
+            f"one per seed). Received: {shown}"
+        )
+    first = results[0]
+    names = tuple(first.class_names)
+    labels = np.asarray(first.labels)
+    classes = len(names)
+    if classes < 2 or labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(
+            "results must have at least 2 class names and a 1-D array of validation labels. "
+            f"Received {classes} class names and labels shaped {labels.shape}"
+        )
+    for result in results:
+        if tuple(result.class_names) != names or not np.array_equal(result.labels, labels):
+            raise ValueError(
+                "results must be runs of one split: the same class names and validation "
+                f"labels. Received class names {tuple(result.class_names)} after {names}"
+            )
+        shapes = (
+            np.shape(result.probabilities),
+            np.shape(result.per_class_error),
+            np.shape(result.confusion),
+        )
+        if shapes != ((len(labels), classes), (classes,), (classes, classes)):
+            raise ValueError(
+                f"results must hold probabilities ({len(labels)}, {classes}), per_class_error "
+                f"({classes},) and confusion ({classes}, {classes}). Received {shapes}"
+            )
     return tuple(results)
 
 
@@ -880,7 +918,7 @@ def plot_confusion(results, title: str = ""):
     :func:`~inception_edu.viz.images.plot_per_class` of ``per_class_error``."""
     from inception_edu.viz.figures import new_figure
 
-    results = _arm_results(results)
+    results = check_arm_results(results)
     names = results[0].class_names
     confusion = np.sum([r.confusion for r in results], axis=0)
     figure = new_figure(figsize=(7.5, 6.4), layout="constrained")
@@ -909,7 +947,11 @@ def plot_mistakes(result, x_val, count: int = 8, title: str = ""):
     answer and the probability the network gave it."""
     from inception_edu.viz.figures import new_figure
 
-    (result,) = _arm_results(result)
+    if not isinstance(result, ExperimentResult):
+        raise ValueError(
+            "result must be one ExperimentResult (one seed: comparison.results[name][0]). "
+            f"Received: {type(result).__name__}"
+        )
     count = check_int(count, "count", 1, 32)
     x_val = np.asarray(x_val)
     if len(x_val) != len(result.labels):

@@ -35,6 +35,7 @@ from inception_edu.training.transfer_experiment import (
     Experiment,
     ExperimentResult,
     Mistake,
+    check_arm_results,
 )
 from inception_edu.viz.charts import (
     BOTTOM,
@@ -423,51 +424,6 @@ def seed_curves_svg(series, title: str) -> str:
 # --------------------------------------------------------------------------- class errors
 
 
-def _check_results(results) -> tuple:
-    if isinstance(results, ExperimentResult):
-        results = (results,)
-    if (
-        not isinstance(results, (tuple, list))
-        or not results
-        or not all(isinstance(r, ExperimentResult) for r in results)
-    ):
-        shown = (
-            [type(r).__name__ for r in results]
-            if isinstance(results, (tuple, list))
-            else type(results).__name__
-        )
-        raise ValueError(
-            "results must be an ExperimentResult or a non-empty tuple of them (one arm, "
-            f"one per seed). Received: {shown}"
-        )
-    first = results[0]
-    names = tuple(first.class_names)
-    labels = np.asarray(first.labels)
-    classes = len(names)
-    if classes < 2 or labels.ndim != 1 or len(labels) == 0:
-        raise ValueError(
-            "results must have at least 2 class names and a 1-D array of validation labels. "
-            f"Received {classes} class names and labels shaped {labels.shape}"
-        )
-    for result in results:
-        if tuple(result.class_names) != names or not np.array_equal(result.labels, labels):
-            raise ValueError(
-                "results must be runs of one split: the same class names and validation "
-                f"labels. Received class names {tuple(result.class_names)} after {names}"
-            )
-        shapes = (
-            np.shape(result.probabilities),
-            np.shape(result.per_class_error),
-            np.shape(result.confusion),
-        )
-        if shapes != ((len(labels), classes), (classes,), (classes, classes)):
-            raise ValueError(
-                f"results must hold probabilities ({len(labels)}, {classes}), per_class_error "
-                f"({classes},) and confusion ({classes}, {classes}). Received {shapes}"
-            )
-    return tuple(results)
-
-
 def _check_images(x_val, count: int) -> np.ndarray:
     if not isinstance(x_val, np.ndarray):
         raise ValueError(
@@ -534,7 +490,7 @@ class ClassErrorExplorer(Explorer):
     """
 
     def __init__(self, results, x_val, draw: bool = True, chosen: str | None = None):
-        self.runs = _check_results(results)
+        self.runs = check_arm_results(results)
         first = self.runs[0]
         self.class_names = tuple(str(n) for n in first.class_names)
         self.labels = np.asarray(first.labels)

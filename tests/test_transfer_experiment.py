@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from inception_edu import data, models
-from inception_edu.backend import keras
+from inception_edu.backend import keras, tf
 from inception_edu.training import transfer_experiment as te
 
 CLASSES = 4
@@ -127,25 +127,47 @@ def test_augmentation_is_active_in_training_only(split):
     assert not np.allclose(keras.ops.convert_to_numpy(layers(x, training=True)), x)
 
 
-def test_augmented_batches_reshuffle_and_augment_every_epoch_and_keep_the_labels(split):
-    batches = te.augmented_batches(split.x_train, split.y_train, batch_size=8, seed=1)
+def _labels(epoch) -> np.ndarray:
+    return np.concatenate([keras.ops.convert_to_numpy(y) for _, y in epoch])
+
+
+def test_training_batches_reshuffle_every_epoch_from_their_own_seed(split):
+    batches = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=1)
     epochs = [list(batches), list(batches)]
     for epoch in epochs:
-        labels = np.concatenate([keras.ops.convert_to_numpy(y) for _, y in epoch])
-        assert sorted(labels) == sorted(split.y_train)  # every image once per epoch
+        assert sorted(_labels(epoch)) == sorted(split.y_train)  # every image once per epoch
         assert [len(y) for _, y in epoch] == [8, 8, 8, 8]
-    first = [np.concatenate([keras.ops.convert_to_numpy(y) for _, y in e]) for e in epochs]
-    assert not np.array_equal(first[0], first[1])  # another order in the next epoch
-    images = keras.ops.convert_to_numpy(epochs[0][0][0])
+    assert not np.array_equal(_labels(epochs[0]), _labels(epochs[1]))  # a new order
+    plain = keras.ops.convert_to_numpy(epochs[0][0][0])
+    assert all(any(np.array_equal(i, o) for o in split.x_train) for i in plain)
+    tf.random.set_seed(123)  # TensorFlow's global seed plays no part
+    again = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=1)
+    for old, new in zip(epochs, [list(again), list(again)], strict=True):
+        np.testing.assert_array_equal(_labels(old), _labels(new))
+    other = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=2)
+    assert not np.array_equal(_labels(list(other)), _labels(epochs[0]))
+    with pytest.raises(ValueError, match=r"x must be RGB images.*\(4, 75, 75\)"):
+        te.training_batches(split.x_train[:4, ..., 0], split.y_train[:4])
+
+
+def test_augmented_training_batches_change_every_image_and_keep_the_labels(split):
+    plain = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=1)
+    augmented = te.training_batches(
+        split.x_train, split.y_train, batch_size=8, seed=1, augment=True
+    )
+    first = list(augmented)
+    np.testing.assert_array_equal(_labels(first), _labels(list(plain)))  # same order
+    images = keras.ops.convert_to_numpy(first[0][0])
     assert not any(
         np.allclose(image, original) for image in images for original in split.x_train
     )  # no training image passes unchanged
-    again = list(te.augmented_batches(split.x_train, split.y_train, batch_size=8, seed=1))
-    np.testing.assert_array_equal(
-        keras.ops.convert_to_numpy(again[0][1]), keras.ops.convert_to_numpy(epochs[0][0][1])
-    )  # the same seed, the same order
-    with pytest.raises(ValueError, match=r"x must be RGB images.*\(4, 75, 75\)"):
-        te.augmented_batches(split.x_train[:4, ..., 0], split.y_train[:4])
+    again = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=1, augment=True)
+    for batch, repeat in zip(first, again, strict=True):  # the same seed, the same pixels
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(batch[0]), keras.ops.convert_to_numpy(repeat[0])
+        )
+    with pytest.raises(ValueError, match="augment must be"):
+        te.training_batches(split.x_train, split.y_train, augment="yes")
 
 
 def test_a_comparison_traces_one_step_for_arms_of_one_network_and_loss(split):
@@ -165,9 +187,11 @@ def test_a_comparison_traces_one_step_for_arms_of_one_network_and_loss(split):
     assert not first.settled and first.settled_accuracy == pytest.approx(
         first.final("val_categorical_accuracy")
     )
+    again = te.run_experiment(split, arms[0], 1, settle=False, models=models)  # reused
     alone = te.run_experiment(split, arms[0], 1, settle=False)
-    for key, values in first.history.items():  # sharing changes nothing in the run
-        assert alone.history[key] == pytest.approx(values, abs=1e-5), key
+    for key, values in alone.history.items():  # sharing changes nothing in the run
+        assert first.history[key] == pytest.approx(values, abs=1e-5), key
+        assert again.history[key] == pytest.approx(values, abs=1e-5), key
     binary = experiment("binary", loss="binary")
     assert models.initial(binary, CLASSES, SHAPE) is not shared  # another loss: its own
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import random
 import weakref
 
 import numpy as np
@@ -201,7 +202,13 @@ def build_training_state(model, x, y) -> None:
     """
     model.optimizer.build(model.trainable_variables)
     if isinstance(x, tf.data.Dataset):
-        x, y = next(iter(x.take(1)))
+        specs = tf.nest.flatten(x.element_spec)
+        if all(None not in spec.shape[1:] for spec in specs):  # reading could move its state
+            x, y = tf.nest.map_structure(
+                lambda spec: tf.zeros((2, *spec.shape[1:]), spec.dtype), x.element_spec
+            )
+        else:
+            x, y = next(iter(x.take(1)))
     sample = slice(0, 2)
     first_x = x[sample]
     first_y = {name: v[sample] for name, v in y.items()} if isinstance(y, dict) else y[sample]
@@ -324,10 +331,15 @@ def run(
     ``epochs``. A ``keras.Model`` that ``run`` compiled before, for the same recipe,
     steps per epoch and epochs (and not compiled since), is not compiled again: its
     optimizer is reset to that fresh state and Keras keeps the training step it traced,
-    which saves most of the trace: for notebook 09's Inception-ResNet-v2 on 2 CPU cores
-    the first epoch took 5.6 s instead of 14.9 s (the seed set before fitting changes
-    TensorFlow's global seed, so part of the step is still traced again). Re-initialise
-    its weights yourself between runs; the result is the run a fresh compile would give.
+    which saves the trace. Re-initialise its weights yourself between runs; the result is
+    the run a fresh compile would give. Given a ``tf.data`` input, such a run seeds Python
+    and numpy but leaves TensorFlow's global seed as it is: setting it clears
+    TensorFlow's kernel cache, and the traced step is then instantiated again (measured
+    for notebook 09's Inception-ResNet-v2 on 2 CPU cores: first epoch 4.9 s instead of
+    1.5 s; a fresh compile's first epoch takes 12.6 s). The dataset must then draw its
+    order and augmentation from its own seeds, as
+    :func:`~inception_edu.training.transfer_experiment.training_batches` does; given
+    arrays, the run resets every seed (Keras shuffles arrays with TensorFlow's).
 
     Returns:
         A ``keras.callbacks.History``: ``history.history`` maps each logged metric to one
@@ -377,7 +389,13 @@ def run(
         callbacks = [EpochCheckpoint(directory), *callbacks]
     if strategy is None and not reused:
         build_training_state(model, training.x, training.y)
-    keras.utils.set_random_seed(seed)
+    if reused and training.y is None:
+        # A dataset shuffles itself. Setting TensorFlow's global seed clears its kernel
+        # cache, and the traced step must then be instantiated again.
+        random.seed(seed)
+        np.random.seed(seed)
+    else:
+        keras.utils.set_random_seed(seed)
     fit_data = dict(x=training.x, y=training.y)
     if training.y is None:  # a dataset carries its own targets and batches
         fit_data = dict(x=training.x, shuffle=False)  # shuffled (or not) by its pipeline

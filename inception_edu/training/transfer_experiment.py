@@ -82,7 +82,7 @@ __all__ = [
     "SharedModels",
     "accuracy_report",
     "augmentation",
-    "augmented_batches",
+    "training_batches",
     "check_arm_results",
     "compare",
     "constant_predictor_binary_accuracy",
@@ -147,13 +147,32 @@ def augmentation(seed: int | None = None) -> keras.Sequential:
     )
 
 
-def augmented_batches(x, y, batch_size: int = 64, seed: int = 0) -> tf.data.Dataset:
-    """The training images as a ``tf.data`` pipeline: shuffled anew every epoch, batched,
-    and each batch augmented (:func:`augmentation`, in training mode) on the fly.
+def _epoch_orders(count: int, seed: int) -> tf.data.Dataset:
+    """One permutation of ``range(count)`` per iteration of the dataset (per epoch),
+    drawn statelessly from ``(seed, iteration)``: independent of TensorFlow's global
+    seed. The iteration counter lives in the dataset, so a new dataset starts again."""
+    iteration = tf.Variable(-1, dtype=tf.int64, trainable=False)
 
-    ``x``: float images ``(N, H, W, 3)``; ``y``: integer labels ``(N,)``. The runner
-    (:func:`~inception_edu.training.run`) takes it as ``train``; validation images are
-    never augmented. ``seed`` fixes the shuffling and the augmentation's random draws.
+    def permutation(_):
+        key = tf.stack([tf.constant(seed, tf.int64), iteration.assign_add(1)])
+        return tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), key)
+
+    return tf.data.Dataset.range(1).map(permutation).unbatch()
+
+
+def training_batches(
+    x, y, batch_size: int = 64, seed: int = 0, augment: bool = False
+) -> tf.data.Dataset:
+    """The training images as a ``tf.data`` pipeline: shuffled anew every epoch, batched,
+    and, with ``augment``, each batch augmented (:func:`augmentation`, in training mode)
+    on the fly. The runner (:func:`~inception_edu.training.run`) takes it as ``train``;
+    validation images are never augmented.
+
+    ``x``: float images ``(N, H, W, 3)``; ``y``: integer labels ``(N,)``. ``seed`` fixes
+    the shuffling (a stateless permutation per epoch) and the augmentation's draws
+    (Keras' seeded layers): neither depends on TensorFlow's global seed, so a run is the same
+    whatever ran before it, and the runner need not reset that seed for a model it
+    reuses (resetting it clears TensorFlow's kernel cache, see :class:`SharedModels`).
     """
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
@@ -164,13 +183,16 @@ def augmented_batches(x, y, batch_size: int = 64, seed: int = 0) -> tf.data.Data
         )
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
-    layers = augmentation(seed)
-    dataset = tf.data.Dataset.from_tensor_slices((x, y.astype(np.int64)))
-    dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size).map(
-        lambda images, labels: (layers(images, training=True), labels),
-        num_parallel_calls=tf.data.AUTOTUNE,
-    )
+    augment = check_flag(augment, "augment")
+    images, labels = tf.constant(x), tf.constant(y.astype(np.int64))
+    steps = -(-len(x) // batch_size)
+    dataset = _epoch_orders(len(x), seed).batch(batch_size)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
+    dataset = dataset.map(lambda index: (tf.gather(images, index), tf.gather(labels, index)))
+    if augment:  # one batch at a time: parallel calls would draw the seeds in any order
+        layers = augmentation(seed)
+        dataset = dataset.map(lambda batch, tags: (layers(batch, training=True), tags))
+    return dataset.prefetch(tf.data.AUTOTUNE)
 
 
 def _backbone_model(backbone, input_shape=None) -> keras.Model:
@@ -221,7 +243,7 @@ def source_model(
     :mod:`inception_edu.models` without pooling), goes through
     ``GlobalAveragePooling2D`` as in Keras' own top; pooled features ``(batch, c)`` go
     straight to ``Dense(classes, softmax)``. Augmentation is not part of the model: it is
-    applied to the training batches (:func:`augmented_batches`), as Keras 2's
+    applied to the training batches (:func:`training_batches`), as Keras 2's
     ``ImageDataGenerator`` did in the source's day, so that every arm of a comparison
     has the same network and can share one traced training step.
 
@@ -408,7 +430,8 @@ class Experiment:
         weights: where the backbone's weights come from, for tables (``"scratch"``,
             ``"imagenet"``, ``"course"``...); only a label, the function loads them.
         loss: ``"categorical"`` or ``"binary"`` (or the Keras names).
-        augment: train on :func:`augmented_batches` (validation images never are).
+        augment: train on augmented batches (:func:`training_batches`; validation
+            images never are).
         seed: the run's seed (initial head weights, shuffling, augmentation);
             :func:`compare` sets it for each seed.
     """
@@ -583,10 +606,7 @@ class SharedModels:
     """The compiled models of a comparison, shared between arms and seeds.
 
     Tracing a training step costs about 9 s for the course's Inception-ResNet-v2 on 2 CPU
-    cores, more than a whole run of its epochs; a shared model's later runs pay only a
-    partial retrace (measured: first epoch 5.6 s instead of 14.9 s, later ones 1.7 s),
-    because the runner's ``keras.utils.set_random_seed`` changes TensorFlow's global seed,
-    on which a traced function depends. Arms whose networks have the same
+    cores, more than a whole run of its epochs. Arms whose networks have the same
     structure and the same loss (pretrained or from scratch, augmented or not) train one
     shared model: before each run its weights are drawn afresh for the seed
     (:func:`~inception_edu.training.residual_experiment.reinitialize`) and a pretrained
@@ -676,8 +696,7 @@ def run_experiment(
     classes = split.num_classes
     model = (models or SharedModels()).initial(experiment, classes, split.input_shape)
     train = (split.x_train, split.y_train)
-    if experiment.augment:
-        train = augmented_batches(*train, batch_size=batch_size, seed=experiment.seed)
+    train = training_batches(*train, batch_size, experiment.seed, experiment.augment)
     timer = _EpochTimer()
     start = time.perf_counter()
     history = run(

@@ -325,7 +325,9 @@ def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, t
     Keras' own download has no timeout and would hang a notebook offline), and when they
     cannot be had this raises :class:`WeightsUnavailableError` saying so and that the
     course backbone (:func:`course_backbone`) is used instead. ``weights=None`` builds the
-    full network untrained (no download).
+    full network untrained (no download). The returned model takes images in [0, 1], as
+    the course's loader gives them: a ``Rescaling`` layer maps them to the [-1, 1] the
+    released weights were trained on, then the Keras network follows as one layer.
     """
     check_choice(weights, ("imagenet", None), "weights")
     input_shape = check_input_shape(input_shape, 75, "InceptionResNetV2")
@@ -338,7 +340,7 @@ def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, t
                 f"{_FALLBACK}"
             )
     try:
-        return keras.applications.InceptionResNetV2(
+        network = keras.applications.InceptionResNetV2(
             include_top=False, weights=weights, input_shape=input_shape, pooling=pooling
         )
     except Exception as error:  # the download failed after all (keras raises Exception)
@@ -348,6 +350,11 @@ def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, t
             f"ImageNet weights for InceptionResNetV2 could not be downloaded "
             f"({type(error).__name__}: {error}). {_FALLBACK}"
         ) from error
+    # The released weights expect pixels in [-1, 1] (Keras' preprocess_input for this
+    # network); the course's images are in [0, 1], so the model rescales them itself.
+    inputs = keras.Input(input_shape, name="images_0_1")
+    scaled = keras.layers.Rescaling(2.0, offset=-1.0, name="to_minus_1_1")(inputs)
+    return keras.Model(inputs, network(scaled), name=network.name)
 
 
 def pretrained_backbone(input_shape=(75, 75, 3), pooling=None, timeout=3.0) -> tuple:

@@ -53,6 +53,7 @@ def test_c36_keras_3_reports_categorical_accuracy_and_the_useless_model_scores_k
     # the verdict "wrong": the binary run is not ahead in categorical accuracy
     assert _flag(printed, "binary accuracy above the useless model's 0.917 on every seed:")
     assert _flag(printed, "within 10 points on every seed:")
+    assert not _flag(printed, "binary loss ahead in mean categorical accuracy at every epoch:")
     rows = {
         name: np.array(
             re.search(rf"{name}\s+settled categorical \[([^\]]+)\]", printed).group(1).split(),

@@ -817,7 +817,7 @@ class Comparison:
 
     def plot(self, metric: str = "val_categorical_accuracy", ax=None):
         """The arms' curves of ``metric``, mean and seed band (:func:`plot_runs`)."""
-        return plot_runs(self.curves(metric), metric=metric_label(metric), ax=ax)
+        return plot_runs(self.curves(metric), metric=metric_label(metric), ax=ax, legend="outside")
 
 
 def compare(

@@ -285,7 +285,8 @@ def plot_runs(
     lowest to the highest seed. ``runs``: ``{label: [[value per epoch] per seed]}``.
 
     ``ax``: draw into this matplotlib axes (a panel of a larger figure) instead of a new
-    figure; ``legend``: where the legend goes (a matplotlib ``loc``)."""
+    figure; ``legend``: where the legend goes (a matplotlib ``loc``, or ``"outside"``:
+    right of the panel)."""
     if not isinstance(runs, dict) or not runs:
         raise ValueError(
             f"runs must be a non-empty dict {{label: [curve per seed]}}. Received: {runs!r:.80}"
@@ -324,7 +325,10 @@ def plot_runs(
     ax.set_ylabel(metric, fontsize=11)
     ax.set_title(title or f"{metric} (band: lowest to highest seed)", fontsize=12)
     ax.grid(alpha=0.3)
-    ax.legend(loc=legend, fontsize=10)
+    if legend == "outside":  # beside the panel: it hides no curve
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
+    else:
+        ax.legend(loc=legend, fontsize=10)
     return figure
 
 

@@ -91,3 +91,11 @@ def test_the_notebook_resumes_an_interrupted_run_without_losing_an_epoch(printed
     assert "epochs in its history: [0, 1, 2]" in printed
     assert "epochs trained by this call: [1, 2]" in printed  # epoch 0 was kept
     assert "called once more, epochs trained: []" in printed
+
+
+def test_the_package_model_is_the_plain_keras_model_on_the_page(printed):
+    package = re.search(r"transfer: ([\d,]+) parameters; head: predictions \((\d+),\)", printed)
+    by_hand = re.search(r"by hand: ([\d,]+) parameters, output \((\d+),\)", printed)
+    assert package and by_hand and package.groups() == by_hand.groups()
+    classes = tx.source_model(lambda: course_backbone(), 12).count_params()
+    assert package.group(1) == f"{classes:,}"

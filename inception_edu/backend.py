@@ -9,6 +9,7 @@ Every module of the package that needs Keras imports it from here.
 """
 
 import contextlib
+import logging
 import os
 import sys
 
@@ -36,5 +37,10 @@ with _descriptor_2_silenced() if _first_import else contextlib.nullcontext():
     import tensorflow as tf
 
 import keras  # noqa: E402
+
+# TensorFlow's Python logger prints INFO lines under a distribution strategy: the devices
+# it mirrors onto and every all-reduce it builds (dozens per trace). Warnings still show.
+if tf.get_logger().getEffectiveLevel() < logging.WARNING:
+    tf.get_logger().setLevel(logging.WARNING)
 
 __all__ = ["keras", "tf"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09
+from inception_edu.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10
 from inception_edu.exercises.checker import Close, Exercise
 
 #: exercise -> (a right answer, a close answer, a wrong answer)
@@ -20,6 +20,7 @@ CASES = {
     "nb08": (nb08.PROJECTION_1X1, 164480, 163840, 100000),
     "nb08_growth": (nb08.GROWTH_30, 0.65, 1.72, 0.4),
     "nb09": (nb09.CONSTANT_PREDICTOR_200, 0.995, 0.005, 0.9),
+    "nb10": (nb10.DGX1_INCEPTION_V4, 8.7, 69.6, 20.0),
 }
 
 
@@ -39,6 +40,12 @@ def test_the_expected_answers_are_computed():
     )
     assert nb03.aux_path_depth() == 18 and nb03.aux_path_depth("aux_4a") == 12
     assert nb06.right_class_target() == pytest.approx(1 - 0.1 + 0.1 / 51)
+    # Inception-v4 (12.25 G per image) against ResNet-50 v1.5 (4.09 G) at 1,376 images/s,
+    # 90 epochs over 8 GPUs; the factor 3 is in both the work and the rate
+    v4_images_per_second = 1376 * 4.089184256 / 12.254
+    assert nb10.dgx1_v4_hours() == pytest.approx(
+        1_281_167 * 90 / v4_images_per_second / 8 / 3600, abs=0.06
+    )
 
 
 def test_unanswered(case):

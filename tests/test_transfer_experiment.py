@@ -146,8 +146,12 @@ def test_training_batches_reshuffle_every_epoch_from_their_own_seed(split):
         np.testing.assert_array_equal(_labels(old), _labels(new))
     other = te.training_batches(split.x_train, split.y_train, batch_size=8, seed=2)
     assert not np.array_equal(_labels(list(other)), _labels(epochs[0]))
-    with pytest.raises(ValueError, match=r"x must be RGB images.*\(4, 75, 75\)"):
+    with pytest.raises(ValueError, match=r"x must be images.*\(4, 75, 75\)"):
         te.training_batches(split.x_train[:4, ..., 0], split.y_train[:4])
+    grey = te.training_batches(split.x_train[:4, ..., :1], split.y_train[:4], batch_size=4)
+    assert next(iter(grey))[0].shape == (4, 75, 75, 1)
+    with pytest.raises(ValueError, match=r"x must be RGB images.*\(4, 75, 75, 1\)"):
+        te.training_batches(split.x_train[:4, ..., :1], split.y_train[:4], augment=True)
 
 
 def test_augmented_training_batches_change_every_image_and_keep_the_labels(split):

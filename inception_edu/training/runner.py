@@ -161,11 +161,12 @@ def _model(model, strategy, seed: int):
                 "strategy must be a tf.distribute.Strategy or None. Received: "
                 f"{type(strategy).__name__}"
             )
-        if isinstance(model, keras.Model):
+        if isinstance(model, keras.Model) and not _built_under(model, strategy):
             raise ValueError(
                 "With a strategy, model must be a zero-argument function that builds the "
-                "model: its variables must be created inside strategy.scope() to be "
-                f"placed on every device. Received a built keras.Model ({model.name!r})."
+                "model, or a keras.Model built inside this strategy's scope(): its "
+                "variables must be created there to be placed on every device. Received "
+                f"a keras.Model built outside it ({model.name!r})."
             )
     if isinstance(model, keras.Model):
         return model
@@ -185,6 +186,12 @@ def _model(model, strategy, seed: int):
             f"The model function must return a keras.Model. Received: {type(built).__name__}"
         )
     return built
+
+
+def _built_under(model, strategy) -> bool:
+    """Whether every variable of ``model`` was created inside ``strategy.scope()``."""
+    extended = strategy.extended
+    return all(extended.variable_created_in_scope(v.value) for v in model.variables)
 
 
 def build_training_state(model, x, y) -> None:
@@ -265,7 +272,7 @@ def _compile_or_reset(model, recipe: Recipe, steps: int, epochs: int, strategy) 
     was reused."""
     key = _compile_key(recipe, steps, epochs)
     known = _COMPILED.get(model)
-    if strategy is None and known is not None and known[:3] == key and known[3] is model.optimizer:
+    if known is not None and known[:3] == key and known[3] is model.optimizer:
         schedule = recipe.learning_rate_schedule(steps, epochs)
         reset_optimizer(model.optimizer, schedule if isinstance(schedule, float) else None)
         model.reset_metrics()
@@ -295,9 +302,10 @@ def run(
     """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history.
 
     Args:
-        model: a ``keras.Model``, or a zero-argument function that builds one (required
-            with a ``strategy``; it is called after ``keras.utils.set_random_seed(seed)``,
-            so the same seed gives the same initial weights).
+        model: a ``keras.Model``, or a zero-argument function that builds one (called
+            after ``keras.utils.set_random_seed(seed)``, so the same seed gives the same
+            initial weights). With a ``strategy``, a function (called inside its scope) or
+            a model built inside ``strategy.scope()``, whose variables are mirrored.
         train: ``(x, y)`` numpy arrays, with ``y`` integer labels ``(N,)`` or one-hot rows
             ``(N, K)``; or a batched ``tf.data.Dataset`` of ``(x, y)`` (``batch_size`` is
             then the dataset's own); or an :class:`inception_edu.data.Split`, with
@@ -331,8 +339,9 @@ def run(
     ``epochs``. A ``keras.Model`` that ``run`` compiled before, for the same recipe,
     steps per epoch and epochs (and not compiled since), is not compiled again: its
     optimizer is reset to that fresh state and Keras keeps the training step it traced,
-    which saves the trace. Re-initialise its weights yourself between runs; the result is
-    the run a fresh compile would give. Given a ``tf.data`` input, such a run seeds Python
+    which saves the trace (under a strategy too, for a model built in its scope).
+    Re-initialise its weights yourself between runs; the result is the run a fresh
+    compile would give. Given a ``tf.data`` input, such a run seeds Python
     and numpy but leaves TensorFlow's global seed as it is: setting it clears
     TensorFlow's kernel cache, and the traced step is then instantiated again (measured
     for notebook 09's Inception-ResNet-v2 on 2 CPU cores: first epoch 4.9 s instead of

@@ -168,7 +168,8 @@ def training_batches(
     on the fly. The runner (:func:`~inception_edu.training.run`) takes it as ``train``;
     validation images are never augmented.
 
-    ``x``: float images ``(N, H, W, 3)``; ``y``: integer labels ``(N,)``. ``seed`` fixes
+    ``x``: float images ``(N, H, W, C)`` (RGB, ``C = 3``, to augment); ``y``: integer
+    labels ``(N,)``. ``seed`` fixes
     the shuffling (a stateless permutation per epoch) and the augmentation's draws
     (Keras' seeded layers): neither depends on TensorFlow's global seed, so a run is the same
     whatever ran before it, and the runner need not reset that seed for a model it
@@ -176,14 +177,16 @@ def training_batches(
     """
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
-    if x.ndim != 4 or x.shape[-1] != 3 or len(x) != len(y) or len(x) == 0:
+    augment = check_flag(augment, "augment")
+    channels = (3,) if augment else (1, 3)
+    if x.ndim != 4 or x.shape[-1] not in channels or len(x) != len(y) or len(x) == 0:
+        kind = "RGB images (N, H, W, 3)" if augment else "images (N, H, W, 1 or 3)"
         raise ValueError(
-            "x must be RGB images (N, H, W, 3) and y one integer label per image. Received "
+            f"x must be {kind} and y one integer label per image. Received "
             f"x of shape {x.shape} and y of shape {y.shape}"
         )
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
-    augment = check_flag(augment, "augment")
     images, labels = tf.constant(x), tf.constant(y.astype(np.int64))
     steps = -(-len(x) // batch_size)
     dataset = _epoch_orders(len(x), seed).batch(batch_size)

@@ -1,0 +1,85 @@
+"""Notebook 10's exercise: the cost estimate applied to another GPU, network and budget."""
+
+from __future__ import annotations
+
+from inception_edu.analysis.cost import REFERENCE_RUN, Throughput, gpu_hours, training_macs
+from inception_edu.analysis.engine import analyze_model
+from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.zoo.registry import model_spec
+
+#: The new case: Inception-v4 for 90 epochs on a DGX-1's 8 V100s, from NVIDIA's published
+#: ResNet-50 v1.5 throughput on one V100 16GB with mixed precision (the same README as
+#: :data:`~inception_edu.analysis.cost.REFERENCE_RUN`, the DGX-1 table's 1-GPU row).
+V100_RUN = Throughput(
+    device="V100 SXM2 16GB",
+    model="ResNet-50 v1.5",
+    macs_per_image=REFERENCE_RUN.macs_per_image,
+    images_per_second=1376.0,
+    precision="mixed (FP16)",
+    source=REFERENCE_RUN.source,
+)
+V100_GPUS = 8
+V100_EPOCHS = 90
+
+
+def _v4_macs() -> int:
+    return analyze_model(model_spec("inception_v4")).total_macs
+
+
+def dgx1_v4_hours() -> float:
+    """Wall-clock hours for Inception-v4, 90 epochs, 8 V100s scaling perfectly."""
+    return round(gpu_hours(_v4_macs(), V100_EPOCHS, V100_RUN.macs_per_second) / V100_GPUS, 1)
+
+
+def _near(value: float):
+    return lambda answer: abs(answer - value) <= max(0.05 * value, 0.15)
+
+
+def _resnet_rate_hours() -> float:  # the slip: ResNet-50's images per second for v4's
+    images = training_macs(1, V100_EPOCHS)  # images x epochs x 3
+    return images / 3 / V100_RUN.images_per_second / V100_GPUS / 3600
+
+
+DGX1_INCEPTION_V4 = Exercise(
+    question="NVIDIA published 1,376 images/s for training ResNet-50 v1.5 (4.09 G "
+    "multiply-adds per image) on one V100 with mixed precision. How many hours would "
+    f"Inception-v4 take for {V100_EPOCHS} epochs of ImageNet on {V100_GPUS} such GPUs, "
+    "assuming the same multiply-adds per second as ResNet-50 and perfect scaling? "
+    "(hours, one decimal)",
+    expected=dgx1_v4_hours,
+    tolerance=0.15,
+    minimum=0,
+    hint="The GPU delivers a fixed number of multiply-adds per second: work it out from "
+    "ResNet-50's images/s and its cost per image, then divide Inception-v4's training "
+    "multiply-adds (images x epochs x 3 x its cost per image) by it, and share the work "
+    "among the GPUs.",
+    worked=lambda a: (
+        f"rate = 1,376 x 3 x 4.09 G = {V100_RUN.macs_per_second:.3g} multiply-adds/s per "
+        f"GPU; work = 1,281,167 x {V100_EPOCHS} x 3 x {_v4_macs() / 1e9:.2f} G = "
+        f"{training_macs(_v4_macs(), V100_EPOCHS):.3g}; work / rate / 3600 / "
+        f"{V100_GPUS} = {a:.1f} hours."
+    ),
+    right=lambda a: (
+        f"Right: about {a:.1f} hours, if Inception-v4 kept the GPUs as busy as ResNet-50 "
+        "does and 8 GPUs were 8 times as fast; both are optimistic, so plan for more."
+    ),
+    close=(
+        Close(
+            f"Close: that is the time on one GPU; {V100_GPUS} GPUs share the work.",
+            test=lambda answer: _near(dgx1_v4_hours() * V100_GPUS)(answer),
+        ),
+        Close(
+            "Close: that is how long ResNet-50 would take. Inception-v4 costs "
+            f"{_v4_macs() / REFERENCE_RUN.macs_per_image:.1f}x as many multiply-adds per "
+            "image, so it gets through fewer images per second.",
+            test=lambda answer: _near(_resnet_rate_hours())(answer),
+        ),
+        Close(
+            "Close: the factor 3 counts once: it is in the work (forward + backward) and "
+            "in the rate (ResNet-50's images/s were training images/s).",
+            test=lambda answer: (
+                _near(dgx1_v4_hours() * 3)(answer) or _near(dgx1_v4_hours() / 3)(answer)
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,30 @@
+"""Binder builds the course's own pinned environment on the Python the pins were made on."""
+
+import importlib.metadata
+import sys
+from pathlib import Path
+
+from inception_edu.course import launch
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+
+
+def test_binder_installs_requirements_pinned_by_constraints():
+    text = (BINDER / "requirements.txt").read_text(encoding="utf-8")
+    lines = [line.split("#")[0].strip() for line in text.splitlines()]
+    assert [line for line in lines if line] == ["-r ../requirements.txt", "-c ../constraints.txt"]
+
+
+def test_binders_python_is_the_one_every_pin_accepts():
+    """repo2docker's default is Python 3.10; numpy 2.4.6 and others need 3.11."""
+    runtime = (BINDER / "runtime.txt").read_text(encoding="utf-8").strip()
+    assert runtime == f"python-{sys.version_info.major}.{sys.version_info.minor}"
+    pins = launch.parse_constraints((ROOT / "constraints.txt").read_text(encoding="utf-8"))
+    here = ".".join(map(str, sys.version_info[:3]))
+    refused = {}
+    for name in pins:
+        needs = importlib.metadata.metadata(name).get("Requires-Python")
+        if needs and not launch.in_range(here, needs):
+            refused[name] = needs
+    assert refused == {}

@@ -1,0 +1,485 @@
+"""Colab and Binder: every notebook's badges open that notebook, its second cell is the
+install cell as generated, and the pure parts of the Colab set-up (links, the range
+check, the plan of what to install, the messages) behave, on made-up installed versions.
+
+The install cell run end to end, in a fresh environment standing in for Colab, is
+``tests/test_colab_install.py``.
+"""
+
+import ast
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from inception_edu.course import launch
+from inception_edu.course.launch import Change, Requirement, in_range, plan_changes
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+SCRIPT = ROOT / "scripts" / "add_launch_cells.py"
+LINK = r"\[!\[[^\]]*\]\(([^)\s]+)\)\]\(([^)\s]+)\)"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("add_launch_cells", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _source(cell) -> str:
+    return "".join(cell["source"])
+
+
+# --- the notebooks (these fail until scripts/add_launch_cells.py has been run on them)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_each_notebook_opens_itself_from_both_badges_in_its_first_cell(path):
+    first = json.loads(path.read_text(encoding="utf-8"))["cells"][0]
+    links = dict(re.findall(LINK, _source(first)))  # badge image -> link target
+    own = path.relative_to(ROOT).as_posix()
+
+    colab = urlsplit(links.get(launch.COLAB_BADGE, ""))
+    assert colab.netloc == "colab.research.google.com", f"{own}: no Colab badge"
+    prefix = f"/github/{launch.GITHUB_REPOSITORY}/blob/{launch.BRANCH}/"
+    assert colab.path == prefix + own
+
+    binder = urlsplit(links.get(launch.BINDER_BADGE, ""))
+    assert binder.netloc == "mybinder.org", f"{own}: no Binder badge"
+    assert binder.path == f"/v2/gh/{launch.GITHUB_REPOSITORY}/{launch.BRANCH}"
+    assert parse_qs(binder.query) == {"urlpath": [f"lab/tree/{own}"]}
+
+
+def test_every_notebooks_second_cell_is_the_install_cell_as_generated(capsys):
+    status = _script().main(["--check", *map(str, NOTEBOOKS)])
+    assert status == 0, capsys.readouterr().out
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        assert cells[1]["cell_type"] == "code"
+        assert _source(cells[1]) == launch.install_cell_source(), path.name
+
+
+# --- the script, on copies
+
+
+def _without_launch(notebook: dict) -> dict:
+    """``notebook`` with the install cell and the badge paragraph taken out (again)."""
+    notebook = json.loads(json.dumps(notebook))
+    cells = [c for c in notebook["cells"] if not _source(c).startswith(launch.INSTALL_MARKER)]
+    lines = _source(cells[0]).split("\n")
+    if len(lines) > 2 and launch.COLAB_BADGE in lines[2]:
+        del lines[1:3]
+    cells[0]["source"] = "\n".join(lines).splitlines(keepends=True)
+    notebook["cells"] = cells
+    return notebook
+
+
+@pytest.fixture
+def copies(tmp_path):
+    """Two of the course's notebooks as they were before the script, under
+    ``tmp_path/notebooks`` (whether or not the script has been run on the originals)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for path in NOTEBOOKS[:1] + NOTEBOOKS[-1:]:
+        pristine = _without_launch(json.loads(path.read_text(encoding="utf-8")))
+        (folder / path.name).write_text(_script().dumps(pristine), encoding="utf-8")
+    return sorted(folder.glob("*.ipynb"))
+
+
+def test_the_script_adds_badges_and_install_cell_touching_nothing_else(copies, tmp_path):
+    script = _script()
+    originals = {path: json.loads(path.read_text(encoding="utf-8")) for path in copies}
+    paths = [str(path) for path in copies]
+    root = ["--root", str(tmp_path)]
+    assert script.main(["--check", *root, *paths]) == 1
+    assert script.main([*root, *paths]) == 0
+    for path in copies:
+        done = json.loads(path.read_text(encoding="utf-8"))
+        install = done["cells"][1]
+        assert _source(install) == launch.install_cell_source()
+        assert install["outputs"] == [] and install["execution_count"] is None
+        assert install["id"] == script.INSTALL_CELL_ID
+        title, blank, badges = _source(done["cells"][0]).split("\n")[:3]
+        assert title.startswith("# ") and blank == ""
+        assert badges == launch.badges_markdown(f"notebooks/{path.name}")
+        restored = _without_launch(done)
+        assert restored == originals[path]  # every other cell, output and key as it was
+        # written as Jupyter writes it: an untouched notebook would round-trip byte for byte
+        assert path.read_text(encoding="utf-8") == script.dumps(done)
+
+    written = {path: path.read_bytes() for path in copies}
+    assert script.main(["--check", *root, *paths]) == 0
+    assert script.main([*root, *paths]) == 0
+    assert {path: path.read_bytes() for path in copies} == written  # idempotent
+
+
+def test_the_script_replaces_old_badges_and_a_stale_misplaced_install_cell(copies, tmp_path):
+    script = _script()
+    path = copies[0]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    old = launch.badges_markdown(f"notebooks/{path.name}").replace("/main", "/old-branch")
+    lines = _source(notebook["cells"][0]).split("\n")
+    notebook["cells"][0]["source"] = "\n".join([lines[0], "", old, "", *lines[2:]])
+    stale = {
+        "cell_type": "code",
+        "execution_count": 7,
+        "id": "colab-setup",
+        "metadata": {},
+        "outputs": [],
+        "source": launch.INSTALL_MARKER + " (an old version)\nprint('old')",
+    }
+    notebook["cells"].insert(3, stale)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+
+    assert script.main(["--root", str(tmp_path), str(path)]) == 0
+    done = json.loads(path.read_text(encoding="utf-8"))
+    installs = [c for c in done["cells"] if _source(c).startswith(launch.INSTALL_MARKER)]
+    assert installs == [done["cells"][1]]
+    assert _source(installs[0]) == launch.install_cell_source()
+    assert installs[0]["execution_count"] == 7  # only its source is the script's business
+    first = _source(done["cells"][0])
+    assert "old-branch" not in first and first.count(launch.COLAB_BADGE) == 1
+
+
+def test_the_script_refuses_bad_input_and_prints_the_readme_badges(tmp_path, capsys):
+    script = _script()
+    plain = tmp_path / "plain.ipynb"
+    plain.write_text(
+        json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}], "nbformat": 4}),
+        encoding="utf-8",
+    )
+    assert script.main(["--root", str(tmp_path), str(plain)]) == 2
+    assert "first cell must be a markdown cell" in capsys.readouterr().err
+    assert script.main([str(plain)]) == 2  # outside the repository, without --root
+    assert "must lie under --root" in capsys.readouterr().err
+    assert script.main(["--readme"]) == 0
+    assert capsys.readouterr().out.strip() == launch.readme_badges()
+
+
+def test_the_title_must_come_first():
+    with pytest.raises(ValueError, match="'# ' title line. Received: 'Some text'"):
+        _script().with_badges("Some text\n\n# Title", "badges")
+
+
+# --- links and the install cell
+
+
+def test_links_and_badges():
+    path = "notebooks/03_googlenet_aux_classifiers.ipynb"
+    assert launch.colab_url(path) == (
+        "https://colab.research.google.com/github/inception-edu/inception-edu/blob/main/" + path
+    )
+    assert launch.binder_url(path) == (
+        "https://mybinder.org/v2/gh/inception-edu/inception-edu/main?urlpath=lab/tree/" + path
+    )
+    assert launch.badges_markdown(Path(path)) == (
+        f"[![Open In Colab]({launch.COLAB_BADGE})]({launch.colab_url(path)}) "
+        f"[![Binder]({launch.BINDER_BADGE})]({launch.binder_url(path)})"
+    )
+    readme = launch.readme_badges()
+    assert launch.colab_url("notebooks/00_start_here.ipynb") in readme
+    assert "?urlpath=lab/tree/notebooks)" in readme
+
+
+@pytest.mark.parametrize(
+    "bad", ["/abs/03_x.ipynb", "notebooks/03_x.py", "../03_x.ipynb", "", 3, None, "C:/x.ipynb"]
+)
+def test_a_bad_notebook_path_says_what_is_allowed(bad):
+    with pytest.raises(ValueError, match=r"relative to the repository.*Received: "):
+        launch.colab_url(bad)
+
+
+def test_the_install_cell_is_short_self_contained_and_points_at_the_repository():
+    source = launch.install_cell_source()
+    lines = source.split("\n")
+    assert lines[0].startswith(launch.INSTALL_MARKER)
+    assert len(lines) <= 12 and max(map(len, lines)) <= 88
+    tree = ast.parse(source)
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert imported == {"os", "subprocess", "sys"}  # the package comes from the clone
+    assert f'"{launch.REPOSITORY_URL}"' in source and f"--branch={launch.BRANCH}" in source
+    assert f'"{launch.COLAB_HOME}"' in source and "launch.colab_setup(home)" in source
+
+
+def test_the_install_cell_does_nothing_outside_colab(capsys):
+    assert "google.colab" not in sys.modules
+    namespace = {}
+    exec(launch.install_cell_source(), namespace)
+    assert "launch" not in namespace and "home" not in namespace
+    assert capsys.readouterr() == ("", "")
+
+
+def test_launch_is_stdlib_only_and_importing_it_stays_light():
+    tree = ast.parse((ROOT / "inception_edu" / "course" / "launch.py").read_text("utf-8"))
+    modules = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+    }
+    assert modules - {"__future__"} <= set(sys.stdlib_module_names)
+    probe = (
+        "import sys; before = set(sys.modules)\n"
+        "import inception_edu.course.launch\n"
+        "print(sorted({m.split('.')[0] for m in set(sys.modules) - before}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(ast.literal_eval(out))
+    assert loaded - set(sys.stdlib_module_names) == {"inception_edu"}
+
+
+# --- the range check
+
+
+@pytest.mark.parametrize(
+    "version, specifier, expected",
+    [
+        ("8.1.9", ">=8.1,<9", True),
+        ("7.7.1", ">=8.1,<9", False),
+        ("9.0", ">=8.1,<9", False),
+        ("9.0.0rc1", ">=8.1,<9", False),  # <9 excludes 9's own pre-releases
+        ("2.19.0+cu121", ">=2.16,<2.22", True),  # local labels are ignored
+        ("2.16", ">=2.16.0", True),  # trailing zeros don't count
+        ("3.3.0.post1", ">3.3", False),  # >3.3 excludes 3.3's post-releases
+        ("3.4", ">3.3", True),
+        ("1.4.2", "~=1.4", True),
+        ("2.0", "~=1.4", False),
+        ("2.1.7", "==2.1.*", True),
+        ("2.2", "!=2.1.*", True),
+        ("0.11.0", "", True),
+        ("1!0.1", ">=5", True),  # an epoch outranks any release
+    ],
+)
+def test_in_range(version, specifier, expected):
+    assert in_range(version, specifier) is expected
+
+
+def test_in_range_agrees_with_packaging_on_a_grid():
+    specifiers = pytest.importorskip("packaging.specifiers")
+    versions = [
+        "0.9", "1", "1.0", "1.0.0", "1.0.1", "1.0a1", "1.0b2", "1.0rc1", "1.0.dev0",
+        "1.0a1.dev1", "1.0.post1", "1.0.post1.dev2", "1.0+local", "1.0.1+cu121", "1.1",
+        "1.9.9", "2.0", "2.0rc1", "2.0.0.post3", "1!0.5", "2.21.0", "2.22.0rc1", "2.22.0",
+    ]  # fmt: skip
+    ranges = [
+        ">=1.0", ">1.0", "<=1.0", "<1.0", "==1.0", "!=1.0", "==1.*", "!=1.0.*", "~=1.0",
+        "~=1.0.0", ">=1.0,<2", ">1.0.post1", "<2.0rc1", ">=1.0a1", ">=2.16,<2.22", "<1!0",
+        ">=1.0.dev0,<1.0",
+    ]  # fmt: skip
+    for specifier in ranges:
+        expected = specifiers.SpecifierSet(specifier, prereleases=True)
+        for version in versions:
+            assert in_range(version, specifier) == expected.contains(version), (
+                version,
+                specifier,
+            )
+
+
+@pytest.mark.parametrize(
+    "version, specifier, received",
+    [
+        ("1.0", "=>1.0", "'=>1.0'"),
+        ("1.0", ">=1.0;", "'>=1.0;'"),
+        ("1.0", "===1.0", "'===1.0'"),
+        ("one", ">=1", "'one'"),
+        ("1.0", "~=1", "'1'"),
+        ("1.0", "==1.0+local", "'1.0+local'"),
+        (1.0, ">=1", "1.0"),
+    ],
+)
+def test_a_bad_version_or_range_says_what_it_received_and_what_is_allowed(
+    version, specifier, received
+):
+    with pytest.raises(ValueError, match=r"must be .*Received: ") as error:
+        in_range(version, specifier)
+    assert str(error.value).endswith(received)
+
+
+# --- requirements, pins and the plan
+
+REQUIREMENTS = """\
+# a comment
+tensorflow-cpu>=2.16,<2.22
+ipywidgets>=8.1,<9  # inline comment
+scikit_image>=0.22,<0.27
+pytest>=8,<10
+jupyterlab>=4.2,<5
+ipykernel>=6.29,<8
+sphinx-book-theme>=1.1
+-c constraints.txt
+-e .
+"""
+PINS = {
+    "tensorflow_cpu": "2.21.0",
+    "ipywidgets": "8.1.9",
+    "scikit-image": "0.26.0",
+    "pytest": "9.2.0",
+    "jupyterlab": "4.6.6",
+    "ipykernel": "7.4.0",
+    "sphinx-book-theme": "1.4.0",
+}
+
+
+def _plan(**installed):
+    requirements = launch.parse_requirements(REQUIREMENTS)
+    return plan_changes(requirements, PINS, {k.replace("_", "-"): v for k, v in installed.items()})
+
+
+def test_requirements_are_parsed_without_options_and_comments():
+    assert launch.parse_requirements(REQUIREMENTS)[:3] == [
+        Requirement("tensorflow-cpu", ">=2.16,<2.22"),
+        Requirement("ipywidgets", ">=8.1,<9"),
+        Requirement("scikit-image", ">=0.22,<0.27"),
+    ]
+    assert len(launch.parse_requirements(REQUIREMENTS)) == 7
+
+
+def test_in_range_packages_need_nothing():
+    assert _plan(tensorflow_cpu="2.21.0", ipywidgets="8.1.2", scikit_image="0.24.0") == []
+
+
+def test_missing_too_old_and_too_new_get_the_pinned_version():
+    changes = _plan(tensorflow_cpu="2.22.1", ipywidgets="7.7.1")
+    assert changes == [
+        Change("tensorflow-cpu", "2.22.1", "2.21.0", ">=2.16,<2.22"),
+        Change("ipywidgets", "7.7.1", "8.1.9", ">=8.1,<9"),
+        Change("scikit-image", None, "0.26.0", ">=0.22,<0.27"),
+    ]
+    assert [change.message for change in changes] == [
+        "tensorflow-cpu 2.22.1 -> 2.21.0 (course needs >=2.16,<2.22)",
+        "ipywidgets 7.7.1 -> 8.1.9 (course needs >=8.1,<9)",
+        "scikit-image (not installed) -> 0.26.0 (course needs >=0.22,<0.27)",
+    ]
+    assert [change.pip_argument for change in changes][1] == "ipywidgets==8.1.9"
+
+
+def test_colabs_tensorflow_stands_in_for_tensorflow_cpu_and_is_never_replaced():
+    assert _plan(tensorflow="2.19.0", ipywidgets="8.1.2", scikit_image="0.25.1") == []
+    kept = _plan(tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
+    assert kept == [Change("tensorflow", "2.15.1", "2.21.0", ">=2.16,<2.22", install=False)]
+    assert kept[0].message.startswith("tensorflow 2.15.1 kept: Colab's own build")
+    # with no TensorFlow at all, Colab gets its usual (GPU-capable) build at the pin
+    assert _plan(ipywidgets="8.1.2", scikit_image="0.25.1") == [
+        Change("tensorflow", None, "2.21.0", ">=2.16,<2.22")
+    ]
+
+
+def test_test_tools_colabs_kernel_jupyterlab_and_site_builders_are_left_alone():
+    for name in ("pytest", "ipykernel", "jupyterlab", "jupyterlab-widgets", "sphinx-book-theme"):
+        assert launch.colab_skip_reason(name), name
+    for name in ("keras", "numpy", "ipywidgets", "tensorflow-cpu", "pillow"):
+        assert launch.colab_skip_reason(name) is None, name
+    # absent or out of range, they are not in the plan
+    changes = _plan(
+        tensorflow_cpu="2.21.0", ipywidgets="8.1.2", scikit_image="0.24.0", ipykernel="6.17.1"
+    )
+    assert changes == []
+
+
+def test_the_messages_say_nothing_changed_or_list_the_changes():
+    assert launch.setup_messages([], 9) == [
+        "nothing changed: the 9 packages the course checks on Colab are in range"
+    ]
+    kept = _plan(tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
+    assert launch.setup_messages(kept, 3)[-1] == "nothing changed"
+    assert launch.setup_messages(_plan(ipywidgets="7.7.1"), 3)[1] == (
+        "ipywidgets 7.7.1 -> 8.1.9 (course needs >=8.1,<9)"
+    )
+
+
+def test_the_courses_own_files_are_consistent():
+    """Every requirement checked on Colab has a pin, within its range: installed exactly as
+    pinned, nothing would change."""
+    requirements = launch.parse_requirements((ROOT / "requirements.txt").read_text("utf-8"))
+    pins = launch.parse_constraints((ROOT / "constraints.txt").read_text("utf-8"))
+    assert "tensorflow-cpu" in pins and "imageio" in pins  # names normalized
+    checked = [r.name for r in requirements if not launch.colab_skip_reason(r.name)]
+    assert {"tensorflow-cpu", "keras", "numpy", "ipywidgets"} <= set(checked)
+    assert plan_changes(requirements, pins, pins) == []
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: launch.parse_requirements("numpy>=1; python_version<'3.12'"), "no markers"),
+        (lambda: launch.parse_requirements("pkg @ https://x/y.whl"), "no markers, URLs"),
+        (lambda: launch.parse_requirements("numpy=>1"), "comma-separated clauses"),
+        (lambda: launch.parse_constraints("numpy>=1.0"), "must be 'name==version'"),
+        (lambda: plan_changes([Requirement("keras", ">=3")], {}, {}), "must have a pin"),
+        (
+            lambda: plan_changes([Requirement("keras", ">=3")], {"keras": "2.0"}, {}),
+            "must satisfy its range",
+        ),
+        (lambda: plan_changes(["keras>=3"], {}, {}), "a Requirement"),
+        (lambda: plan_changes([], {}, ["keras"]), "a mapping"),
+        (lambda: launch.normalize_name("not a name"), "letters, digits"),
+    ],
+)
+def test_bad_input_raises_value_error_saying_what_and_what_is_allowed(call, message):
+    with pytest.raises(ValueError, match="Received: ") as error:
+        call()
+    assert message in str(error.value)
+
+
+# --- colab_setup on a made-up clone, with a recording installer
+
+
+def test_colab_setup_installs_only_what_is_missing_and_says_so(tmp_path, monkeypatch):
+    home = tmp_path / "clone"
+    (home / "notebooks").mkdir(parents=True)
+    (home / "requirements.txt").write_text(
+        "ipywidgets>=8.1,<9\nno-such-package-for-this-test>=1.0\npytest>=8\n-e .\n"
+    )
+    (home / "constraints.txt").write_text(
+        "ipywidgets==8.1.9\nno_such_package_for_this_test==1.2.0\npytest==9.2.0\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    installed, printed = [], []
+    changes = launch.colab_setup(home, installer=installed.append, out=printed.append)
+    assert Path.cwd() == home / "notebooks"
+    assert installed == [["no-such-package-for-this-test==1.2.0"]]
+    assert printed == [
+        "no-such-package-for-this-test (not installed) -> 1.2.0 (course needs >=1.0)"
+    ]
+    assert [change.name for change in changes] == ["no-such-package-for-this-test"]
+
+
+def test_colab_setup_refuses_a_folder_that_is_not_the_course(tmp_path):
+    with pytest.raises(ValueError, match="requirements.txt and constraints.txt. Received: "):
+        launch.colab_setup(tmp_path, installer=list, out=list)
+
+
+def test_colab_setup_asks_for_a_restart_when_a_replaced_package_was_imported(tmp_path, monkeypatch):
+    import pluggy  # noqa: F401  (pytest has imported it anyway)
+
+    home = tmp_path / "clone"
+    (home / "notebooks").mkdir(parents=True)
+    (home / "requirements.txt").write_text("pluggy>=99\n")
+    (home / "constraints.txt").write_text("pluggy==99.0\n")
+    monkeypatch.chdir(tmp_path)
+    installed, printed = [], []
+    launch.colab_setup(home, installer=installed.append, out=printed.append)
+    assert installed == [["pluggy==99.0"]]
+    assert printed[0].startswith("pluggy ") and printed[0].endswith("-> 99.0 (course needs >=99)")
+    assert printed[1] == (
+        "pluggy had already been imported: restart the session "
+        "(Runtime > Restart session) and run this cell again"
+    )

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup lab test notebooks bench upgrade clean
+.PHONY: setup lab test notebooks slides site slide-metadata bench upgrade clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,16 @@ test: setup  ## lint, unit tests, and every notebook under nbval (strict)
 
 notebooks: setup  ## re-run every notebook top to bottom and store its outputs
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+
+slides: setup  ## lecture decks of every notebook, offline reveal.js: open build/slides/index.html
+	$(BIN)/python scripts/build_slides.py --out build/slides notebooks/*.ipynb
+
+site: setup  ## the course website from the notebooks' stored outputs: build/site/index.html
+	$(BIN)/python scripts/build_site.py --out build/site
+
+slide-metadata: setup  ## re-apply the Colab/Binder cells and the RISE slide metadata to every notebook
+	$(BIN)/python scripts/add_launch_cells.py notebooks/*.ipynb
+	$(BIN)/python -m inception_edu.course.slides notebooks/*.ipynb
 
 bench: setup  ## measured speed ratios (not part of CI)
 	$(BIN)/python benchmarks/analysis_speed.py

@@ -47,35 +47,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_browser  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.is_file():
-    pytest.skip(
-        f"Chromium not found at {CHROMIUM}: install Debian's chromium package to run the "
-        "browser test",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api",
-    reason="the playwright package is not importable: install requirements.txt "
-    "(playwright>=1.45) into the venv to run the browser test",
-)
+sync_api = require_browser()
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_NOTEBOOK = "notebooks/01_naive_inception_block.ipynb"
 NOTEBOOK = Path(os.environ.get("E2E_NOTEBOOK") or REPO / DEFAULT_NOTEBOOK)
 SCREENSHOTS = REPO / "build" / "e2e"
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVER_START_S = 60  # JupyterLab answering on its port
 PAGE_LOAD_MS = 45_000  # JupyterLab's page, the notebook and its kernel
 RUN_ALL_MS = 120_000  # every cell of the notebook executed

@@ -1,0 +1,160 @@
+"""scripts/build_site.py without a browser: a one-notebook site made from a notebook written
+here (a Colab badge and install cell, a formula, an explorer's output without saved widget
+state), and the script's refusals. The course's own site is checked in Chromium by
+tests/e2e/test_site.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+for _module in ("sphinx", "myst_nb", "sphinx_book_theme"):
+    pytest.importorskip(
+        _module,
+        reason=f"the {_module} package is not importable: install requirements.txt into "
+        "the venv to build the course website",
+    )
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "build_site.py"
+
+COLAB = "https://colab.research.google.com/github/owner/repo/blob/main/notebooks/10_x.ipynb"
+BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("build_site", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_site = _load_script()
+
+
+def _notebook(extra_html: str = "") -> dict:
+    def code(source, outputs):
+        return {
+            "cell_type": "code",
+            "id": f"c{len(source)}",
+            "metadata": {},
+            "execution_count": 1,
+            "source": source,
+            "outputs": outputs,
+        }
+
+    explorer = {
+        "output_type": "execute_result",
+        "execution_count": 1,
+        "metadata": {},
+        "data": {
+            WIDGET_VIEW: {"model_id": "0123", "version_major": 2, "version_minor": 0},
+            "text/html": "<div class='inception-edu-explorer-static'><b>output 28x28x416</b>"
+            "<svg width='20' height='10'><rect width='20' height='10'/></svg></div>" + extra_html,
+            "text/plain": "BlockExplorer(output 28x28x416)",
+        },
+    }
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "widgets": {
+                "application/vnd.jupyter.widget-state+json": {
+                    "state": {"0123": {"model_name": "VBoxModel", "state": {}}},
+                    "version_major": 2,
+                    "version_minor": 0,
+                }
+            },
+        },
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "id": "m1",
+                "metadata": {},
+                "source": f"# 10 · Scaling out\n\n[![Open In Colab]({BADGE})]({COLAB})\n\n"
+                "The residual is $F(x) = H(x) - x$ behind a bottleneck.",
+            },
+            code(
+                "print('hello')", [{"output_type": "stream", "name": "stdout", "text": "hello\n"}]
+            ),
+            code("explorer", [explorer]),
+        ],
+    }
+
+
+def _build(tmp_path: Path, notebook: dict) -> subprocess.CompletedProcess:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "10_x.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    command = [sys.executable, str(SCRIPT), "--notebooks", str(notebooks)]
+    command += ["--out", str(tmp_path / "site"), "--cache", str(tmp_path / "cache")]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_a_notebook_becomes_an_offline_page(tmp_path):
+    result = _build(tmp_path, _notebook())
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/10_x.html">10 · Scaling out</a>' in index
+    page = (tmp_path / "site" / "notebooks" / "10_x.html").read_text(encoding="utf-8")
+    # the badge: its text, still a link to Colab; the image itself is not fetched
+    assert f'href="{COLAB}"><span class="remote-badge">Open In Colab</span></a>' in page
+    assert BADGE not in page
+    # the formula as MathML; no MathJax
+    assert '<span class="math"><math xmlns="http://www.w3.org/1998/Math/MathML">' in page
+    assert not re.search(r"<script[^>]*mathjax", page, re.IGNORECASE)
+    # the explorer as its static copy; no widget view, state or manager
+    assert "<div class='inception-edu-explorer-static'><b>output 28x28x416</b><svg" in page
+    assert "BlockExplorer(" not in page
+    assert "widget-view" not in page and "widget-state" not in page
+    assert "require.js" not in page and "html-manager" not in page
+    assert "hello" in page
+    assert "Colab setup" not in page  # the Colab install cell is left out
+
+
+def test_a_remote_fetch_in_an_output_fails_the_build(tmp_path):
+    result = _build(tmp_path, _notebook("<script src='https://cdn.example.org/x.js'></script>"))
+    assert result.returncode == 1
+    assert "fetches a remote URL when viewed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (REPO, "would overwrite"),
+        (REPO / "notebooks", "would overwrite"),
+        (REPO / "site" / "html", "would overwrite"),
+        (REPO / "README.md", "which is a file"),
+    ],
+)
+def test_refuses_an_output_folder_that_would_overwrite_the_course(out, message):
+    with pytest.raises(ValueError, match=message):
+        build_site.build_site(out=out)
+
+
+def test_refuses_bad_jobs_and_an_empty_notebook_folder(tmp_path):
+    with pytest.raises(ValueError, match="--jobs must be 'auto' or a whole number"):
+        build_site.build_site(out=tmp_path / "site", cache=tmp_path / "cache", jobs="many")
+    with pytest.raises(ValueError, match="no notebooks found"):
+        build_site.build_site(out=tmp_path / "a", cache=tmp_path / "b", notebooks=tmp_path)
+    with pytest.raises(ValueError, match="separate folders"):
+        build_site.build_site(out=tmp_path / "a", cache=tmp_path / "a" / "cache")
+
+
+def test_command_line_reports_bad_input_in_one_line():
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(REPO / "notebooks")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--out must be a folder of its own" in result.stderr

@@ -33,6 +33,7 @@ test: setup  ## lint, unit tests, and every notebook under nbval (strict)
 
 notebooks: setup  ## re-run every notebook top to bottom and store its outputs
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/python -m inception_edu.course.slides notebooks/*.ipynb  # slide breaks fit the new outputs
 
 slides: setup  ## lecture decks of every notebook, offline reveal.js: open build/slides/index.html
 	$(BIN)/python scripts/build_slides.py --out build/slides notebooks/*.ipynb

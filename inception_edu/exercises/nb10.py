@@ -40,6 +40,10 @@ def _resnet_rate_hours() -> float:  # the slip: ResNet-50's images per second fo
     return images / 3 / V100_RUN.images_per_second / V100_GPUS / 3600
 
 
+def _a100_hours() -> float:  # the slip: the A100's rate instead of the V100's
+    return gpu_hours(_v4_macs(), V100_EPOCHS, REFERENCE_RUN.macs_per_second) / V100_GPUS
+
+
 DGX1_INCEPTION_V4 = Exercise(
     question="NVIDIA published 1,376 images/s for training ResNet-50 v1.5 (4.09 G "
     "multiply-adds per image) on one V100 with mixed precision. How many hours would "
@@ -49,10 +53,10 @@ DGX1_INCEPTION_V4 = Exercise(
     expected=dgx1_v4_hours,
     tolerance=0.15,
     minimum=0,
-    hint="The GPU delivers a fixed number of multiply-adds per second: work it out from "
-    "ResNet-50's images/s and its cost per image, then divide Inception-v4's training "
-    "multiply-adds (images x epochs x 3 x its cost per image) by it, and share the work "
-    "among the GPUs.",
+    hint="The GPU delivers a fixed number of multiply-adds per second: rate = ResNet-50's "
+    "images/s x 3 x its multiply-adds per image (those were training images). Divide "
+    "Inception-v4's training multiply-adds (images x epochs x 3 x its multiply-adds per "
+    "image) by that rate, and share the work among the GPUs.",
     worked=lambda a: (
         f"rate = 1,376 x 3 x 4.09 G = {V100_RUN.macs_per_second:.3g} multiply-adds/s per "
         f"GPU; work = 1,281,167 x {V100_EPOCHS} x 3 x {_v4_macs() / 1e9:.2f} G = "
@@ -69,17 +73,29 @@ DGX1_INCEPTION_V4 = Exercise(
             test=lambda answer: _near(dgx1_v4_hours() * V100_GPUS)(answer),
         ),
         Close(
-            "Close: that is how long ResNet-50 would take. Inception-v4 costs "
+            "Close: that is how long ResNet-50 would take (or Inception-v4 with the 3 left "
+            "out of the work). Inception-v4 costs "
             f"{_v4_macs() / REFERENCE_RUN.macs_per_image:.1f}x as many multiply-adds per "
-            "image, so it gets through fewer images per second.",
+            "image, so it gets through fewer images per second, and the 3 belongs in the "
+            "work as in the rate.",
             test=lambda answer: _near(_resnet_rate_hours())(answer),
         ),
         Close(
-            "Close: the factor 3 counts once: it is in the work (forward + backward) and "
-            "in the rate (ResNet-50's images/s were training images/s).",
+            "Close: the 3 belongs in both the work (forward + backward) and the rate "
+            "(ResNet-50's images/s were training images), so it cancels; you used it on one "
+            "side only.",
             test=lambda answer: (
                 _near(dgx1_v4_hours() * 3)(answer) or _near(dgx1_v4_hours() / 3)(answer)
             ),
+        ),
+        Close(
+            f"Close: that is 100 epochs, the notebook's table; this run has {V100_EPOCHS}.",
+            test=lambda answer: _near(dgx1_v4_hours() * 100 / V100_EPOCHS)(answer),
+        ),
+        Close(
+            "Close: that uses the A100's measured rate (2,180 images/s); these are V100s "
+            "(1,376 images/s).",
+            test=lambda answer: _near(_a100_hours())(answer),
         ),
     ),
 )

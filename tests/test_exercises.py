@@ -20,6 +20,8 @@ CASES = {
     "nb08": (nb08.PROJECTION_1X1, 164480, 163840, 100000),
     "nb08_growth": (nb08.GROWTH_30, 0.65, 1.72, 0.4),
     "nb09": (nb09.CONSTANT_PREDICTOR_200, 0.995, 0.005, 0.9),
+    "nb09_percent": (nb09.CONSTANT_PREDICTOR_200, 0.995, 99.5, 0.9),
+    "nb09_count": (nb09.CONSTANT_PREDICTOR_200, 0.995, 199, 0.9),
     "nb10": (nb10.DGX1_INCEPTION_V4, 8.7, 69.6, 20.0),
 }
 

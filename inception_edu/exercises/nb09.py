@@ -49,6 +49,15 @@ CONSTANT_PREDICTOR_200 = Exercise(
             test=_near(0.0),
         ),
         Close(
+            "Close: that is a percentage; the question asks for a fraction (between 0 and 1).",
+            test=lambda answer: abs(answer - 100 * all_no_binary_accuracy()) < 0.05,
+        ),
+        Close(
+            f"Close: {BIRD_CLASSES - 1} is how many of the {BIRD_CLASSES} answers are "
+            "right; accuracy is that count as a fraction of all the answers.",
+            test=lambda answer: answer == BIRD_CLASSES - 1,
+        ),
+        Close(
             "Close: a coin flip per answer would score 0.5; answering 'no' every time is "
             "right far more often, because 'no' is the right answer for all classes but one.",
             test=_near(0.5),

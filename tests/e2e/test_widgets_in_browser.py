@@ -499,6 +499,13 @@ def test_block_explorer_renders_and_reacts(lab, page, screenshots):
 
 RISE_FRAME = "iframe[src*='/rise/']"  # jupyterlab-rise's slideshow, opened beside the notebook
 STATIC_COPY = ".inception-edu-explorer-static"
+RISE_MAX_STEPS = 80  # slides and fragments walked to the first explorer for the screenshot
+RISE_STEP_MS = 1500  # one step of that walk (reveal.js slides a slide in for 0.8 s)
+ON_CURRENT_SLIDE_JS = """el => {
+  const slide = el.closest('section');
+  const box = el.getBoundingClientRect();
+  return slide.classList.contains('present') && box.left >= 0 && box.right <= innerWidth;
+}"""
 BROKEN_WIDGET = re.compile(r"Error displaying widget|Loading widget|\b[HV]?Box\(")
 
 
@@ -539,6 +546,16 @@ def test_the_rise_slideshow_shows_every_explorer(lab, page, screenshots):
         texts = slides.locator(".jp-OutputArea-output").all_inner_texts()
         broken = [text[:80] for text in texts if BROKEN_WIDGET.search(text)]
         assert not broken, f"widget outputs that show no explorer in RISE: {broken}"
+        frame = next(f for f in page.frames if "/rise/" in f.url)
+        first = frame.locator(f".widget-vbox, {STATIC_COPY}").first.element_handle()
+        body = slides.locator("body")
+        body.press("Home")  # the first slide, then onwards to the first explorer
+        for _ in range(RISE_MAX_STEPS):
+            try:  # its slide is the current one and has finished sliding in
+                frame.wait_for_function(ON_CURRENT_SLIDE_JS, arg=first, timeout=RISE_STEP_MS)
+                break
+            except sync_api.TimeoutError:
+                body.press("Space")
         page.screenshot(path=screenshots / "rise_slideshow.png")
     except (Exception, pytest.fail.Exception):
         _failure_screenshot(page, lab)

@@ -103,8 +103,10 @@ def test_bad_arguments_are_clear_value_errors():
         distribute.train_arms({}, None, None, None, 1, 64, seeds=(0,))
     with pytest.raises(ValueError, match=r"\(model, strategy\) pair"):
         distribute.train_arms({"a": "model"}, None, None, None, 1, 64, seeds=(0,))
-    with pytest.raises(ValueError, match="seeds must name at least one"):
+    with pytest.raises(ValueError, match=r"seeds must be a non-empty list .* seeds=\(\)"):
         distribute.train_arms({"a": (None, None)}, None, None, None, 1, 64, seeds=())
+    with pytest.raises(ValueError, match=r"seeds must be distinct. Received: seeds=\[0, 0\]"):
+        distribute.train_arms({"a": (None, None)}, None, None, None, 1, 64, seeds=(0, 0))
     runs = {"a": [{"loss": [1.0, 0.5]}], "b": [{"loss": [1.1]}]}
     with pytest.raises(ValueError, match=r"reference must be one of .*'c'"):
         distribute.relative_gaps(runs, "c")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from inception_edu.backend import keras, tf
-from inception_edu.spec.checks import check_flag, check_int
+from inception_edu.spec.checks import check_flag, check_int, check_seeds
 from inception_edu.training.recipe import Recipe
 from inception_edu.training.residual_experiment import reinitialize
 from inception_edu.training.runner import run
@@ -92,7 +92,7 @@ def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: 
         raise ValueError(
             f"arms must be a non-empty dict {{label: (model, strategy)}}. Received: {arms!r:.80}"
         )
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     runs: dict = {label: [] for label in arms}
     for seed in seeds:
         for label, arm in arms.items():
@@ -140,13 +140,3 @@ def _curves(histories, metric: str, label: str) -> np.ndarray:
         raise ValueError(
             f"Every run of {label!r} must log {metric!r}. Received: {histories!r:.80}"
         ) from error
-
-
-def _check_seeds(seeds) -> tuple:
-    try:
-        seeds = tuple(seeds)
-    except TypeError:
-        seeds = (seeds,)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed. Received: ()")
-    return tuple(check_int(seed, "seed", 0) for seed in seeds)

@@ -1,8 +1,11 @@
 """Per-class error, confusion matrix, calibration (ECE, temperature scaling) and their plots."""
 
+import warnings
+
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.container import BarContainer
 
 from inception_edu.training import metrics
 from inception_edu.viz.curves import plot_reliability
@@ -129,3 +132,28 @@ def test_plot_per_class_takes_error_rates_per_run():
     assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(2 / 3)  # chance error
     with pytest.raises(ValueError, match="one value per class"):
         plot_per_class({"a": [0.1]}, ["cat", "dog"])
+
+
+def test_plot_per_class_survives_seeds_that_tie_nan_zeros_and_one_seed():
+    # three seeds all at 0.7 on a class: their float mean lies a hair above 0.7, so the
+    # lower whisker came out negative and matplotlib refused it (issue: notebook 09)
+    tied = {"tied": [[0.7, 0.0, 0.95]] * 3, "one seed": [[0.2, 0.0, 1.0]]}
+    figure = plot_per_class(tied, ["cat", "dog", "fox"])
+    assert len(figure.axes[0].patches) == 6
+    bars = [c for c in figure.axes[0].containers if isinstance(c, BarContainer)]
+    whiskers = bars[0].errorbar.lines[2][0].get_segments()
+    assert [round(abs(top[1] - bottom[1]), 12) for bottom, top in whiskers] == [0, 0, 0.0]
+    assert bars[1].errorbar is None  # a single seed: no whisker
+    gap = {"a class never seen": [[0.5, np.nan, 0.2], [0.7, np.nan, 0.4]]}
+    figure = plot_per_class(gap, ["cat", "dog", "fox"])
+    heights = [patch.get_height() for patch in figure.axes[0].patches]
+    assert heights[0] == pytest.approx(0.6) and np.isnan(heights[1])
+
+
+def test_gradient_norm_curves_take_a_norm_of_zero_without_a_warning():
+    from inception_edu.viz.curves import plot_gradient_norms
+
+    runs = {"vanished": [{"conv1": 0.0, "conv2": 1e-3}, {"conv1": 1e-4, "conv2": 2e-3}]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_gradient_norms(runs)

@@ -162,7 +162,8 @@ def plot_gradient_norms(
                 f"{label!r} differs from the first run."
             )
         values = np.array([[d[name] for name in names] for d in group], dtype=float)
-        centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
+        with np.errstate(divide="ignore"):  # a norm of exactly 0 has no place on a log axis
+            centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
         seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
         (line,) = ax.plot(
             range(len(names)), centre, marker="o", markersize=4, label=str(label) + seeds_note

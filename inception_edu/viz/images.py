@@ -11,6 +11,7 @@ here imports TensorFlow.
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import numpy as np
 
@@ -78,6 +79,25 @@ def _per_class_runs(results) -> dict:
     return runs
 
 
+def _mean_and_whiskers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each class's mean over the runs (seeds) and its whiskers to the lowest and highest.
+
+    Whiskers are ``None`` for a single run. Seeds that tie on a class give whiskers of
+    zero; rounding can put the mean a hair outside [min, max] there, so the distances are
+    clipped at zero (matplotlib refuses a negative whisker). A NaN (a class a run never
+    saw) is left out of its class's mean and range; a class with no number at all gets
+    no bar.
+    """
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column of NaN: no bar
+        mean = np.nanmean(values, axis=0)
+        if len(values) < 2:
+            return mean, None
+        low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    whiskers = np.clip(np.stack([mean - low, high - mean]), 0.0, None)
+    return mean, np.nan_to_num(whiskers, nan=0.0)
+
+
 def plot_per_class(
     results,
     class_names,
@@ -111,10 +131,7 @@ def plot_per_class(
     width = 0.8 / len(runs)
     positions = np.arange(len(class_names))
     for i, (label, values) in enumerate(runs.items()):
-        mean = values.mean(axis=0)
-        spread = None
-        if len(values) > 1:  # the seeds' lowest and highest, around the mean
-            spread = np.stack([mean - values.min(axis=0), values.max(axis=0) - mean])
+        mean, spread = _mean_and_whiskers(values)
         ax.bar(
             positions + (i - (len(runs) - 1) / 2) * width,
             mean,

@@ -2,10 +2,15 @@
 
     python scripts/build_site.py [--out build/site] [--cache build/site-cache]
 
-Stages ``site/index.md`` and every ``notebooks/*.ipynb`` (in name order, so a new notebook
-joins the table of contents by itself) in ``CACHE/src``, each notebook without its saved
-widget state and its Colab install cell, then runs ``sphinx-build -c site``
-(configuration, styles: ``site/``) into OUT. Only changed notebooks are rewritten in the
+Stages ``site/index.md``, ``CREDITS.md`` with the two licence files it links to, and every
+``notebooks/*.ipynb`` (in name order, so a new notebook joins the table of contents by
+itself) in ``CACHE/src``, each notebook without its saved widget state, then runs
+``sphinx-build -c site`` (configuration, styles, templates: ``site/``) into OUT.
+
+A page's download button offers the staged notebook (``OUT/_sources/notebooks/*.ipynb``),
+so the staged notebook keeps its Colab install cell: a learner who downloads a notebook
+and uploads it to Colab needs it. The cell is tagged ``remove-cell`` (MyST-NB's tag), so
+the page leaves it out: it does nothing outside Colab. Only changed notebooks are rewritten in the
 stage, so a second build re-reads only those (a changed ``site/conf.py`` re-reads all).
 Sphinx warnings fail the build (``--allow-warnings`` to only print them). Open
 ``OUT/index.html`` in a browser: the site needs no server and no internet.
@@ -29,8 +34,17 @@ DEFAULT_OUT = REPO / "build" / "site"
 DEFAULT_CACHE = REPO / "build" / "site-cache"
 WIDGET_STATE = "widgets"  # notebook metadata key of the saved ipywidgets state
 # The first line of each notebook's Colab install cell (inception_edu.course.launch.
-# INSTALL_MARKER): it does nothing outside Colab, so the site leaves it out.
+# INSTALL_MARKER): it does nothing outside Colab, so the page leaves it out (REMOVE_CELL);
+# the download keeps it, since the downloaded copy fails on Colab without it.
 COLAB_SETUP = "# inception-edu: Colab setup"
+REMOVE_CELL = "remove-cell"  # MyST-NB's cell tag: not on the page, kept in the source
+# Staged beside index.md (name in the repository -> name in the site's source): the
+# licence and credit page and the licence files it links to (downloads on the site).
+CREDIT_FILES = {
+    "CREDITS.md": "credits.md",
+    "LICENSE": "LICENSE",
+    "LICENSE-CONTENT": "LICENSE-CONTENT",
+}
 
 
 def notebook_paths(folder: Path = NOTEBOOKS) -> list[Path]:
@@ -57,12 +71,26 @@ def _colab_setup(cell: dict) -> bool:
     return cell.get("cell_type") == "code" and source.startswith(COLAB_SETUP)
 
 
+def _hide_on_page(cell: dict) -> dict:
+    """``cell`` tagged :data:`REMOVE_CELL`: left off the page, kept in the download."""
+    metadata = dict(cell.get("metadata", {}))
+    tags = list(metadata.get("tags", []))
+    if REMOVE_CELL not in tags:
+        tags.append(REMOVE_CELL)
+    return {**cell, "metadata": {**metadata, "tags": tags}}
+
+
 def stage(src: Path, notebooks: list[Path]) -> list[str]:
-    """Write ``index.md`` and the notebooks (without saved widget state) into ``src``;
-    remove notebooks staged earlier that no longer exist. Returns the files rewritten."""
+    """Write ``index.md``, the credits page with its licence files, and the notebooks
+    (without saved widget state; the install cell hidden on the page, kept in the download)
+    into ``src``; remove notebooks staged earlier that no longer exist. Returns the files
+    rewritten."""
     changed = []
-    if _write_if_changed(src / "index.md", (SITE / "index.md").read_bytes()):
-        changed.append("index.md")
+    pages = {"index.md": SITE / "index.md"}
+    pages.update({name: REPO / original for original, name in CREDIT_FILES.items()})
+    for name, original in pages.items():
+        if _write_if_changed(src / name, original.read_bytes()):
+            changed.append(name)
     staged = src / "notebooks"
     names = set()
     for path in notebooks:
@@ -71,7 +99,10 @@ def stage(src: Path, notebooks: list[Path]) -> list[str]:
         # (the explorer's static copy) is what the site shows. Dropping the state keeps
         # 10-260 kB of inert JSON off each page.
         notebook.get("metadata", {}).pop(WIDGET_STATE, None)
-        notebook["cells"] = [cell for cell in notebook.get("cells", []) if not _colab_setup(cell)]
+        notebook["cells"] = [
+            _hide_on_page(cell) if _colab_setup(cell) else cell
+            for cell in notebook.get("cells", [])
+        ]
         data = (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         names.add(path.name)
         if _write_if_changed(staged / path.name, data):

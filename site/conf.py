@@ -19,11 +19,14 @@ Nothing on a page is fetched from the internet when it is viewed:
   a link; a remote image, script or stylesheet in an output is a build warning;
 - the theme's fonts, icons and scripts are all served from ``_static``.
 
-``scripts/build_site.py`` stages the notebooks (without saved widget state or the Colab
-install cell) and ``index.md`` in a source folder under ``build/`` and runs
-``sphinx-build -c site``; this file is read from here, so ``html_static_path`` is relative
-to ``site/``. Printed output wraps as in JupyterLab, except printed tables, which keep
-their columns (see ``MarkTabularStreams``).
+``scripts/build_site.py`` stages the notebooks (without saved widget state; the Colab
+install cell tagged ``remove-cell``, so it is off the page and in the download),
+``index.md`` and the credits page (``CREDITS.md`` as ``credits.md``, with the licence
+files) in a source folder under ``build/`` and runs ``sphinx-build -c site``; this file is
+read from here, so ``html_static_path`` and ``templates_path`` are relative to ``site/``.
+Every page's footer names the licences and links to the credits page. Printed output
+wraps as in JupyterLab, except printed tables, which keep their columns (see
+``MarkTabularStreams``).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from sphinx.util import logging
 
 project = "inception-edu"
 author = "the inception-edu authors"
-copyright = "the inception-edu authors"  # noqa: A001 (Sphinx's name)
+copyright = "2026, the inception-edu authors"  # noqa: A001 (Sphinx's name)
 language = "en"
 
 extensions = ["myst_nb"]
@@ -66,6 +69,7 @@ exclude_patterns = ["**/.ipynb_checkpoints", "_build"]
 html_theme = "sphinx_book_theme"
 html_title = "inception-edu"
 html_static_path = ["_static"]
+templates_path = ["_templates"]  # licence.html: the footer's licence line
 html_css_files = ["course.css"]
 html_copy_source = True  # the download button offers the .ipynb
 html_show_sourcelink = False
@@ -83,6 +87,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     # one search field, in the sidebar (not a second one in an otherwise empty top bar)
     "navbar_persistent": [],
+    # every page's footer: the copyright, then the licences and a link to the credits page
+    # (CREDITS.md, staged as credits.md)
+    "footer_content_items": ["copyright.html", "licence.html"],
 }
 pygments_style = "default"
 

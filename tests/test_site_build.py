@@ -1,7 +1,8 @@
 """scripts/build_site.py without a browser: a one-notebook site made from a notebook written
 here (a Colab badge and install cell, a formula, an explorer's output without saved widget
-state), and the script's refusals. The course's own site is checked in Chromium by
-tests/e2e/test_site.py."""
+state), its download (the notebook with its install cell, which Colab needs), the licence
+footer and credits page, the course's own notebooks as staged for download, and the
+script's refusals. The course's own site is checked in Chromium by tests/e2e/test_site.py."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ for _module in ("sphinx", "myst_nb", "sphinx_book_theme"):
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "build_site.py"
+sys.path.insert(0, str(REPO))
+from inception_edu.course import launch  # noqa: E402 (the install cell's source)
 
 COLAB = "https://colab.research.google.com/github/owner/repo/blob/main/notebooks/10_x.ipynb"
 BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
@@ -82,12 +85,25 @@ def _notebook(extra_html: str = "") -> dict:
                 "source": f"# 10 · Scaling out\n\n[![Open In Colab]({BADGE})]({COLAB})\n\n"
                 "The residual is $F(x) = H(x) - x$ behind a bottleneck.",
             },
+            {  # as in the course's notebooks: the first code cell, a slide of its own
+                "cell_type": "code",
+                "id": "install",
+                "metadata": {"slideshow": {"slide_type": "skip"}},
+                "execution_count": 1,
+                "source": launch.install_cell_source(),
+                "outputs": [],
+            },
             code(
                 "print('hello')", [{"output_type": "stream", "name": "stdout", "text": "hello\n"}]
             ),
             code("explorer", [explorer]),
         ],
     }
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
 
 
 def _build(tmp_path: Path, notebook: dict) -> subprocess.CompletedProcess:
@@ -99,9 +115,17 @@ def _build(tmp_path: Path, notebook: dict) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
-def test_a_notebook_becomes_an_offline_page(tmp_path):
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The one-notebook site of :func:`_notebook`, built once for the tests that read it."""
+    tmp_path = tmp_path_factory.mktemp("site")
     result = _build(tmp_path, _notebook())
     assert result.returncode == 0, result.stdout + result.stderr
+    return tmp_path
+
+
+def test_a_notebook_becomes_an_offline_page(built):
+    tmp_path = built
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/10_x.html">10 · Scaling out</a>' in index
     page = (tmp_path / "site" / "notebooks" / "10_x.html").read_text(encoding="utf-8")
@@ -117,7 +141,64 @@ def test_a_notebook_becomes_an_offline_page(tmp_path):
     assert "widget-view" not in page and "widget-state" not in page
     assert "require.js" not in page and "html-manager" not in page
     assert "hello" in page
-    assert "Colab setup" not in page  # the Colab install cell is left out
+    assert "Colab setup" not in page  # the Colab install cell is left out of the page
+
+
+def test_the_download_carries_the_colab_install_cell(built):
+    """The page's download button offers a notebook that runs on Colab: the stored one,
+    install cell included (without it the copy fails there with ModuleNotFoundError)."""
+    page = (built / "site" / "notebooks" / "10_x.html").read_text(encoding="utf-8")
+    links = {link for link in re.findall(r'href="([^"]*\.ipynb)"', page) if "//" not in link}
+    assert links == {"../_sources/notebooks/10_x.ipynb"}, "the download button's one link"
+    download = json.loads((built / "site" / "_sources" / "notebooks" / "10_x.ipynb").read_text())
+    stored = _notebook()
+    assert [_source(c) for c in download["cells"]] == [_source(c) for c in stored["cells"]]
+    install = [c for c in download["cells"] if _source(c).startswith(launch.INSTALL_MARKER)]
+    assert len(install) == 1 and _source(install[0]) == launch.install_cell_source()
+    assert install[0]["cell_type"] == "code"
+    # the tag that keeps it off the page; its other metadata as stored
+    assert install[0]["metadata"] == {"slideshow": {"slide_type": "skip"}, "tags": ["remove-cell"]}
+    assert "widgets" not in download["metadata"]  # inert saved widget state stays off the site
+
+
+def test_every_page_links_the_licence_and_credits(built):
+    site = built / "site"
+    for page, prefix in (("index.html", ""), ("notebooks/10_x.html", "../")):
+        html = (site / page).read_text(encoding="utf-8")
+        assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html, page
+        assert f'href="{prefix}credits.html">licence and credit</a>' in html, page
+    credits = (site / "credits.html").read_text(encoding="utf-8")
+    assert "<h1>Licence and credit" in credits
+    for seed in ("000", "001", "002", "003", "004"):
+        assert f"Seed {seed}," in credits
+    # the licence files, linked from the page, are served with the site
+    for name in ("LICENSE", "LICENSE-CONTENT"):
+        (found,) = site.glob(f"_downloads/*/{name}")
+        assert found.read_bytes() == (REPO / name).read_bytes()
+        assert f'/{name}"' in credits
+
+
+def test_the_course_notebooks_are_staged_with_their_install_cell(tmp_path):
+    """Each of the course's notebooks, as the site offers it for download: the stored
+    notebook cell for cell, its install cell tagged to stay off the page, no widget state."""
+    paths = build_site.notebook_paths()
+    build_site.stage(tmp_path, paths)
+    for path in paths:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        staged = json.loads((tmp_path / "notebooks" / path.name).read_text(encoding="utf-8"))
+        assert len(staged["cells"]) == len(stored["cells"]), path.name
+        installs = 0
+        for before, after in zip(stored["cells"], staged["cells"], strict=True):
+            assert _source(after) == _source(before), path.name
+            if _source(before).startswith(launch.INSTALL_MARKER):
+                installs += 1
+                assert _source(after) == launch.install_cell_source(), path.name
+                tags = after["metadata"].get("tags", [])
+                assert tags.count("remove-cell") == 1, path.name
+            else:
+                assert after == before, path.name
+        assert installs == 1, f"{path.name}: one install cell, in the download"
+        assert "widgets" not in staged.get("metadata", {}), path.name
 
 
 def test_a_remote_fetch_in_an_output_fails_the_build(tmp_path):

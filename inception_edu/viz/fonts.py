@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 
+from matplotlib import ft2font
 from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import Kerning, LoadFlags
 
 __all__ = ["ASCENT", "DESCENT", "FONT_FAMILY", "LINE_HEIGHT", "text_width"]
 
@@ -26,6 +26,51 @@ __all__ = ["ASCENT", "DESCENT", "FONT_FAMILY", "LINE_HEIGHT", "text_width"]
 FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, Verdana, Arial, Helvetica, sans-serif"
 
 _EM = 100.0  # glyphs are read at 100 pt, 72 dpi: advances in hundredths of the size
+
+
+def _no_hinting_flag(module=ft2font):
+    """The no-hinting glyph load flag of ``module`` (``matplotlib.ft2font``): the enum
+    member ``LoadFlags.NO_HINTING`` of matplotlib 3.10 and later, or the integer constant
+    ``LOAD_NO_HINTING`` of 3.8 and 3.9 (the same FreeType value)."""
+    flags = getattr(module, "LoadFlags", None)
+    return flags.NO_HINTING if flags is not None else module.LOAD_NO_HINTING
+
+
+_NO_HINTING = _no_hinting_flag()
+
+
+def _kerning_scale(units_per_em: int) -> int:
+    """FreeType's 16.16 scale from font units to 1/64 points at ``_EM`` points, 72 dpi
+    (``FT_DivFix``, rounded as FreeType rounds)."""
+    return ((round(_EM * 64) << 16) + units_per_em // 2) // units_per_em
+
+
+def _scaled_kerning(value: int, scale: int) -> int:
+    """``value`` font units in 1/64 points: FreeType's ``FT_MulFix`` (half away from 0)."""
+    magnitude = (abs(value) * scale + 0x8000) >> 16
+    return -magnitude if value < 0 else magnitude
+
+
+def _kerning_pairs(path) -> tuple[dict, int]:
+    """(``{(left glyph index, right glyph index): font units}``, units per em) of the
+    horizontal format-0 subtables of the font's ``kern`` table (``{}`` if it has none),
+    read with fontTools, which every matplotlib since 3.5 requires."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as ttf:
+        per_em = ttf["head"].unitsPerEm
+        if "kern" not in ttf:
+            return {}, per_em
+        index = {name: i for i, name in enumerate(ttf.getGlyphOrder())}
+        pairs: dict = {}
+        for table in ttf["kern"].kernTables:
+            coverage = getattr(table, "coverage", 1)
+            if getattr(table, "format", None) != 0 or not coverage & 1 or coverage & 0b110:
+                continue  # only horizontal, non-minimum, non-cross-stream kerning
+            for (left, right), value in table.kernTable.items():
+                key = (index[left], index[right])
+                pairs[key] = pairs.get(key, 0) + value
+        return pairs, per_em
 
 
 class _Metrics:
@@ -36,7 +81,7 @@ class _Metrics:
             FontProperties(family="sans-serif", weight="bold" if bold else "normal")
         )
         self.advances: dict = {}
-        self.kerning: dict = {}
+        self.kerning: dict | None = None  # glyph pair -> kerning, read on first use
 
     def _font(self):
         # matplotlib shares this FT2Font with its renderers, which set other sizes
@@ -49,18 +94,26 @@ class _Metrics:
         found = self.advances.get(char)
         if found is None:
             font = self._font()
-            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+            glyph = font.load_char(ord(char), flags=_NO_HINTING)
             found = (glyph.linearHoriAdvance / 65536 / _EM, font.get_char_index(ord(char)))
             self.advances[char] = found
         return found
 
     def kern(self, left: int, right: int) -> float:
-        pair = (left, right)
-        found = self.kerning.get(pair)
-        if found is None:
-            found = self._font().get_kerning(left, right, Kerning.UNFITTED) / 64 / _EM
-            self.kerning[pair] = found
-        return found
+        """Kerning between glyphs ``left`` and ``right`` in units of the font size.
+
+        Read from the font file and scaled the way FreeType scales unfitted kerning in
+        matplotlib 3.11 (``get_kerning(..., Kerning.UNFITTED)``), not asked of matplotlib:
+        matplotlib 3.8-3.10 truncate the same kerning towards zero (their hinting factor),
+        which moved a label by up to 1/64 pt per 100 pt. So every matplotlib the course
+        allows gives the same widths, to the bit."""
+        if self.kerning is None:
+            pairs, per_em = _kerning_pairs(self.path)
+            scale = _kerning_scale(per_em)
+            self.kerning = {
+                pair: _scaled_kerning(value, scale) / 64 / _EM for pair, value in pairs.items()
+            }
+        return self.kerning.get((left, right), 0.0)
 
     def width(self, text: str) -> float:
         """Width of one line in units of the font size."""
@@ -91,13 +144,32 @@ def _vertical_metrics() -> tuple[float, float, float]:
     ``linespacing`` times that height and centres a line on its ink, so both renderers
     place text alike."""
     font = _FACES[False]._font()
-    font.set_text("lp", 0.0, flags=LoadFlags.NO_HINTING)
+    font.set_text("lp", 0.0, flags=_NO_HINTING)
     height = font.get_width_height()[1] / 64 / _EM
     descent = font.get_descent() / 64 / _EM
+    return height - descent, descent, _typographic_line(font, _FACES[False].path)
+
+
+def _typographic_line(font, path) -> float:
+    """The OS/2 typographic ascender minus descender of the font at ``path``, in units of
+    its em; 1.0 for a font without an OS/2 table.
+
+    matplotlib's ``get_sfnt_table("OS/2")`` lists ``sTypoAscender`` from 3.11 on (3.8-3.10
+    leave it out); fontTools, which every matplotlib since 3.5 requires, reads the same
+    numbers from the file, so every matplotlib gives the same line height."""
     table = font.get_sfnt_table("OS/2")
-    per_em = font.get_sfnt_table("head")["unitsPerEm"]
-    line = (table["sTypoAscender"] - table["sTypoDescender"]) / per_em if table else 1.0
-    return height - descent, descent, line
+    if table and "sTypoAscender" in table and "sTypoDescender" in table:
+        ascender, descender = table["sTypoAscender"], table["sTypoDescender"]
+        per_em = font.get_sfnt_table("head")["unitsPerEm"]
+    else:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as ttf:
+            if "OS/2" not in ttf:
+                return 1.0
+            ascender, descender = ttf["OS/2"].sTypoAscender, ttf["OS/2"].sTypoDescender
+            per_em = ttf["head"].unitsPerEm
+    return (ascender - descender) / per_em
 
 
 #: Height above and depth below the baseline of a line of text, and the distance of two

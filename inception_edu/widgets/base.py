@@ -32,6 +32,7 @@ import html
 import ipywidgets as widgets
 
 from inception_edu.spec.checks import check_flag
+from inception_edu.widgets.compat import widget_bundle
 
 __all__ = ["DOT", "ERROR_COLOUR", "Explorer", "int_slider"]
 
@@ -176,7 +177,7 @@ class Explorer:
         return f"{type(self).__name__}({state})"
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = self.static_html()
         return bundle

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 
 from inception_edu.data import Split
 from inception_edu.spec.checks import check_choice, check_int, check_number
+from inception_edu.widgets.compat import widget_bundle
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
 __all__ = ["PanelControl", "TrainingPanel", "aux_weight_control"]
@@ -228,7 +229,7 @@ class TrainingPanel:
         )
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        bundle = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = self.static_html()
         return bundle

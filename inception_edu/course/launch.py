@@ -59,6 +59,7 @@ __all__ = [
     "installed_versions",
     "normalize_name",
     "parse_constraints",
+    "parse_freeze",
     "parse_requirements",
     "plan_changes",
     "readme_badges",
@@ -406,6 +407,24 @@ def parse_constraints(text: str) -> dict:
         _Version.parse(match[2])
         pins[normalize_name(match[1])] = match[2]
     return pins
+
+
+def parse_freeze(text: str) -> dict:
+    """``{normalized name: version}`` of a ``pip freeze`` text (Colab's published package
+    set): ``name==version`` lines; comments and ``name @ url`` lines (no version) skipped."""
+    versions = {}
+    for number, line in _lines(text, "a pip freeze"):
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*@\s*\S+", line):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s,;]+)", line)
+        if match is None:
+            raise ValueError(
+                f"pip freeze line {number} must be 'name==version' or 'name @ url'. "
+                f"Received: {line!r}"
+            )
+        _Version.parse(match[2])
+        versions[normalize_name(match[1])] = match[2]
+    return versions
 
 
 # --- what Colab keeps, and the plan ------------------------------------------------------

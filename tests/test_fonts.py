@@ -32,9 +32,10 @@ OLD_MATPLOTLIB = (
 import matplotlib.font_manager as font_manager
 import matplotlib.ft2font as ft2font
 
-no_hinting = ft2font.LoadFlags.NO_HINTING
-del ft2font.LoadFlags, ft2font.Kerning
-ft2font.LOAD_NO_HINTING = no_hinting
+if hasattr(ft2font, "LoadFlags"):  # 3.10 and later
+    no_hinting = ft2font.LoadFlags.NO_HINTING
+    del ft2font.LoadFlags, ft2font.Kerning
+    ft2font.LOAD_NO_HINTING = no_hinting
 
 
 class Old:

@@ -446,7 +446,8 @@ def test_colab_setup_installs_only_what_is_missing_and_says_so(tmp_path, monkeyp
     home = tmp_path / "clone"
     (home / "notebooks").mkdir(parents=True)
     (home / "requirements.txt").write_text(
-        "ipywidgets>=8.1,<9\nno-such-package-for-this-test>=1.0\npytest>=8\n-e .\n"
+        # the ipywidgets range holds for the pinned 8.1, the floors' 7.7.0 and Colab's 7.7.1
+        "ipywidgets>=7.7,<9\nno-such-package-for-this-test>=1.0\npytest>=8\n-e .\n"
     )
     (home / "constraints.txt").write_text(
         "ipywidgets==8.1.9\nno_such_package_for_this_test==1.2.0\npytest==9.2.0\n"

@@ -5,6 +5,7 @@ Colab stand-in; here they run on the pinned ipywidgets."""
 
 import ipywidgets as widgets
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
 from inception_edu.widgets.base import Explorer
 from inception_edu.widgets.compat import VIEW_MIME, widget_bundle
@@ -54,7 +55,7 @@ def test_an_explorer_bundle_carries_its_live_view_and_a_static_copy():
 
     explorer = Doubler()
     explorer.slider.value = 5  # an update
-    bundle = explorer._repr_mimebundle_()
+    bundle, _ = DisplayFormatter().format(explorer)  # as IPython's display() asks for it
     assert bundle[VIEW_MIME]["model_id"] == explorer.widget.model_id
     assert "doubled 10" in bundle["text/html"] and "<text>5</text>" in bundle["text/html"]
     assert bundle["text/plain"] == "Doubler(doubled 10)"

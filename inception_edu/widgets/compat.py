@@ -35,5 +35,7 @@ def widget_bundle(widget, **kwargs) -> dict:
     bundle = {"text/plain": plaintext}
     if widget._view_name is not None:
         bundle[VIEW_MIME] = {"version_major": 2, "version_minor": 0, "model_id": widget.model_id}
-        widget._handle_displayed(**kwargs)
+        # IPython calls _ipython_display_() without arguments; the include/exclude that
+        # _repr_mimebundle_ receives are not for ipywidgets 7's display callbacks
+        widget._handle_displayed()
     return bundle

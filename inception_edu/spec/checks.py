@@ -8,8 +8,13 @@ anything heavy.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import math
 import numbers
+import os
+from pathlib import Path
 
 __all__ = [
     "check_choice",
@@ -17,6 +22,9 @@ __all__ = [
     "check_input_shape",
     "check_int",
     "check_items",
+    "check_keywords",
+    "checks_keywords",
+    "check_folder",
     "check_multiplier",
     "check_name",
     "check_number",
@@ -200,3 +208,79 @@ def check_model_args(classes, include_top, width, depth, classifier_activation="
         check_multiplier(width, "width"),
         check_multiplier(depth, "depth"),
     )
+
+
+def check_keywords(given, allowed, owner: str) -> None:
+    """Every name in ``given`` must be one of ``allowed``: a misspelt keyword argument of
+    ``owner`` is a ``ValueError`` naming the allowed ones (and the closest, if any), not
+    Python's ``TypeError``."""
+    allowed = tuple(allowed)
+    unknown = [name for name in given if name not in allowed]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], allowed, n=1)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"{owner} takes no argument {', '.join(map(repr, unknown))}{guess}. "
+            f"Allowed: {', '.join(allowed)}. Received: "
+            + ", ".join(f"{name}={given[name]!r:.40}" for name in unknown)
+        )
+
+
+def checks_keywords(function):
+    """Decorate a public function (or a class's ``__init__``) so that a misspelt keyword
+    argument is a :func:`check_keywords` ``ValueError``; its signature, name and
+    docstring are kept (``help`` and ``inspect.signature`` show the function's own)."""
+    parameters = inspect.signature(function).parameters.values()
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    allowed = tuple(p.name for p in parameters if p.kind in kinds and p.name != "self")
+    positional = [
+        p.name
+        for p in parameters
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        positional = None  # takes any number
+    owner = function.__qualname__.replace(".__init__", "") + "()"
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        if kwargs:
+            check_keywords(kwargs, allowed, owner)
+        if positional is not None and len(args) > len(positional):
+            shown = [name for name in positional if name != "self"]
+            given = args[len(positional) - len(shown) :]  # without self
+            takes = (
+                f"takes at most {len(shown)} positional argument(s) ({', '.join(shown)}); "
+                "give the others by name"
+                if shown
+                else "takes its arguments by name only"
+            )
+            raise ValueError(
+                f"{owner} {takes}. Allowed: {', '.join(allowed)}. Received: "
+                f"{len(given)} positional arguments {given!r:.80}"
+            )
+        return function(*args, **kwargs)
+
+    return checked
+
+
+def check_folder(value, name: str) -> Path:
+    """A folder path (a non-empty ``str`` or ``os.PathLike``, ``~`` expanded) where a
+    folder is, or can be made: it is a folder, or does not exist yet and lies under no
+    file. Nothing is created."""
+    if not isinstance(value, (str, os.PathLike)) or str(os.fspath(value)) == "":
+        raise ValueError(
+            f"{name} must be a folder path (a non-empty str or pathlib.Path). "
+            f"Received: {name}={value!r}"
+        )
+    path = Path(value).expanduser()
+    for place in (path, *path.parents):
+        if place.exists():
+            if not place.is_dir():
+                where = "is a file" if place == path else f"lies under the file {str(place)!r}"
+                raise ValueError(
+                    f"{name} must be a folder, or a path where one can be made; "
+                    f"{str(path)!r} {where}. Received: {name}={value!r}"
+                )
+            break
+    return path

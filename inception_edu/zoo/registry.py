@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 
+from inception_edu.spec.checks import check_keywords
 from inception_edu.zoo.googlenet import googlenet_spec
 from inception_edu.zoo.inception_resnet import (
     inception_resnet_v1_spec,
@@ -72,10 +73,5 @@ def spec_arguments(model: str) -> tuple:
 def model_spec(model: str, **kwargs):
     """The :class:`~inception_edu.spec.ModelSpec` of ``model`` with the builder's options."""
     name = canonical_name(model)
-    allowed = spec_arguments(name)
-    unknown = sorted(set(kwargs) - set(allowed))
-    if unknown:
-        raise ValueError(
-            f"{name} takes no argument {', '.join(unknown)}. Allowed: {', '.join(allowed)}"
-        )
+    check_keywords(kwargs, spec_arguments(name), name)
     return SPEC_FUNCTIONS[name](**kwargs)

@@ -1,9 +1,9 @@
 """The public model builders (the DESIGN contract), each returning a ``keras.Model``.
 
 Every builder validates its arguments first (a ``ValueError`` naming what was received
-and what is allowed), analyzes its spec (so an impossible shape is reported by layer
-name, not by a TensorFlow error deep in the graph), then builds the Keras functional
-graph from the spec of :mod:`inception_edu.zoo`:
+and what is allowed; a misspelt keyword names the allowed ones), analyzes its spec (so
+an impossible shape is reported by layer name, not by a TensorFlow error deep in the
+graph), then builds the Keras functional graph from the spec of :mod:`inception_edu.zoo`:
 
 - :func:`googlenet`, :func:`inception_v3`, :func:`inception_v4`,
   :func:`inception_resnet_v1`, :func:`inception_resnet_v2`.
@@ -34,6 +34,7 @@ from inception_edu.keras_build import (
     stage_layers,
     transfer_weights,
 )
+from inception_edu.spec.checks import checks_keywords
 from inception_edu.zoo.inception_resnet import RESIDUAL_SCALES
 from inception_edu.zoo.registry import model_spec
 
@@ -62,6 +63,7 @@ def _builder(name: str, input_shape, final_endpoint, **options):
     return build(model_spec(name, **options), input_shape, final_endpoint)
 
 
+@checks_keywords
 def googlenet(
     input_shape=(224, 224, 3),
     classes: int = 1000,
@@ -84,6 +86,8 @@ def googlenet(
             ``{"main", "aux_4a", "aux_4d"}``.
         classifier_activation: ``"softmax"``, or ``None`` for logits.
         final_endpoint: a block name to stop after (``"inception_4e"``), or ``None``.
+            With ``aux_heads=True`` only ``None`` or the last block (a cut would drop
+            the heads).
     """
     return _builder(
         "googlenet",
@@ -98,6 +102,7 @@ def googlenet(
     )
 
 
+@checks_keywords
 def inception_v3(
     input_shape=(299, 299, 3),
     classes: int = 1000,
@@ -128,6 +133,7 @@ def inception_v3(
     )
 
 
+@checks_keywords
 def inception_v4(
     input_shape=(299, 299, 3),
     classes: int = 1000,
@@ -150,6 +156,7 @@ def inception_v4(
     )
 
 
+@checks_keywords
 def inception_resnet_v1(
     input_shape=(299, 299, 3),
     classes: int = 1000,
@@ -178,6 +185,7 @@ def inception_resnet_v1(
     )
 
 
+@checks_keywords
 def inception_resnet_v2(
     input_shape=(299, 299, 3),
     classes: int = 1000,

@@ -154,7 +154,7 @@ def test_builders_check_depth_and_flags(call, message):
 
 
 def test_model_spec_names_unknown_arguments_and_models():
-    with pytest.raises(ValueError, match="inception_v4 takes no argument aux_head. Allowed:"):
+    with pytest.raises(ValueError, match="inception_v4 takes no argument 'aux_head'.*Allowed:"):
         model_spec("inception_v4", aux_head=True)
     with pytest.raises(ValueError, match="Unknown model"):
         model_spec(["googlenet"])
@@ -287,3 +287,94 @@ def test_stage_layers_group_every_layer_once():
     assert sorted(members) == sorted(layer.name for layer in model.layers[1:])
     assert all(layers[-1].name == stage for stage, layers in groups.items())
     assert list(groups)[-1] == "aux"
+
+
+# --------------------------------------------------------------------------- not ours
+
+
+def _keras_named_model(names=(None, None)):
+    """What a learner writes by hand: Keras names the layers conv2d, conv2d_1, ... (the
+    numbers go on across models, so ``names`` can fix them)."""
+    inputs = keras.Input((32, 32, 3))
+    x = keras.layers.Conv2D(4, 3, name=names[0])(inputs)
+    x = keras.layers.Conv2D(4, 3, name=names[1])(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    return keras.Model(inputs, keras.layers.Dense(3)(x), name="mine")
+
+
+@pytest.mark.parametrize("name", ["end_points", "stage_layers", "keras_summary"])
+def test_stage_readers_refuse_a_model_the_builders_did_not_make(name):
+    """Read by names alone, conv2d_1 would be merged into a stage 'conv2d' (issue 19)."""
+    with pytest.raises(
+        ValueError,
+        match=rf"{name} cannot read model 'mine': stage 'conv2d' would end at its layer "
+        rf"'conv2d', yet 'conv2d_1' reads it inside the stage. {name} reads models built by "
+        r"inception_edu.models \(googlenet, .*load_model or clone_model",
+    ):
+        getattr(models, name)(_keras_named_model(("conv2d", "conv2d_1")))
+    model = _keras_named_model()  # conv2d_7, conv2d_8, ...: not nested, still not ours
+    with pytest.raises(ValueError, match=rf"{name} cannot read model 'mine': .*Keras' automatic"):
+        getattr(models, name)(model)
+
+
+def test_stage_readers_refuse_keras_applications_and_sequential_models():
+    mobile = keras.applications.MobileNetV2(
+        input_shape=(32, 32, 3), weights=None, alpha=0.35, classes=2
+    )
+    with pytest.raises(ValueError, match=r"layer 'Conv1_relu' would be inside stage 'Conv1'"):
+        models.end_points(mobile)
+    sequential = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, name="classifier")])
+    for name in ("end_points", "stage_layers", "keras_summary", "parameter_depth"):
+        with pytest.raises(
+            ValueError,
+            match=rf"{name} reads the graph of a functional keras.Model .*Received: a "
+            rf"Sequential model '{sequential.name}', which is not functional",
+        ):
+            getattr(models, name)(sequential)
+
+
+def test_parameter_depth_reads_any_functional_model_and_names_its_outputs():
+    model = _keras_named_model()
+    assert models.parameter_depth(model) == 3  # two convs and the dense layer
+    with pytest.raises(ValueError, match=r"output must be one of 'main'.*Received: output='aux'"):
+        models.parameter_depth(model, output="aux")
+
+
+def test_stage_readers_refuse_nested_models():
+    inner = models.googlenet(input_shape=(32, 32, 3), classes=3, width=0.1, depth=0.3)
+    inputs = keras.Input((32, 32, 3))
+    outer = keras.Model(inputs, inner(inputs), name="wrapper")
+    with pytest.raises(ValueError, match=r"nested model\(s\) \['googlenet'\]"):
+        models.end_points(outer)
+
+
+@pytest.mark.parametrize(
+    "builder, kwargs, heads",
+    [
+        (models.googlenet, dict(aux_heads=True), "aux_4a on inception_4a, aux_4d on inception_4d"),
+        (models.inception_v3, dict(aux_head=True), "aux on mixed_6e"),
+    ],
+)
+def test_final_endpoint_does_not_drop_aux_heads_unsaid(builder, kwargs, heads):
+    first = "conv1_7x7_s2" if builder is models.googlenet else "conv2d_1a_3x3"
+    with pytest.raises(
+        ValueError,
+        match=rf"final_endpoint='{first}' stops .* before its end, so its auxiliary heads "
+        rf"\({heads}\) and classifier would be left out. With aux heads, final_endpoint must "
+        rf"be None or 'classifier'.*Received: final_endpoint='{first}'",
+    ):
+        builder(input_shape=(75, 75, 3), width=0.1, final_endpoint=first, **kwargs)
+    whole = builder(input_shape=(75, 75, 3), width=0.1, final_endpoint="classifier", **kwargs)
+    assert isinstance(whole.output, dict) and "main" in whole.output
+
+
+@pytest.mark.parametrize("name", sorted(models.BUILDERS))
+def test_a_misspelt_builder_keyword_names_the_allowed_ones(name):
+    with pytest.raises(
+        ValueError,
+        match=rf"{name}\(\) takes no argument 'clases' \(did you mean 'classes'\?\). "
+        r"Allowed: input_shape, classes, include_top, width, depth, .*Received: clases=10",
+    ):
+        models.BUILDERS[name](clases=10)
+    with pytest.raises(ValueError, match=r"takes at most \d+ positional argument"):
+        models.BUILDERS[name]((75, 75, 3), 10, True, 1.0, 1.0, None, None, None, None, None)

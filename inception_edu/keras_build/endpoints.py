@@ -18,6 +18,7 @@ functional model.
 from __future__ import annotations
 
 import math
+import re
 
 from inception_edu.analysis.engine import LayerRow, ModelSummary, NodeSummary
 from inception_edu.backend import keras
@@ -44,11 +45,50 @@ def _named_layers(model) -> list:
     return [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
 
 
+#: What the stage readers (:func:`end_points`, :func:`stage_layers`, :func:`keras_summary`)
+#: can read, said in each of their errors.
+READABLE = (
+    "models built by inception_edu.models (googlenet, inception_v3, inception_v4, "
+    "inception_resnet_v1, inception_resnet_v2, build(spec)), also after "
+    "keras.models.load_model or clone_model: their layers are named after their stage "
+    "('inception_3a', 'inception_3a_b1_1x1', ...)"
+)
+
+
+def _functional_config(model, reader: str) -> dict:
+    """``model.get_config()`` of a functional model without nested models, else a
+    ``ValueError`` saying what ``reader`` found and what it reads."""
+    check_model(model)
+    try:
+        config = model.get_config()
+    except NotImplementedError:  # a subclassed model with its own constructor arguments
+        config = None
+    if not isinstance(config, dict) or "output_layers" not in config or "layers" not in config:
+        raise ValueError(
+            f"{reader} reads the graph of a functional keras.Model "
+            f"(keras.Model(inputs, outputs)); {READABLE}. Received: a "
+            f"{type(model).__name__} model {model.name!r}, which is not functional"
+        )
+    nested = [layer.name for layer in model.layers if isinstance(layer, keras.Model)]
+    if nested:
+        raise ValueError(
+            f"{reader} reads models whose layers are plain layers; {READABLE}. Received: "
+            f"model {model.name!r} with the nested model(s) {nested} among its layers"
+        )
+    return config
+
+
 def output_layer_names(model) -> dict:
     """Output name -> the layer that produces it (``{"main": "classifier", ...}``; a
     single-output model gives ``{"main": <its last layer>}``)."""
     check_model(model)
-    outputs = model.get_config().get("output_layers")
+    if isinstance(model, keras.Sequential):
+        return {"main": model.layers[-1].name} if model.layers else {}
+    return _output_layer_names(model.get_config())
+
+
+def _output_layer_names(config: dict) -> dict:
+    outputs = config.get("output_layers")
     if isinstance(outputs, dict):
         return {key: value[0] for key, value in outputs.items()}
     if outputs and isinstance(outputs[0], str):  # one output: [name, node, tensor]
@@ -56,16 +96,78 @@ def output_layer_names(model) -> dict:
     return {"main": outputs[0][0]} if outputs else {}
 
 
-def _stage_names(model) -> list:
-    names = [layer.name for layer in _named_layers(model)]
+def _is_stage_name(name: str, known: set) -> bool:
+    parts = name.split("_")
+    return not any("_".join(parts[:i]) in known for i in range(1, len(parts)))
+
+
+def _is_automatic(layer) -> bool:
+    """Whether ``layer`` carries the name Keras gives a second or later layer of its class
+    (``conv2d_1``, ``batch_normalization_7``); the builders never give such names."""
+    kind = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", type(layer).__name__)
+    kind = re.sub("([a-z])([A-Z])", r"\1_\2", kind).lower()
+    return re.fullmatch(rf"{re.escape(kind)}_\d+", layer.name) is not None
+
+
+def _read_stages(model, reader: str) -> list:
+    """The stage names of a model the builders made, input to output and aux heads last.
+
+    Checks what the builders' naming guarantees, so a model named otherwise (Keras'
+    automatic ``conv2d``, ``conv2d_1``, or ``keras.applications``' layers) is a
+    ``ValueError``, never stages made up from its names: one input; every output is a
+    stage's own layer; and every edge that leaves a stage starts at that stage's own
+    layer, which nothing inside the stage reads; and no layer carries Keras' automatic
+    name (``conv2d_3``: a model read by names alone would otherwise depend on how many
+    layers Keras had named before).
+    """
+    config = _functional_config(model, reader)
+    found = f"{reader} cannot read model {model.name!r}"
+    if len(model.inputs) != 1:
+        raise ValueError(
+            f"{found}: it has {len(model.inputs)} inputs and {reader} reads {READABLE}, "
+            "which have one"
+        )
+    layers = [c for c in config["layers"] if c.get("class_name") != "InputLayer"]
+    names = [c["name"] for c in layers]
     known = set(names)
-
-    def is_stage(name: str) -> bool:
-        parts = name.split("_")
-        return not any("_".join(parts[:i]) in known for i in range(1, len(parts)))
-
-    stages = [name for name in names if is_stage(name)]
-    aux = set(output_layer_names(model)) - {"main"}
+    stages = [name for name in names if _is_stage_name(name, known)]
+    by_prefix = sorted(stages, key=len, reverse=True)
+    owner = {name: stage_of(name, by_prefix) for name in names}
+    hint = (
+        f"{reader} reads {READABLE}; a layer name that starts with another layer's name "
+        "and '_' is read as part of that layer's stage (Keras' automatic names such as "
+        "'conv2d', 'conv2d_1' do not say where a layer sits)"
+    )
+    for layer_config in layers:
+        child = layer_config["name"]
+        for parent in _inbound(layer_config):
+            stage = owner.get(parent)
+            if stage is None or parent == child:
+                continue
+            if stage != owner[child] and parent != stage:
+                raise ValueError(
+                    f"{found}: its layer {parent!r} would be inside stage {stage!r}, yet "
+                    f"feeds {child!r} outside it. {hint}"
+                )
+            if stage == owner[child] and parent == stage:
+                raise ValueError(
+                    f"{found}: stage {stage!r} would end at its layer {stage!r}, yet "
+                    f"{child!r} reads it inside the stage. {hint}"
+                )
+    automatic = next((layer for layer in _named_layers(model) if _is_automatic(layer)), None)
+    if automatic is not None:
+        raise ValueError(
+            f"{found}: its layer {automatic.name!r} carries Keras' automatic name for a "
+            f"{type(automatic).__name__}, which does not say which block it belongs to. {hint}"
+        )
+    outputs = _output_layer_names(config)
+    loose = [name for name in outputs.values() if name not in stages]
+    if loose:
+        raise ValueError(
+            f"{found}: its output layer(s) {loose} would be inside stage(s) "
+            f"{[owner.get(name) for name in loose]}. {hint}"
+        )
+    aux = set(outputs) - {"main"}
     return [s for s in stages if s not in aux] + [s for s in stages if s in aux]
 
 
@@ -78,9 +180,16 @@ def stage_of(layer_name: str, stages) -> str | None:
 
 
 def stage_layers(model) -> dict:
-    """Stage name -> its layers (the stage's output layer last), stages in order."""
-    check_model(model)
-    stages = _stage_names(model)
+    """Stage name -> its layers (the stage's output layer last), stages in order.
+
+    Reads models the builders made (also loaded or cloned); any other model is a
+    ``ValueError`` that says what was found.
+    """
+    return _stage_layers(model, "stage_layers")
+
+
+def _stage_layers(model, reader: str) -> dict:
+    stages = _read_stages(model, reader)
     grouped: dict = {stage: [] for stage in stages}
     by_prefix = sorted(stages, key=len, reverse=True)
     for layer in _named_layers(model):
@@ -96,9 +205,12 @@ def end_points(model) -> dict:
     """Stage name -> output tensor, input to output, aux heads last: "what shape is here?".
 
     Works for any model the builders made, also after ``model.save`` and
-    ``keras.models.load_model``, or ``keras.models.clone_model``.
+    ``keras.models.load_model``, or ``keras.models.clone_model``. Any other model (Keras'
+    automatic layer names, ``keras.applications``, a ``Sequential``) is a ``ValueError``
+    that says what was found, never stages made up from its layer names.
     """
-    return {stage: members[-1].output for stage, members in stage_layers(model).items()}
+    stages = _stage_layers(model, "end_points")
+    return {stage: members[-1].output for stage, members in stages.items()}
 
 
 def layer_macs(layer) -> int:
@@ -130,7 +242,7 @@ def _classes(model) -> int | None:
 
 def keras_summary(model) -> ModelSummary:
     """What Keras counts of a built model, grouped by stage like the analytic summary."""
-    stages = stage_layers(model)
+    stages = _stage_layers(model, "keras_summary")
     summary = ModelSummary(model.name, tuple(model.input.shape[1:]), _classes(model))
     for name, members in stages.items():
         rows = tuple(_layer_row(layer) for layer in members)
@@ -169,17 +281,22 @@ def parameter_depth(model, output: str | None = None) -> int:
 
     Read off the built Keras graph (the analytic twin is
     :func:`inception_edu.analysis.parameter_depth`). ``output`` names one output of a
-    multi-output model (default: ``"main"``).
+    multi-output model (default: ``"main"``). Reads any functional model whose layers
+    are plain layers (a ``Sequential`` or nested model is a ``ValueError``).
     """
-    outputs = output_layer_names(model)
-    key = output or "main"
+    config = _functional_config(model, "parameter_depth")
+    outputs = _output_layer_names(config)
+    key = "main" if output is None else output
     if key not in outputs:
-        raise ValueError(f"No output {key!r}. Allowed: {sorted(outputs)}")
+        raise ValueError(
+            f"output must be one of {', '.join(map(repr, outputs))} (the outputs of "
+            f"{model.name!r}). Received: output={key!r}"
+        )
     depths: dict = {}
-    for config in model.get_config()["layers"]:  # in topological order
-        below = max((depths[parent] for parent in _inbound(config)), default=0)
-        layer = model.get_layer(config["name"])
-        depths[config["name"]] = below + isinstance(
+    for layer_config in config["layers"]:  # in topological order
+        below = max((depths[parent] for parent in _inbound(layer_config)), default=0)
+        layer = model.get_layer(layer_config["name"])
+        depths[layer_config["name"]] = below + isinstance(
             layer, (keras.layers.Conv2D, keras.layers.Dense)
         )
     return depths[outputs[key]]

@@ -142,14 +142,25 @@ def build(spec: ModelSpec, input_shape=None, final_endpoint: str | None = None):
     """The Keras functional model of ``spec`` for ``input_shape`` (H, W, C).
 
     ``input_shape=None`` takes the paper's. ``final_endpoint`` stops the model after that
-    stage, as tf-slim's argument does (aux heads and the top are then left out). The spec
+    stage, as tf-slim's argument does (the top is then left out; a spec with aux heads
+    refuses to stop early rather than drop them unsaid). The spec
     is analyzed first, so a bad shape raises ``ValueError`` naming the layer. A model
     with auxiliary heads returns a dict of named outputs, ``"main"`` first.
     """
     if not isinstance(spec, ModelSpec):
         raise ValueError(f"build needs a ModelSpec. Received: {type(spec).__name__}")
     if final_endpoint is not None:
-        spec = truncate(spec, final_endpoint)
+        cut = truncate(spec, final_endpoint)
+        if spec.aux_heads and cut is not spec:
+            heads = ", ".join(f"{aux.name} on {aux.after}" for aux in spec.aux_heads)
+            raise ValueError(
+                f"final_endpoint={final_endpoint!r} stops {spec.name} before its end, so "
+                f"its auxiliary heads ({heads}) and classifier would be left out. With aux "
+                f"heads, final_endpoint must be None or {spec.stage_names[-1]!r}; to stop "
+                "early, build without them (googlenet(aux_heads=False), "
+                f"inception_v3(aux_head=False)). Received: final_endpoint={final_endpoint!r}"
+            )
+        spec = cut
     shape = check_input_shape(
         default_input_shape(spec) if input_shape is None else input_shape, spec.min_input, spec.name
     )

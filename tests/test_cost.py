@@ -73,8 +73,29 @@ def test_imagenet_costs_table():
         (lambda: cost.resnet50_macs("2"), r"version must be one of '1', '1.5'. Received"),
         (lambda: cost.training_macs(0, 1), "macs_per_image"),
         (lambda: cost.training_macs(10, 1.5), "epochs"),
-        (lambda: cost.gpu_hours(10, 1, 0), r"positive. Received: 0"),
-        (lambda: cost.gpu_hours(10, 1, "fast"), r"positive number. Received: 'fast'"),
+        (lambda: cost.gpu_hours(10, 1, 0), r"a number > 0. Received: macs_per_second=0"),
+        (lambda: cost.gpu_hours(10, 1, "fast"), r"> 0. Received: macs_per_second='fast'"),
+        # bools are not numbers here: True would be a rate of 1 multiply-add per second
+        (lambda: cost.gpu_hours(10, 1, True), r"> 0. Received: macs_per_second=True"),
+        (lambda: cost.gpu_hours(10, 1, float("nan")), r"> 0. Received: macs_per_second=nan"),
+        (
+            lambda: cost.gpu_hours(10, 1, macs_per_sec=1e12),
+            r"no argument 'macs_per_sec' \(did "
+            r"you mean 'macs_per_second'\?\). Allowed: macs_per_image, epochs, macs_per_second",
+        ),
+        (
+            lambda: cost.Throughput("A100", "net", 10, True, "fp16", "here"),
+            r"images_per_second must be a number > 0. Received: images_per_second=True",
+        ),
+        (
+            lambda: cost.Throughput("A100", "net", 10, -5.0, "fp16", "here"),
+            r"images_per_second must be a number > 0. Received: images_per_second=-5.0",
+        ),
+        (
+            lambda: cost.Throughput("A100", "net", 2.5e9, 100.0, "fp16", "here"),
+            r"macs_per_image must be an int >= 1. Received: macs_per_image=2500000000.0",
+        ),
+        (lambda: cost.Throughput(1, "net", 10, 1.0, "fp16", "here"), "device must be a str"),
         (lambda: cost.imagenet_costs(10, peak="T4"), r"peak must be one of .*'T4'"),
         (lambda: cost.imagenet_costs(10, reference=2180), "Throughput"),
     ],

@@ -23,12 +23,11 @@ Nothing here imports TensorFlow.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from inception_edu.analysis.engine import analyze_model
 from inception_edu.analysis.tables import Table
-from inception_edu.spec.checks import check_choice, check_int
+from inception_edu.spec.checks import check_choice, check_int, check_number, checks_keywords
 
 __all__ = [
     "IMAGENET_TRAIN_IMAGES",
@@ -76,12 +75,21 @@ class Throughput:
     precision: str
     source: str
 
+    def __post_init__(self):
+        for name in ("device", "model", "precision", "source"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"{name} must be a str. Received: {name}={getattr(self, name)!r}")
+        check_int(self.macs_per_image, "macs_per_image", 1)
+        rate = check_number(self.images_per_second, "images_per_second", 0, open_min=True)
+        object.__setattr__(self, "images_per_second", rate)
+
     @property
     def macs_per_second(self) -> float:
         """Training multiply-adds per second the device delivered on this benchmark."""
         return self.images_per_second * TRAINING_PASSES * self.macs_per_image
 
 
+@checks_keywords
 def resnet50_macs(version: str = "1.5", input_size: int = 224, classes: int = 1000) -> int:
     """Multiply-adds of one forward pass of ResNet-50 (He et al. 2016, Table 1), conv and
     dense layers, as the course counts them (output positions x kernel x in x out).
@@ -126,6 +134,7 @@ REFERENCE_RUN = Throughput(
 )
 
 
+@checks_keywords
 def training_macs(macs_per_image: int, epochs: int, images: int = IMAGENET_TRAIN_IMAGES) -> int:
     """images x epochs x 3 x multiply-adds per image: the multiply-adds of a training run."""
     macs_per_image = check_int(macs_per_image, "macs_per_image", 1)
@@ -134,17 +143,14 @@ def training_macs(macs_per_image: int, epochs: int, images: int = IMAGENET_TRAIN
     return images * epochs * TRAINING_PASSES * macs_per_image
 
 
+@checks_keywords
 def gpu_hours(macs_per_image: int, epochs: int, macs_per_second: float) -> float:
     """Hours on one device delivering ``macs_per_second`` training multiply-adds."""
-    if not isinstance(macs_per_second, int | float) or not math.isfinite(macs_per_second):
-        raise ValueError(
-            f"macs_per_second must be a positive number. Received: {macs_per_second!r}"
-        )
-    if macs_per_second <= 0:
-        raise ValueError(f"macs_per_second must be positive. Received: {macs_per_second!r}")
+    macs_per_second = check_number(macs_per_second, "macs_per_second", 0, open_min=True)
     return training_macs(macs_per_image, epochs) / macs_per_second / 3600
 
 
+@checks_keywords
 def imagenet_costs(
     epochs: int, reference: Throughput = REFERENCE_RUN, peak: str = "A100 SXM"
 ) -> Table:

@@ -156,6 +156,30 @@ def test_missing_path_and_file_path_are_refused(tmp_path):
         _load(42)
 
 
+def test_a_cache_dir_that_is_a_file_or_inside_the_folder_is_refused(tiny, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    for cache, said in [
+        (tmp_path / "notes.txt", "'.*notes.txt' is a file"),
+        (tmp_path / "notes.txt" / "cache", "lies under the file '.*notes.txt'"),
+    ]:
+        with pytest.raises(ValueError, match=f"cache_dir must be a folder.*{said}. Received"):
+            _load(tiny, cache_dir=cache)
+    for inside in (tiny, tiny / "a_blue", tiny / ".cache"):  # its files would be read as images
+        with pytest.raises(ValueError, match="cache_dir must lie outside path.*Received"):
+            _load(tiny, cache_dir=inside)
+    assert not (tiny / ".cache").exists()
+
+
+def test_write_course_folder_refuses_a_path_under_a_file(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    with pytest.raises(ValueError, match="path must be a folder.*lies under the file"):
+        data.write_course_folder(tmp_path / "notes.txt" / "course", images_per_class=2, size=16)
+    with pytest.raises(ValueError, match="path must be a folder.*is a file"):
+        data.write_course_folder(tmp_path / "notes.txt", images_per_class=2, size=16)
+    with pytest.raises(ValueError, match="takes no argument 'image_per_class'"):
+        data.write_course_folder(tmp_path / "course", image_per_class=2)
+
+
 def test_fewer_than_two_classes_are_refused(tmp_path):
     (tmp_path / ".ipynb_checkpoints").mkdir()  # hidden folders are no classes
     with pytest.raises(ValueError, match="at least 2 class sub-folders.*has none"):

@@ -199,6 +199,12 @@ def test_tf_data_datasets_train_with_int_or_one_hot_labels(digits):
         (dict(batch_size=True), "batch_size"),
         (dict(seed=-1), "seed"),
         (dict(verbose=3), "verbose"),
+        (dict(verbose=True), r"verbose must be an int in \[0, 2\]. Received: verbose=True"),
+        (
+            dict(batch_sise=8),
+            r"run\(\) takes no argument 'batch_sise' \(did you mean 'batch_size'\?\). "
+            r"Allowed: model, train, val, recipe, epochs, batch_size",
+        ),
         (dict(recipe="adam"), "recipe"),
         (dict(callbacks=[print]), "callbacks"),
         (dict(train=None), "train"),
@@ -230,6 +236,10 @@ def test_run_rejects_data_that_does_not_fit_the_model(digits):
         ((digits.x_train[..., 0], digits.y_train), "shaped"),
         ((digits.x_train, digits.y_train + CLASSES), "Labels"),
         ((digits.x_train, np.eye(CLASSES + 1)[digits.y_train]), "One-hot"),
+        (
+            (np.where(digits.x_train > 0.5, np.nan, digits.x_train), digits.y_train),
+            r"train: x must hold finite numbers .* Received \d+ NaN or infinite values",
+        ),
     ]:
         with pytest.raises(ValueError, match=message):
             run(model, train, None, Recipe(), epochs=1)
@@ -281,6 +291,13 @@ def test_a_complete_run_returns_its_stored_history_and_weights(digits, tmp_path)
         np.testing.assert_array_equal(mine, theirs)
     with pytest.raises(ValueError, match="more than epochs=1"):
         run(tiny_model(name="resumable"), digits, None, Recipe(), epochs=1, checkpoint_dir=tmp_path)
+
+
+def test_a_checkpoint_dir_under_a_file_is_refused(digits, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a folder")
+    for where, said in [("notes.txt", "is a file"), ("notes.txt/run", "lies under the file")]:
+        with pytest.raises(ValueError, match=f"checkpoint_dir must be a folder.*{said}"):
+            run(tiny_model(), digits, None, Recipe(), 1, checkpoint_dir=tmp_path / where)
 
 
 def test_a_directory_of_another_model_or_recipe_is_refused(digits, tmp_path):

@@ -35,7 +35,7 @@ from PIL import Image, UnidentifiedImageError
 
 from inception_edu.data.arrays import Split, check_fraction, stratified_split
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
-from inception_edu.spec.checks import check_flag, check_int
+from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -135,6 +135,11 @@ def _as_path(value, name: str) -> Path:
             f"Received: {name}={value!r}"
         )
     return Path(value).expanduser()
+
+
+def _is_within(inner: Path, outer: Path) -> bool:
+    inner, outer = inner.resolve(), outer.resolve()
+    return inner == outer or outer in inner.parents
 
 
 def _check_folder(path) -> Path:
@@ -316,6 +321,7 @@ def _check_counts(data: ImageFolder, minimum: int, path) -> None:
         )
 
 
+@checks_keywords
 def load_image_folder(
     path,
     size: int = 75,
@@ -349,13 +355,20 @@ def load_image_folder(
     Raises:
         ValueError: ``path`` missing or not a folder; fewer than 2 class sub-folders; a
             class with fewer than ``min_images_per_class`` readable images (named, with
-            its count); a bad ``size``, ``min_images_per_class`` or ``cache_dir``.
+            its count); a bad ``size``, ``min_images_per_class`` or ``cache_dir`` (a file,
+            a path under a file, or a folder inside ``path``).
     """
     size = check_int(size, "size", 1)
     min_images_per_class = check_int(min_images_per_class, "min_images_per_class", 1)
     verbose = check_flag(verbose, "verbose")
-    cache = None if cache_dir is None else _as_path(cache_dir, "cache_dir")
+    cache = None if cache_dir is None else check_folder(cache_dir, "cache_dir")
     folder = _check_folder(path)
+    if cache is not None and _is_within(cache, folder):
+        raise ValueError(
+            f"cache_dir must lie outside path: its x.npy, y.npy and meta.json would be read "
+            f"as files of the image folder (and change its fingerprint on every call). "
+            f"Received: cache_dir={cache_dir!r} inside path={path!r}"
+        )
     class_names = _class_names(folder, path)
     per_class, strays = _listing(folder, class_names)
     fingerprint = _fingerprint(folder, per_class, strays)
@@ -382,6 +395,7 @@ def load_image_folder(
     return data
 
 
+@checks_keywords
 def folder_dataset(
     path, size: int = 75, batch_size: int = 64, seed: int = 0, shuffle: bool = False
 ):
@@ -473,6 +487,7 @@ def _is_complete(folder: Path, recipe: dict) -> bool:
     )
 
 
+@checks_keywords
 def write_course_folder(path, images_per_class: int = 40, size: int = 96, seed: int = 0) -> Path:
     """Write the course's image folder, ``path/<class>/<nnn>.png``, and return its path.
 
@@ -503,15 +518,11 @@ def write_course_folder(path, images_per_class: int = 40, size: int = 96, seed: 
     images_per_class = check_int(images_per_class, "images_per_class", 2, 1000)
     size = check_int(size, "size", 16, 512)
     seed = check_int(seed, "seed", 0)
-    folder = _as_path(path, "path")
+    folder = check_folder(path, "path")
     recipe = _recipe(images_per_class, size, seed)
     if _is_complete(folder, recipe):
         return folder
     if folder.exists():
-        if not folder.is_dir():
-            raise ValueError(
-                f"path must be a folder to write into; it is a file. Received: path={path!r}"
-            )
         if (folder / _MARKER).exists():  # an earlier course folder with other arguments
             shutil.rmtree(folder)
         elif any(folder.iterdir()):

@@ -36,6 +36,7 @@ import re
 import numpy as np
 
 from inception_edu.backend import keras
+from inception_edu.spec.checks import check_folder
 
 __all__ = ["CheckpointDir", "EpochCheckpoint", "fingerprint"]
 
@@ -78,14 +79,7 @@ class CheckpointDir:
     """A checkpoint directory: its fingerprint, committed history and latest epoch files."""
 
     def __init__(self, path):
-        if not isinstance(path, (str, os.PathLike)) or str(path) == "":
-            raise ValueError(
-                "checkpoint_dir must be a directory path (str or Path). "
-                f"Received: checkpoint_dir={path!r}"
-            )
-        self.path = os.fspath(path)
-        if os.path.exists(self.path) and not os.path.isdir(self.path):
-            raise ValueError(f"checkpoint_dir must be a directory; {self.path!r} is a file.")
+        self.path = os.fspath(check_folder(path, "checkpoint_dir"))
         os.makedirs(self.path, exist_ok=True)
         self.csv_path = os.path.join(self.path, "history.csv")
         self.run_path = os.path.join(self.path, "run.json")

@@ -92,6 +92,16 @@ def test_every_recipe_field_rejects_bad_values(field, bad):
         Recipe(**{field: bad})
 
 
+def test_a_misspelt_recipe_field_names_the_fields():
+    allowed = r"Allowed: optimizer, learning_rate, schedule, .*Received: lerning_rate=0.1"
+    for make in (lambda: Recipe(lerning_rate=0.1), lambda: GOOGLENET.replace(lerning_rate=0.1)):
+        with pytest.raises(ValueError, match=r"did you mean 'learning_rate'\?\). " + allowed):
+            make()
+    with pytest.raises(ValueError, match=r"Recipe\(\) takes its arguments by name only.*'sgd'"):
+        Recipe("sgd")
+    assert GOOGLENET.replace(learning_rate=0.1).learning_rate == 0.1
+
+
 def test_binary_loss_with_label_smoothing_is_refused():
     with pytest.raises(ValueError, match="label_smoothing"):
         Recipe(loss="binary_crossentropy", label_smoothing=0.1)

@@ -26,7 +26,14 @@ import numpy as np
 
 from inception_edu.backend import keras
 from inception_edu.keras_build import check_model, output_layer_names
-from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_number
+from inception_edu.spec.checks import (
+    check_choice,
+    check_flag,
+    check_int,
+    check_name,
+    check_number,
+    checks_keywords,
+)
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
 __all__ = [
@@ -399,6 +406,10 @@ class Recipe:
             )
         return model
 
+
+# A misspelt field (``Recipe(lerning_rate=...)``, ``recipe.replace(...)``) is a ValueError
+# naming the fields, like every other bad argument of a recipe.
+Recipe.__init__ = checks_keywords(Recipe.__init__)
 
 # --------------------------------------------------------------------------- the papers
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
-from inception_edu.spec.checks import check_choice, check_int
+from inception_edu.spec.checks import check_int, checks_keywords
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
 from inception_edu.training.recipe import Recipe, check_recipe, main_classes, output_names
 
@@ -65,6 +65,13 @@ class _Data:
             raise ValueError(
                 f"{what}: x must be a non-empty numeric array. Received "
                 f"{x.dtype} of shape {x.shape}"
+            )
+        finite = np.isfinite(x) if np.issubdtype(x.dtype, np.number) else None
+        if finite is not None and not finite.all():
+            raise ValueError(
+                f"{what}: x must hold finite numbers (a NaN or infinity trains to NaN "
+                f"weights). Received {x.size - int(finite.sum())} NaN or infinite values "
+                f"among {x.size}"
             )
         if len(x) != len(y):
             raise ValueError(
@@ -286,6 +293,7 @@ def _compile_or_reset(model, recipe: Recipe, steps: int, epochs: int, strategy) 
 # --------------------------------------------------------------------------- run
 
 
+@checks_keywords
 def run(
     model,
     train,
@@ -359,7 +367,7 @@ def run(
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
-    check_choice(verbose, (0, 1, 2), "verbose")
+    check_int(verbose, "verbose", 0, 2)
     callbacks = _check_callbacks(callbacks)
     train, val = _parts(train, val)
     if train is None:

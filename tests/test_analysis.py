@@ -172,3 +172,12 @@ def test_the_table_writer_gives_the_same_rows_as_text_and_html():
     ]
     assert "<caption" in table.html() and "font-weight:bold" in table.html()
     assert str(table) == table.text() and table._repr_html_() == table.html()
+
+
+def test_table_helpers_name_what_they_need():
+    from inception_edu.analysis import blocks_table, default_input_shape
+
+    with pytest.raises(ValueError, match="default_input_shape needs a ModelSpec.*Received: str"):
+        default_input_shape("googlenet")
+    with pytest.raises(ValueError, match="blocks must be a list of NodeSummary or LayerRow"):
+        blocks_table("inception_3a")

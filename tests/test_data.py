@@ -111,3 +111,24 @@ def test_multiscale_patterns_mean_and_spread_say_nothing_about_the_class(statist
 def test_bad_arguments_raise_value_errors_naming_them(call, message):
     with pytest.raises(ValueError, match=f"{message}.*Received|Received.*{message}"):
         call()
+
+
+def test_stratified_split_names_bad_images_and_labels():
+    from inception_edu.data import stratified_split
+
+    x = np.zeros((10, 4, 4, 3), np.float32)
+    labels = np.arange(10) % 2
+    for y, message in [
+        (
+            labels[:9],
+            r"one label per image. Received: x of shape \(10, 4, 4, 3\), y of shape \(9,\)",
+        ),
+        (labels.astype(float), r"integer labels \(N,\) in \[0, 1\].*dtype float64"),
+        (labels + 1, r"in \[0, 1\] \(one per class name\).*values 1..2"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            stratified_split(x, y, ("a", "b"), 0.2, 0)
+    with pytest.raises(ValueError, match=r"non-empty.*x of shape \(0, 4, 4, 3\)"):
+        stratified_split(x[:0], labels[:0], ("a", "b"), 0.2, 0)
+    with pytest.raises(ValueError, match=r"val_fraction must be a number in \(0, 1\).*=True"):
+        stratified_split(x, labels, ("a", "b"), True, 0)

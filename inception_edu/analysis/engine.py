@@ -299,6 +299,11 @@ def analyze(node, input_shape) -> NodeSummary:
 
 def default_input_shape(spec: ModelSpec) -> Shape:
     """The paper's input for ``spec``: (224, 224, 3) for GoogLeNet, (299, 299, 3) else."""
+    if not isinstance(spec, ModelSpec):
+        raise ValueError(
+            f"default_input_shape needs a ModelSpec (zoo.model_spec(name)). Received: "
+            f"{type(spec).__name__}"
+        )
     return (spec.default_input, spec.default_input, 3)
 
 

@@ -114,6 +114,14 @@ BLOCK_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
 
 def blocks_table(blocks, title: str = "") -> Table:
     """Blocks (``NodeSummary`` or ``LayerRow``) with their counts, and a total row."""
+    needed = ("name", "output_shape", "params", "kernel_params", "macs")
+    if not isinstance(blocks, (list, tuple)) or not all(
+        all(hasattr(b, field) for field in needed) for b in blocks
+    ):
+        raise ValueError(
+            "blocks must be a list of NodeSummary or LayerRow (summary.blocks, "
+            f"node.rows). Received: {blocks!r:.80}"
+        )
     rows = [
         (
             b.name,

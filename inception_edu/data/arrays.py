@@ -59,7 +59,21 @@ def check_fraction(value) -> float:
 def stratified_split(x, y, class_names, val_fraction: float, seed: int) -> Split:
     """A :class:`Split` of ``x``, ``y``: shuffled with ``seed``, each class's share kept in
     both parts."""
+    val_fraction = check_fraction(val_fraction)
+    seed = check_int(seed, "seed", 0)
     classes = len(class_names)
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim == 0 or len(x) == 0 or len(x) != len(y):
+        raise ValueError(
+            "x and y must be non-empty, with one label per image. Received: "
+            f"x of shape {x.shape}, y of shape {y.shape}"
+        )
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= classes:
+        shown = f", values {y.min()}..{y.max()}" if y.ndim == 1 and y.size else ""
+        raise ValueError(
+            f"y must be integer labels (N,) in [0, {classes - 1}] (one per class name). "
+            f"Received: y of dtype {y.dtype} and shape {y.shape}{shown}"
+        )
     n_val = math.ceil(val_fraction * len(y))  # what train_test_split takes for the test part
     if n_val < classes or len(y) - n_val < classes:
         raise ValueError(

@@ -96,9 +96,13 @@ def is_checked(cell: dict) -> bool:
 
 def output_text(cell: dict, rules) -> str:
     """A checked cell's comparable outputs as one sanitized text."""
-    parts = []
+    parts, stream = [], None  # consecutive writes to one stream are one text, as for nbval
     for output in cell.get("outputs", []):
         kind = output["output_type"]
+        if kind == "stream" and stream == output["name"]:
+            parts[-1] += "".join(output["text"])
+            continue
+        stream = output["name"] if kind == "stream" else None
         if kind == "stream":
             parts.append("".join(output["text"]))
         elif kind == "error":
@@ -215,8 +219,6 @@ def run_seeds(paths: list[Path], shift: int, out: Path) -> int:
         if not moved:
             print(f"\n== {path.name}: no seed parameter, nothing to move", flush=True)
             continue
-        if path.name.startswith("09_"):  # its runs are cached by content: not the stored ones
-            moved["WORK_DIR"] = str(out / "work_09")
         target = out / path.name
         print(f"\n== {path.name} with {moved}", flush=True)
         try:

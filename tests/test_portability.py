@@ -66,6 +66,15 @@ def test_only_checked_cells_that_change_are_reported_after_sanitizing():
     assert changes[0][2:] == ("verdict: holds\n", "verdict: wrong\n")
 
 
+def test_a_stream_written_in_several_pieces_reads_as_one():
+    whole = _notebook(_code("print(a); print(b)", "a\nb\n"))
+    pieces = _notebook(_code("print(a); print(b)", "a\n"))
+    pieces["cells"][0]["outputs"].append(
+        nbformat.v4.new_output("stream", name="stdout", text="b\n")
+    )
+    assert portability.changed_cells(whole, pieces, []) == []
+
+
 def test_papermills_injected_cell_is_not_counted_and_errors_are_found():
     stored = _notebook(_code("SEED = 0", tags=["parameters"]), _code("print(SEED)", "0\n"))
     fresh = _notebook(

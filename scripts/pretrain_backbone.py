@@ -153,7 +153,7 @@ def make_card(args, settings: dict, info: dict, backbone, wall_seconds: float) -
             "val": info["final_val_accuracy"],
         },
         "reference_features": pretrained.reference_features(backbone),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "versions": {
             "python": platform.python_version(),
             "tensorflow": tf.__version__,
@@ -224,7 +224,7 @@ def add_transfer_check(out: Path, card: dict) -> None:
             "their batch-norm statistics were recomputed on the training images"
         ),
         **check.to_dict(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }
     _write_card(out, card)
 

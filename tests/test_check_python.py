@@ -4,10 +4,10 @@ agrees with ``requires-python`` in ``pyproject.toml``."""
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -151,3 +151,10 @@ def test_exercise_definitions_are_checked():
     assert Close("m", value=3).matches(3.0, 0.0) and not Close("m", value=3).matches(4, 0.5)
     with pytest.raises(ValueError, match="minimum must be"):
         Exercise("q?", lambda: 1, "h", "w", minimum=float("nan"))
+
+
+def test_the_299_grid_is_named_as_the_slip_it_is():
+    nb07.INCEPTION_B_GRID.reset()
+    feedback = nb07.INCEPTION_B_GRID.check(17)
+    assert feedback.status == "close" and "299" in feedback.message
+    nb07.INCEPTION_B_GRID.reset()

@@ -295,3 +295,27 @@ def test_an_explorer_is_a_small_subclass():
     explorer.slider.value = 16
     assert explorer.headline.value == f"{3 * 3 * 4 * 16 + 3 * 16} parameters"
     assert explorer.redraws == 2
+
+
+def _explorer_classes(base):
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _explorer_classes(cls)
+
+
+def test_a_misspelt_keyword_to_any_explorer_or_the_training_panel_is_a_clear_valueerror():
+    import inception_edu.widgets.factorization  # noqa: F401  (every explorer module loaded)
+    import inception_edu.widgets.recipe  # noqa: F401
+    import inception_edu.widgets.reduction  # noqa: F401
+    import inception_edu.widgets.residual  # noqa: F401
+    import inception_edu.widgets.stages  # noqa: F401
+    import inception_edu.widgets.transfer  # noqa: F401
+    from inception_edu.widgets.base import Explorer
+    from inception_edu.widgets.training import TrainingPanel
+
+    classes = sorted(set(_explorer_classes(Explorer)), key=lambda c: c.__name__)
+    assert len(classes) >= 12
+    for cls in [*classes, TrainingPanel]:
+        with pytest.raises(ValueError, match=r"drwa|Allowed") as raised:
+            cls(drwa=False)
+        assert "TypeError" not in str(raised.value), cls.__name__

@@ -33,7 +33,7 @@ INCEPTION_B_GRID = Exercise(
     "On what grid (one side) do the Inception-B blocks work?",
     expected=inception_b_grid,
     hint="Follow the grid through every layer that changes it: a 3x3 'valid' window "
-    "turns n into n - 2, with stride 2 into (n - 3) // 2 + 1; the stem has four such "
+    "turns n into n - 2, with stride 2 into (n - 3) // 2 + 1; the stem has five such "
     "layers on its main path, and Reduction-A one more.",
     worked=lambda g: (
         "224 → 111 (3x3/2 V) → 109 (3x3 V) → 109 (3x3 same) → 54 (mixed_3a, /2 V) → "
@@ -42,10 +42,11 @@ INCEPTION_B_GRID = Exercise(
     right=lambda g: f"Right: {g}x{g}. Every 'valid' layer floors, so the grid is not 17 x 224/299.",
     close=(
         Close(
-            "Close: 17 x 224/299 = 12.7, but the grid is not scaled in proportion: follow the "
-            "layers, each 'valid' 3x3 rounds down.",
+            "Close, but 'valid' layers subtract pixels rather than scale the grid: follow "
+            "the layers one by one.",
             value=13,
         ),
+        Close("Close: 17 is the grid for a 299x299 image; start again from 224.", value=17),
         Close(
             "Close: that is where Inception-A works; Reduction-A halves it once more before "
             "Inception-B.",

@@ -28,10 +28,11 @@ deterministic (same controls, same bytes), as strict nbval needs.
 from __future__ import annotations
 
 import html
+import inspect
 
 import ipywidgets as widgets
 
-from inception_edu.spec.checks import check_flag
+from inception_edu.spec.checks import check_flag, checks_keywords
 from inception_edu.widgets.compat import widget_bundle
 
 __all__ = ["DOT", "ERROR_COLOUR", "Explorer", "int_slider"]
@@ -63,6 +64,17 @@ class Explorer:
     ``controls`` is a list of widgets (each observed for ``value`` changes) or a single
     container widget together with ``observe=`` the controls inside it.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        """A misspelt keyword to an explorer is a ``ValueError`` naming the allowed ones
+        (:func:`~inception_edu.spec.checks.checks_keywords`), not Python's ``TypeError``;
+        an ``__init__`` that takes ``**keywords`` checks them itself."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None and all(
+            p.kind is not p.VAR_KEYWORD for p in inspect.signature(init).parameters.values()
+        ):
+            cls.__init__ = checks_keywords(init)
 
     def __init__(self, controls, draw: bool = True, observe=None):
         self.draw = check_flag(draw, "draw")

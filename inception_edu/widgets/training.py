@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from inception_edu.data import Split
-from inception_edu.spec.checks import check_choice, check_int, check_number
+from inception_edu.spec.checks import check_choice, check_int, check_number, checks_keywords
 from inception_edu.widgets.compat import widget_bundle
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
@@ -85,6 +85,7 @@ class TrainingPanel:
     the last failure's ``"Type: message"`` (also shown on the panel), else ``None``.
     """
 
+    @checks_keywords
     def __init__(
         self,
         split,

@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-portable test-envs notebooks slides site slide-metadata bench upgrade clean
+.PHONY: setup lab test test-portable test-envs notebooks twins slides site slide-metadata bench upgrade clean
 
 setup: $(STAMP)
 
@@ -63,6 +63,10 @@ notebooks: setup  ## re-run notebooks top to bottom and store their outputs (NB=
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False $(NOTEBOOK_FILES)
 	$(BIN)/python -m inception_edu.course.slides $(NOTEBOOK_FILES)  # slide breaks fit the new outputs
+	$(BIN)/jupytext --quiet --to "text//md:myst" $(NOTEBOOK_FILES)
+
+twins: setup  ## rewrite every notebook's text twin, notebooks/text/NN_name.md (jupytext.toml)
+	$(BIN)/jupytext --quiet --to "text//md:myst" notebooks/*.ipynb
 
 slides: setup  ## lecture decks of every notebook, offline reveal.js: open build/slides/index.html
 	$(BIN)/python scripts/build_slides.py --out build/slides notebooks/*.ipynb

@@ -157,3 +157,13 @@ def test_gradient_norm_curves_take_a_norm_of_zero_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plot_gradient_norms(runs)
+
+
+def test_the_metrics_import_without_tensorflow():
+    import subprocess
+    import sys
+
+    code = "import inception_edu.training.metrics, sys; print('tensorflow' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

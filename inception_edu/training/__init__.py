@@ -38,38 +38,42 @@ Modules:
 
 The curves are drawn by :mod:`inception_edu.viz.curves` (``plot_histories``,
 ``plot_runs``, ``plot_gradient_norms``, ``plot_reliability``).
-Importing this package imports TensorFlow.
+Importing this package imports nothing heavy: each name is loaded from its module on first
+use (PEP 562), so :mod:`~inception_edu.training.metrics` (numpy only) needs no TensorFlow.
 """
 
-from inception_edu.training import metrics
-from inception_edu.training.callbacks import LiveCurves
-from inception_edu.training.googlenet import (
-    AUX_WEIGHT,
-    conv_layer_names,
-    gradient_norms,
-    gradient_norms_by_stage,
-    he_initialize,
-    inference_model,
-    training_loss,
-)
-from inception_edu.training.recipe import GOOGLENET, INCEPTION_V3, Recipe, output_names
-from inception_edu.training.runner import run
-from inception_edu.viz.curves import metric_values
+import importlib
 
-__all__ = [
-    "AUX_WEIGHT",
-    "GOOGLENET",
-    "INCEPTION_V3",
-    "LiveCurves",
-    "Recipe",
-    "conv_layer_names",
-    "gradient_norms",
-    "gradient_norms_by_stage",
-    "he_initialize",
-    "inference_model",
-    "metric_values",
-    "metrics",
-    "output_names",
-    "run",
-    "training_loss",
-]
+#: Each public name and the module that defines it, loaded on first use.
+_EXPORTS = {
+    "AUX_WEIGHT": "inception_edu.training.googlenet",
+    "conv_layer_names": "inception_edu.training.googlenet",
+    "gradient_norms": "inception_edu.training.googlenet",
+    "gradient_norms_by_stage": "inception_edu.training.googlenet",
+    "he_initialize": "inception_edu.training.googlenet",
+    "inference_model": "inception_edu.training.googlenet",
+    "training_loss": "inception_edu.training.googlenet",
+    "LiveCurves": "inception_edu.training.callbacks",
+    "GOOGLENET": "inception_edu.training.recipe",
+    "INCEPTION_V3": "inception_edu.training.recipe",
+    "Recipe": "inception_edu.training.recipe",
+    "output_names": "inception_edu.training.recipe",
+    "run": "inception_edu.training.runner",
+    "metric_values": "inception_edu.viz.curves",
+}
+
+__all__ = sorted([*_EXPORTS, "metrics"])
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value  # the next lookup is a plain attribute
+        return value
+    if name == "metrics":
+        return importlib.import_module("inception_edu.training.metrics")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__

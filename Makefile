@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-portable test-envs notebooks twins slides site slide-metadata bench upgrade clean
+.PHONY: setup lab check test test-portable test-envs notebooks twins slides site slide-metadata bench upgrade clean
 
 setup: $(STAMP)
 
@@ -27,6 +27,20 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: setup  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
+
+# `make check`: the fast gate while editing (under 2 minutes on the course's 2-core CPU):
+# lint, the unit tests that train nothing, the text twins, the notebooks' format (launch
+# cells, slide metadata, parameters, claims ledger). `make test` stays the full gate.
+CHECK_TESTS := $(addprefix tests/test_,spec.py analysis.py cost.py fonts.py charts.py \
+  diagrams.py cli.py metrics.py data.py widgets.py widget_compat.py factorization.py \
+  stages.py recipe_widgets.py exercises.py launch.py colab_plan.py binder.py \
+  check_python.py portability.py twins.py slides_metadata.py notebook_parameters.py \
+  ledger.py site_build.py)
+
+check: setup  ## lint, the unit tests that need no training, twins and format checks (fast)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q $(CHECK_TESTS)
 
 # The notebooks that train: their checked outputs must not depend on float noise.
 TRAINING_NOTEBOOKS := 01 03 05 06 07 08 09 10

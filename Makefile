@@ -35,7 +35,7 @@ CHECK_TESTS := $(addprefix tests/test_,spec.py analysis.py cost.py fonts.py char
   diagrams.py cli.py metrics.py data.py widgets.py widget_compat.py factorization.py \
   stages.py recipe_widgets.py exercises.py launch.py colab_plan.py binder.py \
   check_python.py portability.py twins.py slides_metadata.py notebook_parameters.py \
-  ledger.py site_build.py)
+  ledger.py site_build.py stable_widget_ids.py)
 
 check: setup  ## lint, the unit tests that need no training, twins and format checks (fast)
 	$(BIN)/ruff check .
@@ -76,6 +76,7 @@ notebooks: setup  ## re-run notebooks top to bottom and store their outputs (NB=
 	@test -n "$(strip $(NOTEBOOK_FILES))" || { echo "error: no notebook NB=$(NB); allowed: 00 to 10"; exit 2; }
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False $(NOTEBOOK_FILES)
+	$(BIN)/python scripts/stable_widget_ids.py $(NOTEBOOK_FILES)  # a re-run changes no id
 	$(BIN)/python -m inception_edu.course.slides $(NOTEBOOK_FILES)  # slide breaks fit the new outputs
 	$(BIN)/jupytext --quiet --to "text//md:myst" $(NOTEBOOK_FILES)
 

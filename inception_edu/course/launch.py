@@ -395,36 +395,31 @@ def parse_requirements(text: str) -> list:
     return requirements
 
 
-def parse_constraints(text: str) -> dict:
-    """``{normalized name: version}`` from a ``constraints.txt`` of ``name==version`` lines."""
+def _pins(text: str, what: str, urls: bool) -> dict:
+    """``{normalized name: version}`` of ``name==version`` lines; with ``urls``, ``name @
+    url`` lines (no version) are skipped."""
+    allowed = "'name==version' or 'name @ url'" if urls else "'name==version'"
     pins = {}
-    for number, line in _lines(text, "constraints"):
+    for number, line in _lines(text, what):
+        if urls and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*@\s*\S+", line):
+            continue
         match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s,;]+)", line)
         if match is None:
-            raise ValueError(
-                f"constraints line {number} must be 'name==version'. Received: {line!r}"
-            )
+            raise ValueError(f"{what} line {number} must be {allowed}. Received: {line!r}")
         _Version.parse(match[2])
         pins[normalize_name(match[1])] = match[2]
     return pins
 
 
+def parse_constraints(text: str) -> dict:
+    """``{normalized name: version}`` from a ``constraints.txt`` of ``name==version`` lines."""
+    return _pins(text, "constraints", urls=False)
+
+
 def parse_freeze(text: str) -> dict:
     """``{normalized name: version}`` of a ``pip freeze`` text (Colab's published package
     set): ``name==version`` lines; comments and ``name @ url`` lines (no version) skipped."""
-    versions = {}
-    for number, line in _lines(text, "a pip freeze"):
-        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*@\s*\S+", line):
-            continue
-        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s,;]+)", line)
-        if match is None:
-            raise ValueError(
-                f"pip freeze line {number} must be 'name==version' or 'name @ url'. "
-                f"Received: {line!r}"
-            )
-        _Version.parse(match[2])
-        versions[normalize_name(match[1])] = match[2]
-    return versions
+    return _pins(text, "pip freeze", urls=True)
 
 
 # --- what Colab keeps, and the plan ------------------------------------------------------

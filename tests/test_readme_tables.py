@@ -1,0 +1,193 @@
+"""The README's generated numbers are current, and the check that says so can fail.
+
+``scripts/readme_tables.py --check`` compares each part of README.md between its
+``<!-- begin: NAME -->`` and ``<!-- end: NAME -->`` markers with what the script would
+write: slide counts from the decks, lecture totals, and the run times recorded in
+``benchmarks/results/run_times.json`` by ``benchmarks/run_times.py``.
+"""
+
+import importlib.util
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+readme_tables = _load(REPO / "scripts" / "readme_tables.py", "readme_tables")
+run_times = _load(REPO / "benchmarks" / "run_times.py", "run_times")
+
+
+@pytest.fixture(scope="module")
+def facts():
+    """The repository's facts, read once (counting the decks cuts every notebook)."""
+    return readme_tables.Facts()
+
+
+@pytest.fixture
+def readme_copy(tmp_path):
+    copy = tmp_path / "README.md"
+    shutil.copyfile(readme_tables.README, copy)
+    return copy
+
+
+def _part(text: str, name: str) -> str:
+    return re.search(rf"<!-- begin: {name} -->(.*?)<!-- end: {name} -->", text, re.S)[1]
+
+
+def test_the_readme_is_current(capsys):
+    assert readme_tables.main(["--check"]) == 0, capsys.readouterr().err
+
+
+def test_a_changed_slide_count_is_named_and_rewritten(readme_copy, capsys):
+    text = readme_copy.read_text()
+    table = _part(text, "slides-table")
+    slides_row = next(line for line in table.splitlines() if line.startswith("| slides |"))
+    cells = slides_row.split(" | ")
+    cells[1] = str(int(cells[1]) + 1)  # notebook 00's slides, one too many
+    readme_copy.write_text(text.replace(slides_row, " | ".join(cells)))
+
+    assert readme_tables.main(["--check", "--readme", str(readme_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "stale: slides-table;" in err
+
+    assert readme_tables.main(["--readme", str(readme_copy)]) == 0
+    assert readme_copy.read_text() == readme_tables.README.read_text()
+
+
+def test_a_number_typed_into_the_prose_is_named(readme_copy, capsys):
+    text = readme_copy.read_text()
+    old = "<!-- begin: runs-in-05 -->"
+    at = text.index(old) + len(old)
+    readme_copy.write_text(text[:at] + "1" + text[at:])  # "68 s" becomes "168 s"
+
+    assert readme_tables.main(["--check", "--readme", str(readme_copy)]) == 1
+    assert "stale: runs-in-05;" in capsys.readouterr().err
+
+
+def test_a_new_measurement_reaches_every_part_that_quotes_it(readme_copy, tmp_path, capsys):
+    data = json.loads(readme_tables.RUN_TIMES.read_text())
+    data["notebooks"]["03_googlenet_aux_classifiers"]["seconds"] += 10
+    times = tmp_path / "run_times.json"
+    times.write_text(json.dumps(data))
+
+    args = ["--readme", str(readme_copy), "--run-times", str(times)]
+    assert readme_tables.main(["--check", *args]) == 1
+    err = capsys.readouterr().err
+    for name in ("notebooks-table", "lecture-notebook-times", "lecture-1-totals", "runs-in-03"):
+        assert name in err
+    assert "lecture-2-totals" not in err
+
+    assert readme_tables.main(args) == 0
+    text = readme_copy.read_text()
+    old_03 = round(readme_tables.Facts().seconds("03"))
+    assert _part(text, "runs-in-03") == f"{old_03 + 10} s"
+    assert f"| {old_03 + 10} s |" in _part(text, "notebooks-table")
+    assert readme_tables.main(["--check", *args]) == 0
+
+
+def test_the_notebooks_table_keeps_what_each_notebook_teaches(facts):
+    text = readme_tables.README.read_text()
+    current = _part(text, "notebooks-table")
+    edited = current.replace("a Korean-English glossary", "a glossary")
+    assert readme_tables.notebooks_table(facts, edited) == edited
+
+
+def test_a_notebook_without_a_row_or_a_time_is_an_error(facts, tmp_path):
+    current = _part(readme_tables.README.read_text(), "notebooks-table")
+    without_10 = "\n".join(line for line in current.splitlines() if "| 10 |" not in line)
+    with pytest.raises(readme_tables.StaleError, match="no row for 10_scaling_out"):
+        readme_tables.notebooks_table(facts, without_10)
+
+    data = json.loads(readme_tables.RUN_TIMES.read_text())
+    del data["notebooks"]["10_scaling_out"]
+    times = tmp_path / "run_times.json"
+    times.write_text(json.dumps(data))
+    with pytest.raises(readme_tables.StaleError, match="run_times.py notebooks 10"):
+        readme_tables.Facts(run_times=times).seconds("10")
+
+
+def test_markers_the_script_does_not_own_or_lacks_are_errors(facts):
+    text = readme_tables.README.read_text()
+    with pytest.raises(readme_tables.StaleError, match="'slide-count' is no part"):
+        readme_tables.regenerate(
+            text + "<!-- begin: slide-count -->3<!-- end: slide-count -->", facts
+        )
+    without = re.sub(r"<!-- (begin|end): make-check -->", "", text)
+    with pytest.raises(readme_tables.StaleError, match="no marker for make-check"):
+        readme_tables.regenerate(without, facts)
+
+
+def test_lecture_totals_add_up_their_notebooks(facts):
+    for lecture, numbers in readme_tables.LECTURES.items():
+        totals = readme_tables.PARTS[f"lecture-{lecture}-totals"](facts, "")
+        slides = sum(facts.decks[n].slides for n in numbers)
+        seconds = sum(round(facts.seconds(n)) for n in numbers)
+        assert f"; {slides} slides, " in totals
+        assert totals.endswith(f"; {seconds} s")
+
+
+def test_every_notebook_has_a_time_with_its_provenance(facts):
+    data = facts.run_times
+    assert set(data["notebooks"]) == set(facts.notebooks.values())
+    entries = [*data["notebooks"].values(), data["all_notebooks"]]
+    entries += [data["make_test"], data["make_check"]]
+    for entry in entries:
+        assert entry["seconds"] > 0
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d.*", entry["date"])
+        assert re.fullmatch(r"[0-9a-f]{40}", entry["commit"])
+        assert entry["how"]
+
+
+# ---- benchmarks/run_times.py, without running a notebook or make ----------------------------
+
+
+def test_pytest_summary_lines_are_read():
+    output = (
+        "....\n"
+        "=========== 625 passed, 3 skipped, 2 warnings in 84.12s (0:01:24) ===========\n"
+        "make: ok\n"
+        "= 88 passed in 420.50s (0:07:00) =\n"
+    )
+    assert run_times.pytest_runs(output) == [
+        {"seconds": 84.12, "passed": 625, "skipped": 3, "warnings": 2},
+        {"seconds": 420.5, "passed": 88},
+    ]
+
+
+def test_a_recorded_measurement_replaces_only_its_own_entries(tmp_path):
+    results = tmp_path / "run_times.json"
+    shutil.copyfile(readme_tables.RUN_TIMES, results)
+    before = json.loads(results.read_text())
+    measured = {"seconds": 7.8, "how": "test", "date": "2030-01-01T00:00:00Z"}
+    run_times.record({"notebooks": {"02_1x1_bottleneck": measured}}, path=results)
+    after = json.loads(results.read_text())
+    assert after["notebooks"]["02_1x1_bottleneck"] == measured
+    assert list(after["notebooks"]) == list(before["notebooks"])
+    del after["notebooks"]["02_1x1_bottleneck"], before["notebooks"]["02_1x1_bottleneck"]
+    assert after == before
+
+
+def test_unknown_notebook_numbers_are_refused():
+    assert [p.name[:2] for p in run_times.notebook_paths(["02", "00"])] == ["02", "00"]
+    with pytest.raises(SystemExit, match="no notebook 99"):
+        run_times.notebook_paths(["99"])
+
+
+def test_provenance_names_the_machine_and_the_commit():
+    found = run_times.provenance(["README.md"], "test")
+    assert re.fullmatch(r"[0-9a-f]{40}", found["commit"])
+    assert found["cores"] >= 1 and found["cpu"]
+    assert isinstance(found["dirty"], bool)

@@ -20,8 +20,9 @@ half-written last line. Only public Keras API is used: ``model.weights`` and
 ``optimizer.variables``, saved in order as numpy arrays and matched back by order and
 shape (the fingerprint in ``run.json`` makes sure it is the same model and recipe).
 Keras' own ``model.save_weights`` walks every layer's state in Python: for notebook 09's
-Inception-ResNet-v2 (368 variables with the optimizer's) it took 1.0 s per epoch on 2 CPU
-cores, more than the epoch's training; the arrays take 0.18 s.
+Inception-ResNet-v2 (368 variables with the optimizer's) it takes several times as long as
+writing the arrays, and a checkpoint is written every epoch
+(``benchmarks/training_speed.py checkpoint`` measures both).
 """
 
 from __future__ import annotations

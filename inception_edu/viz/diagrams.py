@@ -20,10 +20,10 @@ branches and the longest branch. The layout then paints onto a *surface*:
 - ``draw_*`` paint matplotlib artists and return a :class:`matplotlib.figure.Figure`
   (the PNG figures of the notebooks; ``ax=`` composes a diagram into a caller's axes,
   scaling text and lines down together so the layout still holds);
-- ``*_svg`` write an SVG string directly (:mod:`~inception_edu.viz.svg`), in a few
-  milliseconds (matplotlib's ``savefig(format="svg")`` of the same figure takes ~70 ms):
-  the widgets' pictures and the notebooks' static fallbacks. The same input gives
-  byte-identical SVG.
+- ``*_svg`` write an SVG string directly (:mod:`~inception_edu.viz.svg`), many times
+  faster than matplotlib's ``savefig(format="svg")`` of the same figure
+  (``benchmarks/widget_speed.py`` prints both): the widgets' pictures and the notebooks'
+  static fallbacks. The same input gives byte-identical SVG.
 
 Every shape printed comes from :mod:`inception_edu.analysis` (nothing is recomputed here),
 so a diagram can never disagree with the tables; a block the engine rejects (a naive

@@ -2,11 +2,12 @@
 
 The diagrams are laid out in inches around their labels, so every label is measured
 first. Matplotlib's ``TextToPath`` measures exactly but lays the string out anew on each
-call (about 0.8 ms per string with matplotlib 3.11), and a slider move on a widget makes
-a dozen strings no call has seen yet ("3x3 conv, 129", "28x28x129", ...). Here each
-glyph's advance and each kerning pair is read once from the same font file (DejaVu Sans,
-matplotlib's default) and a string's width is their sum: the same number ``TextToPath``
-gives (its width is that sum), at a few microseconds per new string.
+call, and a slider move on a widget makes a dozen strings no call has seen yet ("3x3
+conv, 129", "28x28x129", ...). Here each glyph's advance and each kerning pair is read
+once from the same font file (DejaVu Sans, matplotlib's default) and a string's width is
+their sum: the same number ``TextToPath`` gives (its width is that sum), without laying
+anything out, so a new string costs a small fraction of ``TextToPath``'s time
+(``benchmarks/text_width_speed.py`` measures both).
 
 Browsers lay SVG text out the same way (advances plus kerning), so an SVG that asks for
 DejaVu Sans first gets exactly the measured widths; fonts further down the stack

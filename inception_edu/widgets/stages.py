@@ -7,8 +7,9 @@ every other section's. A slider changes the input size: the shapes shrink with i
 parameters stay, the multiply-adds follow the grid.
 
 Like every explorer it is :class:`~inception_edu.widgets.base.Explorer`'s loop: the
-analytic engine answers (a whole Inception-v4 in about 10 ms, cached per network and
-input size), the numbers reach the page before the SVG, and an error shows on the widget.
+analytic engine answers (a whole Inception-v4 well within a click's budget, as
+``benchmarks/analysis_speed.py`` measures; cached per network and input size), the
+numbers reach the page before the SVG, and an error shows on the widget.
 """
 
 from __future__ import annotations

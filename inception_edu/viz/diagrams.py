@@ -627,10 +627,11 @@ class _Merge:
     bus: bool = False
 
 
-def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
-    """Measure one block (every size in inches) and return how to paint it."""
-    summary = analyze(node, input_shape)
-    rows = {row.name: row for row in summary.layers}
+def _block_columns(node, rows: dict, highlight) -> list:
+    """The columns of boxes: one per branch of a Concat or Residual, else one for ``node``.
+
+    ``highlight`` must name a branch; its boxes get the thick outline.
+    """
     name = node.name
     branches = node.branches if isinstance(node, (Concat, Residual)) else ()
     allowed = [b.name for b in branches]
@@ -639,74 +640,169 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
             f"highlight must be None or a branch of {name!r}: {allowed}. "
             f"Received: highlight={highlight!r}"
         )
-    if branches:
-        columns = [_items(b, f"{name}_{b.name}", rows, b.name == highlight) for b in branches]
-    else:
-        columns = [_items(node, name, rows, False)]
+    if not branches:
+        return [_items(node, name, rows, False)]
+    return [_items(b, f"{name}_{b.name}", rows, b.name == highlight) for b in branches]
 
-    # ---- measure: columns side by side, merge boxes below them
-    widths = [_column_width(c) for c in columns]
-    span = sum(widths) + COL_GAP * (len(widths) - 1)
-    in_text = f"input {fmt_shape(summary.input_shape)}"
+
+def _residual_merges(node: Residual, summary, rows: dict, merge_words: list) -> tuple:
+    """An Inception-ResNet block's merges: the concatenation (more than one branch), the
+    linear 1x1 projection, the scaled add; and the legend's words for them."""
+    name = node.name
+    merges = []
+    if len(node.branches) > 1:
+        concat_shape = fmt_shape(rows[f"{name}_concat"].output_shape)
+        merges.append(
+            _Merge(f"concatenate → {concat_shape}", "merge", f"merge:{name}_concat", bus=True)
+        )
+        merge_words = ["concatenate"]
+    up = node.projection(summary.input_shape[2])
+    merges.append(
+        _Merge(
+            f"1x1 conv (linear), {up.filters}",
+            "conv1x1",
+            f"op:{name}_up",
+            fmt_shape(rows[f"{name}_up"].output_shape),
+        )
+    )
+    relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
+    word = "add" if node.shortcut else "no shortcut"
     out_shape = fmt_shape(summary.output_shape)
+    merges.append(
+        _Merge(
+            f"{word}: {_residual_text(node)}{relu} → {out_shape}",
+            "merge",
+            f"merge:{residual_merge_name(node, name)}",
+        )
+    )
+    return merges, [*merge_words, "add" if node.shortcut else "scale (no shortcut)"]
+
+
+def _block_merges(node, summary, rows: dict, columns: list) -> tuple:
+    """The boxes below the branches, and the words the legend gives the merges drawn
+    (a nested split's "concatenate" counts too)."""
     merge_words = ["concatenate"] if isinstance(node, Concat) or _has_split(columns) else []
+    out_shape = fmt_shape(summary.output_shape)
     if isinstance(node, Residual):
-        merges = []
-        if len(branches) > 1:
-            merges.append(
-                _Merge(
-                    f"concatenate → {fmt_shape(rows[f'{name}_concat'].output_shape)}",
-                    "merge",
-                    f"merge:{name}_concat",
-                    bus=True,
-                )
-            )
-            merge_words = ["concatenate"]
-        up = node.projection(summary.input_shape[2])
-        merges.append(
-            _Merge(
-                f"1x1 conv (linear), {up.filters}",
-                "conv1x1",
-                f"op:{name}_up",
-                fmt_shape(rows[f"{name}_up"].output_shape),
-            )
-        )
-        relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
-        word = "add" if node.shortcut else "no shortcut"
-        merges.append(
-            _Merge(
-                f"{word}: {_residual_text(node)}{relu} → {out_shape}",
-                "merge",
-                f"merge:{residual_merge_name(node, name)}",
-            )
-        )
-        merge_words.append("add" if node.shortcut else "scale (no shortcut)")
-    elif isinstance(node, Concat):
-        merges = [_Merge(f"concatenate → {out_shape}", "merge", f"merge:{name}", bus=True)]
+        return _residual_merges(node, summary, rows, merge_words)
+    if isinstance(node, Concat):
+        merge = _Merge(f"concatenate → {out_shape}", "merge", f"merge:{node.name}", bus=True)
     else:
-        merges = [_Merge(f"output {out_shape}", "end", "output")]
-    merge_ws = [_text_width(m.text, FONT_BOX) + 2 * PAD_X for m in merges]
-    span = max(span, _text_width(in_text, FONT_BOX) + 2 * PAD_X, *merge_ws)
-    shortcut = isinstance(node, Residual) and node.shortcut
-    right = SHORTCUT_DX + 0.4 if shortcut else 0.0
-    if title is None:
-        title = f"{name}: {fmt_shape(summary.input_shape)} → {out_shape}"
-        subtitle = f"{summary.params:,} params · {fmt_macs(summary.macs)} multiply-adds"
-    else:
-        subtitle = ""
-    title_h = _title_height(title, subtitle)
-    body_w = span + right
+        merge = _Merge(f"output {out_shape}", "end", "output")
+    return [merge], merge_words
+
+
+def _block_legend(node, merge_words: list) -> tuple:
+    """The legend's entries (the kinds of box drawn) and its notes line (/s, V)."""
     ops = ops_of(node)
-    extra = _notes(ops)
     kinds = {"end"} | {_op_kind(op) for op in ops}
     if merge_words:
         kinds.add("merge")
     if isinstance(node, Residual):
         kinds.add("conv1x1")
-    entries = _legend_entries(kinds, {"merge": " / ".join(merge_words)})
+    return _legend_entries(kinds, {"merge": " / ".join(merge_words)}), _notes(ops)
+
+
+@dataclass
+class _BlockBody:
+    """A block below its title: the input box, the branch columns side by side, the merge
+    boxes under them, and an Inception-ResNet block's shortcut on the right."""
+
+    columns: list
+    in_text: str
+    merges: list
+    shortcut: bool
+
+    def __post_init__(self):
+        self.widths = [_column_width(c) for c in self.columns]
+        self.branches_w = sum(self.widths) + COL_GAP * (len(self.widths) - 1)
+        self.merge_ws = [_text_width(m.text, FONT_BOX) + 2 * PAD_X for m in self.merges]
+        self.span = max(
+            self.branches_w, _text_width(self.in_text, FONT_BOX) + 2 * PAD_X, *self.merge_ws
+        )
+        self.width = self.span + (SHORTCUT_DX + 0.4 if self.shortcut else 0.0)
+        self.tallest = max(_column_height(c) for c in self.columns)
+        merge_count = len(self.merges)
+        self.merges_h = merge_count * MERGE_H + (merge_count - 1) * ARROW_H
+
+    def draw(self, surface: _Surface, x0: float, in_top: float) -> float:
+        """Paint the body with its left edge at ``x0`` and the input box's top at
+        ``in_top``; return the y a box after the last merge would start at."""
+        cx = x0 + self.span / 2
+        surface.box(x0, in_top, self.span, BOX_H, "end", gid="input")
+        surface.text(cx, in_top + BOX_H / 2, self.in_text)
+        in_bottom = in_top + BOX_H
+        merge_top = in_bottom + MIN_FANOUT + self.tallest + ARROW_H
+        self._draw_branches(surface, cx, in_bottom, merge_top)
+        y = self._draw_merges(surface, cx, merge_top)
+        if self.shortcut:
+            self._draw_shortcut(surface, x0, in_top, y - ARROW_H - MERGE_H / 2)
+        return y
+
+    def _draw_branches(self, surface, cx: float, in_bottom: float, merge_top: float) -> None:
+        """Each column, and the arrow from the input box down to its first box."""
+        x = cx - self.branches_w / 2
+        for column, col_w in zip(self.columns, self.widths, strict=True):
+            centre = x + col_w / 2
+            first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
+            surface.arrow(
+                [(centre, in_bottom), (centre, first)], head=not isinstance(column[0], _Split)
+            )
+            x += col_w + COL_GAP
+
+    def _draw_merges(self, surface, cx: float, y: float) -> float:
+        """The merge boxes from ``y`` down, joined by labelled arrows; return the y after
+        the last one (and its arrow gap)."""
+        for index, (merge, merge_w) in enumerate(zip(self.merges, self.merge_ws, strict=True)):
+            box_w = self.span if merge.bus else merge_w
+            surface.box(cx - box_w / 2, y, box_w, MERGE_H, merge.kind, gid=merge.gid)
+            surface.text(cx, y + MERGE_H / 2, merge.text)
+            if index + 1 < len(self.merges):
+                _connect(surface, cx, y + MERGE_H, y + MERGE_H + ARROW_H, merge.out, None)
+            y += MERGE_H + ARROW_H
+        return y
+
+    def _draw_shortcut(self, surface, x0: float, in_top: float, add_y: float) -> None:
+        """The identity path: from the input box's right side down into the add box."""
+        in_bottom = in_top + BOX_H
+        add_right = x0 + self.span / 2 + self.merge_ws[-1] / 2
+        side = x0 + self.span + SHORTCUT_DX
+        surface.arrow(
+            [
+                (x0 + self.span, in_top + BOX_H / 2),
+                (side, in_top + BOX_H / 2),
+                (side, add_y),
+                (add_right, add_y),
+            ]
+        )
+        surface.text(
+            side + 0.08,
+            (in_bottom + add_y) / 2,
+            "shortcut: x",
+            size=FONT_SMALL,
+            rotation=90,
+            ha="left",
+        )
+
+
+def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
+    """Measure one block (every size in inches) and return how to paint it."""
+    summary = analyze(node, input_shape)
+    rows = {row.name: row for row in summary.layers}
+    columns = _block_columns(node, rows, highlight)
+    merges, merge_words = _block_merges(node, summary, rows, columns)
+    shortcut = isinstance(node, Residual) and node.shortcut
+    body = _BlockBody(columns, f"input {fmt_shape(summary.input_shape)}", merges, shortcut)
+    if title is None:
+        title = f"{node.name}: {fmt_shape(summary.input_shape)} → {fmt_shape(summary.output_shape)}"
+        subtitle = f"{summary.params:,} params · {fmt_macs(summary.macs)} multiply-adds"
+    else:
+        subtitle = ""
+    title_h = _title_height(title, subtitle)
+    entries, extra = _block_legend(node, merge_words)
     width = (
         max(
-            body_w,
+            body.width,
             _title_width(title, subtitle),
             min(_legend_width(entries), 11.0),
             _text_width(extra, FONT_SMALL),
@@ -714,71 +810,28 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
         + 2 * MARGIN
     )
     legend_h = _legend_height(entries, width - 2 * MARGIN, extra)
-    tallest = max(_column_height(c) for c in columns)
-    merges_h = len(merges) * MERGE_H + (len(merges) - 1) * ARROW_H
     height = (
         MARGIN
         + title_h
         + BOX_H
         + MIN_FANOUT
-        + tallest
+        + body.tallest
         + ARROW_H
-        + merges_h
+        + body.merges_h
         + 0.45
         + legend_h
         + MARGIN
     )
 
     def paint(surface: _Surface) -> None:
-        x0 = MARGIN + (width - 2 * MARGIN - body_w) / 2
-        cx = x0 + span / 2
         _draw_title(surface, width, title, subtitle)
-        in_top = MARGIN + title_h
-        surface.box(x0, in_top, span, BOX_H, "end", gid="input")
-        surface.text(cx, in_top + BOX_H / 2, in_text)
-        in_bottom = in_top + BOX_H
-        merge_top = in_bottom + MIN_FANOUT + tallest + ARROW_H
-        x = cx - (sum(widths) + COL_GAP * (len(widths) - 1)) / 2
-        for column, col_w in zip(columns, widths, strict=True):
-            centre = x + col_w / 2
-            first = _draw_column(surface, column, centre, merge_top - ARROW_H, merge_top)
-            surface.arrow(
-                [(centre, in_bottom), (centre, first)], head=not isinstance(column[0], _Split)
-            )
-            x += col_w + COL_GAP
-        y = merge_top
-        for index, (merge, merge_w) in enumerate(zip(merges, merge_ws, strict=True)):
-            box_w = span if merge.bus else merge_w
-            surface.box(cx - box_w / 2, y, box_w, MERGE_H, merge.kind, gid=merge.gid)
-            surface.text(cx, y + MERGE_H / 2, merge.text)
-            if index + 1 < len(merges):
-                _connect(surface, cx, y + MERGE_H, y + MERGE_H + ARROW_H, merge.out, None)
-            y += MERGE_H + ARROW_H
-        if shortcut:
-            add_y = y - ARROW_H - MERGE_H / 2
-            add_right = cx + merge_ws[-1] / 2
-            side = x0 + span + SHORTCUT_DX
-            surface.arrow(
-                [
-                    (x0 + span, in_top + BOX_H / 2),
-                    (side, in_top + BOX_H / 2),
-                    (side, add_y),
-                    (add_right, add_y),
-                ]
-            )
-            surface.text(
-                side + 0.08,
-                (in_bottom + add_y) / 2,
-                "shortcut: x",
-                size=FONT_SMALL,
-                rotation=90,
-                ha="left",
-            )
+        x0 = MARGIN + (width - 2 * MARGIN - body.width) / 2
+        y = body.draw(surface, x0, MARGIN + title_h)
         surface.legend(
             MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN, entries, extra
         )
 
-    label = title.replace("\n", " ") if title else f"block diagram of {name}"
+    label = title.replace("\n", " ") if title else f"block diagram of {node.name}"
     return _Plan(width, height, label, paint)
 
 
@@ -899,21 +952,20 @@ def _wrap(parts: list, width: float) -> str:
     return "\n".join(lines)
 
 
-def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
-    """Measure a model diagram (every size in inches) and return how to paint it."""
-    summary = analyze_model(spec, input_shape)
-    total = summary.total_params
-    stages = _stages(spec, summary)
+def _check_stage_highlight(spec, stages: list, highlight) -> None:
+    """``highlight`` must be None, a stage drawn (alone or in a section's box) or an
+    auxiliary head."""
     names = [n for s in stages for n in s.members] + [a.name for a in spec.aux_heads]
     if highlight is not None and highlight not in names:
         raise ValueError(
             f"highlight must be None or a stage of {spec.name}: {names}. "
             f"Received: highlight={highlight!r}"
         )
-    entries = [_Stage("input", "", fmt_shape(summary.input_shape), "end", [], "input")]
-    entries += stages
 
-    box_w = (
+
+def _stage_box_width(entries: list) -> float:
+    """One width for every stage box: the widest of their three lines, padded."""
+    return (
         max(
             max(
                 _text_width(e.title, FONT_BOX, True),
@@ -924,125 +976,196 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
         )
         + 2 * STAGE_PAD_X
     )
-    aux_w = box_w
-    auxes = []  # (entry index of the tap, title, body text, gid, highlighted)
-    shown_ops = [op for e in entries for op in e.ops]
+
+
+@dataclass
+class _Aux:
+    """An auxiliary head's box: the index of the entry it taps, its title, its text (the
+    head's ops, wrapped, then its output), gid, and whether it is highlighted."""
+
+    tap: int
+    title: str
+    body: str
+    gid: str
+    thick: bool
+
+
+def _aux_heads(spec, summary, entries: list, aux_w: float, highlight) -> tuple:
+    """A box for each auxiliary head of ``spec``, and the ops their texts show."""
+    auxes, shown_ops = [], []
     for aux in spec.aux_heads:
         block = summary.block(aux.name)
         tap = next(i for i, e in enumerate(entries) if aux.after in e.members)
         head_ops = ops_of(aux.head)
         shown_ops += head_ops
         body = _wrap([op_label(op) for op in head_ops], aux_w - 2 * STAGE_PAD_X)
-        info = fmt_shape(block.output_shape) + _share(block.params, total)
+        info = fmt_shape(block.output_shape) + _share(block.params, summary.total_params)
+        title = f"{aux.name} (auxiliary head)"
         auxes.append(
-            (
-                tap,
-                f"{aux.name} (auxiliary head)",
-                f"{body}\n→ {info}",
-                f"aux:{aux.name}",
-                aux.name == highlight,
-            )
+            _Aux(tap, title, f"{body}\n→ {info}", f"aux:{aux.name}", aux.name == highlight)
         )
+    return auxes, shown_ops
 
-    # ---- choose the number of rows per column: the figure closest to 16:9
-    count = len(entries)
-    kinds = {e.kind for e in entries} | ({"head"} if auxes else set())
-    legend = _legend_entries(kinds)
-    extra = _notes(shown_ops)
-    if title is None:
-        title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
-        subtitle = f"{total:,} params · {fmt_macs(summary.total_macs)} multiply-adds" + (
-            " (auxiliary heads included)" if auxes else ""
-        )
-    else:
-        subtitle = ""
-    title_h = _title_height(title, subtitle)
+
+def _model_title(spec, summary, with_aux: bool) -> tuple:
+    """The default title (the model on its input) and counts line."""
+    title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
+    subtitle = f"{summary.total_params:,} params · {fmt_macs(summary.total_macs)} multiply-adds"
+    return title, subtitle + (" (auxiliary heads included)" if with_aux else "")
+
+
+def _stage_columns(count: int, rows: int, box_w: float, auxes: list) -> tuple:
+    """Entries ``0 .. count - 1`` cut into columns of ``rows``; each column's width (an
+    aux head hanging off one widens it) and the width of them all with the margins."""
+    columns = [list(range(i, min(i + rows, count))) for i in range(0, count, rows)]
+    col_ws = [box_w + (AUX_GAP + box_w if any(a.tap in c for a in auxes) else 0) for c in columns]
+    width = sum(col_ws) + STAGE_COL_GAP * (len(columns) - 1) + 2 * MARGIN
+    return columns, col_ws, width
+
+
+def _best_rows(count: int, box_w: float, auxes: list, min_width: float, title_h: float) -> int:
+    """The number of rows per column whose figure is closest to 16:9 (one wider than 17
+    inches pays a penalty: it would not fit a slide)."""
     pitch = STAGE_H + STAGE_GAP
-
-    def layout(rows):
-        columns = [list(range(i, min(i + rows, count))) for i in range(0, count, rows)]
-        col_ws = [
-            box_w + (AUX_GAP + aux_w if any(a[0] in c for a in auxes) else 0) for c in columns
-        ]
-        width = sum(col_ws) + STAGE_COL_GAP * (len(columns) - 1) + 2 * MARGIN
-        return columns, col_ws, width
-
     best = None
     for rows in range(min(3, count), count + 1):
-        columns, col_ws, width = layout(rows)
-        width = max(width, _title_width(title, subtitle) + 2 * MARGIN)
+        width = max(_stage_columns(count, rows, box_w, auxes)[2], min_width)
         height = rows * pitch + title_h + 2 * MARGIN + 1.2
         score = abs((width / height) / (16 / 9) - 1) + (2 if width > 17 else 0)
         if best is None or score < best[0]:
             best = (score, rows)
-    rows = best[1]
-    columns, col_ws, width = layout(rows)
+    return best[1]
+
+
+def _place_auxes(auxes: list, rows: int, top: float, body_h: float) -> tuple:
+    """Each aux box's (top, height): centred on its tap, pushed down below an earlier one
+    in the same column; and the body's height, grown to hold them."""
+    pitch = STAGE_H + STAGE_GAP
+    aux_boxes, last_bottom = [], {}
+    for aux in auxes:
+        aux_h = len(aux.body.split("\n")) * 0.21 + 0.55
+        mid = (aux.tap % rows) * pitch + STAGE_H / 2
+        y0 = max(mid - aux_h / 2, last_bottom.get(aux.tap // rows, -1.0) + 0.15, 0.0)
+        last_bottom[aux.tap // rows] = y0 + aux_h
+        aux_boxes.append((top + y0, aux_h))
+        body_h = max(body_h, y0 + aux_h)
+    return aux_boxes, body_h
+
+
+def _draw_stage(surface: _Surface, entry: _Stage, cx: float, y: float, box_w: float, thick):
+    """A stage box: its title (bold), what it is (when said), its shape and share."""
+    surface.box(cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid, thick=thick)
+    if entry.detail:
+        surface.text(cx, y + 0.2, entry.title, bold=True)
+        surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
+        surface.text(cx, y + 0.73, entry.info, size=FONT_SMALL)
+    else:
+        surface.text(cx, y + 0.3, entry.title, bold=True)
+        surface.text(cx, y + 0.62, entry.info, size=FONT_SMALL)
+
+
+def _draw_aux(surface: _Surface, aux: _Aux, tap: tuple, box: tuple, box_w: float) -> None:
+    """An aux head's dashed box right of its tap ((centre x, top) of the tapped stage
+    box), and the arrow into it."""
+    (cx, y), (y0, aux_h) = tap, box
+    mid = y + STAGE_H / 2
+    x0 = cx + box_w / 2 + AUX_GAP
+    surface.box(x0, y0, box_w, aux_h, "head", gid=aux.gid, thick=aux.thick, dashed=True)
+    surface.text(x0 + box_w / 2, y0 + 0.22, aux.title, bold=True)
+    surface.text(x0 + box_w / 2, y0 + 0.4, aux.body, size=FONT_SMALL, va="top")
+    surface.arrow([(cx + box_w / 2, mid), (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
+
+
+@dataclass
+class _StageGrid:
+    """The stage boxes in newspaper columns: the entries, the entry indices per column,
+    each column's width, the box width and the top of the first row."""
+
+    entries: list
+    columns: list
+    col_ws: list
+    box_w: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return sum(self.col_ws) + STAGE_COL_GAP * (len(self.col_ws) - 1)
+
+    def draw(self, surface: _Surface, x: float, highlight) -> dict:
+        """Paint the columns from ``x`` rightwards, each box joined to the one below and
+        each column to the next; return every entry's (centre x, top)."""
+        pitch = STAGE_H + STAGE_GAP
+        centres = {}
+        for column, col_w in zip(self.columns, self.col_ws, strict=True):
+            cx = x + self.box_w / 2
+            for row, index in enumerate(column):
+                entry = self.entries[index]
+                y = self.top + row * pitch
+                centres[index] = (cx, y)
+                thick = highlight is not None and highlight in entry.members
+                _draw_stage(surface, entry, cx, y, self.box_w, thick)
+                if row:
+                    surface.arrow([(cx, y - STAGE_GAP), (cx, y)])
+            x += col_w + STAGE_COL_GAP
+            if column[-1] + 1 < len(self.entries):
+                below = self.top + (len(column) - 1) * pitch + STAGE_H
+                self._draw_connector(surface, cx, below, x)
+        return centres
+
+    def _draw_connector(self, surface: _Surface, cx: float, below: float, x: float) -> None:
+        """From the bottom of a column (centre ``cx``, box bottom ``below``) through the gap
+        to the top of the next column, which starts at ``x``."""
+        gap_x = x - STAGE_COL_GAP / 2
+        next_cx = x + self.box_w / 2
+        surface.arrow(
+            [
+                (cx, below),
+                (cx, below + 0.17),
+                (gap_x, below + 0.17),
+                (gap_x, self.top - 0.17),
+                (next_cx, self.top - 0.17),
+                (next_cx, self.top),
+            ]
+        )
+
+
+def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
+    """Measure a model diagram (every size in inches) and return how to paint it."""
+    summary = analyze_model(spec, input_shape)
+    stages = _stages(spec, summary)
+    _check_stage_highlight(spec, stages, highlight)
+    entries = [_Stage("input", "", fmt_shape(summary.input_shape), "end", [], "input")]
+    entries += stages
+    box_w = _stage_box_width(entries)  # aux boxes are as wide as stage boxes
+    auxes, aux_ops = _aux_heads(spec, summary, entries, box_w, highlight)
+    legend = _legend_entries({e.kind for e in entries} | ({"head"} if auxes else set()))
+    extra = _notes([op for e in entries for op in e.ops] + aux_ops)
+    if title is None:
+        title, subtitle = _model_title(spec, summary, bool(auxes))
+    else:
+        subtitle = ""
+    title_h = _title_height(title, subtitle)
+    title_w = _title_width(title, subtitle) + 2 * MARGIN
+    # the number of rows per column: the figure closest to 16:9
+    rows = _best_rows(len(entries), box_w, auxes, title_w, title_h)
+    columns, col_ws, width = _stage_columns(len(entries), rows, box_w, auxes)
     width = max(
         width,
-        _title_width(title, subtitle) + 2 * MARGIN,
+        title_w,
         min(_legend_width(legend), 12) + 2 * MARGIN,
         _text_width(extra, FONT_SMALL) + 2 * MARGIN,
     )
     legend_h = _legend_height(legend, width - 2 * MARGIN, extra)
     top = MARGIN + title_h + 0.15
-    body_h = rows * pitch - STAGE_GAP
-    # aux boxes: centred on their tap, pushed down below an earlier one in the same column
-    aux_boxes, last_bottom = [], {}
-    for tap, _, body, _, _ in auxes:
-        aux_h = len(body.split("\n")) * 0.21 + 0.55
-        mid = (tap % rows) * pitch + STAGE_H / 2
-        y0 = max(mid - aux_h / 2, last_bottom.get(tap // rows, -1.0) + 0.15, 0.0)
-        last_bottom[tap // rows] = y0 + aux_h
-        aux_boxes.append((top + y0, aux_h))
-        body_h = max(body_h, y0 + aux_h)
+    grid = _StageGrid(entries, columns, col_ws, box_w, top)
+    aux_boxes, body_h = _place_auxes(auxes, rows, top, rows * (STAGE_H + STAGE_GAP) - STAGE_GAP)
     height = top + body_h + 0.55 + legend_h + MARGIN
 
     def paint(surface: _Surface) -> None:
         _draw_title(surface, width, title, subtitle)
-        x = MARGIN + (width - 2 * MARGIN - (sum(col_ws) + STAGE_COL_GAP * (len(col_ws) - 1))) / 2
-        centres = {}
-        for column, col_w in zip(columns, col_ws, strict=True):
-            cx = x + box_w / 2
-            for row, index in enumerate(column):
-                entry = entries[index]
-                y = top + row * pitch
-                centres[index] = (cx, y)
-                thick = highlight is not None and highlight in entry.members
-                surface.box(
-                    cx - box_w / 2, y, box_w, STAGE_H, entry.kind, gid=entry.gid, thick=thick
-                )
-                if entry.detail:
-                    surface.text(cx, y + 0.2, entry.title, bold=True)
-                    surface.text(cx, y + 0.47, entry.detail, size=FONT_SMALL)
-                    surface.text(cx, y + 0.73, entry.info, size=FONT_SMALL)
-                else:
-                    surface.text(cx, y + 0.3, entry.title, bold=True)
-                    surface.text(cx, y + 0.62, entry.info, size=FONT_SMALL)
-                if row:
-                    surface.arrow([(cx, y - STAGE_GAP), (cx, y)])
-            x += col_w + STAGE_COL_GAP
-            if column[-1] + 1 < count:  # connector to the top of the next column
-                below = top + (len(column) - 1) * pitch + STAGE_H
-                gap_x = x - STAGE_COL_GAP / 2
-                next_cx = x + box_w / 2
-                surface.arrow(
-                    [
-                        (cx, below),
-                        (cx, below + 0.17),
-                        (gap_x, below + 0.17),
-                        (gap_x, top - 0.17),
-                        (next_cx, top - 0.17),
-                        (next_cx, top),
-                    ]
-                )
-        for (tap, aux_title, body, gid, thick), (y0, aux_h) in zip(auxes, aux_boxes, strict=True):
-            cx, y = centres[tap]
-            mid = y + STAGE_H / 2
-            x0 = cx + box_w / 2 + AUX_GAP
-            surface.box(x0, y0, aux_w, aux_h, "head", gid=gid, thick=thick, dashed=True)
-            surface.text(x0 + aux_w / 2, y0 + 0.22, aux_title, bold=True)
-            surface.text(x0 + aux_w / 2, y0 + 0.4, body, size=FONT_SMALL, va="top")
-            surface.arrow([(cx + box_w / 2, mid), (x0, min(max(mid, y0 + 0.22), y0 + aux_h - 0.1))])
+        centres = grid.draw(surface, MARGIN + (width - 2 * MARGIN - grid.width) / 2, highlight)
+        for aux, box in zip(auxes, aux_boxes, strict=True):
+            _draw_aux(surface, aux, centres[aux.tap], box, box_w)
         surface.legend(MARGIN, top + body_h + 0.55, width - 2 * MARGIN, legend, extra)
 
     return _Plan(width, height, title.replace("\n", " ") if title else spec.name, paint)

@@ -5,10 +5,10 @@ Seed 000 fine-tuned ``keras.applications.InceptionResNetV2`` pretrained on Image
 internet, so the course pretrains its own scaled-down Inception-ResNet-v2 here, on a
 *different* task built only from the photographs held out of the course folder:
 
-1. pretext data (:func:`inception_edu.pretrained.pretext_patches`): patches at several
-   scales from the 9 held-out scenes, each turned by 0/90/180/270 degrees and labelled
-   (scene, turn): 36 classes;
-2. pretraining (:func:`inception_edu.pretrained.pretrain`): the backbone
+1. pretext data (:func:`inception_edu.experiments.transfer.pretext_patches`): patches at
+   several scales from the 9 held-out scenes, each turned by 0/90/180/270 degrees and
+   labelled (scene, turn): 36 classes;
+2. pretraining (:func:`inception_edu.experiments.transfer.pretrained.pretrain`): the backbone
    ``inception_resnet_v2(include_top=False, input_shape=(75, 75, 3), width=0.25,
    depth=0.1)`` with the source's head (global average pool + softmax), trained by the
    course's runner ``inception_edu.training.run`` with Adam 0.001 (cosine decay), batch
@@ -18,9 +18,9 @@ internet, so the course pretrains its own scaled-down Inception-ResNet-v2 here, 
    ``<out>/course_inception_resnet_v2.weights.h5`` with a card ``<out>/course_inception_
    resnet_v2.json`` (architecture, task, images, epochs, seed, final pretraining
    accuracy, date, versions, wall time, reference features);
-4. the transfer check (:func:`inception_edu.pretrained.transfer_check`): fine-tuning on the
-   course folder from these weights and from scratch over the same seeds and budget; its
-   per-seed validation accuracies are added to the card.
+4. the transfer check (:func:`inception_edu.experiments.transfer.transfer_check`):
+   fine-tuning on the course folder from these weights and from scratch over the same
+   seeds and budget; its per-seed validation accuracies are added to the card.
 
 Seeded throughout (data, initial weights, shuffling) and with TensorFlow's deterministic
 ops, so a rerun on the same machine and versions gives the same weights.
@@ -50,8 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT))
 
-from inception_edu import pretrained  # noqa: E402
 from inception_edu.backend import keras, tf  # noqa: E402
+from inception_edu.experiments.transfer import pretrained  # noqa: E402
 
 #: The shipped weights' settings: 9 scenes x 1,200 patches, 12 epochs of 168 steps.
 FULL = {"per_scene": 1200, "val_per_scene": 60, "epochs": 12}

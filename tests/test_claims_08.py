@@ -19,8 +19,8 @@ from inception_edu.analysis import analyze, analyze_model
 from inception_edu.backend import keras
 from inception_edu.cli import summarize
 from inception_edu.data import Split, load_digits_split
+from inception_edu.experiments import residual_scaling as rx
 from inception_edu.keras_build import build_node, keras_summary
-from inception_edu.training import residual_experiment as rx
 from inception_edu.zoo import inception_resnet as ir
 from inception_edu.zoo import model_spec
 from inception_edu.zoo.mini import mini_inception_resnet_spec

@@ -10,9 +10,9 @@ from helpers import printed_text
 
 from inception_edu.analysis import analyze_model
 from inception_edu.backend import keras
-from inception_edu.pretrained import course_backbone
-from inception_edu.resnet import resnet50
-from inception_edu.training import transfer_experiment as tx
+from inception_edu.experiments.transfer import experiment as tx
+from inception_edu.experiments.transfer.pretrained import course_backbone
+from inception_edu.keras_build.resnet import resnet50
 from inception_edu.zoo import model_spec
 
 NOTEBOOK = "09_practical_experiment.ipynb"

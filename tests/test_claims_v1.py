@@ -124,9 +124,9 @@ def c10_gradients():
     without the aux losses, in the paper's setting (Keras' Glorot init, no batch-norm)
     and the course's (He init), on three seeds, for a width-0.25 GoogLeNet on 32x32 digits.
     """
-    from inception_edu import training
     from inception_edu.data import load_digits_split
-    from inception_edu.training.googlenet import gradient_norms_by_stage
+    from inception_edu.experiments import auxiliary_heads as heads
+    from inception_edu.experiments.auxiliary_heads import gradient_norms_by_stage
 
     digits = load_digits_split(image_size=32, seed=0)
     x, y = digits.x_train[:128], digits.y_train[:128]  # the notebook's PROBE_IMAGES
@@ -140,7 +140,7 @@ def c10_gradients():
                     input_shape=(32, 32, 1), classes=10, width=0.25, aux_heads=aux
                 )
                 if setting == "course":
-                    training.he_initialize(model, seed=seed)
+                    heads.he_initialize(model, seed=seed)
                 grads[setting, seed, aux] = gradient_norms_by_stage(
                     model, x, y, weights if aux else None
                 )
@@ -176,10 +176,10 @@ def test_c10_aux_heads_add_early_gradient_only_where_nothing_vanishes(c10_gradie
 
 
 def test_c10_the_inference_model_drops_the_aux_heads():
-    from inception_edu import training
+    from inception_edu.experiments import auxiliary_heads as heads
 
     model = models.googlenet(input_shape=(32, 32, 1), classes=10, width=0.1, aux_heads=True)
-    deployed = training.inference_model(model)
+    deployed = heads.inference_model(model)
     assert list(model.output) == ["main", "aux_4a", "aux_4d"]
     assert tuple(deployed.output.shape) == (None, 10)
     assert deployed.count_params() < model.count_params()

@@ -24,7 +24,7 @@ def _keras_macs(model) -> int:
 
 @pytest.mark.parametrize("size", [224, 160])
 def test_resnet50_v1_count_matches_the_built_keras_network(size):
-    from inception_edu.resnet import resnet50
+    from inception_edu.keras_build.resnet import resnet50
 
     model = resnet50((size, size, 3), classes=1000)
     assert cost.resnet50_macs("1", input_size=size) == _keras_macs(model)

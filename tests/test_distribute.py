@@ -1,4 +1,4 @@
-"""Data-parallel training on two logical CPU devices (inception_edu.training.distribute).
+"""Data-parallel training on two logical CPU devices (inception_edu.experiments.scale_out).
 
 Logical devices can only be configured before TensorFlow initialises its devices, which
 the test session has long done; the training checks therefore run in a child process.
@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inception_edu.training import distribute
+from inception_edu.experiments import scale_out as distribute
 
 REPO = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json
-from inception_edu.training.distribute import (
+from inception_edu.experiments.scale_out import (
     relative_gaps, split_cpu, synchronize_batch_norm, train_arms)
 report = {"devices": split_cpu(2), "again": split_cpu(2)}
 try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inception_edu import pretrained
 from inception_edu.backend import keras
+from inception_edu.experiments.transfer import pretrained
 from inception_edu.keras_build import WeightsUnavailableError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from inception_edu.data import multiscale_patterns
+from inception_edu.experiments import naive_block as probes
+from inception_edu.experiments.naive_block import ProbeResult, block_probe, compare_blocks
 from inception_edu.spec.transforms import keep_branches
-from inception_edu.training import probes
-from inception_edu.training.probes import ProbeResult, block_probe, compare_blocks
 from inception_edu.viz.images import plot_per_class, show_examples
 from inception_edu.zoo.googlenet import naive_inception_module
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from inception_edu.analysis import analyze_model
+from inception_edu.experiments.v3_recipe import plot_error_vs_cost
 from inception_edu.viz.charts import bars_svg
-from inception_edu.viz.curves import plot_error_vs_cost, plot_runs
+from inception_edu.viz.curves import plot_runs
 from inception_edu.widgets.recipe import LabelSmoothingExplorer, smoothing_losses
 from inception_edu.zoo.mini import mini_inception_v3_spec
 

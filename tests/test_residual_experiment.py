@@ -6,10 +6,10 @@ import pytest
 from inception_edu.analysis import analyze_model
 from inception_edu.backend import keras
 from inception_edu.data import Split, load_digits_split
+from inception_edu.experiments import residual_scaling as rx
 from inception_edu.keras_build import build
 from inception_edu.spec.nodes import Residual
 from inception_edu.training import Recipe
-from inception_edu.training import residual_experiment as rx
 from inception_edu.training.side_by_side import side_by_side
 from inception_edu.zoo.mini import mini_inception_resnet_spec
 

@@ -6,9 +6,13 @@ import pytest
 from helpers import svg_texts
 
 from inception_edu.data import Split, load_digits_split
+from inception_edu.experiments.residual_scaling import (
+    SCALE_GRID,
+    ActivationGrowth,
+    ScaleExplorer,
+    scale_training_panel,
+)
 from inception_edu.keras_build import ScaledResidual
-from inception_edu.training.residual_experiment import SCALE_GRID, ActivationGrowth
-from inception_edu.widgets.residual import ScaleExplorer, scale_training_panel
 
 BLOCKS = 8
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from inception_edu.keras_build.graph import BN_MOMENTUM
-from inception_edu.resnet import resnet50
+from inception_edu.keras_build.resnet import resnet50
 
 SHAPE = (75, 75, 3)
 STAGES = ("conv2", "conv3", "conv4", "conv5")

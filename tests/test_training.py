@@ -11,8 +11,11 @@ import pytest
 
 from inception_edu import models, training
 from inception_edu.backend import keras
+from inception_edu.experiments import auxiliary_heads as heads
 from inception_edu.training import GOOGLENET, INCEPTION_V3, Recipe
+from inception_edu.training.metrics import metric_values
 from inception_edu.viz import curves
+from inception_edu.viz.live_curves import LiveCurves
 
 WIDTH = 0.05
 
@@ -195,7 +198,7 @@ def test_c11_total_loss_is_main_plus_weighted_aux_losses(aux_net, batch):
     expected = logs["main_loss"] + 0.3 * (logs["aux_4a_loss"] + logs["aux_4d_loss"])
     np.testing.assert_allclose(logs["loss"], expected, rtol=1e-4)
     assert "main_accuracy" in logs and "aux_4d_accuracy" in logs
-    assert float(training.training_loss(aux_net, x, y)) == pytest.approx(logs["loss"], rel=1e-4)
+    assert float(heads.training_loss(aux_net, x, y)) == pytest.approx(logs["loss"], rel=1e-4)
 
 
 def test_a_plain_model_takes_the_same_recipe(plain_net):
@@ -214,7 +217,7 @@ def test_a_plain_model_takes_the_same_recipe(plain_net):
 
 def test_inference_model_drops_the_aux_heads_and_shares_weights(aux_net, batch):
     """C10: the auxiliary heads are removed at test time."""
-    inference = training.inference_model(aux_net)
+    inference = heads.inference_model(aux_net)
     assert len(inference.outputs) == 1 and tuple(inference.output.shape) == (None, 10)
     assert not any(layer.name.startswith("aux_") for layer in inference.layers)
     assert inference.get_layer("conv1_7x7_s2") is aux_net.get_layer("conv1_7x7_s2")
@@ -228,7 +231,7 @@ def test_inference_model_drops_the_aux_heads_and_shares_weights(aux_net, batch):
 
 
 def test_inference_model_of_a_plain_model_is_itself(plain_net):
-    assert training.inference_model(plain_net) is plain_net
+    assert heads.inference_model(plain_net) is plain_net
 
 
 # --------------------------------------------------------------------------- gradients
@@ -236,7 +239,7 @@ def test_inference_model_of_a_plain_model_is_itself(plain_net):
 
 def test_gradient_norms_are_positive_and_ordered_from_input(aux_net, batch):
     x, y = batch
-    norms = training.gradient_norms(aux_net, x, y)
+    norms = heads.gradient_norms(aux_net, x, y)
     names = list(norms)
     assert names[:3] == ["conv1_7x7_s2", "conv2_reduce", "conv2_3x3"]
     assert len(names) == 9 and all(n.startswith("inception_3a_") for n in names[3:])
@@ -250,10 +253,10 @@ def test_gradient_norms_are_positive_and_ordered_from_input(aux_net, batch):
     }
     assert names.index("inception_3a_b2_3x3_reduce") < names.index("inception_3a_b2_3x3")
     assert all(isinstance(v, float) and v > 0 for v in norms.values())
-    every = training.gradient_norms(aux_net, x, y, layer_names="all")
+    every = heads.gradient_norms(aux_net, x, y, layer_names="all")
     assert len(every) == 57 and not any(n.startswith("aux_") for n in every)
     assert list(every)[:9] == names and list(every)[-1].startswith("inception_5b_")
-    picked = training.gradient_norms(aux_net, x, y, layer_names=["conv2_3x3", "conv1_7x7_s2"])
+    picked = heads.gradient_norms(aux_net, x, y, layer_names=["conv2_3x3", "conv1_7x7_s2"])
     assert list(picked) == ["conv1_7x7_s2", "conv2_3x3"]  # input -> output order
     assert picked["conv2_3x3"] == pytest.approx(norms["conv2_3x3"], rel=1e-5)
 
@@ -263,26 +266,26 @@ def test_aux_weights_change_the_early_gradient_and_zero_matches_a_plain_model(
 ):
     x, y = batch
     first = ["conv1_7x7_s2"]
-    with_aux = training.gradient_norms(aux_net, x, y, first)["conv1_7x7_s2"]
+    with_aux = heads.gradient_norms(aux_net, x, y, first)["conv1_7x7_s2"]
     zero = {"main": 1.0, "aux_4a": 0.0, "aux_4d": 0.0}
-    without = training.gradient_norms(aux_net, x, y, first, loss_weights=zero)["conv1_7x7_s2"]
+    without = heads.gradient_norms(aux_net, x, y, first, loss_weights=zero)["conv1_7x7_s2"]
     assert with_aux != pytest.approx(without, rel=1e-3)
-    reference = training.gradient_norms(plain_net, x, y, first)["conv1_7x7_s2"]
+    reference = heads.gradient_norms(plain_net, x, y, first)["conv1_7x7_s2"]
     assert without == pytest.approx(reference, rel=1e-4)
     # the default is the paper's 0.3, i.e. GOOGLENET's weights
-    paper = training.gradient_norms(aux_net, x, y, first, loss_weights=dict(GOOGLENET.loss_weights))
+    paper = heads.gradient_norms(aux_net, x, y, first, loss_weights=dict(GOOGLENET.loss_weights))
     assert paper["conv1_7x7_s2"] == pytest.approx(with_aux, rel=1e-6)
 
 
 def test_gradient_norms_by_stage_give_one_point_per_stage(aux_net, batch):
     x, y = batch
-    stages = training.gradient_norms_by_stage(aux_net, x, y)
+    stages = heads.gradient_norms_by_stage(aux_net, x, y)
     assert list(stages)[:3] == ["conv1_7x7_s2", "conv2_reduce", "conv2_3x3"]
     assert list(stages)[3:] == [
         f"inception_{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")
     ]
     # the per-weight RMS of a stage, from the per-layer norms
-    norms = training.gradient_norms(aux_net, x, y, "all")
+    norms = heads.gradient_norms(aux_net, x, y, "all")
     sizes = {name: math.prod(aux_net.get_layer(name).kernel.shape) for name in norms}
     module = [name for name in norms if name.startswith("inception_3a_")]
     rms = math.sqrt(sum(norms[n] ** 2 for n in module) / sum(sizes[n] for n in module))
@@ -295,29 +298,29 @@ def test_gradient_norms_by_stage_give_one_point_per_stage(aux_net, batch):
 @pytest.mark.parametrize("layer_names", ["late", ["no_such_layer"], ["classifier"], []])
 def test_gradient_norms_rejects_unknown_layers(plain_net, batch, layer_names):
     with pytest.raises(ValueError, match="layer_names"):
-        training.gradient_norms(plain_net, *batch, layer_names=layer_names)
+        heads.gradient_norms(plain_net, *batch, layer_names=layer_names)
 
 
 def test_conv_layer_names_work_on_any_keras_model_and_after_loading(plain_net, tmp_path):
     resnet = keras.applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)
     convs = [layer.name for layer in resnet.layers if isinstance(layer, keras.layers.Conv2D)]
-    every = training.conv_layer_names(resnet, "all")
+    every = heads.conv_layer_names(resnet, "all")
     assert sorted(every) == sorted(convs) and len(every) == 53
-    early = training.conv_layer_names(resnet)
+    early = heads.conv_layer_names(resnet)
     assert early[0] == every[0] and 1 < len(early) < 10  # conv1 and the first block
     assert all(every.index(a) < every.index(b) for a, b in zip(early, early[1:], strict=False))
     path = tmp_path / "googlenet.keras"
     tiny_googlenet(True, seed=4).save(path)
     loaded = keras.models.load_model(path)
-    assert training.conv_layer_names(loaded, "all") == training.conv_layer_names(plain_net, "all")
+    assert heads.conv_layer_names(loaded, "all") == heads.conv_layer_names(plain_net, "all")
     with pytest.raises(ValueError, match="which"):
-        training.conv_layer_names(plain_net, "middle")
+        heads.conv_layer_names(plain_net, "middle")
 
 
 def test_he_initialize_rescales_kernels_and_matches_shared_layers():
     aux, plain = tiny_googlenet(True, seed=0), tiny_googlenet(False, seed=1)
-    training.he_initialize(aux, seed=5)
-    training.he_initialize(plain, seed=5)
+    heads.he_initialize(aux, seed=5)
+    heads.he_initialize(plain, seed=5)
     for name in ("conv1_7x7_s2", "inception_4e_b2_3x3", "inception_5b_b4_pool_proj"):
         np.testing.assert_array_equal(
             aux.get_layer(name).kernel.numpy(), plain.get_layer(name).kernel.numpy()
@@ -326,7 +329,7 @@ def test_he_initialize_rescales_kernels_and_matches_shared_layers():
     fan_in = np.prod(kernel.shape[:3])
     assert kernel.std() == pytest.approx(np.sqrt(2 / fan_in), rel=0.2)
     with pytest.raises(ValueError, match="seed"):
-        training.he_initialize(plain, seed=-1)
+        heads.he_initialize(plain, seed=-1)
 
 
 def test_he_initialize_leaves_the_classifiers_alone_even_as_logits():
@@ -335,7 +338,7 @@ def test_he_initialize_leaves_the_classifiers_alone_even_as_logits():
         name: logits.get_layer(name).kernel.numpy()
         for name in ("classifier", "aux_4a", "aux_4a_fc")
     }
-    training.he_initialize(logits, seed=3)
+    heads.he_initialize(logits, seed=3)
     np.testing.assert_array_equal(
         logits.get_layer("classifier").kernel.numpy(), before["classifier"]
     )
@@ -365,7 +368,7 @@ class RecordingOutput:
 
 
 def test_live_curves_record_each_epoch_without_flicker(capsys):
-    quiet, drawn = training.LiveCurves(), training.LiveCurves(RecordingOutput(), title="t")
+    quiet, drawn = LiveCurves(), LiveCurves(RecordingOutput(), title="t")
     epochs = [
         {
             "loss": 3.0,
@@ -405,11 +408,11 @@ def test_live_curves_record_each_epoch_without_flicker(capsys):
 def test_metric_values_normalise_aux_model_names():
     plain = {"loss": [2.0, 1.0], "val_accuracy": [0.5, 0.7]}
     aux = {"loss": [3.0, 2.0], "main_loss": [2.2, 1.1], "val_main_accuracy": [0.4, 0.8]}
-    assert training.metric_values(plain, "val_accuracy") == [0.5, 0.7]
-    assert training.metric_values(aux, "val_accuracy") == [0.4, 0.8]
-    assert training.metric_values(aux, "loss") == [2.2, 1.1]  # the main classifier's
+    assert metric_values(plain, "val_accuracy") == [0.5, 0.7]
+    assert metric_values(aux, "val_accuracy") == [0.4, 0.8]
+    assert metric_values(aux, "loss") == [2.2, 1.1]  # the main classifier's
     with pytest.raises(ValueError, match="accuracy"):
-        training.metric_values(plain, "accuracy")
+        metric_values(plain, "accuracy")
 
 
 def test_plot_histories_draws_one_panel_per_metric_and_says_which_loss():

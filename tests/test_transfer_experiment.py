@@ -8,7 +8,7 @@ import pytest
 
 from inception_edu import data, models
 from inception_edu.backend import keras, tf
-from inception_edu.training import transfer_experiment as te
+from inception_edu.experiments.transfer import experiment as te
 
 CLASSES = 4
 SHAPE = (75, 75, 3)
@@ -373,7 +373,7 @@ def test_bad_arguments_say_what_was_received_and_what_is_allowed(split, make, me
 
 
 def test_the_confusion_and_mistakes_figures_show_one_arm():
-    from inception_edu.widgets.transfer import synthetic_comparison
+    from synthetic_transfer import synthetic_comparison
 
     comparison, x_val = synthetic_comparison(classes=4, per_class=3)
     runs = comparison.results[comparison.experiments[0].name]

@@ -9,21 +9,21 @@ import re
 import numpy as np
 import pytest
 from helpers import svg_texts
+from synthetic_transfer import synthetic_comparison
 
-from inception_edu.training.transfer_experiment import (
+from inception_edu.experiments.transfer.experiment import (
     Comparison,
     Experiment,
     ExperimentResult,
     Mistake,
 )
-from inception_edu.viz.charts import SERIES_COLOURS
-from inception_edu.widgets.base import ERROR_COLOUR
-from inception_edu.widgets.transfer import (
+from inception_edu.experiments.transfer.explorers import (
     WORST,
     ClassErrorExplorer,
     ExperimentPicker,
-    synthetic_comparison,
 )
+from inception_edu.viz.charts import SERIES_COLOURS
+from inception_edu.widgets.base import ERROR_COLOUR
 
 NAMES = ("cat", "dog", "fox", "owl")
 K, PER_CLASS, SIZE = len(NAMES), 8, 75

@@ -304,12 +304,12 @@ def _explorer_classes(base):
 
 
 def test_a_misspelt_keyword_to_any_explorer_or_the_training_panel_is_a_clear_valueerror():
+    import inception_edu.experiments.residual_scaling  # noqa: F401
+    import inception_edu.experiments.transfer.explorers  # noqa: F401
     import inception_edu.widgets.factorization  # noqa: F401  (every explorer module loaded)
     import inception_edu.widgets.recipe  # noqa: F401
     import inception_edu.widgets.reduction  # noqa: F401
-    import inception_edu.widgets.residual  # noqa: F401
     import inception_edu.widgets.stages  # noqa: F401
-    import inception_edu.widgets.transfer  # noqa: F401
     from inception_edu.widgets.base import Explorer
     from inception_edu.widgets.training import TrainingPanel
 

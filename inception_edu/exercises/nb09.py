@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from inception_edu.exercises.checker import Close, Exercise
-from inception_edu.training.transfer_experiment import constant_predictor_binary_accuracy
+from inception_edu.training.recipe import constant_predictor_binary_accuracy
 
 #: The new case: 200 classes, one label per image (a bird-species data set the size of
 #: Caltech-UCSD Birds-200), trained with binary cross-entropy and ``binary_accuracy``.

@@ -4,14 +4,25 @@ Our Inception-v3 and Inception-ResNet-v2 create their weighted layers in the ord
 ``keras.applications`` models do, so the released weights fit layer for layer
 (:func:`transfer_weights`). Downloading them needs the internet: offline,
 :func:`load_imagenet_weights` says so plainly (:class:`WeightsUnavailableError`).
+:func:`reinitialize` redraws a model's weights from a seed (notebooks 08 and 10 start their
+variants from the same draw).
 """
 
 from __future__ import annotations
 
+import zlib
+
 from inception_edu.backend import keras
 from inception_edu.keras_build.endpoints import check_model, output_layer_names
+from inception_edu.spec.checks import check_int
 
-__all__ = ["WeightsUnavailableError", "load_imagenet_weights", "transfer_weights"]
+__all__ = [
+    "WeightsUnavailableError",
+    "layer_seed",
+    "load_imagenet_weights",
+    "reinitialize",
+    "transfer_weights",
+]
 
 
 def _weighted_layers(model) -> list:
@@ -91,4 +102,67 @@ def load_imagenet_weights(model):
             "to try the pretrained path."
         ) from error
     transfer_weights(source, model)
+    return model
+
+
+# --------------------------------------------------------------------------- fresh draws
+
+
+def layer_seed(seed: int, name: str) -> int:
+    """A seed for one layer's draw from the run's ``seed`` and the layer's name: the same
+    layer names draw the same weights in every network and every session."""
+    return (seed * 1_000_003 + zlib.crc32(name.encode())) % 2**31
+
+
+def _fresh(initializer, seed: int):
+    """``initializer`` with its own seed: the same draw for the same seed and layer."""
+    config = initializer.get_config()
+    if "seed" in config:
+        config["seed"] = seed
+    return type(initializer).from_config(config)
+
+
+def _reinitialize_layer(layer, seed: int) -> None:
+    if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
+        pairs = [(layer.kernel, layer.kernel_initializer)]
+        if layer.bias is not None:
+            pairs.append((layer.bias, layer.bias_initializer))
+    elif isinstance(layer, keras.layers.BatchNormalization):
+        pairs = [
+            (layer.moving_mean, layer.moving_mean_initializer),
+            (layer.moving_variance, layer.moving_variance_initializer),
+        ]
+        if layer.center:
+            pairs.append((layer.beta, layer.beta_initializer))
+        if layer.scale:
+            pairs.append((layer.gamma, layer.gamma_initializer))
+    elif layer.weights:
+        raise ValueError(
+            "reinitialize redraws Conv2D, Dense and BatchNormalization layers. Received "
+            f"layer {layer.name!r} ({type(layer).__name__}) with weights"
+        )
+    else:
+        return
+    for variable, initializer in pairs:
+        draw = _fresh(initializer, layer_seed(seed, f"{layer.name}/{variable.name}"))
+        variable.assign(draw(tuple(variable.shape), dtype=variable.dtype))
+
+
+def reinitialize(model, seed: int = 0):
+    """Redraw every weight of ``model`` from its layer's own initializer; return ``model``.
+
+    Each variable's draw is seeded by ``seed`` and the layer's name, so networks that
+    share layer names (the variants of one spec, side by side) start from the same
+    weights for the same seed, and a seed gives the same weights in every session. The
+    batch-norm statistics go back to mean 0 and variance 1. Nested models (a side-by-side
+    model's replicas) are redrawn layer by layer. Layers with weights other than
+    convolutions, dense layers and batch-norm are refused (``ValueError``).
+    """
+    check_model(model)
+    seed = check_int(seed, "seed", 0)
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            reinitialize(layer, seed)
+        else:
+            _reinitialize_layer(layer, seed)
     return model

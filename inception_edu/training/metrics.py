@@ -10,7 +10,10 @@ has, from ``model.predict`` or a direct call.
   notebook 06 measures what label smoothing does to it);
 - :func:`fit_temperature`, :func:`apply_temperature`: temperature scaling, the one-number
   recalibration of Guo et al. 2017 (section 4.2);
-- :func:`negative_log_likelihood`: the validation loss those are judged by.
+- :func:`negative_log_likelihood`: the validation loss those are judged by;
+- :func:`metric_values`: one metric's per-epoch values from a Keras history, under the same
+  name for a plain model and a model with auxiliary heads (``"val_accuracy"`` is the main
+  classifier's for both).
 
 Labels may be given as integers ``(N,)`` or as one-hot (or smoothed) rows ``(N, K)``
 everywhere; "predictions" may be probabilities or logits ``(N, K)`` or predicted labels
@@ -31,6 +34,9 @@ __all__ = [
     "confusion_matrix",
     "expected_calibration_error",
     "fit_temperature",
+    "history_logs",
+    "metric_key",
+    "metric_values",
     "negative_log_likelihood",
     "per_class_error",
     "reliability_bins",
@@ -282,3 +288,45 @@ def fit_temperature(logits, labels) -> float:
             b = low + ratio * (high - low)
             fb = nll(b)
     return float(np.exp(-(low + high) / 2))
+
+
+# --------------------------------------------------------------------------- histories
+
+
+def history_logs(history) -> dict:
+    """The ``{metric: [per-epoch values]}`` dict of a Keras History (or the dict itself)."""
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict):
+        raise ValueError(
+            "A history must be a keras History or its .history dict. "
+            f"Received: {type(history).__name__}"
+        )
+    return logs
+
+
+def metric_key(logs, metric: str) -> str | None:
+    """The key under which ``metric`` ("loss", "val_accuracy", ...) sits in ``logs``.
+
+    A dict-output model logs ``main_accuracy``/``val_main_accuracy`` and its ``loss`` is
+    the weighted total; ``"main_"`` is preferred, so "loss" and "accuracy" mean the
+    main classifier's for both kinds of model and runs with and without aux heads compare.
+    """
+    prefix, base = ("val_", metric[4:]) if metric.startswith("val_") else ("", metric)
+    for key in (f"{prefix}main_{base}", metric):
+        if key in logs:
+            return key
+    return None
+
+
+def metric_values(history, metric: str) -> list:
+    """Per-epoch values of ``metric`` from a History (or its ``.history`` dict).
+
+    ``"loss"``, ``"accuracy"``, ``"val_loss"``, ``"val_accuracy"`` work for plain and
+    aux models alike (for an aux model they are the ``"main"`` output's; its weighted
+    total stays under ``history.history["loss"]``).
+    """
+    logs = history_logs(history)
+    key = metric_key(logs, metric)
+    if key is None:
+        raise ValueError(f"No metric {metric!r} in this history. Allowed: {sorted(logs)}")
+    return [float(v) for v in logs[key]]

@@ -37,6 +37,7 @@ from inception_edu.spec.checks import (
 from inception_edu.zoo.googlenet import AUX_WEIGHT
 
 __all__ = [
+    "constant_predictor_binary_accuracy",
     "GOOGLENET",
     "INCEPTION_V3",
     "LOSSES",
@@ -449,6 +450,20 @@ INCEPTION_V3 = Recipe(
     label_smoothing=0.1,
     loss_weights={"main": 1.0, "aux": 0.4},
 )
+
+
+def constant_predictor_binary_accuracy(classes: int) -> float:
+    """The binary accuracy of a model that predicts 0 for every class: (K-1)/K.
+
+    Evaluated with ``keras.metrics.BinaryAccuracy`` (threshold 0.5) on one one-hot row
+    per class against all-zero predictions: each row has K-1 correct zeros and one
+    missed one. For the course's 12 classes 11/12 ≈ 0.917; for the source's 51,
+    50/51 ≈ 0.980, a "98 % accurate" model that recognises nothing (C36).
+    """
+    classes = check_int(classes, "classes", 2)
+    metric = keras.metrics.BinaryAccuracy()
+    metric.update_state(np.eye(classes, dtype=np.float32), np.zeros((classes, classes), np.float32))
+    return float(keras.ops.convert_to_numpy(metric.result()))
 
 
 def check_recipe(recipe, default: Recipe | None = None) -> Recipe:

@@ -355,7 +355,7 @@ def run(
     for notebook 09's Inception-ResNet-v2 on 2 CPU cores: first epoch 4.9 s instead of
     1.5 s; a fresh compile's first epoch takes 12.6 s). The dataset must then draw its
     order and augmentation from its own seeds, as
-    :func:`~inception_edu.training.transfer_experiment.training_batches` does; given
+    :func:`~inception_edu.experiments.transfer.experiment.training_batches` does; given
     arrays, the run resets every seed (Keras shuffles arrays with TensorFlow's).
 
     Returns:

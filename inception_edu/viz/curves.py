@@ -1,8 +1,7 @@
 """Curves of training: loss/accuracy per epoch, gradient strength per stage, calibration.
 
-- :func:`metric_values`: one metric's per-epoch values from a history, with the same name
-  for a plain model and a model with auxiliary heads (``"val_accuracy"`` means the main
-  classifier's for both);
+- :func:`metric_label`: a metric's name in words (``metric_values`` and ``metric_key``,
+  which read a history, live in :mod:`inception_edu.training.metrics`);
 - :func:`plot_histories`: several runs side by side, one panel per metric;
 - :func:`plot_gradient_norms`: gradient strength from input to output, one line per run
   (notebook 03, claim C10);
@@ -20,6 +19,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from inception_edu.spec.checks import check_int
+from inception_edu.training.metrics import history_logs, metric_key, metric_values
 from inception_edu.viz.figures import new_figure
 
 __all__ = [
@@ -33,44 +33,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- histories
-
-
-def _logs(history) -> dict:
-    logs = getattr(history, "history", history)
-    if not isinstance(logs, dict):
-        raise ValueError(
-            "A history must be a keras History or its .history dict. "
-            f"Received: {type(history).__name__}"
-        )
-    return logs
-
-
-def metric_key(logs, metric: str) -> str | None:
-    """The key under which ``metric`` ("loss", "val_accuracy", ...) sits in ``logs``.
-
-    A dict-output model logs ``main_accuracy``/``val_main_accuracy`` and its ``loss`` is
-    the weighted total; ``"main_"`` is preferred, so "loss" and "accuracy" mean the
-    main classifier's for both kinds of model and runs with and without aux heads compare.
-    """
-    prefix, base = ("val_", metric[4:]) if metric.startswith("val_") else ("", metric)
-    for key in (f"{prefix}main_{base}", metric):
-        if key in logs:
-            return key
-    return None
-
-
-def metric_values(history, metric: str) -> list:
-    """Per-epoch values of ``metric`` from a History (or its ``.history`` dict).
-
-    ``"loss"``, ``"accuracy"``, ``"val_loss"``, ``"val_accuracy"`` work for plain and
-    aux models alike (for an aux model they are the ``"main"`` output's; its weighted
-    total stays under ``history.history["loss"]``).
-    """
-    logs = _logs(history)
-    key = metric_key(logs, metric)
-    if key is None:
-        raise ValueError(f"No metric {metric!r} in this history. Allowed: {sorted(logs)}")
-    return [float(v) for v in logs[key]]
 
 
 def metric_label(metric: str, main_head: bool = False) -> str:
@@ -104,7 +66,7 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
         main_head = False
         for label, history in histories.items():
             values = metric_values(history, metric)
-            main_head |= metric_key(_logs(history), metric) != metric
+            main_head |= metric_key(history_logs(history), metric) != metric
             ax.plot(
                 np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=str(label)
             )
@@ -121,6 +83,73 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
 
 def _short(name: str) -> str:
     return name.removeprefix("inception_")
+
+
+def _seed_groups(runs) -> tuple:
+    """``runs`` as ``{label: [one dict per seed]}``, and the names every dict gives, in
+    order; a ``ValueError`` for anything else."""
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(
+            "runs must be a non-empty dict {label: {name: value} or a list of "
+            f"them}}. Received: {runs!r:.80}"
+        )
+    seeds = {label: [v] if isinstance(v, dict) else list(v) for label, v in runs.items()}
+    if not all(group and all(isinstance(d, dict) and d for d in group) for group in seeds.values()):
+        raise ValueError(
+            "runs must be a non-empty dict {label: {name: value} or a list of "
+            f"them}}. Received: {runs!r:.80}"
+        )
+    names = list(next(iter(seeds.values()))[0])
+    for label, group in seeds.items():
+        if any(list(values) != names for values in group):
+            raise ValueError(
+                f"Every run must give the same names in the same order; "
+                f"{label!r} differs from the first run."
+            )
+    return seeds, names
+
+
+def _plot_seeds(ax, label, group: list, names: list) -> None:
+    """One run's line: its value, or over several seeds their geometric mean with a band
+    from the lowest to the highest seed."""
+    values = np.array([[d[name] for name in names] for d in group], dtype=float)
+    with np.errstate(divide="ignore"):  # a norm of exactly 0 has no place on a log axis
+        centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
+    seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
+    (line,) = ax.plot(
+        range(len(names)), centre, marker="o", markersize=4, label=str(label) + seeds_note
+    )
+    if len(group) > 1:
+        ax.fill_between(
+            range(len(names)),
+            values.min(axis=0),
+            values.max(axis=0),
+            color=line.get_color(),
+            alpha=0.15,
+            linewidth=0,
+        )
+
+
+def _mark_taps(ax, names: list, taps) -> None:
+    """A dotted line after the last point of each stage an aux head taps, labelled."""
+    for tap in taps:
+        found = [
+            i
+            for i, name in enumerate(names)
+            if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")
+        ]
+        if found:
+            after = max(found) + 0.5
+            ax.axvline(after, color="#555555", linestyle=":", linewidth=1.2)
+            ax.annotate(
+                f"aux head on {_short(tap)}",
+                (after, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -14),
+                textcoords="offset points",
+                fontsize=10,
+                color="#444444",
+            )
 
 
 def plot_gradient_norms(
@@ -141,42 +170,11 @@ def plot_gradient_norms(
     labels. Dotted lines follow the stages the aux heads tap (``taps``: ``"4a"`` or
     ``"inception_4a"``). ``log=False`` and ``reference=1`` suit a ratio (with aux / without).
     """
-    if not isinstance(runs, dict) or not runs:
-        raise ValueError(
-            "runs must be a non-empty dict {label: {name: value} or a list of "
-            f"them}}. Received: {runs!r:.80}"
-        )
-    seeds = {label: [v] if isinstance(v, dict) else list(v) for label, v in runs.items()}
-    if not all(group and all(isinstance(d, dict) and d for d in group) for group in seeds.values()):
-        raise ValueError(
-            "runs must be a non-empty dict {label: {name: value} or a list of "
-            f"them}}. Received: {runs!r:.80}"
-        )
-    names = list(next(iter(seeds.values()))[0])
+    seeds, names = _seed_groups(runs)
     figure = new_figure(figsize=(11, 4.2), layout="constrained")
     ax = figure.subplots()
     for label, group in seeds.items():
-        if any(list(values) != names for values in group):
-            raise ValueError(
-                f"Every run must give the same names in the same order; "
-                f"{label!r} differs from the first run."
-            )
-        values = np.array([[d[name] for name in names] for d in group], dtype=float)
-        with np.errstate(divide="ignore"):  # a norm of exactly 0 has no place on a log axis
-            centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
-        seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
-        (line,) = ax.plot(
-            range(len(names)), centre, marker="o", markersize=4, label=str(label) + seeds_note
-        )
-        if len(group) > 1:
-            ax.fill_between(
-                range(len(names)),
-                values.min(axis=0),
-                values.max(axis=0),
-                color=line.get_color(),
-                alpha=0.15,
-                linewidth=0,
-            )
+        _plot_seeds(ax, label, group, names)
     if log:
         ax.set_yscale("log")
     if reference is not None:
@@ -184,24 +182,7 @@ def plot_gradient_norms(
     every = max(1, len(names) // 24)
     ticks = list(range(0, len(names), every))
     ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45, ha="right")
-    for tap in taps:
-        found = [
-            i
-            for i, name in enumerate(names)
-            if _short(name) == _short(tap) or _short(name).startswith(_short(tap) + "_")
-        ]
-        if found:
-            after = max(found) + 0.5
-            ax.axvline(after, color="#555555", linestyle=":", linewidth=1.2)
-            ax.annotate(
-                f"aux head on {_short(tap)}",
-                (after, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -14),
-                textcoords="offset points",
-                fontsize=10,
-                color="#444444",
-            )
+    _mark_taps(ax, names, taps)
     ax.set_xlabel("from input (left) to output (right)", fontsize=11)
     ax.set_ylabel(ylabel, fontsize=11)
     ax.set_title(title, fontsize=12)
@@ -331,64 +312,3 @@ def plot_runs(
     else:
         ax.legend(loc=legend, fontsize=10)
     return figure
-
-
-def plot_error_vs_cost(
-    rows, title: str = "", xlabel: str = "multiply-adds (billions)", ylabel: str = "top-1 error (%)"
-):
-    """A labelled scatter of ``rows`` = ``[(label, cost, error), ...]``, joined in order.
-
-    Points that share a cost (a recipe change that costs nothing) sit on one vertical line,
-    so their labels go to the right of it, spread apart so that none overlaps, each joined
-    to its point by a thin leader.
-    """
-    rows = list(rows)
-    if not rows or not all(len(row) == 3 for row in rows):
-        raise ValueError(f"rows must be (label, cost, error) triples. Received: {rows!r:.80}")
-    figure = new_figure(figsize=(8.5, 4.2), layout="constrained")
-    ax = figure.subplots()
-    costs, errors = [r[1] for r in rows], [r[2] for r in rows]
-    ax.plot(costs, errors, color="#bbbbbb", linewidth=1, zorder=1)
-    ax.scatter(costs, errors, color="#1b9e77", zorder=2)
-    error_span = (max(errors) - min(errors)) or 1.0
-    nudge = 0.04 * ((max(costs) - min(costs)) or 1.0)
-    heights = _spread_labels(costs, errors, 0.09 * error_span)
-    for text_y, (label, cost, error) in zip(heights, rows, strict=True):
-        ax.annotate(
-            label,
-            (cost, error),
-            xytext=(cost + nudge, text_y),
-            fontsize=10,
-            va="center",
-            arrowprops={
-                "arrowstyle": "-",
-                "color": "#999999",
-                "linewidth": 0.6,
-                "shrinkA": 0,
-                "shrinkB": 3,
-            },
-        )
-    ax.set_xlabel(xlabel, fontsize=11)
-    ax.set_ylabel(ylabel, fontsize=11)
-    ax.set_title(title, fontsize=12)
-    ax.margins(x=0.3, y=0.15)
-    ax.grid(alpha=0.3)
-    return figure
-
-
-def _spread_labels(xs, ys, gap: float) -> list[float]:
-    """Label heights for points (xs, ys): points sharing an x keep at least ``gap`` apart.
-
-    Within each x, labels keep their points' order; a crowded group is pushed apart
-    downwards and then re-centred on its points.
-    """
-    heights = list(ys)
-    for x in set(xs):
-        members = sorted((i for i, other in enumerate(xs) if other == x), key=lambda i: -ys[i])
-        placed = []
-        for i in members:
-            placed.append(min(ys[i], placed[-1] - gap) if placed else ys[i])
-        shift = (sum(ys[i] for i in members) - sum(placed)) / len(members)
-        for i, height in zip(members, placed, strict=True):
-            heights[i] = height + shift
-    return heights

@@ -107,8 +107,8 @@ def plot_per_class(
 ):
     """Grouped bars: each run's value on each class.
 
-    ``results``: :class:`~inception_edu.training.probes.ProbeResult` s of
-    :func:`~inception_edu.training.probes.compare_blocks` (accuracy per class; a probe
+    ``results``: :class:`~inception_edu.experiments.naive_block.ProbeResult` s of
+    :func:`~inception_edu.experiments.naive_block.compare_blocks` (accuracy per class; a probe
     trained on several seeds is one bar at the mean, its whisker spanning the seeds'
     lowest to highest), or a dict ``{label: values}`` with one value per class (e.g.
     :func:`inception_edu.training.metrics.per_class_error`; pass ``ylabel="error rate"``).

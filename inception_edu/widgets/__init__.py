@@ -12,10 +12,9 @@ training panel.
 - :mod:`~inception_edu.widgets.reduction`: ``StrategyComparer``, ``ReductionAExplorer``
   (notebook 05);
 - :mod:`~inception_edu.widgets.recipe`: ``LabelSmoothingExplorer`` (notebook 06);
-- :mod:`~inception_edu.widgets.residual`: ``ScaleExplorer``, ``scale_training_panel``
-  (notebook 08);
-- :mod:`~inception_edu.widgets.transfer`: ``ExperimentPicker``, ``ClassErrorExplorer``
-  (notebook 09).
+- the explorers of one experiment's results live with that experiment
+  (:mod:`inception_edu.experiments`): notebook 08's ``ScaleExplorer`` and
+  ``scale_training_panel``, notebook 09's ``ExperimentPicker`` and ``ClassErrorExplorer``.
 
 Import the module you need; this package imports nothing on its own.
 """

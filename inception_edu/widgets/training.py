@@ -166,6 +166,7 @@ class TrainingPanel:
     def train(self):
         """Build, train and report; returns the history (``None`` if training failed)."""
         from inception_edu import training
+        from inception_edu.viz.live_curves import LiveCurves
 
         self.button.disabled, self.error = True, None
         self.result.value = "training..."
@@ -173,7 +174,7 @@ class TrainingPanel:
             self.history = self.model = self.val_accuracy = None
             model = self.current_model()
             recipe = self.current_recipe(model)
-            live = training.LiveCurves(output=self.curves)
+            live = LiveCurves(output=self.curves)
             history = training.run(
                 model,
                 self.split,

@@ -71,19 +71,22 @@ LATENCY_BUDGET_MS = 100.0  # key press -> new numbers on the page, median
 PRESSES = 10  # measured key presses per control (after one warm-up press)
 
 # The notebook the latency test writes: one explorer per cell, nothing else.
+TESTS_DIR = Path(__file__).resolve().parents[1]
 LATENCY_CELLS = [
     "from inception_edu.widgets.blocks import BlockExplorer, NaiveVsBottleneck\n"
     "from inception_edu.widgets.factorization import FactorizationExplorer\n"
     "from inception_edu.widgets.recipe import LabelSmoothingExplorer\n"
     "from inception_edu.widgets.reduction import ReductionAExplorer, StrategyComparer\n"
     "from inception_edu.widgets.stages import StageExplorer\n"
-    "from inception_edu.widgets.residual import ScaleExplorer\n"
-    "from inception_edu.training.residual_experiment import activation_growth\n"
+    "from inception_edu.experiments.residual_scaling import ScaleExplorer\n"
+    "from inception_edu.experiments.residual_scaling import activation_growth\n"
     "from inception_edu.data import load_digits_split\n"
     "from inception_edu.zoo.mini import mini_inception_resnet_spec\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module\n"
-    "from inception_edu.widgets.transfer import ClassErrorExplorer, ExperimentPicker\n"
-    "from inception_edu.widgets.transfer import synthetic_comparison",
+    "from inception_edu.experiments.transfer import ClassErrorExplorer, ExperimentPicker\n"
+    "import sys\n"
+    f"sys.path.insert(0, {str(TESTS_DIR)!r})  # the tests' made-up results of notebook 09\n"
+    "from synthetic_transfer import synthetic_comparison",
     'BlockExplorer(module("3a"), INPUT_3A)',
     "NaiveVsBottleneck()",
     "FactorizationExplorer(n=3, max_n=25)",

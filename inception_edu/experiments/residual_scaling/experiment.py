@@ -29,7 +29,6 @@ Two measurements, each on the mini Inception-ResNet of
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +37,8 @@ from matplotlib.ticker import MaxNLocator
 from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
-from inception_edu.keras_build import ScaledResidual, build, check_model, end_points
+from inception_edu.keras_build import ScaledResidual, build, end_points
+from inception_edu.keras_build.weights import reinitialize
 from inception_edu.spec.checks import check_int, check_items, check_number, check_seeds
 from inception_edu.spec.nodes import ModelSpec, Residual
 from inception_edu.training.batch_norm import settle_batch_norm
@@ -213,64 +213,6 @@ def plot_growth(growth: ActivationGrowth, scales=(1.0, 0.3, 0.2, 0.1), title: st
 
 
 # --------------------------------------------------------------------------- training
-
-
-def _layer_seed(seed: int, name: str) -> int:
-    return (seed * 1_000_003 + zlib.crc32(name.encode())) % 2**31
-
-
-def _fresh(initializer, seed: int):
-    """``initializer`` with its own seed: the same draw for the same seed and layer."""
-    config = initializer.get_config()
-    if "seed" in config:
-        config["seed"] = seed
-    return type(initializer).from_config(config)
-
-
-def _reinitialize_layer(layer, seed: int) -> None:
-    if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)):
-        pairs = [(layer.kernel, layer.kernel_initializer)]
-        if layer.bias is not None:
-            pairs.append((layer.bias, layer.bias_initializer))
-    elif isinstance(layer, keras.layers.BatchNormalization):
-        pairs = [
-            (layer.moving_mean, layer.moving_mean_initializer),
-            (layer.moving_variance, layer.moving_variance_initializer),
-        ]
-        if layer.center:
-            pairs.append((layer.beta, layer.beta_initializer))
-        if layer.scale:
-            pairs.append((layer.gamma, layer.gamma_initializer))
-    elif layer.weights:
-        raise ValueError(
-            "reinitialize redraws Conv2D, Dense and BatchNormalization layers. Received "
-            f"layer {layer.name!r} ({type(layer).__name__}) with weights"
-        )
-    else:
-        return
-    for variable, initializer in pairs:
-        draw = _fresh(initializer, _layer_seed(seed, f"{layer.name}/{variable.name}"))
-        variable.assign(draw(tuple(variable.shape), dtype=variable.dtype))
-
-
-def reinitialize(model, seed: int = 0):
-    """Redraw every weight of ``model`` from its layer's own initializer; return ``model``.
-
-    Each variable's draw is seeded by ``seed`` and the layer's name, so networks that
-    share layer names (the variants of one spec, side by side) start from the same
-    weights for the same seed, and a seed gives the same weights in every session. The
-    batch-norm statistics go back to mean 0 and variance 1. Nested models (a side-by-side
-    model's replicas) are redrawn layer by layer. Layers with weights other than
-    convolutions, dense layers and batch-norm are refused (``ValueError``).
-    """
-    check_model(model)
-    seed = check_int(seed, "seed", 0)
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            reinitialize(layer, seed)
-        else:
-            _reinitialize_layer(layer, seed)
-    return model
 
 
 @dataclass(frozen=True)

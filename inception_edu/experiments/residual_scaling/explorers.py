@@ -4,7 +4,7 @@
   residual block of a freshly initialised network, from one fixed batch, against the
   unscaled network's (Szegedy et al. 2016, section 3.3). The forward passes are made once,
   for every scale the slider offers
-  (:func:`~inception_edu.training.residual_experiment.activation_growth`): each block's
+  (:func:`~inception_edu.experiments.residual_scaling.activation_growth`): each block's
   input depends on the scales of all the blocks before it, so no per-block output can be
   stored once and rescaled; what a change costs is a lookup, a table and an SVG chart.
 - :func:`scale_training_panel`: notebook 03's
@@ -19,8 +19,8 @@ import ipywidgets as widgets
 
 from inception_edu.analysis import Table
 from inception_edu.data import Split
+from inception_edu.experiments.residual_scaling.experiment import ActivationGrowth
 from inception_edu.spec.checks import check_int, check_number
-from inception_edu.training.residual_experiment import ActivationGrowth
 from inception_edu.viz.charts import line_charts_svg
 from inception_edu.widgets.base import DOT, Explorer
 from inception_edu.widgets.training import PanelControl, TrainingPanel
@@ -34,7 +34,7 @@ MIN_SCALE = 0.05
 class ScaleExplorer(Explorer):
     """A residual-scale slider; the RMS after each block at that scale and unscaled.
 
-    ``growth``: an :class:`~inception_edu.training.residual_experiment.ActivationGrowth`
+    ``growth``: an :class:`~inception_edu.experiments.residual_scaling.ActivationGrowth`
     measured for every scale the slider offers (it must include 1.0, the reference);
     ``scale``: the slider's start, one of ``growth.scales``. ``values`` holds the RMS after
     each block at the chosen scale, ``reference`` the unscaled one's, ``ratio`` the last

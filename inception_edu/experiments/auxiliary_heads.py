@@ -22,12 +22,11 @@ it works on a model from ``keras.models.load_model`` and on ``keras.applications
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from inception_edu.backend import keras, tf
 from inception_edu.keras_build import check_model, output_layer_names, stage_layers, stage_of
+from inception_edu.keras_build.weights import layer_seed
 from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.training.recipe import Recipe, gives_logits, main_classes, output_names
 from inception_edu.zoo.googlenet import AUX_WEIGHT
@@ -66,8 +65,7 @@ def he_initialize(model, seed: int = 0):
     for layer in model.layers:
         hidden_dense = isinstance(layer, keras.layers.Dense) and layer.name not in classifiers
         if isinstance(layer, keras.layers.Conv2D) or hidden_dense:
-            layer_seed = (seed * 1_000_003 + zlib.crc32(layer.name.encode())) % 2**31
-            init = keras.initializers.HeNormal(seed=layer_seed)
+            init = keras.initializers.HeNormal(seed=layer_seed(seed, layer.name))
             layer.kernel.assign(init(tuple(layer.kernel.shape), dtype=layer.kernel.dtype))
     return model
 

@@ -67,7 +67,7 @@ from inception_edu.data import Split
 from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_seeds
 from inception_edu.training import metrics as class_metrics
 from inception_edu.training.batch_norm import settle_batch_norm
-from inception_edu.training.recipe import Recipe
+from inception_edu.training.recipe import Recipe, constant_predictor_binary_accuracy
 from inception_edu.training.runner import run
 from inception_edu.viz.curves import metric_label, plot_runs
 
@@ -340,20 +340,6 @@ def keras_accuracy_metric(loss: str, metric: str = "accuracy", classes: int = 12
     return type(made[0]).__name__
 
 
-def constant_predictor_binary_accuracy(classes: int) -> float:
-    """The binary accuracy of a model that predicts 0 for every class: (K-1)/K.
-
-    Evaluated with ``keras.metrics.BinaryAccuracy`` (threshold 0.5) on one one-hot row
-    per class against all-zero predictions: each row has K-1 correct zeros and one
-    missed one. For the course's 12 classes 11/12 ≈ 0.917; for the source's 51,
-    50/51 ≈ 0.980, a "98 % accurate" model that recognises nothing (C36).
-    """
-    classes = check_int(classes, "classes", 2)
-    metric = keras.metrics.BinaryAccuracy()
-    metric.update_state(np.eye(classes, dtype=np.float32), np.zeros((classes, classes), np.float32))
-    return float(keras.ops.convert_to_numpy(metric.result()))
-
-
 def predict(model, x, batch_size: int = 64) -> np.ndarray:
     """``model``'s outputs on ``x`` in inference mode (augmentation off, batch-norm on its
     moving statistics), batch by batch, as a numpy array.
@@ -612,7 +598,7 @@ class SharedModels:
     cores, more than a whole run of its epochs. Arms whose networks have the same
     structure and the same loss (pretrained or from scratch, augmented or not) train one
     shared model: before each run its weights are drawn afresh for the seed
-    (:func:`~inception_edu.training.residual_experiment.reinitialize`) and a pretrained
+    (:func:`~inception_edu.keras_build.weights.reinitialize`) and a pretrained
     backbone's weights put back; the runner then resets the optimizer and keeps the traced
     step (:func:`~inception_edu.training.run`).
     """
@@ -625,7 +611,7 @@ class SharedModels:
         """The arm's model, its weights as they must start for ``experiment.seed``: every
         layer drawn for the seed, then the backbone's pretrained weights put back (unless
         the arm's ``weights`` is ``"scratch"``)."""
-        from inception_edu.training.residual_experiment import reinitialize
+        from inception_edu.keras_build.weights import reinitialize
 
         if experiment.name not in self._arms:
             built = experiment.build(classes, input_shape)
@@ -661,7 +647,7 @@ def run_experiment(
     """Train one arm with one seed through :func:`~inception_edu.training.run`; measure it.
 
     The arm's network starts from weights drawn for its seed, layer by layer
-    (:func:`~inception_edu.training.residual_experiment.reinitialize`: the same seed
+    (:func:`~inception_edu.keras_build.weights.reinitialize`: the same seed
     gives every arm the same head and, from scratch, the same backbone), with a
     pretrained backbone's weights put back. With ``checkpoint_root``, the run's directory
     is ``checkpoint_root/<slug>/seed<seed>``: every completed epoch is committed there, and

@@ -66,6 +66,7 @@ from PIL import Image
 from inception_edu.analysis import Table
 from inception_edu.backend import keras
 from inception_edu.data.photos import PRETRAINING_PHOTOS, open_photo
+from inception_edu.experiments.transfer.experiment import predict
 from inception_edu.keras_build import WeightsUnavailableError, check_model
 from inception_edu.models import inception_resnet_v2
 from inception_edu.spec.checks import (
@@ -79,7 +80,6 @@ from inception_edu.spec.checks import (
 from inception_edu.training.batch_norm import settle_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
 from inception_edu.training.runner import run
-from inception_edu.training.transfer_experiment import predict
 
 __all__ = [
     "ARCHITECTURE",
@@ -131,13 +131,13 @@ PRETEXT_TASKS = ("scene_rotation", "scene")
 #: Where ``keras.applications`` downloads its ImageNet weights from.
 IMAGENET_HOST = "storage.googleapis.com"
 
-_WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+_WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights"  # inception_edu/weights
 _IMAGENET_NOTOP = "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5"
 _OFFLINE_ENV = "INCEPTION_EDU_OFFLINE"
 _STARTS = ("course", "scratch")
 _FALLBACK = (
     "The course's own pretrained backbone is used instead "
-    "(inception_edu.pretrained.course_backbone: a scaled-down Inception-ResNet-v2 "
+    "(inception_edu.experiments.transfer.course_backbone: a scaled-down Inception-ResNet-v2 "
     "pretrained offline on photographs held out of the course folder)."
 )
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 import numpy as np
 
 from inception_edu.backend import keras, tf
+from inception_edu.keras_build.weights import reinitialize
 from inception_edu.spec.checks import check_flag, check_int, check_seeds
 from inception_edu.training.recipe import Recipe
-from inception_edu.training.residual_experiment import reinitialize
 from inception_edu.training.runner import run
 
 __all__ = ["relative_gaps", "split_cpu", "synchronize_batch_norm", "train_arms"]
@@ -83,7 +83,7 @@ def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: 
 
     ``arms``: ``{label: (model, strategy)}``, each ``model`` a ``keras.Model`` built inside
     its ``strategy``'s scope (``None``: one device). Before each run the model's weights
-    are redrawn by :func:`~inception_edu.training.residual_experiment.reinitialize` from
+    are redrawn by :func:`~inception_edu.keras_build.weights.reinitialize` from
     the seed and the layers' names, so models of one spec start every seed from the same
     weights whatever device they live on; the runner then reuses each model's traced
     training step from the second seed on.

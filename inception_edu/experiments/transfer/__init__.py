@@ -1,0 +1,126 @@
+"""Notebook 09's experiment: the source's transfer learning, rerun on a folder of photographs.
+
+- :mod:`~inception_edu.experiments.transfer.experiment`: the source's model and recipe, the
+  loss trap measured, arms compared over seeds through :func:`~inception_edu.training.run`
+  with resumable checkpoints, and the plots of the results;
+- :mod:`~inception_edu.experiments.transfer.pretrained`: the backbones an arm starts from
+  (the course's own pretrained Inception-ResNet-v2, ImageNet's where it can be loaded) and
+  how the course's was pretrained;
+- :mod:`~inception_edu.experiments.transfer.explorers`: the explorers of a comparison (which
+  arm, which metric, which seeds; which classes fail and as what).
+
+Every public name of the three is importable from here, as the notebook does
+(``from inception_edu.experiments import transfer as tx``).
+"""
+
+from inception_edu.experiments.transfer.experiment import (
+    LOSSES,
+    SUMMARY_METRICS,
+    TRACKED_METRICS,
+    Comparison,
+    Experiment,
+    ExperimentResult,
+    Mistake,
+    SharedModels,
+    accuracy_report,
+    augmentation,
+    check_arm_results,
+    compare,
+    constant_predictor_binary_accuracy,
+    experiment_recipe,
+    keras_accuracy_metric,
+    plot_confusion,
+    plot_mistakes,
+    predict,
+    run_experiment,
+    slug,
+    source_model,
+    source_recipe,
+    training_batches,
+)
+from inception_edu.experiments.transfer.explorers import (
+    METRIC_ORDER,
+    WORST,
+    ClassErrorExplorer,
+    ExperimentPicker,
+    seed_curves_svg,
+)
+from inception_edu.experiments.transfer.pretrained import (
+    ARCHITECTURE,
+    IMAGENET_HOST,
+    POOLINGS,
+    PRETEXT_TASKS,
+    PRETRAINING_RECIPE,
+    SOURCE_RECIPE,
+    WEIGHTS,
+    PretextData,
+    TransferCheck,
+    card_path,
+    course_backbone,
+    imagenet_available,
+    pretext_patches,
+    pretrain,
+    pretrained_backbone,
+    read_card,
+    reference_features,
+    reference_input,
+    scenes,
+    source_backbone,
+    transfer_check,
+    weights_path,
+    with_head,
+)
+
+__all__ = [
+    "ARCHITECTURE",
+    "ClassErrorExplorer",
+    "Comparison",
+    "Experiment",
+    "ExperimentPicker",
+    "ExperimentResult",
+    "IMAGENET_HOST",
+    "LOSSES",
+    "METRIC_ORDER",
+    "Mistake",
+    "POOLINGS",
+    "PRETEXT_TASKS",
+    "PRETRAINING_RECIPE",
+    "PretextData",
+    "SOURCE_RECIPE",
+    "SUMMARY_METRICS",
+    "SharedModels",
+    "TRACKED_METRICS",
+    "TransferCheck",
+    "WEIGHTS",
+    "WORST",
+    "accuracy_report",
+    "augmentation",
+    "card_path",
+    "check_arm_results",
+    "compare",
+    "constant_predictor_binary_accuracy",
+    "course_backbone",
+    "experiment_recipe",
+    "imagenet_available",
+    "keras_accuracy_metric",
+    "plot_confusion",
+    "plot_mistakes",
+    "predict",
+    "pretext_patches",
+    "pretrain",
+    "pretrained_backbone",
+    "read_card",
+    "reference_features",
+    "reference_input",
+    "run_experiment",
+    "scenes",
+    "seed_curves_svg",
+    "slug",
+    "source_backbone",
+    "source_model",
+    "source_recipe",
+    "training_batches",
+    "transfer_check",
+    "weights_path",
+    "with_head",
+]

@@ -1,8 +1,7 @@
 """Curves of training: loss/accuracy per epoch, gradient strength per stage, calibration.
 
-- :func:`metric_values`: one metric's per-epoch values from a history, with the same name
-  for a plain model and a model with auxiliary heads (``"val_accuracy"`` means the main
-  classifier's for both);
+- :func:`metric_label`: a metric's name in words (``metric_values`` and ``metric_key``,
+  which read a history, live in :mod:`inception_edu.training.metrics`);
 - :func:`plot_histories`: several runs side by side, one panel per metric;
 - :func:`plot_gradient_norms`: gradient strength from input to output, one line per run
   (notebook 03, claim C10);
@@ -20,6 +19,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from inception_edu.spec.checks import check_int
+from inception_edu.training.metrics import history_logs, metric_key, metric_values
 from inception_edu.viz.figures import new_figure
 
 __all__ = [
@@ -33,44 +33,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- histories
-
-
-def _logs(history) -> dict:
-    logs = getattr(history, "history", history)
-    if not isinstance(logs, dict):
-        raise ValueError(
-            "A history must be a keras History or its .history dict. "
-            f"Received: {type(history).__name__}"
-        )
-    return logs
-
-
-def metric_key(logs, metric: str) -> str | None:
-    """The key under which ``metric`` ("loss", "val_accuracy", ...) sits in ``logs``.
-
-    A dict-output model logs ``main_accuracy``/``val_main_accuracy`` and its ``loss`` is
-    the weighted total; ``"main_"`` is preferred, so "loss" and "accuracy" mean the
-    main classifier's for both kinds of model and runs with and without aux heads compare.
-    """
-    prefix, base = ("val_", metric[4:]) if metric.startswith("val_") else ("", metric)
-    for key in (f"{prefix}main_{base}", metric):
-        if key in logs:
-            return key
-    return None
-
-
-def metric_values(history, metric: str) -> list:
-    """Per-epoch values of ``metric`` from a History (or its ``.history`` dict).
-
-    ``"loss"``, ``"accuracy"``, ``"val_loss"``, ``"val_accuracy"`` work for plain and
-    aux models alike (for an aux model they are the ``"main"`` output's; its weighted
-    total stays under ``history.history["loss"]``).
-    """
-    logs = _logs(history)
-    key = metric_key(logs, metric)
-    if key is None:
-        raise ValueError(f"No metric {metric!r} in this history. Allowed: {sorted(logs)}")
-    return [float(v) for v in logs[key]]
 
 
 def metric_label(metric: str, main_head: bool = False) -> str:
@@ -104,7 +66,7 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
         main_head = False
         for label, history in histories.items():
             values = metric_values(history, metric)
-            main_head |= metric_key(_logs(history), metric) != metric
+            main_head |= metric_key(history_logs(history), metric) != metric
             ax.plot(
                 np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=str(label)
             )
@@ -350,64 +312,3 @@ def plot_runs(
     else:
         ax.legend(loc=legend, fontsize=10)
     return figure
-
-
-def plot_error_vs_cost(
-    rows, title: str = "", xlabel: str = "multiply-adds (billions)", ylabel: str = "top-1 error (%)"
-):
-    """A labelled scatter of ``rows`` = ``[(label, cost, error), ...]``, joined in order.
-
-    Points that share a cost (a recipe change that costs nothing) sit on one vertical line,
-    so their labels go to the right of it, spread apart so that none overlaps, each joined
-    to its point by a thin leader.
-    """
-    rows = list(rows)
-    if not rows or not all(len(row) == 3 for row in rows):
-        raise ValueError(f"rows must be (label, cost, error) triples. Received: {rows!r:.80}")
-    figure = new_figure(figsize=(8.5, 4.2), layout="constrained")
-    ax = figure.subplots()
-    costs, errors = [r[1] for r in rows], [r[2] for r in rows]
-    ax.plot(costs, errors, color="#bbbbbb", linewidth=1, zorder=1)
-    ax.scatter(costs, errors, color="#1b9e77", zorder=2)
-    error_span = (max(errors) - min(errors)) or 1.0
-    nudge = 0.04 * ((max(costs) - min(costs)) or 1.0)
-    heights = _spread_labels(costs, errors, 0.09 * error_span)
-    for text_y, (label, cost, error) in zip(heights, rows, strict=True):
-        ax.annotate(
-            label,
-            (cost, error),
-            xytext=(cost + nudge, text_y),
-            fontsize=10,
-            va="center",
-            arrowprops={
-                "arrowstyle": "-",
-                "color": "#999999",
-                "linewidth": 0.6,
-                "shrinkA": 0,
-                "shrinkB": 3,
-            },
-        )
-    ax.set_xlabel(xlabel, fontsize=11)
-    ax.set_ylabel(ylabel, fontsize=11)
-    ax.set_title(title, fontsize=12)
-    ax.margins(x=0.3, y=0.15)
-    ax.grid(alpha=0.3)
-    return figure
-
-
-def _spread_labels(xs, ys, gap: float) -> list[float]:
-    """Label heights for points (xs, ys): points sharing an x keep at least ``gap`` apart.
-
-    Within each x, labels keep their points' order; a crowded group is pushed apart
-    downwards and then re-centred on its points.
-    """
-    heights = list(ys)
-    for x in set(xs):
-        members = sorted((i for i, other in enumerate(xs) if other == x), key=lambda i: -ys[i])
-        placed = []
-        for i in members:
-            placed.append(min(ys[i], placed[-1] - gap) if placed else ys[i])
-        shift = (sum(ys[i] for i in members) - sum(placed)) / len(members)
-        for i, height in zip(members, placed, strict=True):
-            heights[i] = height + shift
-    return heights

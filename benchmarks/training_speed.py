@@ -65,9 +65,11 @@ class EpochTimer(keras.callbacks.Callback):
 
 
 def _targets(model, recipe: Recipe, labels, classes: int) -> dict:
-    """One-hot (smoothed as the recipe says) targets under every output's name."""
+    """One-hot targets (smoothed as the recipe says), under each output's name when the
+    model has several, as :func:`~inception_edu.training.run` gives them."""
     targets = recipe.targets(labels, classes)
-    return {name: targets for name in output_names(model)}
+    names = output_names(model)
+    return targets if len(names) == 1 else {name: targets for name in names}
 
 
 def _fit(model, recipe, digits, epochs, batch_size, *, xla=False, trace_once=True):
@@ -117,10 +119,14 @@ def trace() -> None:
     """Notebook 03's width-0.25 GoogLeNet with aux heads (32x32 digits), one epoch."""
     digits = load_digits_split(image_size=32, seed=0)
     print("trace: notebook 03's GoogLeNet (width 0.25, aux heads), CPU seconds of one epoch")
-    for label, recipe in (
-        ("Adam", Recipe(optimizer="adam", learning_rate=2e-3)),
-        ("SGD", GOOGLENET),
-    ):
+    adam = Recipe(
+        optimizer="adam",
+        learning_rate=2e-3,
+        schedule="cosine",
+        alpha=0.05,
+        loss_weights=GOOGLENET.loss_weights,  # notebook 03's AUX_WEIGHTS
+    )
+    for label, recipe in (("Adam", adam), ("SGD", GOOGLENET)):
         cpu = {}
         for trace_once in (False, True):
             keras.utils.clear_session()

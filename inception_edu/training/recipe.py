@@ -376,10 +376,9 @@ class Recipe:
         set the schedule's length.
 
         XLA is turned off (``jit_compile=False``; Keras' ``"auto"`` turns it on for the
-        TensorFlow backend, CPU included): the course's runs last a few epochs, and XLA's
-        compile time outweighs its faster steps. Measured on notebook 07's small
-        Inception-v4 (2 busy CPU cores): the first epoch 32 s with XLA, 21 s without; the
-        later ones alike; the same accuracies.
+        TensorFlow backend, CPU included): the course's runs last a few epochs, too few
+        to win XLA's compile time back (``benchmarks/training_speed.py xla`` times each
+        epoch of notebook 07's small Inception-v4 both ways).
         """
         check_model(model)
         names = output_names(model)

@@ -209,10 +209,9 @@ def build_training_state(model, x, y) -> None:
     ``tf.function`` that created variables is retraced); building the optimizer alone does
     not prevent it. One eager forward pass on two examples, with the public
     ``compute_loss`` and ``compute_metrics``, creates them first: the training step is
-    then traced once, not twice. Measured on notebook 03's width-0.25 GoogLeNet with aux
-    heads (2 CPU cores, one epoch of the digits): CPU time 29.7 s -> 19.7 s with Adam,
-    17.4 s -> 12.2 s with the GOOGLENET recipe's SGD. Under a strategy Keras builds all
-    of this itself.
+    then traced once, not twice, which cuts the CPU time of a short run
+    (``benchmarks/training_speed.py trace`` measures it on notebook 03's GoogLeNet with aux
+    heads). Under a strategy Keras builds all of this itself.
     """
     model.optimizer.build(model.trainable_variables)
     if isinstance(x, tf.data.Dataset):

@@ -77,7 +77,7 @@ notebooks: setup  ## re-run notebooks top to bottom and store their outputs (NB=
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False $(NOTEBOOK_FILES)
 	$(BIN)/python scripts/stable_widget_ids.py $(NOTEBOOK_FILES)  # a re-run changes no id
-	$(BIN)/python -m inception_edu.course.slides $(NOTEBOOK_FILES)  # slide breaks fit the new outputs
+	$(BIN)/python scripts/slide_rules.py $(NOTEBOOK_FILES)  # slide breaks fit the new outputs
 	$(BIN)/jupytext --quiet --to "text//md:myst" $(NOTEBOOK_FILES)
 
 twins: setup  ## rewrite every notebook's text twin, notebooks/text/NN_name.md (jupytext.toml)
@@ -91,7 +91,7 @@ site: setup  ## the course website from the notebooks' stored outputs: build/sit
 
 slide-metadata: setup  ## re-apply the Colab/Binder cells and the RISE slide metadata to every notebook
 	$(BIN)/python scripts/add_launch_cells.py notebooks/*.ipynb
-	$(BIN)/python -m inception_edu.course.slides notebooks/*.ipynb
+	$(BIN)/python scripts/slide_rules.py notebooks/*.ipynb
 
 bench: setup  ## measured speed ratios (not part of CI)
 	$(BIN)/python benchmarks/analysis_speed.py

@@ -12,8 +12,8 @@ nbconvert's jQuery, require.js, mermaid and widget-manager scripts, all of which
 CDNs. Serve the folder (``python -m http.server -d build/slides``) or open index.html.
 
 What a deck shows is the notebook's stored outputs, laid out by the rules of
-:mod:`inception_edu.course.slides` applied to a copy cut into slide-sized pieces
-(:func:`~inception_edu.course.slides.split_for_slides`), so the decks do not depend on
+``scripts/slide_rules.py`` applied to a copy cut into slide-sized pieces
+(:func:`slide_rules.split_for_slides`), so the decks do not depend on
 whether the notebooks' own slide metadata is up to date. Before export the copy also loses
 its widget views (each explorer stored a static HTML/SVG copy, which the deck shows instead
 of an empty widget area), nbval's ``# NBVAL_...`` marker lines, and gets the tag
@@ -35,13 +35,14 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+if str(REPO / "scripts") not in sys.path:  # slide_rules lies beside this file
+    sys.path.insert(0, str(REPO / "scripts"))
 
-from inception_edu.course import slides  # noqa: E402
+import slide_rules  # noqa: E402
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "slides_template"
 ASSETS = "assets"  # the decks' shared files, relative to OUT
-WIDTH, HEIGHT = 1280, 720  # what a projector shows; slides.Page has the same numbers
+WIDTH, HEIGHT = 1280, 720  # what a projector shows; slide_rules.Page has the same numbers
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _NBVAL_LINE = re.compile(r"^\s*#\s*NBVAL_\w+\s*$")
@@ -133,7 +134,7 @@ def _offline_markdown(source: str) -> str:
 
 def prepare(nb):
     """The copy of ``nb`` a deck is made from (see the module's docstring)."""
-    deck = slides.split_for_slides(nb)
+    deck = slide_rules.split_for_slides(nb)
     deck.metadata.pop("widgets", None)
     for cell in deck.cells:
         if cell.cell_type == "markdown":
@@ -145,10 +146,10 @@ def prepare(nb):
             if WIDGET_VIEW in data and len(data) > 1:
                 del data[WIDGET_VIEW]
         cell.source = _strip_nbval(cell.source)
-        too_tall = slides.cell_height(cell, shrink=True) > slides.PAGE.budget
-        if too_tall and not slides.has_figure(cell):
+        too_tall = slide_rules.cell_height(cell, shrink=True) > slide_rules.PAGE.budget
+        if too_tall and not slide_rules.has_figure(cell):
             cell.metadata.setdefault("tags", []).append("slides-scroll")
-    slides.assign_slide_types(deck)
+    slide_rules.assign_slide_types(deck)
     return deck
 
 

@@ -18,7 +18,11 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
+SCRIPTS = str(Path(__file__).resolve().parent)
+if SCRIPTS not in sys.path:  # notebook_io lies beside this file
+    sys.path.insert(0, SCRIPTS)
+
+from notebook_io import read_notebook, write_notebook  # noqa: E402
 
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
@@ -82,10 +86,10 @@ def main(paths: list[str]) -> int:
         if path.suffix != ".ipynb" or not path.is_file():
             print(f"stable_widget_ids: not a notebook file: {str(path)!r}", file=sys.stderr)
             return 2
-        notebook = nbformat.read(path, as_version=4)
+        notebook = read_notebook(path)
         count = stabilize(notebook, path.stem)
         if count:
-            nbformat.write(notebook, path)
+            write_notebook(notebook, path)
     return 0
 
 

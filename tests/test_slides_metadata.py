@@ -1,8 +1,8 @@
-"""The slide rules of lecture mode (``inception_edu.course.slides``), on a hand-made
+"""The slide rules of lecture mode (``scripts/slide_rules.py``), on a hand-made
 notebook, and the course's notebooks checked against them.
 
 ``test_course_notebooks_follow_the_rules`` fails until the slide metadata has been written
-into the notebooks (``python -m inception_edu.course.slides notebooks/*.ipynb``) and after
+into the notebooks (``python scripts/slide_rules.py notebooks/*.ipynb``) and after
 any change to a notebook that moves a slide boundary: run the command, commit the result.
 """
 
@@ -20,9 +20,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from inception_edu.course import slides
-
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import slide_rules as slides  # noqa: E402
+
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
@@ -177,9 +179,13 @@ def test_command_line_rewrites_then_checks(tmp_path, capsys):
 
 
 def test_importing_the_rules_imports_no_tensorflow():
-    code = "import sys, inception_edu.course.slides; print('tensorflow' in sys.modules)"
+    code = "import sys, slide_rules; print('tensorflow' in sys.modules)"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO / "scripts",
     )
     assert result.stdout.strip() == "False"
 
@@ -191,5 +197,5 @@ def test_course_notebooks_follow_the_rules(path):
     assert not stale, (
         f"{len(stale)} cells of {path.name} have slide metadata the rules do not give "
         f"(first: cell {stale[0][0]}, rules: {stale[0][2]!r}); run: "
-        f"python -m inception_edu.course.slides {path.relative_to(REPO)}"
+        f"python scripts/slide_rules.py {path.relative_to(REPO)}"
     )

@@ -1,7 +1,7 @@
 /* Fit each slide of a course deck into its 1280x720 box once it is laid out.
 
    Figures (images, SVG) scale down together until the slide fits, to no less than 65% of
-   their height, the share inception_edu/course/slides.py (Page.figure_shrink) assumes when
+   their height, the share scripts/slide_rules.py (Page.figure_shrink) assumes when
    it packs cells onto slides; where a slide has room left, they grow past the CSS cap of
    520 px, up to their own size. The output of a cell that the build tagged "slides-scroll" (a
    text or table output taller than a slide on its own) becomes a scroll box. Nothing else

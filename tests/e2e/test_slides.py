@@ -44,9 +44,11 @@ sync_api = require_browser()
 
 import nbformat  # noqa: E402
 
-from inception_edu.course import slides  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import slide_rules as slides  # noqa: E402
+
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SCREENSHOTS = REPO / "build" / "slides" / "screenshots"
 WIDTH, HEIGHT = 1280, 720  # the decks' slide size (scripts/build_slides.py)

@@ -3,9 +3,10 @@
 What. :func:`assign_slide_types` sets ``cell.metadata["slideshow"] = {"slide_type": ...}``
 on every cell of a notebook; :func:`slide_types` computes the types without touching the
 notebook; :func:`split_for_slides` cuts long markdown cells into slide-sized pieces for the
-static decks (``scripts/build_slides.py``). ``python -m inception_edu.course.slides
-[--check] NOTEBOOK...`` rewrites the notebooks' slide metadata (and nothing else), or, with
+static decks (``scripts/build_slides.py``). ``python scripts/slide_rules.py [--check]
+NOTEBOOK...`` rewrites the notebooks' slide metadata (and nothing else), or, with
 ``--check``, exits 1 naming each notebook whose metadata differs from what the rules give.
+A maintainer's tool, not part of the learner's package: it lives in ``scripts/``.
 
 Why. Hand-set slide types go stale as notebooks change: a new cell, a longer output or a
 split paragraph silently breaks the deck. Rules computed from the cells themselves are
@@ -56,6 +57,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+SCRIPTS = str(Path(__file__).resolve().parent)
+if SCRIPTS not in sys.path:  # notebook_io lies beside this file
+    sys.path.insert(0, SCRIPTS)
+
+from notebook_io import read_notebook, write_notebook  # noqa: E402
 
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 """The values nbformat's schema allows for ``metadata.slideshow.slide_type``."""
@@ -603,7 +610,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m inception_edu.course.slides",
+        prog="python scripts/slide_rules.py",
         description="Set every cell's slide type from the course's rules (lecture mode).",
     )
     parser.add_argument("notebooks", nargs="+", metavar="NOTEBOOK", help="an .ipynb file")
@@ -618,7 +625,7 @@ def _parser() -> argparse.ArgumentParser:
 def _read(path: Path):
     if path.suffix != ".ipynb" or not path.is_file():
         raise ValueError(f"expected an existing .ipynb file, got {str(path)!r}")
-    return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    return read_notebook(path)
 
 
 def main(argv=None) -> int:
@@ -648,11 +655,11 @@ def main(argv=None) -> int:
             continue
         changed = assign_slide_types(nb)
         if changed:
-            nbformat.write(nb, path)
+            write_notebook(nb, path)
         print(f"{path}: {changed} cells updated" if changed else f"{path}: up to date")
     if stale:
         print(
-            f"{len(stale)} notebook(s) out of date; run: python -m inception_edu.course.slides "
+            f"{len(stale)} notebook(s) out of date; run: python scripts/slide_rules.py "
             + " ".join(str(p) for p in stale)
         )
         return 1

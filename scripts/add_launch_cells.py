@@ -13,7 +13,7 @@ For each notebook given:
 
 Nothing else is touched: other cells, their outputs and execution counts, and the
 notebook's metadata stay as they are, and the file is written the way Jupyter writes it
-(one-space indent, keys sorted). A notebook's link path is its path relative to
+(``notebook_io``, nbformat). A notebook's link path is its path relative to
 ``--root`` (default: this repository), so ``notebooks/03_x.ipynb``.
 
     python scripts/add_launch_cells.py notebooks/*.ipynb           # update in place
@@ -27,14 +27,19 @@ stdout), 2 bad input (one line on stderr).
 from __future__ import annotations
 
 import argparse
-import json
+import copy
 import re
 import sys
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run from a checkout without installing
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "scripts"):  # run from a checkout without installing
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from notebook_io import read_notebook, write_notebook  # noqa: E402
 
 from inception_edu.course import launch  # noqa: E402
 
@@ -49,11 +54,6 @@ def _is_badge_line(line: str) -> bool:
     return bool(BADGE_LINE.match(line)) and (
         launch.COLAB_BADGE in line or launch.BINDER_BADGE in line
     )
-
-
-def _split_source(text: str) -> list:
-    """Text as nbformat stores it on disk: lines keeping their newlines."""
-    return text.splitlines(keepends=True)
 
 
 def _join(source) -> str:
@@ -81,16 +81,16 @@ def _is_install_cell(cell: dict) -> bool:
     )
 
 
-def updated(notebook: dict, repo_path: str) -> dict:
+def updated(notebook, repo_path: str):
     """A copy of ``notebook`` with the badges of ``repo_path`` and the install cell."""
-    notebook = json.loads(json.dumps(notebook))  # a deep copy; the input is left alone
+    notebook = copy.deepcopy(nbformat.from_dict(notebook))  # the input is left alone
     cells = notebook.get("cells")
     if not cells or cells[0].get("cell_type") != "markdown":
         raise ValueError(f"{repo_path}: the first cell must be a markdown cell with the title")
     first = cells[0]
     badged = with_badges(_join(first["source"]), launch.badges_markdown(repo_path))
     if badged != _join(first["source"]):
-        first["source"] = _split_source(badged)
+        first["source"] = badged
 
     source = launch.install_cell_source()
     found = [i for i, cell in enumerate(cells) if _is_install_cell(cell)]
@@ -99,27 +99,24 @@ def updated(notebook: dict, repo_path: str) -> dict:
         for i in reversed(found):  # one install cell, right after the first
             del cells[i]
         if _join(cell["source"]) != source:
-            cell["source"] = _split_source(source)
+            cell["source"] = source
     else:
         ids = {c.get("id") for c in cells}
         if INSTALL_CELL_ID in ids:
             raise ValueError(f"{repo_path}: another cell already has the id {INSTALL_CELL_ID!r}")
-        cell = {
-            "cell_type": "code",
-            "execution_count": None,
-            "metadata": {},
-            "outputs": [],
-            "source": _split_source(source),
-        }
+        cell = nbformat.from_dict(
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            }
+        )
         if notebook.get("nbformat", 4) > 4 or notebook.get("nbformat_minor", 0) >= 5:
             cell["id"] = INSTALL_CELL_ID
     cells.insert(1, cell)
     return notebook
-
-
-def dumps(notebook: dict) -> str:
-    """The notebook as Jupyter (nbformat) writes it."""
-    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def repo_path(path: Path, root: Path) -> str:
@@ -151,17 +148,20 @@ def main(argv=None) -> int:
     stale = []
     for path in args.notebooks:
         try:
-            text = path.read_text(encoding="utf-8")
-            notebook = json.loads(text)
+            notebook = read_notebook(path)
             new = updated(notebook, repo_path(path, args.root))
-        except (OSError, ValueError) as error:  # json.JSONDecodeError is a ValueError
+        except (
+            OSError,
+            ValueError,
+            nbformat.ValidationError,
+        ) as error:  # NotJSONError: a ValueError
             print(f"error: {path}: {error}", file=sys.stderr)
             return 2
         if new == notebook:
             continue
         stale.append(path)
         if not args.check:
-            path.write_text(dumps(new), encoding="utf-8")
+            write_notebook(new, path)
             print(f"updated {path}")
     if args.check and stale:
         print("out of date (run scripts/add_launch_cells.py on them):")

@@ -1,9 +1,9 @@
 """``make test-envs``: the course in two environments other than the pinned one.
 
-- ``floors``: the lowest versions ``requirements.txt`` allows
-  (``uv pip install --resolution lowest-direct``: every direct requirement at its floor,
-  what they need at its newest), then every unit test but the browser tests
-  (``tests/e2e``) and every notebook, executed top to bottom.
+- ``floors``: the lowest versions the course's ranges allow (``pyproject.toml``'s
+  ``dependencies`` and ``requirements.txt``; ``uv pip install --resolution lowest-direct``:
+  every direct requirement at its floor, what they need at its newest), then every unit
+  test but the browser tests (``tests/e2e``) and every notebook, executed top to bottom.
 - ``colab``: Colab's versions of the course's packages, from its published ``pip freeze``
   (``tests/fixtures/colab-2026-08-19.txt``; the interpreter running this script stands in
   for Colab's Python 3.13, ``tensorflow-cpu`` for Colab's GPU ``tensorflow``). Every
@@ -39,6 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from packaging.requirements import Requirement  # noqa: E402
+from packaging.utils import canonicalize_name  # noqa: E402
+from packaging.version import Version  # noqa: E402
+
 from inception_edu.course import launch  # noqa: E402
 
 ENVS = ROOT / "build" / "envs"
@@ -57,7 +61,7 @@ WIDGET_TESTS = [
     "tests/test_exercises.py",
 ]
 #: What the harness itself needs in the Colab stand-in (Colab has pytest and nbconvert,
-#: hence nbclient, already): only packages that are not in requirements.txt.
+#: hence nbclient, already): only packages the course does not require.
 HARNESS = ["hypothesis"]
 
 # Executes one notebook in the environment's own kernel and prints its error outputs.
@@ -126,15 +130,28 @@ def _freeze(env: Path) -> dict:
         capture_output=True,
         text=True,
     )
-    return {launch.normalize_name(p["name"]): p["version"] for p in json.loads(done.stdout)}
+    return {canonicalize_name(p["name"]): p["version"] for p in json.loads(done.stdout)}
+
+
+def course_requirements() -> list:
+    """Every requirement of the course's environment, as ``packaging`` Requirements: the
+    package's declared dependencies (``pyproject.toml``, what a learner needs) and what
+    ``requirements.txt`` adds (JupyterLab, the kernel, the maintainers' tools)."""
+    added = []
+    for line in (ROOT / "requirements.txt").read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):  # -e ., -c ...: options, not requirements
+            added.append(Requirement(line))
+    return launch.course_requirements(ROOT) + added
 
 
 def _report_versions(env: Path, requirements: list) -> dict:
     installed = _freeze(env)
     _say(f"{'requirement':<24}{'range':<18}installed")
     for requirement in requirements:
-        name = requirement.name
-        _say(f"{name:<24}{requirement.specifier:<18}{installed.get(name, '(not installed)')}")
+        name = canonicalize_name(requirement.name)
+        found = installed.get(name, "(not installed)")
+        _say(f"{name:<24}{str(requirement.specifier):<18}{found}")
     return installed
 
 
@@ -182,12 +199,13 @@ def _notebooks(env: Path, results: dict) -> None:
 
 def floors(uv: Path, requirements: list, results: dict, build_only: bool = False) -> None:
     env = ENVS / "floors"
-    text = (ROOT / "requirements.txt").read_text("utf-8")
-    key = _key("floors", text, sys.version)
+    files = [ROOT / "requirements.txt", ROOT / "pyproject.toml"]
+    key = _key("floors", *(path.read_text("utf-8") for path in files), sys.version)
     if not _fresh_env(uv, env, key):
+        # -r pyproject.toml: the package's own dependencies are direct requirements too
         _run(
             [uv, "pip", "install", "--quiet", "--python", _python(env)]
-            + ["--resolution", "lowest-direct", "-r", ROOT / "requirements.txt"],
+            + ["--resolution", "lowest-direct", "-r", files[0], "-r", files[1]],
             cwd=ROOT,
             check=True,
         )
@@ -196,26 +214,15 @@ def floors(uv: Path, requirements: list, results: dict, build_only: bool = False
     if build_only:
         return
     for requirement in requirements:
-        floor = _floor(requirement.specifier)
-        version = installed.get(requirement.name)
-        if (
-            floor is not None
-            and version is not None
-            and launch._Version.parse(version).key != launch._Version.parse(floor).key
-        ):
-            _say(f"  note: {requirement.name} {version} installed, the floor {floor} is not")
+        name = canonicalize_name(requirement.name)
+        floors = [s.version for s in requirement.specifier if s.operator == ">="]
+        version = installed.get(name)
+        if floors and version is not None and Version(version) != Version(floors[0]):
+            _say(f"  note: {name} {version} installed, the floor {floors[0]} is not")
     # every unit test but the browser's (Debian's Chromium against JupyterLab's floor is not
     # the floors' question): about 13 minutes
     _unit_tests(env, ["tests", "--ignore=tests/e2e"], results, "unit tests (all but tests/e2e)")
     _notebooks(env, results)
-
-
-def _floor(specifier: str) -> str | None:
-    for part in specifier.split(","):
-        part = part.strip()
-        if part.startswith(">="):
-            return part[2:]
-    return None
 
 
 def _install_held(uv: Path, env: Path, wanted: list, held: dict) -> None:
@@ -237,27 +244,28 @@ def _install_held(uv: Path, env: Path, wanted: list, held: dict) -> None:
         if done.returncode == 0:
             return
         newer = re.findall(r"(\S+)==(\S+) depends on Python>=([0-9.]+)", done.stderr)
-        let_go = {launch.normalize_name(n) for n, _, _ in newer} & held.keys()
+        let_go = {canonicalize_name(n) for n, _, _ in newer} & held.keys()
         if not let_go:
             _say(done.stderr)
             raise SystemExit(f"could not install Colab's versions into {env}")
         for name, version, python in newer:
-            if launch.normalize_name(name) in let_go:
+            if canonicalize_name(name) in let_go:
                 _say(f"  Colab's {name} {version} needs Python>={python}: not held")
-                held.pop(launch.normalize_name(name), None)
+                held.pop(canonicalize_name(name), None)
     raise SystemExit(f"could not install Colab's versions into {env}")
 
 
 def colab(uv: Path, requirements: list, results: dict, build_only: bool = False) -> None:
     env = ENVS / "colab"
-    colab_set = launch.parse_freeze(FREEZE.read_text("utf-8"))
+    colab_set = launch.parse_pins(FREEZE.read_text("utf-8"))
     wanted, absent = [], []
     for requirement in requirements:
-        shipped = launch.STANDS_IN_FOR.get(requirement.name, requirement.name)
+        name = canonicalize_name(requirement.name)
+        shipped = launch.STANDS_IN_FOR.get(name, name)
         if shipped in colab_set:
-            wanted.append(f"{requirement.name}=={colab_set[shipped]}")
+            wanted.append(f"{name}=={colab_set[shipped]}")
         else:
-            absent.append(requirement.name)
+            absent.append(name)
     # everything the course's packages pull in stays at Colab's versions too
     held = dict(colab_set)
     held.pop("tensorflow", None)  # stood in for by tensorflow-cpu, pinned in `wanted`
@@ -316,7 +324,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not args.uv.exists():
         parser.error(f"--uv must be the uv executable. Received: {str(args.uv)!r}")
-    requirements = launch.parse_requirements((ROOT / "requirements.txt").read_text("utf-8"))
+    requirements = course_requirements()
     status = 0
     for name in args.envs:
         _say(f"=== {name} ===")

@@ -9,9 +9,11 @@ What stands in for Colab, offline:
   that folder are not run, so the course's editable install is not importable there;
 - **Colab itself**: an importable, empty ``google.colab`` that the process imports before
   the cell runs, as Colab's kernel does;
-- **GitHub**: ``INCEPTION_EDU_REPO`` points at a local git repository holding a snapshot
-  of this working tree (tracked and untracked files, minus what ``.gitignore`` leaves
-  out), committed on branch ``launch.BRANCH``; on a clean checkout that is ``HEAD``;
+- **GitHub**: git's own ``url.<base>.insteadOf`` setting (given in ``GIT_CONFIG_*``
+  environment variables) sends the clone of ``launch.REPOSITORY_URL`` to a local git
+  repository holding a snapshot of this working tree (tracked and untracked files, minus
+  what ``.gitignore`` leaves out), committed on branch ``launch.BRANCH``; on a clean
+  checkout that is ``HEAD``;
 - **/content**: ``INCEPTION_EDU_HOME`` puts the clone under ``tmp_path``.
 
 The cell's source is :func:`~inception_edu.course.launch.install_cell_source`, the text
@@ -91,7 +93,9 @@ def colab(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     env.update(
         PYTHONNOUSERSITE="1",
-        INCEPTION_EDU_REPO=origin.as_uri(),
+        GIT_CONFIG_COUNT="1",  # git 2.31 or later
+        GIT_CONFIG_KEY_0=f"url.{origin.as_uri()}.insteadOf",
+        GIT_CONFIG_VALUE_0=launch.REPOSITORY_URL,
         INCEPTION_EDU_HOME=str(folder / "content" / "inception-edu"),
     )
     (folder / "run_cell.py").write_text(RUNNER)

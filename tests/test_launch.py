@@ -1,6 +1,7 @@
 """Colab and Binder: every notebook's badges open that notebook, its second cell is the
-install cell as generated, and the pure parts of the Colab set-up (links, the range
-check, the plan of what to install, the messages) behave, on made-up installed versions.
+install cell as generated, and the pure parts of the Colab set-up (links, the course's
+requirements, the plan of what to install, the messages) behave, on made-up installed
+versions.
 
 The install cell run end to end, in a fresh environment standing in for Colab, is
 ``tests/test_colab_install.py``.
@@ -15,10 +16,12 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import nbformat
 import pytest
+from packaging.requirements import Requirement
 
 from inception_edu.course import launch
-from inception_edu.course.launch import Change, Requirement, in_range, plan_changes
+from inception_edu.course.launch import Change, plan_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -89,7 +92,7 @@ def copies(tmp_path):
     folder.mkdir()
     for path in NOTEBOOKS[:1] + NOTEBOOKS[-1:]:
         pristine = _without_launch(json.loads(path.read_text(encoding="utf-8")))
-        (folder / path.name).write_text(_script().dumps(pristine), encoding="utf-8")
+        _script().write_notebook(pristine, folder / path.name)
     return sorted(folder.glob("*.ipynb"))
 
 
@@ -112,7 +115,8 @@ def test_the_script_adds_badges_and_install_cell_touching_nothing_else(copies, t
         restored = _without_launch(done)
         assert restored == originals[path]  # every other cell, output and key as it was
         # written as Jupyter writes it: an untouched notebook would round-trip byte for byte
-        assert path.read_text(encoding="utf-8") == script.dumps(done)
+        script.write_notebook(done, tmp_path / "again.ipynb")
+        assert path.read_bytes() == (tmp_path / "again.ipynb").read_bytes()
 
     written = {path: path.read_bytes() for path in copies}
     assert script.main(["--check", *root, *paths]) == 0
@@ -151,16 +155,26 @@ def test_the_script_replaces_old_badges_and_a_stale_misplaced_install_cell(copie
 def test_the_script_refuses_bad_input_and_prints_the_readme_badges(tmp_path, capsys):
     script = _script()
     plain = tmp_path / "plain.ipynb"
-    plain.write_text(
-        json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}], "nbformat": 4}),
-        encoding="utf-8",
-    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), plain)
     assert script.main(["--root", str(tmp_path), str(plain)]) == 2
     assert "first cell must be a markdown cell" in capsys.readouterr().err
+    broken = tmp_path / "broken.ipynb"  # not a notebook: nbformat refuses it
+    broken.write_text(json.dumps({"cells": [], "nbformat": 4}), encoding="utf-8")
+    assert script.main(["--root", str(tmp_path), str(broken)]) == 2
+    assert f"error: {broken}: " in capsys.readouterr().err
     assert script.main([str(plain)]) == 2  # outside the repository, without --root
     assert "must lie under --root" in capsys.readouterr().err
     assert script.main(["--readme"]) == 0
     assert capsys.readouterr().out.strip() == launch.readme_badges()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_the_tools_write_a_notebook_back_byte_for_byte(path, tmp_path):
+    """scripts/notebook_io.py, through which every tool writes notebooks, writes what
+    JupyterLab saved: a tool that changes nothing leaves the file as it was."""
+    script = _script()
+    script.write_notebook(script.read_notebook(path), tmp_path / path.name)
+    assert (tmp_path / path.name).read_bytes() == path.read_bytes()
 
 
 def test_the_title_must_come_first():
@@ -221,7 +235,9 @@ def test_the_install_cell_does_nothing_outside_colab(capsys):
     assert capsys.readouterr() == ("", "")
 
 
-def test_launch_is_stdlib_only_and_importing_it_stays_light():
+def test_launch_needs_only_the_standard_library_and_packaging_and_imports_light():
+    """The install cell imports launch before anything is installed: what it imports must
+    be on Colab already (packaging is, tests/test_colab_plan.py), and stay light."""
     tree = ast.parse((ROOT / "inception_edu" / "course" / "launch.py").read_text("utf-8"))
     modules = {
         alias.name.split(".")[0]
@@ -233,7 +249,7 @@ def test_launch_is_stdlib_only_and_importing_it_stays_light():
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
-    assert modules - {"__future__"} <= set(sys.stdlib_module_names)
+    assert modules - {"__future__"} - set(sys.stdlib_module_names) == {"packaging"}
     probe = (
         "import sys; before = set(sys.modules)\n"
         "import inception_edu.course.launch\n"
@@ -243,194 +259,146 @@ def test_launch_is_stdlib_only_and_importing_it_stays_light():
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     loaded = set(ast.literal_eval(out))
-    assert loaded - set(sys.stdlib_module_names) == {"inception_edu"}
+    assert loaded - set(sys.stdlib_module_names) == {"inception_edu", "packaging"}
 
 
-# --- the range check
+# --- the course's requirements and the plan
 
-
-@pytest.mark.parametrize(
-    "version, specifier, expected",
-    [
-        ("8.1.9", ">=8.1,<9", True),
-        ("7.7.1", ">=8.1,<9", False),
-        ("9.0", ">=8.1,<9", False),
-        ("9.0.0rc1", ">=8.1,<9", False),  # <9 excludes 9's own pre-releases
-        ("2.19.0+cu121", ">=2.16,<2.22", True),  # local labels are ignored
-        ("2.16", ">=2.16.0", True),  # trailing zeros don't count
-        ("3.3.0.post1", ">3.3", False),  # >3.3 excludes 3.3's post-releases
-        ("3.4", ">3.3", True),
-        ("1.4.2", "~=1.4", True),
-        ("2.0", "~=1.4", False),
-        ("2.1.7", "==2.1.*", True),
-        ("2.2", "!=2.1.*", True),
-        ("0.11.0", "", True),
-        ("1!0.1", ">=5", True),  # an epoch outranks any release
-    ],
-)
-def test_in_range(version, specifier, expected):
-    assert in_range(version, specifier) is expected
-
-
-def test_in_range_agrees_with_packaging_on_a_grid():
-    specifiers = pytest.importorskip("packaging.specifiers")
-    versions = [
-        "0.9", "1", "1.0", "1.0.0", "1.0.1", "1.0a1", "1.0b2", "1.0rc1", "1.0.dev0",
-        "1.0a1.dev1", "1.0.post1", "1.0.post1.dev2", "1.0+local", "1.0.1+cu121", "1.1",
-        "1.9.9", "2.0", "2.0rc1", "2.0.0.post3", "1!0.5", "2.21.0", "2.22.0rc1", "2.22.0",
-    ]  # fmt: skip
-    ranges = [
-        ">=1.0", ">1.0", "<=1.0", "<1.0", "==1.0", "!=1.0", "==1.*", "!=1.0.*", "~=1.0",
-        "~=1.0.0", ">=1.0,<2", ">1.0.post1", "<2.0rc1", ">=1.0a1", ">=2.16,<2.22", "<1!0",
-        ">=1.0.dev0,<1.0",
-    ]  # fmt: skip
-    for specifier in ranges:
-        expected = specifiers.SpecifierSet(specifier, prereleases=True)
-        for version in versions:
-            assert in_range(version, specifier) == expected.contains(version), (
-                version,
-                specifier,
-            )
-
-
-@pytest.mark.parametrize(
-    "version, specifier, received",
-    [
-        ("1.0", "=>1.0", "'=>1.0'"),
-        ("1.0", ">=1.0;", "'>=1.0;'"),
-        ("1.0", "===1.0", "'===1.0'"),
-        ("one", ">=1", "'one'"),
-        ("1.0", "~=1", "'1'"),
-        ("1.0", "==1.0+local", "'1.0+local'"),
-        (1.0, ">=1", "1.0"),
-    ],
-)
-def test_a_bad_version_or_range_says_what_it_received_and_what_is_allowed(
-    version, specifier, received
-):
-    with pytest.raises(ValueError, match=r"must be .*Received: ") as error:
-        in_range(version, specifier)
-    assert str(error.value).endswith(received)
-
-
-# --- requirements, pins and the plan
-
-REQUIREMENTS = """\
-# a comment
-tensorflow-cpu>=2.16,<2.22
-ipywidgets>=8.1,<9  # inline comment
-scikit_image>=0.22,<0.27
-pytest>=8,<10
-jupyterlab>=4.2,<5
-ipykernel>=6.29,<8
-sphinx-book-theme>=1.1
--c constraints.txt
--e .
+PYPROJECT = """\
+[project]
+name = "made-up"
+dependencies = [
+    "tensorflow-cpu>=2.16,<2.22",
+    "ipywidgets>=8.1,<9",  # a comment
+    "Scikit_Image>=0.22,<0.27",
+    "colorama>=0.4; sys_platform == 'no-such-platform'",
+]
 """
-PINS = {
-    "tensorflow_cpu": "2.21.0",
-    "ipywidgets": "8.1.9",
-    "scikit-image": "0.26.0",
-    "pytest": "9.2.0",
-    "jupyterlab": "4.6.6",
-    "ipykernel": "7.4.0",
-    "sphinx-book-theme": "1.4.0",
-}
 
 
-def _plan(**installed):
-    requirements = launch.parse_requirements(REQUIREMENTS)
-    return plan_changes(requirements, PINS, {k.replace("_", "-"): v for k, v in installed.items()})
+@pytest.fixture
+def clone(tmp_path):
+    """A made-up clone of the course: ``pyproject.toml`` (:data:`PYPROJECT`), ``notebooks/``."""
+    home = tmp_path / "clone"
+    (home / "notebooks").mkdir(parents=True)
+    (home / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    return home
 
 
-def test_requirements_are_parsed_without_options_and_comments():
-    assert launch.parse_requirements(REQUIREMENTS)[:3] == [
-        Requirement("tensorflow-cpu", ">=2.16,<2.22"),
-        Requirement("ipywidgets", ">=8.1,<9"),
-        Requirement("scikit-image", ">=0.22,<0.27"),
+def _plan(clone, **installed):
+    requirements = launch.course_requirements(clone)
+    return plan_changes(requirements, {k.replace("_", "-"): v for k, v in installed.items()})
+
+
+def test_the_requirements_are_pyprojects_dependencies(clone):
+    requirements = launch.course_requirements(clone)
+    assert [str(r) for r in requirements] == [
+        "tensorflow-cpu<2.22,>=2.16",
+        "ipywidgets<9,>=8.1",
+        "Scikit_Image<0.27,>=0.22",
+        'colorama>=0.4; sys_platform == "no-such-platform"',
     ]
-    assert len(launch.parse_requirements(REQUIREMENTS)) == 7
 
 
-def test_in_range_packages_need_nothing():
-    assert _plan(tensorflow_cpu="2.21.0", ipywidgets="8.1.2", scikit_image="0.24.0") == []
+def test_in_range_packages_need_nothing_and_markers_are_honoured(clone):
+    # colorama is required only on a platform that does not exist: never installed here
+    assert _plan(clone, tensorflow_cpu="2.21.0", ipywidgets="8.1.2", scikit_image="0.24.0") == []
 
 
-def test_missing_too_old_and_too_new_get_the_pinned_version():
-    changes = _plan(tensorflow_cpu="2.22.1", ipywidgets="7.7.1")
+@pytest.mark.parametrize(
+    "version, needs_install",
+    [
+        ("8.1.0", False),
+        ("8.2.0rc1", False),  # an installed pre-release in range counts
+        ("7.7.1", True),
+        ("9.0", True),
+        ("9.0.0rc1", True),  # <9 excludes 9's own pre-releases (PEP 440)
+        ("8.1.5+colab", False),  # local labels are ignored
+    ],
+)
+def test_the_range_check_is_pep_440s(clone, version, needs_install):
+    changes = _plan(clone, tensorflow_cpu="2.21.0", ipywidgets=version, scikit_image="0.24.0")
+    assert [change.name for change in changes] == (["ipywidgets"] if needs_install else [])
+
+
+def test_missing_too_old_and_too_new_get_the_newest_in_range(clone):
+    changes = _plan(clone, tensorflow_cpu="2.22.1", ipywidgets="7.7.1")
     assert changes == [
-        Change("tensorflow-cpu", "2.22.1", "2.21.0", ">=2.16,<2.22"),
-        Change("ipywidgets", "7.7.1", "8.1.9", ">=8.1,<9"),
-        Change("scikit-image", None, "0.26.0", ">=0.22,<0.27"),
+        Change("tensorflow-cpu", "2.22.1", ">=2.16,<2.22"),
+        Change("ipywidgets", "7.7.1", ">=8.1,<9"),
+        Change("scikit-image", None, ">=0.22,<0.27"),
     ]
     assert [change.message for change in changes] == [
-        "tensorflow-cpu 2.22.1 -> 2.21.0 (course needs >=2.16,<2.22)",
-        "ipywidgets 7.7.1 -> 8.1.9 (course needs >=8.1,<9)",
-        "scikit-image (not installed) -> 0.26.0 (course needs >=0.22,<0.27)",
+        "tensorflow-cpu 2.22.1 -> the newest in range (the course needs >=2.16,<2.22)",
+        "ipywidgets 7.7.1 -> the newest in range (the course needs >=8.1,<9)",
+        "scikit-image (not installed) -> the newest in range (the course needs >=0.22,<0.27)",
     ]
-    assert [change.pip_argument for change in changes][1] == "ipywidgets==8.1.9"
+    assert [change.pip_argument for change in changes][1] == "ipywidgets>=8.1,<9"
 
 
-def test_colabs_tensorflow_stands_in_for_tensorflow_cpu_and_is_never_replaced():
-    assert _plan(tensorflow="2.19.0", ipywidgets="8.1.2", scikit_image="0.25.1") == []
-    kept = _plan(tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
-    assert kept == [Change("tensorflow", "2.15.1", "2.21.0", ">=2.16,<2.22", install=False)]
+def test_colabs_tensorflow_stands_in_for_tensorflow_cpu_and_is_never_replaced(clone):
+    assert _plan(clone, tensorflow="2.19.0+cu121", ipywidgets="8.1.2", scikit_image="0.25") == []
+    kept = _plan(clone, tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
+    assert kept == [Change("tensorflow", "2.15.1", ">=2.16,<2.22", install=False)]
     assert kept[0].message.startswith("tensorflow 2.15.1 kept: Colab's own build")
-    # with no TensorFlow at all, Colab gets its usual (GPU-capable) build at the pin
-    assert _plan(ipywidgets="8.1.2", scikit_image="0.25.1") == [
-        Change("tensorflow", None, "2.21.0", ">=2.16,<2.22")
-    ]
+    # with no TensorFlow at all, Colab gets its usual (GPU-capable) build, in range
+    missing = _plan(clone, ipywidgets="8.1.2", scikit_image="0.25.1")
+    assert missing == [Change("tensorflow", None, ">=2.16,<2.22")]
+    assert missing[0].pip_argument == "tensorflow>=2.16,<2.22"
 
 
-def test_test_tools_colabs_kernel_jupyterlab_and_site_builders_are_left_alone():
-    for name in ("pytest", "ipykernel", "jupyterlab", "jupyterlab-widgets", "sphinx-book-theme"):
-        assert launch.colab_skip_reason(name), name
-    for name in ("keras", "numpy", "ipywidgets", "tensorflow-cpu", "pillow"):
-        assert launch.colab_skip_reason(name) is None, name
-    # absent or out of range, they are not in the plan
-    changes = _plan(
-        tensorflow_cpu="2.21.0", ipywidgets="8.1.2", scikit_image="0.24.0", ipykernel="6.17.1"
-    )
-    assert changes == []
-
-
-def test_the_messages_say_nothing_changed_or_list_the_changes():
+def test_the_messages_say_nothing_changed_or_list_the_changes(clone):
     assert launch.setup_messages([], 9) == [
-        "nothing changed: the 9 packages the course checks on Colab are in range"
+        "nothing changed: the 9 packages the course needs are in range on Colab"
     ]
-    kept = _plan(tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
+    kept = _plan(clone, tensorflow="2.15.1", ipywidgets="8.1.2", scikit_image="0.25.1")
     assert launch.setup_messages(kept, 3)[-1] == "nothing changed"
-    assert launch.setup_messages(_plan(ipywidgets="7.7.1"), 3)[1] == (
-        "ipywidgets 7.7.1 -> 8.1.9 (course needs >=8.1,<9)"
+    assert launch.setup_messages(_plan(clone, ipywidgets="7.7.1"), 3)[1] == (
+        "ipywidgets 7.7.1 -> the newest in range (the course needs >=8.1,<9)"
     )
 
 
 def test_the_courses_own_files_are_consistent():
-    """Every requirement checked on Colab has a pin, within its range: installed exactly as
-    pinned, nothing would change."""
-    requirements = launch.parse_requirements((ROOT / "requirements.txt").read_text("utf-8"))
-    pins = launch.parse_constraints((ROOT / "constraints.txt").read_text("utf-8"))
+    """Every requirement has a pin in constraints.txt, within its range: installed exactly
+    as pinned, nothing would change."""
+    requirements = launch.course_requirements(ROOT)
+    pins = launch.parse_pins((ROOT / "constraints.txt").read_text("utf-8"))
     assert "tensorflow-cpu" in pins and "imageio" in pins  # names normalized
-    checked = [r.name for r in requirements if not launch.colab_skip_reason(r.name)]
-    assert {"tensorflow-cpu", "keras", "numpy", "ipywidgets"} <= set(checked)
-    assert plan_changes(requirements, pins, pins) == []
+    names = {r.name for r in requirements}
+    assert {"tensorflow-cpu", "keras", "numpy", "ipywidgets", "packaging"} <= names
+    assert names <= set(pins)
+    assert plan_changes(requirements, pins) == []
+
+
+def test_parse_pins_reads_constraints_and_pip_freeze():
+    text = "# comment\nTensorflow_CPU==2.20.0\ntorch @ https://x/torch.whl\n\nnumpy==2.1.3  # x\n"
+    assert launch.parse_pins(text) == {"tensorflow-cpu": "2.20.0", "numpy": "2.1.3"}
+
+
+@pytest.mark.parametrize(
+    "dependency, message",
+    [
+        ("numpy=>1", "a PEP 508 line"),
+        ("pkg @ https://x/y.whl", "no URL"),
+    ],
+)
+def test_a_bad_dependency_says_what_it_received_and_what_is_allowed(clone, dependency, message):
+    (clone / "pyproject.toml").write_text(
+        f'[project]\nname = "x"\ndependencies = ["{dependency}"]\n', encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="Received: ") as error:
+        launch.course_requirements(clone)
+    assert message in str(error.value) and str(error.value).endswith(repr(dependency))
 
 
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: launch.parse_requirements("numpy>=1; python_version<'3.12'"), "no markers"),
-        (lambda: launch.parse_requirements("pkg @ https://x/y.whl"), "no markers, URLs"),
-        (lambda: launch.parse_requirements("numpy=>1"), "comma-separated clauses"),
-        (lambda: launch.parse_constraints("numpy>=1.0"), "must be 'name==version'"),
-        (lambda: plan_changes([Requirement("keras", ">=3")], {}, {}), "must have a pin"),
-        (
-            lambda: plan_changes([Requirement("keras", ">=3")], {"keras": "2.0"}, {}),
-            "must satisfy its range",
-        ),
-        (lambda: plan_changes(["keras>=3"], {}, {}), "a Requirement"),
-        (lambda: plan_changes([], {}, ["keras"]), "a mapping"),
-        (lambda: launch.normalize_name("not a name"), "letters, digits"),
+        (lambda: launch.parse_pins("numpy>=1.0"), "pins line 1 must be 'name==version'"),
+        (lambda: launch.parse_pins("numpy==two"), "pins line 1 must be 'name==version'"),
+        (lambda: launch.parse_pins(None), "text of a constraints.txt"),
+        (lambda: plan_changes(["keras>=3"], {}), "a packaging Requirement"),
+        (lambda: plan_changes([Requirement("keras>=3")], ["keras"]), "a mapping"),
     ],
 )
 def test_bad_input_raises_value_error_saying_what_and_what_is_allowed(call, message):
@@ -445,27 +413,29 @@ def test_bad_input_raises_value_error_saying_what_and_what_is_allowed(call, mess
 def test_colab_setup_installs_only_what_is_missing_and_says_so(tmp_path, monkeypatch):
     home = tmp_path / "clone"
     (home / "notebooks").mkdir(parents=True)
-    (home / "requirements.txt").write_text(
-        # the ipywidgets range holds for the pinned 8.1, the floors' 7.7.0 and Colab's 7.7.1
-        "ipywidgets>=7.7,<9\nno-such-package-for-this-test>=1.0\npytest>=8\n-e .\n"
-    )
-    (home / "constraints.txt").write_text(
-        "ipywidgets==8.1.9\nno_such_package_for_this_test==1.2.0\npytest==9.2.0\n"
+    (home / "pyproject.toml").write_text(
+        # pytest is installed in range; the other is not installed anywhere
+        '[project]\nname = "x"\n'
+        'dependencies = ["pytest>=8", "no-such-package-for-this-test>=1.0,<2"]\n'
     )
     monkeypatch.chdir(tmp_path)
     installed, printed = [], []
     changes = launch.colab_setup(home, installer=installed.append, out=printed.append)
     assert Path.cwd() == home / "notebooks"
-    assert installed == [["no-such-package-for-this-test==1.2.0"]]
+    assert installed == [["no-such-package-for-this-test>=1.0,<2"]]
     assert printed == [
-        "no-such-package-for-this-test (not installed) -> 1.2.0 (course needs >=1.0)"
+        "no-such-package-for-this-test (not installed) -> the newest in range "
+        "(the course needs >=1.0,<2)"
     ]
     assert [change.name for change in changes] == ["no-such-package-for-this-test"]
 
 
-def test_colab_setup_refuses_a_folder_that_is_not_the_course(tmp_path):
-    with pytest.raises(ValueError, match="requirements.txt and constraints.txt. Received: "):
-        launch.colab_setup(tmp_path, installer=list, out=list)
+@pytest.mark.parametrize("missing", ["pyproject.toml", "notebooks"])
+def test_colab_setup_refuses_a_folder_that_is_not_the_course(clone, missing):
+    target = clone / missing
+    target.unlink() if target.is_file() else target.rmdir()
+    with pytest.raises(ValueError, match=rf"the course's clone, with .*{missing}.*Received: "):
+        launch.colab_setup(clone, installer=list, out=list)
 
 
 def test_colab_setup_asks_for_a_restart_when_a_replaced_package_was_imported(tmp_path, monkeypatch):
@@ -473,13 +443,13 @@ def test_colab_setup_asks_for_a_restart_when_a_replaced_package_was_imported(tmp
 
     home = tmp_path / "clone"
     (home / "notebooks").mkdir(parents=True)
-    (home / "requirements.txt").write_text("pluggy>=99\n")
-    (home / "constraints.txt").write_text("pluggy==99.0\n")
+    (home / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pluggy>=99"]\n')
     monkeypatch.chdir(tmp_path)
     installed, printed = [], []
     launch.colab_setup(home, installer=installed.append, out=printed.append)
-    assert installed == [["pluggy==99.0"]]
-    assert printed[0].startswith("pluggy ") and printed[0].endswith("-> 99.0 (course needs >=99)")
+    assert installed == [["pluggy>=99"]]
+    assert printed[0].startswith("pluggy ")
+    assert printed[0].endswith("-> the newest in range (the course needs >=99)")
     assert printed[1] == (
         "pluggy had already been imported: restart the session "
         "(Runtime > Restart session) and run this cell again"

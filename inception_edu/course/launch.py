@@ -223,8 +223,9 @@ def course_requirements(home: str | os.PathLike) -> list:
 
 def parse_pins(text: str) -> dict:
     """``{normalized name: version}`` of the ``name==version`` lines of ``text``: a
-    ``constraints.txt`` or a ``pip freeze`` (Colab's published set). Comments, blank lines
-    and ``name @ url`` lines (no version) are skipped; any other line is refused."""
+    ``constraints.txt`` or a ``pip freeze`` (Colab's published set), which the tests and
+    ``make test-envs`` read to stand in for Colab. Comments, blank lines and ``name @ url``
+    lines (no version) are skipped; any other line is refused."""
     if not isinstance(text, str):
         raise _received("the pins", "the text of a constraints.txt or pip freeze", text)
     pins = {}

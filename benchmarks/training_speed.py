@@ -18,9 +18,13 @@ are measured here, on the networks and data sizes of the notebooks that made the
 - ``checkpoint``: :mod:`~inception_edu.training.checkpoint` writes the variables as numpy
   arrays instead of Keras' ``save_weights``. The same network with Adam's state: the
   median seconds of each.
+- ``transfer``: notebook 09's runs (:mod:`inception_edu.experiments.transfer`) on random
+  images of the course folder's sizes: each epoch of a first arm (building and tracing
+  included), of a second arm sharing its model, of an augmented one, a finished run read
+  back from its checkpoint, and the eager ``predict`` against ``model.predict``.
 
-Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint]`` (all
-four without arguments). Each trains briefly; on a 2-core CPU all four take minutes.
+Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint transfer]``
+(all of them without arguments). Each trains briefly; on a 2-core CPU all take minutes.
 """
 
 import json
@@ -209,7 +213,58 @@ def checkpoint() -> None:
     print("  (save_weights writes the model's weights only; the arrays include Adam's)")
 
 
-CASES = {"xla": xla, "trace": trace, "seed": seed, "checkpoint": checkpoint}
+def transfer() -> None:
+    """Notebook 09's runs (:mod:`inception_edu.experiments.transfer`): where a run's time
+    goes, what sharing a model between arms saves, reading a finished run back, and the
+    eager ``predict`` against ``model.predict`` on a freshly compiled model."""
+    from inception_edu.data import Split
+    from inception_edu.experiments.transfer import experiment as tx
+    from inception_edu.experiments.transfer.pretrained import course_backbone
+
+    rng = np.random.default_rng(0)
+    shape = tuple(CARD["input_shape"])
+    split = Split(  # the course folder's sizes: 364 training and 92 validation images
+        rng.random((364, *shape), dtype=np.float32),
+        rng.integers(0, 12, 364),
+        rng.random((92, *shape), dtype=np.float32),
+        rng.integers(0, 12, 92),
+        tuple(f"class {k}" for k in range(12)),
+    )
+
+    def scratch(name, augment=False, seed=0):
+        return tx.Experiment(
+            name=name, backbone=lambda: course_backbone(weights=None), augment=augment, seed=seed
+        )
+
+    keras.utils.clear_session()
+    shared = tx.SharedModels()
+    print("transfer: notebook 09's course Inception-ResNet-v2 from scratch, 3 epochs")
+    for label, arm in (
+        ("first arm (builds, traces)", scratch("plain")),
+        ("next seed, shared model", scratch("plain", seed=1)),
+        ("augmented arm, shared model", scratch("augmented", augment=True)),
+    ):
+        result = tx.run_experiment(split, arm, 3, models=shared)
+        epochs = ", ".join(f"{s:.1f}" for s in result.epoch_seconds)
+        print(f"  {label:<38}epochs {epochs} s; whole run {result.seconds:.1f} s")
+    with tempfile.TemporaryDirectory() as root:
+        tx.run_experiment(split, scratch("plain"), 3, checkpoint_root=root, models=shared)
+        start = time.perf_counter()
+        tx.run_experiment(split, scratch("plain"), 3, checkpoint_root=root, models=shared)
+        print(f"  {'a finished run read back':<38}{time.perf_counter() - start:.1f} s")
+
+    model = _course_irv2(12)
+    Recipe(optimizer="adam", learning_rate=1e-3).compile(model, 6, 1)
+    for label, predict in (
+        ("model.predict", lambda: model.predict(split.x_val, batch_size=64, verbose=0)),
+        ("eager predict", lambda: tx.predict(model, split.x_val)),
+    ):
+        start = time.perf_counter()
+        predict()
+        print(f"  {label + ', fresh model, 92 images':<38}{time.perf_counter() - start:.1f} s")
+
+
+CASES = {"xla": xla, "trace": trace, "seed": seed, "checkpoint": checkpoint, "transfer": transfer}
 
 
 def main(argv: list[str]) -> int:

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from inception_edu.analysis import analyze, analyze_model
+from inception_edu.analysis.paper_tables import inception_v3_table1_comparison
 from inception_edu.keras_build import build_node
 from inception_edu.keras_build.receptive_field import (
     effective_receptive_field,
@@ -103,7 +104,7 @@ def test_c17_path_counts_same_window_different_weighting():
 
 
 def test_c19_table1_rows_that_disagree_with_the_built_v3():
-    table, disagreements = inception_v3.table1_comparison()
+    table, disagreements = inception_v3_table1_comparison()
     assert [row[0] for row in table.rows if row[0] != ""] == list(range(1, 14))
     assert [d.row for d in disagreements] == [5, 6, 7, 8, 9]
     reasons = {d.row: " | ".join(d.reasons) for d in disagreements}

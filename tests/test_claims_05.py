@@ -2,21 +2,19 @@
 held to the values it states.
 
 C27 is shared with notebook 07, which reuses the Reduction-A table of
-:mod:`inception_edu.zoo.grid_reduction`.
+:mod:`inception_edu.analysis.reduction_costs`.
 """
 
 import pytest
 
 from inception_edu.analysis import analyze, analyze_model
-from inception_edu.zoo import model_spec
-from inception_edu.zoo.grid_reduction import (
-    PAPER_EXAMPLE,
+from inception_edu.analysis.reduction_costs import (
     compare_strategies,
-    paper_cost,
-    reduction_a_filters,
     reduction_a_rows,
     reduction_a_table,
 )
+from inception_edu.zoo import model_spec
+from inception_edu.zoo.grid_reduction import PAPER_EXAMPLE, paper_cost, reduction_a_filters
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS, reduction_a
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from inception_edu.analysis import analyze
+from inception_edu.analysis.paper_tables import inception_v3_table1_comparison
 from inception_edu.keras_build.receptive_field import (
     effective_receptive_field,
     path_counts,
@@ -29,7 +30,6 @@ from inception_edu.zoo.inception_v3 import (
     inception_a,
     inception_a_figure5,
     inception_v3_spec,
-    table1_comparison,
 )
 
 # --------------------------------------------------------------------------- receptive fields
@@ -174,12 +174,12 @@ def test_table1_is_the_papers_thirteen_rows():
 
 def test_table1_comparison_follows_the_spec_it_is_given():
     deeper = inception_v3_spec(depth=1.25)  # 4 x A, 5 x B, 3 x C
-    _, disagreements = table1_comparison(deeper)
+    _, disagreements = inception_v3_table1_comparison(deeper)
     reasons = {d.row: " | ".join(d.reasons) for d in disagreements}
     assert "4 modules" in reasons[8] and "not 3" in reasons[8]
     assert 9 not in reasons  # five 17x17 modules, as the table prints
     assert "3 modules" in reasons[10]
-    table, _ = table1_comparison(inception_v3_spec())
+    table, _ = inception_v3_table1_comparison(inception_v3_spec())
     assert "conv padded 3x3 / 1" in table.text() and "<table>" in table.html()
     assert str(disagreements[0]).startswith("row ")
 
@@ -187,7 +187,7 @@ def test_table1_comparison_follows_the_spec_it_is_given():
 @pytest.mark.parametrize("spec", ["inception_v3", None.__class__, inception_v3.stem])
 def test_table1_comparison_refuses_what_is_not_a_v3_spec(spec):
     with pytest.raises(ValueError, match="needs an Inception-v3 spec"):
-        table1_comparison(spec)
+        inception_v3_table1_comparison(spec)
 
 
 # --------------------------------------------------------------------------- costs

@@ -7,6 +7,7 @@ import pytest
 from helpers import svg_texts
 
 from inception_edu.analysis import analyze
+from inception_edu.analysis import reduction_costs as rc
 from inception_edu.backend import keras
 from inception_edu.data import multiscale_patterns
 from inception_edu.exercises import nb05
@@ -60,11 +61,11 @@ def test_the_orders_and_figure_10_are_what_the_paper_draws():
 
 
 def test_the_narrowest_map_is_the_bottleneck_of_pool_first_only():
-    costs = gr.compare_strategies((15, 15, 10))
+    costs = rc.compare_strategies((15, 15, 10))
     assert costs["pool_first"].narrowest_shape == (7, 7, 10)
     assert costs["conv_first"].narrowest_shape == costs["conv_first"].output_shape == (7, 7, 20)
     assert costs["parallel"].narrowest == costs["parallel"].output_values == 7 * 7 * 20
-    text = gr.strategy_table(costs).text()
+    text = rc.strategy_table(costs).text()
     assert "pool → conv (Fig. 9 left)" in text and "1.00x" in text
 
 
@@ -79,12 +80,12 @@ def test_paper_cost_is_the_papers_formula():
         (lambda: gr.figure9_conv_first(8, kernel=2), "kernel"),
         (lambda: gr.figure10_parallel(2.5), "channels"),
         (lambda: gr.strategy("pool_last", 8), "strategy"),
-        (lambda: gr.compare_strategies((2, 2, 8)), "at least 3x3"),
-        (lambda: gr.compare_strategies((35, 35)), "input_shape"),
+        (lambda: rc.compare_strategies((2, 2, 8)), "at least 3x3"),
+        (lambda: rc.compare_strategies((35, 35)), "input_shape"),
         (lambda: gr.reduction_a_filters(gr.figure10_parallel(8)), "not a Reduction-A block"),
-        (lambda: gr.reduction_a_rows(input_size=74), "input_size"),
-        (lambda: gr.stages_table([]), "pairs"),
-        (lambda: gr.stages_table([("inception_v3", "mixed_9z")]), "no block"),
+        (lambda: rc.reduction_a_rows(input_size=74), "input_size"),
+        (lambda: rc.stages_table([]), "pairs"),
+        (lambda: rc.stages_table([("inception_v3", "mixed_9z")]), "no block"),
     ],
 )
 def test_bad_input_is_a_value_error(call, match):
@@ -93,10 +94,10 @@ def test_bad_input_is_a_value_error(call, match):
 
 
 def test_reduction_a_rows_on_another_input_and_the_stages_table():
-    rows = gr.reduction_a_rows(input_size=75)
+    rows = rc.reduction_a_rows(input_size=75)
     assert [r.model for r in rows] == list(gr.REDUCTION_A_MODELS)
     assert all(r.output_shape[:2] == (3, 3) for r in rows)  # 75 -> ... -> 7 -> 3
-    text = gr.stages_table([("inception_v3", "mixed_6a"), ("inception_v4", "reduction_b")]).text()
+    text = rc.stages_table([("inception_v3", "mixed_6a"), ("inception_v4", "reduction_b")]).text()
     assert "Inception-v3  mixed_6a" in text and "35x35x288  17x17x768" in text
     assert "17x17x1024   8x8x1536" in text
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from inception_edu.analysis.engine import analyze_model
 from inception_edu.analysis.tables import Table
 from inception_edu.spec.checks import check_choice, check_int, check_number, checks_keywords
+from inception_edu.zoo.registry import MODEL_LABELS, MODELS, model_spec
 
 __all__ = [
     "IMAGENET_TRAIN_IMAGES",
@@ -158,8 +159,6 @@ def imagenet_costs(
     for ResNet-50 v1.5: multiply-adds per image, training multiply-adds for ``epochs``
     epochs of ImageNet, and hours on one ``peak`` GPU at the datasheet peak and at the
     rate ``reference`` delivered."""
-    from inception_edu.zoo.registry import MODEL_LABELS, MODELS, model_spec
-
     epochs = check_int(epochs, "epochs", 1)
     if not isinstance(reference, Throughput):
         raise ValueError(f"reference must be a Throughput. Received: {type(reference).__name__}")

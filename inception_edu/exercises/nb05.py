@@ -4,8 +4,8 @@ the parallel stride-2 branches save on a grid the notebook does not list."""
 from __future__ import annotations
 
 from inception_edu.analysis import analyze
+from inception_edu.analysis.reduction_costs import compare_strategies
 from inception_edu.exercises.checker import Close, Exercise
-from inception_edu.zoo.grid_reduction import compare_strategies
 from inception_edu.zoo.inception_v4 import reduction_a
 
 #: The new case: Reduction-A with these k, l, m, n on a 33x33x512 map.

@@ -16,6 +16,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from inception_edu.analysis import Table, analyze, fmt_count, fmt_macs, fmt_shape
+from inception_edu.analysis.reduction_costs import (
+    compare_strategies,
+    reduction_a_rows,
+    strategy_table,
+)
 from inception_edu.spec.checks import check_choice, check_input_shape
 from inception_edu.viz.diagrams import block_svg, draw_block
 from inception_edu.viz.figures import new_figure
@@ -23,16 +28,13 @@ from inception_edu.widgets.base import DOT, Explorer, int_slider
 from inception_edu.widgets.blocks import BlockExplorer
 from inception_edu.zoo.grid_reduction import (
     LABELS,
-    MODEL_LABELS,
     PAPER_EXAMPLE,
     REDUCTION_A_MODELS,
     STRATEGIES,
-    compare_strategies,
-    reduction_a_rows,
     strategy,
-    strategy_table,
 )
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS, reduction_a
+from inception_edu.zoo.registry import MODEL_LABELS
 
 __all__ = [
     "MAX_CHANNELS",

@@ -240,35 +240,3 @@ def googlenet_spec(
         classes=classes if include_top else None,
         aux_heads=aux,
     )
-
-
-def table1_comparison(summary=None):
-    """Table 1, row by row: the output shape and the params/ops recomputed from the filter
-    columns, beside what the paper prints; ``differs`` marks rows more than one printed
-    unit away (1,024 weights, 1 M multiply-adds). ``summary``: an analytic summary of
-    GoogLeNet at 224x224 (computed when not given). Returns an analysis ``Table``.
-    """
-    from inception_edu.analysis import Table, analyze_model, fmt_shape
-
-    summary = summary or analyze_model(googlenet_spec())
-    rows = []
-    for row, (printed_k, printed_m) in PRINTED.items():
-        blocks = [summary.block(name) for name in table1_stages(row)]
-        weights = sum(b.kernel_params for b in blocks) / 1024
-        macs = sum(b.macs for b in blocks) / 1e6
-        shape = blocks[-1].output_shape
-        differs = abs(weights - printed_k) > 1 or abs(macs - printed_m) > 1
-        rows.append(
-            (
-                row,
-                fmt_shape(shape),
-                "yes" if shape == OUTPUT_SIZES[row] else "NO",
-                f"{weights:.1f}",
-                f"{printed_k:g}",
-                f"{macs:.1f}",
-                f"{printed_m:g}",
-                "differs" if differs else "",
-            )
-        )
-    columns = ("row", "output", "= Table 1", "params (K)", "printed", "ops (M)", "printed", "")
-    return Table(columns, tuple(rows), left=1)

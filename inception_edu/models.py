@@ -8,6 +8,12 @@ graph), then builds the Keras functional graph from the spec of :mod:`inception_
 - :func:`googlenet`, :func:`inception_v3`, :func:`inception_v4`,
   :func:`inception_resnet_v1`, :func:`inception_resnet_v2`.
 
+The builders are not written here one by one: each is made from its network's entry in
+:mod:`inception_edu.zoo.registry` (the spec function's options, plus ``input_shape`` first
+and ``final_endpoint`` last, with the entry's docstring), so a network registered in the
+zoo has its builder here with nothing to add. :data:`BUILDERS` maps every name to its
+builder.
+
 Options every builder takes: ``input_shape``, ``classes``, ``include_top``, ``width``
 (filter multiplier), ``depth`` (repeat multiplier), ``classifier_activation``
 (``"softmax"``, or ``None`` for logits, as ``keras.applications`` allows) and
@@ -20,6 +26,9 @@ ImageNet weights load with :func:`load_imagenet_weights` when the machine is onl
 """
 
 from __future__ import annotations
+
+import functools
+import inspect
 
 from inception_edu.keras_build import (
     ScaledResidual,
@@ -35,187 +44,65 @@ from inception_edu.keras_build import (
     transfer_weights,
 )
 from inception_edu.spec.checks import checks_keywords
-from inception_edu.zoo.inception_resnet import RESIDUAL_SCALES
-from inception_edu.zoo.registry import model_spec
+from inception_edu.zoo import registry
 
 __all__ = [
-    "BUILDERS",
+    "BUILDERS",  # noqa: F822 (derived, see __getattr__)
     "ScaledResidual",
     "WeightsUnavailableError",
     "build",
     "check_model",
     "end_points",
-    "googlenet",
-    "inception_resnet_v1",
-    "inception_resnet_v2",
-    "inception_v3",
-    "inception_v4",
     "keras_summary",
     "layer_macs",
     "load_imagenet_weights",
     "parameter_depth",
     "stage_layers",
     "transfer_weights",
+    *registry.MODELS,  # the builders: googlenet, inception_v3, ...
 ]
 
-
-def _builder(name: str, input_shape, final_endpoint, **options):
-    return build(model_spec(name, **options), input_shape, final_endpoint)
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
-@checks_keywords
-def googlenet(
-    input_shape=(224, 224, 3),
-    classes: int = 1000,
-    include_top: bool = True,
-    width: float = 1.0,
-    depth: float = 1.0,
-    aux_heads: bool = False,
-    classifier_activation: str | None = "softmax",
-    final_endpoint: str | None = None,
-):
-    """GoogLeNet / Inception-v1 (Szegedy et al. 2014), module widths from Table 1.
-
-    Args:
-        input_shape: (height, width, channels), at least 32x32.
-        classes: width of the classifier.
-        include_top: add global average pool, dropout 0.4 and the classifier.
-        width: multiplies every filter count (1.0 = the paper's).
-        depth: fraction of modules kept per stage (1.0 = the paper's 2/5/2).
-        aux_heads: add the auxiliary classifiers after 4a and 4d; the model then returns
-            ``{"main", "aux_4a", "aux_4d"}``.
-        classifier_activation: ``"softmax"``, or ``None`` for logits.
-        final_endpoint: a block name to stop after (``"inception_4e"``), or ``None``.
-            With ``aux_heads=True`` only ``None`` or the last block (a cut would drop
-            the heads).
-    """
-    return _builder(
-        "googlenet",
-        input_shape,
-        final_endpoint,
-        classes=classes,
-        include_top=include_top,
-        width=width,
-        depth=depth,
-        aux_heads=aux_heads,
-        classifier_activation=classifier_activation,
+@functools.cache
+def _builder(entry: registry.ModelEntry):
+    """The public builder of ``entry``: its options checked by name and position, its spec
+    made by :func:`~inception_edu.zoo.registry.model_spec`, then built into Keras."""
+    spec_options = inspect.signature(entry.spec_function).parameters.values()
+    default_input = entry.spec_function().default_input
+    signature = inspect.Signature(
+        [
+            inspect.Parameter("input_shape", _POSITIONAL, default=(default_input,) * 2 + (3,)),
+            *spec_options,
+            inspect.Parameter("final_endpoint", _POSITIONAL, default=None, annotation="str | None"),
+        ]
     )
 
+    def builder(*args, **kwargs):
+        arguments = signature.bind(*args, **kwargs)
+        arguments.apply_defaults()
+        options = dict(arguments.arguments)
+        input_shape, final_endpoint = options.pop("input_shape"), options.pop("final_endpoint")
+        return build(registry.model_spec(entry.name, **options), input_shape, final_endpoint)
 
-@checks_keywords
-def inception_v3(
-    input_shape=(299, 299, 3),
-    classes: int = 1000,
-    include_top: bool = True,
-    width: float = 1.0,
-    depth: float = 1.0,
-    aux_head: bool = False,
-    classifier_activation: str | None = "softmax",
-    final_endpoint: str | None = None,
-):
-    """Inception-v3 (Szegedy et al. 2015) as ``keras.applications.InceptionV3``.
-
-    At full size it has exactly Keras' parameter count and the same shape at every
-    ``mixed0..mixed10`` (our ``mixed_5b..mixed_7c``). Minimum input 75x75.
-    ``aux_head=True`` adds the batch-normalised auxiliary classifier on ``mixed_6e`` and
-    returns ``{"main", "aux"}``. Other options as :func:`googlenet`.
-    """
-    return _builder(
-        "inception_v3",
-        input_shape,
-        final_endpoint,
-        classes=classes,
-        include_top=include_top,
-        width=width,
-        depth=depth,
-        aux_head=aux_head,
-        classifier_activation=classifier_activation,
-    )
+    builder.__name__ = builder.__qualname__ = entry.name
+    builder.__doc__ = entry.builder_doc
+    builder.__signature__ = signature
+    return checks_keywords(builder)
 
 
-@checks_keywords
-def inception_v4(
-    input_shape=(299, 299, 3),
-    classes: int = 1000,
-    include_top: bool = True,
-    width: float = 1.0,
-    depth: float = 1.0,
-    classifier_activation: str | None = "softmax",
-    final_endpoint: str | None = None,
-):
-    """Inception-v4 (Szegedy et al. 2016, Figure 9). Minimum input 75x75."""
-    return _builder(
-        "inception_v4",
-        input_shape,
-        final_endpoint,
-        classes=classes,
-        include_top=include_top,
-        width=width,
-        depth=depth,
-        classifier_activation=classifier_activation,
-    )
+def __getattr__(attribute: str):
+    """The builders by name (``googlenet``, ``inception_v3``, ...) and :data:`BUILDERS`
+    (``{name: builder}`` in :data:`~inception_edu.zoo.registry.MODELS` order), made from
+    the registry's entries."""
+    if attribute == "BUILDERS":
+        return {entry.name: _builder(entry) for entry in registry.entries()}
+    for entry in registry.entries():
+        if entry.name == attribute:
+            return _builder(entry)
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
 
 
-@checks_keywords
-def inception_resnet_v1(
-    input_shape=(299, 299, 3),
-    classes: int = 1000,
-    include_top: bool = True,
-    width: float = 1.0,
-    depth: float = 1.0,
-    residual_scales=RESIDUAL_SCALES,
-    classifier_activation: str | None = "softmax",
-    final_endpoint: str | None = None,
-):
-    """Inception-ResNet-v1 (Szegedy et al. 2016, Figure 15). Minimum input 75x75.
-
-    ``residual_scales=(a, b, c)`` scales the residuals of the A, B and C blocks (the last
-    C block stays unscaled, as in every reference implementation).
-    """
-    return _builder(
-        "inception_resnet_v1",
-        input_shape,
-        final_endpoint,
-        classes=classes,
-        include_top=include_top,
-        width=width,
-        depth=depth,
-        residual_scales=residual_scales,
-        classifier_activation=classifier_activation,
-    )
-
-
-@checks_keywords
-def inception_resnet_v2(
-    input_shape=(299, 299, 3),
-    classes: int = 1000,
-    include_top: bool = True,
-    width: float = 1.0,
-    depth: float = 1.0,
-    residual_scales=RESIDUAL_SCALES,
-    classifier_activation: str | None = "softmax",
-    final_endpoint: str | None = None,
-):
-    """Inception-ResNet-v2 as ``keras.applications.InceptionResNetV2`` (10/20/10 blocks,
-    the released checkpoint's; ``depth=0.5`` gives the paper's 5/10/5). Minimum 75x75.
-    ``residual_scales`` as :func:`inception_resnet_v1`."""
-    return _builder(
-        "inception_resnet_v2",
-        input_shape,
-        final_endpoint,
-        classes=classes,
-        include_top=include_top,
-        width=width,
-        depth=depth,
-        residual_scales=residual_scales,
-        classifier_activation=classifier_activation,
-    )
-
-
-BUILDERS = {
-    "googlenet": googlenet,
-    "inception_v3": inception_v3,
-    "inception_v4": inception_v4,
-    "inception_resnet_v1": inception_resnet_v1,
-    "inception_resnet_v2": inception_resnet_v2,
-}
+def __dir__() -> list:
+    return sorted({*globals(), "BUILDERS", *registry.MODELS})

@@ -20,6 +20,7 @@ from inception_edu.spec.ops import (
     scaled,
 )
 from inception_edu.zoo.layout import Layout
+from inception_edu.zoo.registry import register
 
 #: Table 1's filter columns, in its order.
 COLUMNS = ("ch1x1", "ch3x3red", "ch3x3", "ch5x5red", "ch5x5", "pool_proj")
@@ -170,6 +171,27 @@ def auxiliary_head(
     )
 
 
+@register(
+    "googlenet",
+    label="GoogLeNet",
+    year=2014,
+    aliases=("inception_v1", "inception-v1"),
+    builder_doc="""GoogLeNet / Inception-v1 (Szegedy et al. 2014), module widths from Table 1.
+
+    Args:
+        input_shape: (height, width, channels), at least 32x32.
+        classes: width of the classifier.
+        include_top: add global average pool, dropout 0.4 and the classifier.
+        width: multiplies every filter count (1.0 = the paper's).
+        depth: fraction of modules kept per stage (1.0 = the paper's 2/5/2).
+        aux_heads: add the auxiliary classifiers after 4a and 4d; the model then returns
+            ``{"main", "aux_4a", "aux_4d"}``.
+        classifier_activation: ``"softmax"``, or ``None`` for logits.
+        final_endpoint: a block name to stop after (``"inception_4e"``), or ``None``.
+            With ``aux_heads=True`` only ``None`` or the last block (a cut would drop
+            the heads).
+    """,
+)
 def googlenet_spec(
     classes: int = 1000,
     include_top: bool = True,

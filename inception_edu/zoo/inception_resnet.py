@@ -29,6 +29,7 @@ from inception_edu.spec.ops import (
 from inception_edu.zoo import inception_v3
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS, reduction_a
 from inception_edu.zoo.layout import Layout
+from inception_edu.zoo.registry import register
 
 #: The A, B and C blocks' residual scales of the reference implementations.
 RESIDUAL_SCALES = (0.17, 0.10, 0.20)
@@ -204,6 +205,16 @@ def _residual_model(
     )
 
 
+@register(
+    "inception_resnet_v1",
+    label="Inception-ResNet-v1",
+    year=2016,
+    builder_doc="""Inception-ResNet-v1 (Szegedy et al. 2016, Figure 15). Minimum input 75x75.
+
+    ``residual_scales=(a, b, c)`` scales the residuals of the A, B and C blocks (the last
+    C block stays unscaled, as in every reference implementation).
+    """,
+)
 def inception_resnet_v1_spec(
     classes: int = 1000,
     include_top: bool = True,
@@ -268,6 +279,17 @@ def stem_v2(w=_identity) -> list:
     ]
 
 
+@register(
+    "inception_resnet_v2",
+    label="Inception-ResNet-v2",
+    year=2016,
+    aliases=("InceptionResNetV2",),
+    builder_doc="""Inception-ResNet-v2 (Szegedy et al. 2016, Figure 15) as released:
+    ``keras.applications.InceptionResNetV2`` (10/20/10 blocks, the released checkpoint's;
+    ``depth=0.5`` gives the paper's 5/10/5). Minimum input 75x75. ``residual_scales`` as
+    :func:`inception_resnet_v1`.
+    """,
+)
 def inception_resnet_v2_spec(
     classes: int = 1000,
     include_top: bool = True,

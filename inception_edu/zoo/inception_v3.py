@@ -34,6 +34,7 @@ from inception_edu.spec.ops import (
     split_1x3_3x1,
 )
 from inception_edu.zoo.layout import Layout
+from inception_edu.zoo.registry import register
 
 #: Keras' names of v3's blocks (``keras.applications.InceptionV3``) -> ours (tf-slim's).
 KERAS_MIXED = {
@@ -181,6 +182,19 @@ def _lettered(grid: int, index: int) -> str:
     return f"mixed_{grid}{chr(98 + index)}"
 
 
+@register(
+    "inception_v3",
+    label="Inception-v3",
+    year=2015,
+    aliases=("inception_v2", "InceptionV3"),  # v2: the same graph, without the v3 recipe
+    builder_doc="""Inception-v3 (Szegedy et al. 2015) as ``keras.applications.InceptionV3``.
+
+    At full size it has exactly Keras' parameter count and the same shape at every
+    ``mixed0..mixed10`` (our ``mixed_5b..mixed_7c``). Minimum input 75x75.
+    ``aux_head=True`` adds the batch-normalised auxiliary classifier on ``mixed_6e`` and
+    returns ``{"main", "aux"}``. Other options as :func:`googlenet`.
+    """,
+)
 def inception_v3_spec(
     classes: int = 1000,
     include_top: bool = True,

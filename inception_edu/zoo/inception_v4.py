@@ -26,6 +26,7 @@ from inception_edu.spec.ops import (
     split_1x3_3x1,
 )
 from inception_edu.zoo.layout import Layout
+from inception_edu.zoo.registry import register
 
 #: Table 1 of the v4 paper: Reduction-A's filter counts k, l, m, n per network.
 REDUCTION_A_FILTERS = {
@@ -168,6 +169,12 @@ def inception_c(name: str, w=_identity) -> Concat:
     )
 
 
+@register(
+    "inception_v4",
+    label="Inception-v4",
+    year=2016,
+    builder_doc="""Inception-v4 (Szegedy et al. 2016, Figure 9). Minimum input 75x75.""",
+)
 def inception_v4_spec(
     classes: int = 1000,
     include_top: bool = True,

@@ -28,18 +28,21 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup  ## open the course in JupyterLab
 	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
 
-# `make check`: the fast gate while editing (under 2 minutes on the course's 2-core CPU):
-# lint, the unit tests that train nothing, the text twins, the notebooks' format (launch
-# cells, slide metadata, parameters, claims ledger). `make test` stays the full gate.
+# `make check`: the fast gate while editing (its time is in README, measured by
+# benchmarks/run_times.py): lint, the layers (import-linter, .importlinter), the unit tests
+# that train nothing, the text twins, the notebooks' format (launch cells, slide metadata,
+# parameters, claims ledger), README's numbers. `make test` stays the full gate.
 CHECK_TESTS := $(addprefix tests/test_,spec.py analysis.py cost.py fonts.py charts.py \
   diagrams.py cli.py metrics.py data.py widgets.py widget_compat.py factorization.py \
   stages.py recipe_widgets.py exercises.py launch.py colab_plan.py binder.py \
   check_python.py portability.py twins.py slides_metadata.py notebook_parameters.py \
-  ledger.py site_build.py stable_widget_ids.py function_size.py)
+  ledger.py site_build.py stable_widget_ids.py function_size.py registry.py layers.py \
+  readme_tables.py docstring_timings.py)
 
 check: setup  ## lint, the unit tests that need no training, twins and format checks (fast)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q $(CHECK_TESTS)
 
 # The notebooks that train: their checked outputs must not depend on float noise.
@@ -50,6 +53,7 @@ TRAINING_NOTEBOOKS := 01 03 05 06 07 08 09 10
 test: setup  ## lint, unit tests, and every notebook under nbval (strict, other kernels)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -rs tests
 	$(BIN)/python scripts/portability.py kernels --threads 2
 
@@ -96,6 +100,8 @@ slide-metadata: setup  ## re-apply the Colab/Binder cells and the RISE slide met
 bench: setup  ## measured speed ratios (not part of CI)
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/widget_speed.py
+	$(BIN)/python benchmarks/text_width_speed.py
+	$(BIN)/python benchmarks/training_speed.py
 
 upgrade: setup  ## newest versions requirements.txt allows -> constraints.txt, then notebooks and tests
 	$(BIN)/python -m pip install --quiet --upgrade --upgrade-strategy eager -r requirements.txt

@@ -11,11 +11,11 @@ from inception_edu.analysis import reduction_costs as rc
 from inception_edu.backend import keras
 from inception_edu.data import multiscale_patterns
 from inception_edu.exercises import nb05
+from inception_edu.experiments import grid_reduction as rx
 from inception_edu.keras_build.graph import build_node
 from inception_edu.spec.nodes import Concat, Conv, Residual, Sequence
 from inception_edu.spec.ops import conv_bn
 from inception_edu.spec.transforms import without_batch_norm
-from inception_edu.training import reduction_experiment as rx
 from inception_edu.widgets.reduction import (
     ReductionAExplorer,
     StrategyComparer,

@@ -96,8 +96,8 @@ def resnet50_macs(version: str = "1.5", input_size: int = 224, classes: int = 10
     dense layers, as the course counts them (output positions x kernel x in x out).
 
     ``version="1"`` puts a downsampling block's stride on its first 1x1 conv (the paper,
-    Keras' ``ResNet50``, :func:`inception_edu.resnet.resnet50`); ``"1.5"`` puts it on the
-    3x3 (torchvision's and NVIDIA's benchmarks): that 1x1 then runs at the full grid.
+    Keras' ``ResNet50``, :func:`inception_edu.keras_build.resnet.resnet50`); ``"1.5"`` puts it
+    on the 3x3 (torchvision's and NVIDIA's benchmarks): that 1x1 then runs at the full grid.
     """
     version = check_choice(version, ("1", "1.5"), "version")
     input_size = check_int(input_size, "input_size", 32)

@@ -4,6 +4,33 @@
 from numpy arrays or ``tf.data``, optionally under a ``tf.distribute`` strategy, and, with
 a ``checkpoint_dir``, survives being killed: run it again and it resumes after the last
 completed epoch (see :mod:`inception_edu.training.checkpoint` for the format).
+
+**Resuming.** Run again with the same ``checkpoint_dir`` after an interruption and
+training resumes after the last completed epoch (weights and optimizer state restored, no
+epoch lost or repeated); a complete run returns its stored history without training. A
+directory written for a different model or recipe is a ``ValueError``; more ``epochs`` than
+a finished run had continue it (a cosine schedule is then spread over the new total). A
+resumed run is not bit-identical to an uninterrupted one: the remaining epochs see another
+shuffling order.
+
+**Targets.** Integer labels become one-hot with K = the main output's units, and every
+output of a multi-output model gets the same targets under its name. The recipe's label
+smoothing is applied to the *training* targets only: the validation loss stays the true
+cross-entropy, comparable between runs with and without smoothing.
+
+**A fresh optimizer, and a reused trace.** Each call starts a fresh optimizer (its state
+zero, the schedule counted from step 0): to continue a run later, give it a
+``checkpoint_dir`` and call again with more ``epochs``. A ``keras.Model`` that ``run``
+compiled before, for the same recipe, steps per epoch and epochs (and not compiled since),
+is not compiled again: its optimizer is reset to that fresh state and Keras keeps the
+training step it traced, which saves the trace (under a strategy too, for a model built in
+its scope). Re-initialise its weights yourself between runs; the result is the run a fresh
+compile would give. Given a ``tf.data`` input, such a run seeds Python and numpy but leaves
+TensorFlow's global seed as it is: setting it clears TensorFlow's kernel cache, and the
+traced step would be instantiated again (``benchmarks/training_speed.py`` measures what
+that costs). The dataset must then draw its order and augmentation from its own seeds, as
+:func:`~inception_edu.experiments.transfer.experiment.training_batches` does; given arrays,
+the run resets every seed (Keras shuffles arrays with TensorFlow's).
 """
 
 from __future__ import annotations
@@ -289,6 +316,52 @@ def _compile_or_reset(model, recipe: Recipe, steps: int, epochs: int, strategy) 
     return False
 
 
+def _resume(directory: CheckpointDir, model, recipe: Recipe, epochs: int, scope) -> int:
+    """Restore the last completed epoch of ``directory`` into ``model``; return how many
+    epochs are done (0 for a new directory). Refuses a directory of another model or recipe,
+    or one that holds more epochs than ``epochs``."""
+    directory.check_fingerprint(fingerprint(model, recipe))
+    _, rows = directory.read_history()
+    done = len(rows)
+    if done > epochs:
+        raise ValueError(
+            f"checkpoint_dir {directory.path!r} holds {done} completed "
+            f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
+            "use a new directory."
+        )
+    with scope():
+        if done:
+            directory.restore(model, done - 1)
+    directory.clean(keep=done - 1 if done else None)
+    return done
+
+
+def _seed_run(seed: int, reused_with_dataset: bool) -> None:
+    """Seed the run. A dataset shuffles itself: for a reused model, TensorFlow's global
+    seed is left alone, since setting it clears TensorFlow's kernel cache and the traced
+    step must then be instantiated again."""
+    if reused_with_dataset:
+        random.seed(seed)
+        np.random.seed(seed)
+    else:
+        keras.utils.set_random_seed(seed)
+
+
+def _fit_arguments(training: _Data, validation, batch_size: int) -> dict:
+    """``model.fit``'s data arguments: arrays are batched and shuffled by Keras; a dataset
+    carries its own targets and batches, shuffled (or not) by its pipeline."""
+    if training.y is None:
+        arguments = dict(x=training.x, shuffle=False)
+    else:
+        arguments = dict(x=training.x, y=training.y, batch_size=batch_size, shuffle=True)
+    arguments["validation_data"] = None
+    if validation is not None:
+        arguments["validation_data"] = (
+            validation.x if validation.y is None else (validation.x, validation.y)
+        )
+    return arguments
+
+
 # --------------------------------------------------------------------------- run
 
 
@@ -306,7 +379,8 @@ def run(
     strategy=None,
     verbose: int = 0,
 ):
-    """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history.
+    """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history (how
+    targets are made, resuming, and a model compiled by an earlier call: the module's doc).
 
     Args:
         model: a ``keras.Model``, or a zero-argument function that builds one (called
@@ -323,39 +397,11 @@ def run(
         batch_size: examples per step (under a strategy: over all devices together).
         seed: ``keras.utils.set_random_seed(seed)`` before fitting (shuffling, dropout).
         checkpoint_dir: ``None``, or a directory where every completed epoch is saved and
-            appended to ``history.csv``. Run again with the same directory after an
-            interruption and training resumes after the last completed epoch (weights
-            and optimizer state restored, no epoch lost or repeated); a complete run
-            returns its stored history without training. A directory written for a
-            different model or recipe is a ``ValueError``; more ``epochs`` than a finished
-            run had continue it (a cosine schedule is then spread over the new total). A
-            resumed run is not bit-identical to an uninterrupted one: the remaining epochs
-            see another shuffling order.
+            appended to ``history.csv``, so a run resumes where it stopped (see
+            **Resuming** in the module's docstring).
         callbacks: Keras callbacks; they run after the checkpoint of each epoch is saved.
-        strategy: a ``tf.distribute.Strategy`` (``MirroredStrategy`` over several devices,
-            notebook 10), or ``None``.
+        strategy: a ``tf.distribute.Strategy`` (``MirroredStrategy``, notebook 10) or None.
         verbose: Keras' ``fit`` verbosity (0 silent, 1 progress bar, 2 one line/epoch).
-
-    Labels: integer labels become one-hot with K = the main output's units, and every
-    output of a multi-output model gets the same targets under its name. The recipe's
-    label smoothing is applied to the *training* targets only: the validation loss stays
-    the true cross-entropy, comparable between runs with and without smoothing.
-
-    Each call starts a fresh optimizer (its state zero, the schedule counted from step
-    0): to continue a run later, give it a ``checkpoint_dir`` and call again with more
-    ``epochs``. A ``keras.Model`` that ``run`` compiled before, for the same recipe,
-    steps per epoch and epochs (and not compiled since), is not compiled again: its
-    optimizer is reset to that fresh state and Keras keeps the training step it traced,
-    which saves the trace (under a strategy too, for a model built in its scope).
-    Re-initialise its weights yourself between runs; the result is the run a fresh
-    compile would give. Given a ``tf.data`` input, such a run seeds Python
-    and numpy but leaves TensorFlow's global seed as it is: setting it clears
-    TensorFlow's kernel cache, and the traced step is then instantiated again (measured
-    for notebook 09's Inception-ResNet-v2 on 2 CPU cores: first epoch 4.9 s instead of
-    1.5 s; a fresh compile's first epoch takes 12.6 s). The dataset must then draw its
-    order and augmentation from its own seeds, as
-    :func:`~inception_edu.experiments.transfer.experiment.training_batches` does; given
-    arrays, the run resets every seed (Keras shuffles arrays with TensorFlow's).
 
     Returns:
         A ``keras.callbacks.History``: ``history.history`` maps each logged metric to one
@@ -374,11 +420,9 @@ def run(
     directory = CheckpointDir(checkpoint_dir) if checkpoint_dir is not None else None
     model = _model(model, strategy, seed)
     training = _Data(model, train, "train", recipe, smooth=True, batch_size=batch_size)
-    validation = (
-        None
-        if val is None
-        else _Data(model, val, "val", recipe, smooth=False, batch_size=batch_size)
-    )
+    validation = None
+    if val is not None:
+        validation = _Data(model, val, "val", recipe, smooth=False, batch_size=batch_size)
 
     def scope():
         return strategy.scope() if strategy is not None else contextlib.nullcontext()
@@ -387,42 +431,15 @@ def run(
         reused = _compile_or_reset(model, recipe, training.steps, epochs, strategy)
     done = 0
     if directory is not None:
-        directory.check_fingerprint(fingerprint(model, recipe))
-        _, rows = directory.read_history()
-        done = len(rows)
-        if done > epochs:
-            raise ValueError(
-                f"checkpoint_dir {directory.path!r} holds {done} completed "
-                f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
-                "use a new directory."
-            )
-        with scope():
-            if done:
-                directory.restore(model, done - 1)
-        directory.clean(keep=done - 1 if done else None)
+        done = _resume(directory, model, recipe, epochs, scope)
         if done == epochs:
             return directory.history(model)
         callbacks = [EpochCheckpoint(directory), *callbacks]
     if strategy is None and not reused:
         build_training_state(model, training.x, training.y)
-    if reused and training.y is None:
-        # A dataset shuffles itself. Setting TensorFlow's global seed clears its kernel
-        # cache, and the traced step must then be instantiated again.
-        random.seed(seed)
-        np.random.seed(seed)
-    else:
-        keras.utils.set_random_seed(seed)
-    fit_data = dict(x=training.x, y=training.y)
-    if training.y is None:  # a dataset carries its own targets and batches
-        fit_data = dict(x=training.x, shuffle=False)  # shuffled (or not) by its pipeline
-    else:
-        fit_data.update(batch_size=batch_size, shuffle=True)
-    validation_data = None
-    if validation is not None:
-        validation_data = validation.x if validation.y is None else (validation.x, validation.y)
+    _seed_run(seed, reused_with_dataset=reused and training.y is None)
     history = model.fit(
-        **fit_data,
-        validation_data=validation_data,
+        **_fit_arguments(training, validation, batch_size),
         epochs=epochs,
         initial_epoch=done,
         callbacks=callbacks,

@@ -59,7 +59,7 @@ class StrategyComparer(Explorer):
     ``input_shape`` (d, d, k) sets the sliders' start (the paper's 35x35x320 by
     default); ``chosen`` the strategy drawn (a key of
     :data:`~inception_edu.zoo.grid_reduction.STRATEGIES`). ``costs`` holds each
-    strategy's :class:`~inception_edu.zoo.grid_reduction.StrategyCost`, ``ratio`` conv →
+    strategy's :class:`~inception_edu.analysis.reduction_costs.StrategyCost`, ``ratio`` conv →
     pool's multiply-adds over pool → conv's (the seed's "about 4x").
     """
 

@@ -33,14 +33,11 @@ hundred images, a few epochs and at least three seeds where the source ran one. 
 source does not say how its head pooled (Keras' own top uses global average pooling, as
 here) nor which augmentation it used (:func:`augmentation` says what is used here).
 
-Cost, measured on the course's 2 CPU cores while other processes shared them (so upper
-bounds): a run of a width-0.125, depth-0.1 Inception-ResNet-v2 (234 k parameters) on 364
-training images of 75x75 spends 14-30 s before its first epoch ends (building, and
-TensorFlow tracing the training and validation steps; arms that share a model, see
-:class:`SharedModels`, trace in full once and about 4 s per later run) and 1.2-2.5 s on
-each later epoch (augmentation adds 0.5-1 s; width
-0.25, depth 0.2 about the same); a finished run read back from its checkpoint takes
-2.6 s. ``keras.applications.ResNet50`` (23.6 M parameters) takes about 115 s per epoch.
+Cost: before its first epoch ends, a run builds its network and TensorFlow traces the
+training and validation steps, which for the course's small backbones takes longer than
+several later epochs; arms that share a model (:class:`SharedModels`) trace in full once,
+and a finished run is read back from its checkpoint without training.
+``benchmarks/training_speed.py transfer`` measures each of these on this machine.
 
 Keras 3 resolves ``"accuracy"`` from the shapes of the targets and outputs, not from the
 loss: with one-hot targets and K > 1 outputs it is *categorical* accuracy for both losses
@@ -345,8 +342,8 @@ def predict(model, x, batch_size: int = 64) -> np.ndarray:
     moving statistics), batch by batch, as a numpy array.
 
     Called eagerly rather than through ``model.predict``, which traces a new inference
-    function for every freshly compiled model: measured on a width-0.125, depth-0.1
-    Inception-ResNet-v2 and 92 images (2 shared CPU cores), 0.4 s instead of 2.6 s.
+    function for every freshly compiled model, a cost larger than the prediction itself
+    for the notebook's few validation images (``benchmarks/training_speed.py transfer``).
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
@@ -594,8 +591,8 @@ def _structure(model) -> tuple:
 class SharedModels:
     """The compiled models of a comparison, shared between arms and seeds.
 
-    Tracing a training step costs about 9 s for the course's Inception-ResNet-v2 on 2 CPU
-    cores, more than a whole run of its epochs. Arms whose networks have the same
+    Tracing a training step of the course's Inception-ResNet-v2 costs more than a whole run
+    of its epochs (``benchmarks/training_speed.py transfer``). Arms whose networks have the same
     structure and the same loss (pretrained or from scratch, augmented or not) train one
     shared model: before each run its weights are drawn afresh for the seed
     (:func:`~inception_edu.keras_build.weights.reinitialize`) and a pretrained
@@ -682,8 +679,7 @@ def run_experiment(
     worst = check_int(worst, "worst", 0)
     settle = check_flag(settle, "settle")
     directory = _checkpoint_dir(checkpoint_root, experiment)
-    classes = split.num_classes
-    model = (models or SharedModels()).initial(experiment, classes, split.input_shape)
+    model = (models or SharedModels()).initial(experiment, split.num_classes, split.input_shape)
     train = (split.x_train, split.y_train)
     train = training_batches(*train, batch_size, experiment.seed, experiment.augment)
     timer = _EpochTimer()
@@ -701,8 +697,23 @@ def run_experiment(
     )
     if settle:
         settle_batch_norm(model, split.x_train, max_images=256)
+    result = _measure(model, split, experiment, history, worst, batch_size)
+    return dataclasses.replace(
+        result,
+        trained_epochs=tuple(timer.epochs),
+        epoch_seconds=tuple(timer.seconds),
+        seconds=time.perf_counter() - start,
+        model=None if models is not None else model,
+        settled=settle,
+    )
+
+
+def _measure(model, split, experiment, history, worst: int, batch_size: int) -> ExperimentResult:
+    """What :func:`run_experiment` keeps of a trained arm: its history, its validation
+    probabilities, per-class error, confusion matrix and most confident mistakes."""
     probabilities = predict(model, split.x_val, batch_size)
     labels = np.asarray(split.y_val)
+    classes = split.num_classes
     return ExperimentResult(
         experiment=experiment,
         history={key: [float(v) for v in values] for key, values in history.history.items()},
@@ -713,11 +724,10 @@ def run_experiment(
         per_class_error=class_metrics.per_class_error(labels, probabilities, classes),
         confusion=class_metrics.confusion_matrix(labels, probabilities, classes),
         mistakes=_mistakes(labels, probabilities, worst),
-        trained_epochs=tuple(timer.epochs),
-        epoch_seconds=tuple(timer.seconds),
-        seconds=time.perf_counter() - start,
-        model=None if models is not None else model,
-        settled=settle,
+        trained_epochs=(),
+        epoch_seconds=(),
+        seconds=0.0,
+        model=None,
     )
 
 

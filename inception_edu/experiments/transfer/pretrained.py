@@ -65,6 +65,7 @@ from PIL import Image
 
 from inception_edu.analysis import Table
 from inception_edu.backend import keras
+from inception_edu.data import ImageFolder, load_image_folder, write_course_folder
 from inception_edu.data.photos import PRETRAINING_PHOTOS, open_photo
 from inception_edu.experiments.transfer.experiment import predict
 from inception_edu.keras_build import WeightsUnavailableError, check_model
@@ -582,6 +583,50 @@ class TransferCheck:
         }
 
 
+def _check_folder_data(data, images_per_class: int):
+    """``data`` as an ImageFolder of 75x75 images; ``None``: the course folder, written to
+    a temporary folder with ``images_per_class`` images per class and read back."""
+    if data is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = write_course_folder(Path(tmp) / "folder", images_per_class=images_per_class)
+            return load_image_folder(folder, size=75, verbose=False)
+    if not isinstance(data, ImageFolder):
+        raise ValueError(
+            "data must be an ImageFolder (load_image_folder) or None for the course folder. "
+            f"Received: {type(data).__name__}"
+        )
+    if tuple(data.x.shape[1:]) != ARCHITECTURE["input_shape"]:
+        raise ValueError(
+            f"data must hold images of {ARCHITECTURE['input_shape']} (load_image_folder("
+            f"..., size=75)). Received images of {tuple(data.x.shape[1:])}"
+        )
+    return data
+
+
+def _fine_tune(split, begin: str, recipe, epochs, batch_size, seed, directory, verbose):
+    """One run of :func:`transfer_check`: the course backbone with the source's head, from
+    the course weights (``begin="course"``) or from scratch; returns (its logs, model)."""
+    built = []
+
+    def build():
+        backbone = course_backbone(
+            weights="course" if begin == "course" else None, directory=directory
+        )
+        built.append(with_head(backbone, split.num_classes, name=f"from_{begin}"))
+        return built[-1]
+
+    history = run(build, split, None, recipe, epochs, batch_size, seed, verbose=verbose)
+    logs = {name: [float(v) for v in values] for name, values in history.history.items()}
+    return logs, built[-1]
+
+
+def _settled_accuracy(model, split, batch_size: int) -> float:
+    """Validation accuracy after :func:`settle_batch_norm` on the training images."""
+    settle_batch_norm(model, split.x_train, max_images=512)
+    predicted = predict(model, split.x_val, batch_size)
+    return round(float(np.mean(np.argmax(predicted, axis=1) == split.y_val)), 4)
+
+
 def transfer_check(
     data=None,
     seeds=(0, 1, 2),
@@ -608,11 +653,8 @@ def transfer_check(
     so both starts see the same batches in the same order and start from the same head
     (the backbone is initialised before the course weights replace it).
     ``histories[start, seed]`` holds each run's per-epoch ``accuracy``, ``loss``,
-    ``val_accuracy`` and ``val_loss``.
-
-    Cost: each run traces its training step anew (about 12 s on a 2-core CPU) on top of
-    the epochs (about 3 s per 360 images), so 3 seeds x 2 starts x 8 epochs of the
-    course folder take about 3 minutes.
+    ``val_accuracy`` and ``val_loss``. Each run traces its training step anew on top of its
+    epochs; the wall time is returned (``TransferCheck.wall_seconds``).
 
     At short budgets, part of the gap is batch normalisation: a fresh network's moving
     averages (momentum 0.99) still remember their initial values after a few dozen steps,
@@ -622,8 +664,6 @@ def transfer_check(
     training images (``TransferCheck.recalibrated``): what is left of the gap then is
     what the pretrained features give.
     """
-    from inception_edu.data import ImageFolder, load_image_folder, write_course_folder
-
     seeds = check_seeds(seeds)
     if isinstance(starts, str) or not starts or any(s not in _STARTS for s in starts):
         raise ValueError(f"starts must be a non-empty tuple of {_STARTS}. Received: {starts=}")
@@ -633,45 +673,21 @@ def transfer_check(
     check_recipe(recipe)
     recalibrate = check_flag(recalibrate, "recalibrate")
     check_choice(verbose, (0, 1, 2), "verbose")
-    if data is not None and not isinstance(data, ImageFolder):
-        raise ValueError(
-            "data must be an ImageFolder (load_image_folder) or None for the course folder. "
-            f"Received: {type(data).__name__}"
-        )
-    if data is not None and tuple(data.x.shape[1:]) != ARCHITECTURE["input_shape"]:
-        raise ValueError(
-            f"data must hold images of {ARCHITECTURE['input_shape']} (load_image_folder("
-            f"..., size=75)). Received images of {tuple(data.x.shape[1:])}"
-        )
     began = time.perf_counter()
-    if data is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = write_course_folder(Path(tmp) / "folder", images_per_class=images_per_class)
-            data = load_image_folder(folder, size=75, verbose=False)
+    data = _check_folder_data(data, images_per_class)
     accuracy = {begin: [] for begin in dict.fromkeys(starts)}
     recalibrated = {begin: [] for begin in accuracy} if recalibrate else {}
     histories = {}
     for seed in seeds:
         split = data.split(val_fraction, seed)
         for begin in accuracy:
-            built = []
-
-            def build(begin=begin, classes=split.num_classes, built=built):
-                weights = "course" if begin == "course" else None
-                backbone = course_backbone(weights=weights, directory=directory)
-                built.append(with_head(backbone, classes, name=f"from_{begin}"))
-                return built[-1]
-
-            history = run(build, split, None, recipe, epochs, batch_size, seed, verbose=verbose)
-            logs = {name: [float(v) for v in values] for name, values in history.history.items()}
+            logs, model = _fine_tune(
+                split, begin, recipe, epochs, batch_size, seed, directory, verbose
+            )
             accuracy[begin].append(round(logs["val_accuracy"][-1], 4))
             histories[begin, seed] = logs
             if recalibrate:
-                model = built[-1]
-                settle_batch_norm(model, split.x_train, max_images=512)
-                predicted = predict(model, split.x_val, batch_size)
-                hits = np.mean(np.argmax(predicted, axis=1) == split.y_val)
-                recalibrated[begin].append(round(float(hits), 4))
+                recalibrated[begin].append(_settled_accuracy(model, split, batch_size))
     return TransferCheck(
         seeds,
         epochs,

@@ -1,18 +1,25 @@
-"""How long the course takes to run: each notebook top to bottom, `make check`, `make test`.
+"""How long the course takes to run: each notebook top to bottom, and the make targets.
 
-The README quotes these times (the notebooks table, the lecture plan, the two gates). They
-cannot be recomputed in a test, so this script measures them and records each one in
-``benchmarks/results/run_times.json`` with where it came from: the date, the commit (and
-whether the measured files differed from it), the CPU model and core count, the Python,
-TensorFlow and Keras versions. ``scripts/readme_tables.py`` writes the README's numbers
-from that file and its ``--check`` fails when they differ.
+The README quotes these times (the notebooks table, the lecture plan, the gates, the
+slides and the site). They cannot be recomputed in a test, so this script measures them
+and records each one in ``benchmarks/results/run_times.json`` with where it came from:
+the date, the commit (and whether the measured files differed from it), the CPU model,
+its core count and load, the Python, TensorFlow, Keras and ipywidgets versions.
+``scripts/readme_tables.py`` writes the README's numbers from that file and its
+``--check`` fails when they differ.
 
 - ``notebooks [NN ...]``: executes each notebook (all of them without arguments) in a
   fresh kernel, as ``make notebooks`` does, but on a copy in a temporary folder: the
   notebooks and their stored outputs are never written. Records each notebook's seconds,
   and with no argument also the whole run's (``all_notebooks``).
-- ``gate check`` / ``gate test``: times ``make check`` or ``make test`` in this checkout
-  and reads pytest's summary lines (how many tests passed, how long each pytest run took).
+- ``gate TARGET``: times ``make TARGET`` in this checkout (``check``, ``test``, ``slides``,
+  ``site``, ``test-portable``, ``test-envs``: the targets whose time the README quotes) and
+  reads pytest's summary lines (how many tests passed, how long each pytest run took).
+  The entry is ``make_TARGET`` with ``-`` written ``_`` (``make_test_portable``).
+
+:func:`provenance` and :func:`write_results` are shared by the other benchmarks that
+record what they measure (``analysis_speed.py``, ``widget_speed.py``,
+``record_latency.py``), each into its own file under ``benchmarks/results/``.
 
 Measure on an idle machine: the README's times are the course's 2-core CPU, and a busy
 core makes a notebook slower. Run: ``.venv/bin/python benchmarks/run_times.py notebooks 02``.
@@ -64,12 +71,22 @@ def _version(package: str) -> str | None:
         return None
 
 
-def provenance(paths: list[str], how: str) -> dict:
+#: The versions a measurement names: the interpreter's and these packages'.
+VERSIONED = ("tensorflow", "keras", "ipywidgets")
+
+#: The targets ``gate`` times: those whose time the README quotes.
+GATES = ("check", "test", "slides", "site", "test-portable", "test-envs")
+
+
+def provenance(paths: list[str], how: str, packages: tuple[str, ...] = ()) -> dict:
     """Where a measurement came from: when, which commit, which machine and versions.
 
     ``dirty`` is true when any of ``paths`` (the measured files) differs from the commit,
-    so a time measured on uncommitted work says so.
+    so a time measured on uncommitted work says so. ``load_average`` is the machine's
+    1-minute load average when this is called: near the core count, other work shared
+    the CPU. ``packages`` adds versions to :data:`VERSIONED`'s.
     """
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {
         "how": how,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -78,9 +95,9 @@ def provenance(paths: list[str], how: str) -> dict:
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "load_average": None if load is None else round(load, 2),
         "python": platform.python_version(),
-        "tensorflow": _version("tensorflow"),
-        "keras": _version("keras"),
+        **{package: _version(package) for package in (*VERSIONED, *packages)},
     }
 
 
@@ -160,6 +177,11 @@ def pytest_runs(output: str) -> list[dict]:
     return runs
 
 
+def gate_key(target: str) -> str:
+    """The results entry of ``make target``: "make_test_portable" for "test-portable"."""
+    return "make_" + target.replace("-", "_")
+
+
 def measure_gate(target: str) -> dict:
     """``make <target>``'s wall seconds, and each pytest run's summary, with provenance."""
     start = time.perf_counter()
@@ -174,7 +196,7 @@ def measure_gate(target: str) -> dict:
     runs = pytest_runs(output)
     print(f"make {target}: {seconds / 60:.1f} minutes; pytest runs: {runs}")
     return {
-        f"make_{target}": {
+        gate_key(target): {
             "seconds": round(seconds, 1),
             "pytest_runs": runs,
             **provenance(["."], f"benchmarks/run_times.py gate {target}: make {target}"),
@@ -191,6 +213,11 @@ def record(new: dict, path: Path = RESULTS) -> None:
             data["notebooks"] = dict(sorted(data["notebooks"].items()))
         else:
             data[key] = value
+    write_results(path, data)
+
+
+def write_results(path: Path, data: dict) -> None:
+    """Write one results file (JSON, two-space indent) and say what comes next."""
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     shown = path.relative_to(REPO) if path.is_relative_to(REPO) else path
     print(f"recorded in {shown}; then: python scripts/readme_tables.py")
@@ -201,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     notebooks = commands.add_parser("notebooks", help="run notebooks (copies) and time them")
     notebooks.add_argument("numbers", nargs="*", help="notebook numbers (02 07); none: all")
-    gate = commands.add_parser("gate", help="time make check or make test")
-    gate.add_argument("target", choices=["check", "test"])
+    gate = commands.add_parser("gate", help="time a make target the README quotes")
+    gate.add_argument("target", choices=GATES)
     parser.add_argument("--dry-run", action="store_true", help="print, do not record")
     args = parser.parse_args(argv)
     if args.command == "notebooks":

@@ -1,4 +1,4 @@
-"""The README's numbers, written from what they count: slides, lecture totals, run times.
+"""The README's numbers, written from what they count or measure: slides, times, speeds.
 
     python scripts/readme_tables.py            # rewrite README.md's generated parts
     python scripts/readme_tables.py --check    # exit 1 naming each stale part
@@ -15,7 +15,19 @@ Where the numbers come from:
   horizontal slide (``slide_type`` "slide"), the slides are those plus their sub-slides.
   The notebooks are read, never written;
 - **run times**: ``benchmarks/results/run_times.json``, which ``benchmarks/run_times.py``
-  writes with each measurement's provenance (a time cannot be recomputed in a test);
+  writes with each measurement's provenance (a time cannot be recomputed in a test): each
+  notebook, and ``make check``, ``test``, ``slides``, ``site``, ``test-portable``,
+  ``test-envs``;
+- **speeds** (the Speed section), each file written with its provenance by the benchmark
+  that measures it: ``analysis_speed.json`` (``benchmarks/analysis_speed.py --record``:
+  the analytic summary against building in Keras, per model), ``widget_speed.json``
+  (``benchmarks/widget_speed.py --record``: the Python side of each explorer's change,
+  one diagram directly and through matplotlib) and ``widget_latency.json``
+  (``benchmarks/record_latency.py``: the browser test's key press -> new numbers, per
+  control). A range ("50-58 ms") is the lowest and highest of the per-control medians,
+  notebook 09's explorers apart from those of 01-08; one decimal below 10, whole numbers
+  above; a ratio ("about 300 times") has one significant figure, and the analytic one is
+  the whole zoo's Keras time over its analytic time;
 - **the lectures**: :data:`LECTURES` (which notebooks each lecture presents), summed.
 
 The notebooks table keeps its hand-written "what it teaches" column: this script writes
@@ -27,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -37,7 +50,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 README = REPO / "README.md"
 NOTEBOOKS = REPO / "notebooks"
-RUN_TIMES = REPO / "benchmarks" / "results" / "run_times.json"
+RESULTS = REPO / "benchmarks" / "results"
+RUN_TIMES = RESULTS / "run_times.json"
+
+#: The speed results files and the command that writes each.
+SPEED_RESULTS = {
+    "analysis_speed": "python benchmarks/analysis_speed.py --record",
+    "widget_speed": "python benchmarks/widget_speed.py --record",
+    "widget_latency": "python benchmarks/record_latency.py",
+}
 
 #: The notebooks each of the two 90-minute lectures presents (README, "Two 90-minute
 #: lectures"); the others are optional (00) or lab work (09, 10).
@@ -67,9 +88,13 @@ class Deck:
 class Facts:
     """What the generated parts are made of, read from the repository on first use."""
 
-    def __init__(self, notebooks: Path = NOTEBOOKS, run_times: Path = RUN_TIMES):
+    def __init__(
+        self, notebooks: Path = NOTEBOOKS, run_times: Path | None = None, results: Path = RESULTS
+    ):
         self.notebook_dir = notebooks
-        self.run_times_path = run_times
+        self.results_dir = results
+        self.run_times_path = run_times or results / "run_times.json"
+        self._speeds: dict[str, dict] = {}
 
     @cached_property
     def notebooks(self) -> dict[str, str]:
@@ -109,10 +134,21 @@ class Facts:
         return float(entry["seconds"])
 
     def gate(self, target: str) -> dict:
-        entry = self.run_times.get(f"make_{target}")
+        entry = self.run_times.get("make_" + target.replace("-", "_"))
         if entry is None:
-            raise StaleError(f"no measured time for make {target}: run benchmarks/run_times.py")
+            raise StaleError(
+                f"no measured time for make {target}: run benchmarks/run_times.py gate {target}"
+            )
         return entry
+
+    def speed(self, name: str) -> dict:
+        """The results file ``name`` of :data:`SPEED_RESULTS`; one never recorded is an error."""
+        if name not in self._speeds:
+            path = self.results_dir / f"{name}.json"
+            if not path.is_file():
+                raise StaleError(f"no {path.name} in {path.parent}: run {SPEED_RESULTS[name]}")
+            self._speeds[name] = json.loads(path.read_text())
+        return self._speeds[name]
 
 
 # ---- the parts ----------------------------------------------------------------------------
@@ -219,6 +255,108 @@ def make_check(facts: Facts, current: str) -> str:
     return f"{tests} tests, {_minutes(entry['seconds'])}"
 
 
+def make_minutes(target: str) -> Callable[[Facts, str], str]:
+    """A long target's whole minutes: "50 minutes" (the README says "about")."""
+    return lambda facts, current: f"{facts.gate(target)['seconds'] / 60:.0f} minutes"
+
+
+def make_seconds(target: str) -> Callable[[Facts, str], str]:
+    return lambda facts, current: _secs(facts.gate(target)["seconds"])
+
+
+def portable_kernels(facts: Facts, current: str) -> str:
+    """make test-portable's first step, ``portability.py kernels``: its pytest run."""
+    return f"{facts.gate('test-portable')['pytest_runs'][0]['seconds'] / 60:.0f} minutes"
+
+
+# ---- the Speed section ----------------------------------------------------------------------
+
+
+def _amount(value: float, unit: str, decimals: int | None = None) -> str:
+    """One decimal below 10, whole numbers above: "2.7 ms", "58 ms"."""
+    if decimals is None:
+        decimals = 1 if value < 10 else 0
+    return f"{value:.{decimals}f} {unit}"
+
+
+def _range(values: list[float], unit: str) -> str:
+    """The lowest and highest, as the prose writes them: "50-58 ms", "0.3-2.7 ms"."""
+    decimals = 1 if max(values) < 10 else 0
+    low, high = (_amount(v, unit, decimals) for v in (min(values), max(values)))
+    return high if low == high else f"{low.removesuffix(' ' + unit)}-{high}"
+
+
+def _times(ratio: float) -> str:
+    """A ratio to one significant figure: 274 -> "300"."""
+    return f"{round(ratio, -math.floor(math.log10(ratio))):.0f}"
+
+
+def _values(entries: dict, field: str, notebook_09: bool | None = None) -> list[float]:
+    """``field`` of every entry that has one; with ``notebook_09``, only notebook 09's
+    entries (True) or only the others (False)."""
+    values = [
+        entry[field]
+        for entry in entries.values()
+        if entry.get(field) is not None
+        and (notebook_09 is None or (entry.get("notebook") == "09") == notebook_09)
+    ]
+    if not values:
+        raise StaleError(f"no recorded {field}")
+    return values
+
+
+def latency(notebook_09: bool, slowest: bool = False) -> Callable[[Facts, str], str]:
+    """Key press -> new numbers in the browser: the medians' range, or the slowest change."""
+
+    def render(facts: Facts, current: str) -> str:
+        cases = facts.speed("widget_latency")["cases"]
+        if slowest:
+            return _amount(max(_values(cases, "max_ms", notebook_09)), "ms")
+        return _range(_values(cases, "median_ms", notebook_09), "ms")
+
+    return render
+
+
+def widget_python(notebook_09: bool) -> Callable[[Facts, str], str]:
+    """The Python side of one change: the range of the medians."""
+    return lambda facts, current: _range(
+        _values(facts.speed("widget_speed")["changes"], "median_ms", notebook_09), "ms"
+    )
+
+
+def svg_vs_matplotlib(facts: Facts, current: str) -> str:
+    """The block diagram through matplotlib: "55 ms, 70 times longer" than directly."""
+    diagram = facts.speed("widget_speed")["diagram_ms"]
+    slow = diagram["matplotlib_svg"]
+    return f"{_amount(slow, 'ms')}, {_times(slow / diagram['direct_svg'])} times longer"
+
+
+def analysis_ms(facts: Facts, current: str) -> str:
+    return _range(_values(facts.speed("analysis_speed")["models"], "analytic_ms"), "ms")
+
+
+def keras_build(facts: Facts, current: str) -> str:
+    keras_ms = _values(facts.speed("analysis_speed")["models"], "keras_ms")
+    return _range([ms / 1e3 for ms in keras_ms], "s")
+
+
+def analysis_ratio(facts: Facts, current: str) -> str:
+    """The whole zoo built in Keras over its analytic summaries: "300 times"."""
+    models = facts.speed("analysis_speed")["models"].values()
+    both = [m for m in models if m.get("keras_ms") is not None and m.get("analytic_ms")]
+    if not both:
+        raise StaleError("no model with both an analytic and a Keras time")
+    ratio = sum(m["keras_ms"] for m in both) / sum(m["analytic_ms"] for m in both)
+    return f"{_times(ratio)} times"
+
+
+def analysis_v4(facts: Facts, current: str) -> str:
+    models = facts.speed("analysis_speed")["models"]
+    if "inception_v4" not in models:
+        raise StaleError("no analytic time for inception_v4")
+    return _amount(models["inception_v4"]["analytic_ms"], "ms")
+
+
 #: Every generated part by its marker name; each must appear in the README at least once.
 PARTS: dict[str, Callable[[Facts, str], str]] = {
     "notebooks-table": notebooks_table,
@@ -230,6 +368,22 @@ PARTS: dict[str, Callable[[Facts, str], str]] = {
     "make-test-time": make_test_time,
     "make-test-parts": make_test_parts,
     "make-check": make_check,
+    "make-slides-time": make_seconds("slides"),
+    "make-site-time": make_seconds("site"),
+    "make-test-portable-time": make_minutes("test-portable"),
+    "make-test-portable-kernels": portable_kernels,
+    "make-test-envs-time": make_minutes("test-envs"),
+    "latency-explorers": latency(notebook_09=False),
+    "latency-explorers-slowest": latency(notebook_09=False, slowest=True),
+    "latency-results": latency(notebook_09=True),
+    "latency-results-slowest": latency(notebook_09=True, slowest=True),
+    "widget-python": widget_python(notebook_09=False),
+    "widget-python-results": widget_python(notebook_09=True),
+    "svg-vs-matplotlib": svg_vs_matplotlib,
+    "analysis-ms": analysis_ms,
+    "keras-build": keras_build,
+    "analysis-ratio": analysis_ratio,
+    "analysis-v4": analysis_v4,
 }
 
 
@@ -266,11 +420,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a part is stale")
     parser.add_argument("--readme", type=Path, default=README)
-    parser.add_argument("--run-times", type=Path, default=RUN_TIMES)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the results folder")
+    parser.add_argument("--run-times", type=Path, help="default: run_times.json in --results")
     args = parser.parse_args(argv)
     text = args.readme.read_text(encoding="utf-8")
     try:
-        new_text, changed = regenerate(text, Facts(run_times=args.run_times))
+        new_text, changed = regenerate(text, Facts(run_times=args.run_times, results=args.results))
     except StaleError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

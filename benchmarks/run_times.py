@@ -65,10 +65,15 @@ def _git(*args: str) -> str:
 
 
 def _version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
+    """``package``'s installed version; TensorFlow's is that of whichever distribution
+    installed it (the course pins ``tensorflow-cpu``)."""
+    names = (package, f"{package}-cpu") if package == "tensorflow" else (package,)
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return None
 
 
 #: The versions a measurement names: the interpreter's and these packages'.

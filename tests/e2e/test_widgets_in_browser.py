@@ -629,6 +629,7 @@ def _write_latency(page, results: dict, probes: dict) -> None:
     measured = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "chromium": page.context.browser.version,
+        "load_average": round(os.getloadavg()[0], 2),  # over the run: its own work included
         "presses": PRESSES,
         "budget_ms": LATENCY_BUDGET_MS,
         "cases": cases,

@@ -8,6 +8,7 @@ from inception_edu.data import multiscale_patterns
 from inception_edu.experiments import naive_block as probes
 from inception_edu.experiments.naive_block import ProbeResult, block_probe, compare_blocks
 from inception_edu.spec.transforms import keep_branches
+from inception_edu.training import side_by_side
 from inception_edu.viz.images import plot_per_class, show_examples
 from inception_edu.zoo.googlenet import naive_inception_module
 
@@ -36,13 +37,13 @@ def test_probe_is_input_block_pool_softmax():
 
 def test_compare_blocks_trains_each_probe_from_the_same_seed(patterns, monkeypatch):
     calls = []
-    original = probes.run
+    original = side_by_side.run
 
     def recording_run(*args, **kwargs):  # every probe goes through the one runner
         calls.append(kwargs.get("seed"))
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(probes, "run", recording_run)
+    monkeypatch.setattr(side_by_side, "run", recording_run)
     blocks = {"1x1": keep_branches(BLOCK, ["b1"]), "all": BLOCK}
     first = compare_blocks(patterns, blocks, epochs=1, seed=3)
     again = compare_blocks(patterns, blocks, epochs=1, seed=3)

@@ -29,8 +29,7 @@ from inception_edu.spec.nodes import Dense, GlobalPool, Sequence
 from inception_edu.spec.ops import conv_relu, named
 from inception_edu.spec.transforms import without_batch_norm
 from inception_edu.training.recipe import Recipe, check_recipe
-from inception_edu.training.runner import run
-from inception_edu.training.side_by_side import replica_keys, side_by_side
+from inception_edu.training.side_by_side import fit_side_by_side, replica_keys, side_by_side
 from inception_edu.viz.figures import new_figure
 from inception_edu.zoo.grid_reduction import LABELS, STRATEGIES, strategy
 
@@ -144,16 +143,7 @@ def train_strategies(
         for name in strategies
     }
     model, keys = seeded_side_by_side(nodes, split.input_shape, contrast)
-    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
-    run(
-        model,
-        (split.x_train, split.y_train),
-        None,
-        recipe,
-        epochs,
-        batch_size=batch_size,
-        seed=seeds[0],
-    )
+    fit_side_by_side(model, keys.values(), split, recipe, epochs, batch_size, seeds[0])
     predictions = model(split.x_val, training=False)  # one call: the set is small
     runs = []
     for (name, seed), key in keys.items():

@@ -20,7 +20,7 @@ from inception_edu.data import Split
 from inception_edu.keras_build.graph import build_node
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.training.recipe import Recipe, check_recipe
-from inception_edu.training.runner import run
+from inception_edu.training.side_by_side import fit_side_by_side
 
 __all__ = ["ProbeResult", "block_probe", "compare_blocks"]
 
@@ -105,16 +105,7 @@ def compare_blocks(
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
     keras.utils.set_random_seed(seed)
     model, keys = _side_by_side(blocks, split.input_shape, split.num_classes)
-    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
-    run(
-        model,
-        (split.x_train, split.y_train),
-        None,
-        recipe,
-        epochs,
-        batch_size=batch_size,
-        seed=seed,
-    )
+    fit_side_by_side(model, keys.values(), split, recipe, epochs, batch_size, seed)
     # a direct call, not predict(): the validation set is small
     predictions = model(split.x_val, training=False)
     results = []

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from inception_edu.backend import keras
 from inception_edu.keras_build import check_model
+from inception_edu.training.recipe import Recipe
+from inception_edu.training.runner import run
 
-__all__ = ["replica_curves", "replica_keys", "replica_outputs", "side_by_side"]
+__all__ = ["fit_side_by_side", "replica_curves", "replica_keys", "replica_outputs", "side_by_side"]
 
 
 def replica_keys(count: int) -> list:
@@ -68,3 +70,12 @@ def replica_outputs(model, x) -> list:
     if not isinstance(outputs, dict):
         raise ValueError(f"{model.name} is not a side-by-side model (one output).")
     return [keras.ops.convert_to_numpy(outputs[key]) for key in replica_keys(len(outputs))]
+
+
+def fit_side_by_side(model, keys, split, recipe: Recipe, epochs: int, batch_size: int, seed: int):
+    """Train a side-by-side ``model`` on ``split``'s training part, every network's loss
+    weighted 1.0 (``keys``: its output names), so each learns exactly as if alone; returns
+    the history of :func:`~inception_edu.training.run`."""
+    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys})
+    train = (split.x_train, split.y_train)
+    return run(model, train, None, recipe, epochs, batch_size=batch_size, seed=seed)

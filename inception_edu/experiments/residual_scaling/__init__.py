@@ -13,42 +13,8 @@ Every public name of both is importable from here, as the notebook does
 (``from inception_edu.experiments import residual_scaling as rx``).
 """
 
-from inception_edu.experiments.residual_scaling.experiment import (
-    SCALE_GRID,
-    ActivationGrowth,
-    VariantRun,
-    activation_growth,
-    differences,
-    final_values,
-    plot_growth,
-    plot_training,
-    reinitialize,
-    residual_stages,
-    rms,
-    runs_table,
-    train_variants,
-)
-from inception_edu.experiments.residual_scaling.explorers import (
-    MIN_SCALE,
-    ScaleExplorer,
-    scale_training_panel,
-)
+from inception_edu.experiments.residual_scaling import experiment, explorers
+from inception_edu.experiments.residual_scaling.experiment import *  # noqa: F403
+from inception_edu.experiments.residual_scaling.explorers import *  # noqa: F403
 
-__all__ = [
-    "MIN_SCALE",
-    "SCALE_GRID",
-    "ActivationGrowth",
-    "ScaleExplorer",
-    "VariantRun",
-    "activation_growth",
-    "differences",
-    "final_values",
-    "plot_growth",
-    "plot_training",
-    "reinitialize",
-    "residual_stages",
-    "rms",
-    "runs_table",
-    "scale_training_panel",
-    "train_variants",
-]
+__all__ = sorted({*experiment.__all__, *explorers.__all__})

@@ -9,12 +9,16 @@ every notebook that exists.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-__all__ = ["CLAIMS", "Claim", "VERDICTS", "claims_of"]
+from inception_edu.spec.checks import check_choice, check_int, check_number
 
-#: The three verdicts a claim box may give.
-VERDICTS = ("holds", "holds approximately", "wrong")
+__all__ = ["CLAIMS", "Claim", "EmpiricalVerdict", "VERDICTS", "claims_of", "empirical_verdict"]
+
+#: The verdicts a claim box may give. The last is for an empirical claim whose runs here
+#: neither agree nor disagree with it on enough seeds (:func:`empirical_verdict`).
+VERDICTS = ("holds", "holds approximately", "wrong", "not shown at this scale")
 
 
 @dataclass(frozen=True)
@@ -173,3 +177,70 @@ CLAIMS = {
 def claims_of(notebook: str) -> list:
     """The claims notebook ``notebook`` ("03") computes, in ledger order."""
     return [c for c in CLAIMS.values() if notebook in c.notebooks]
+
+
+@dataclass(frozen=True)
+class EmpiricalVerdict:
+    """An empirical claim's verdict and the per-seed evidence it was decided from."""
+
+    claim: str
+    verdict: str
+    effect: str
+    differences: tuple
+    agreeing: int
+    opposing: int
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{d:+.3g}" for d in self.differences)
+        mean = sum(self.differences) / len(self.differences)
+        return (
+            f"{self.claim}: {self.verdict} ({self.effect} per seed: {shown}; mean {mean:+.3g}; "
+            f"{self.agreeing} of {len(self.differences)} seeds as claimed, "
+            f"{self.opposing} against)"
+        )
+
+
+def empirical_verdict(
+    claim: str, differences, effect: str, claimed: str = "positive", margin: float = 0.0
+) -> EmpiricalVerdict:
+    """The verdict on an empirical claim from one measured difference per seed.
+
+    ``differences``: per seed, the quantity the claim is about, signed so that the claim
+    says it is ``claimed`` ("positive": above ``margin``; "negative": below ``-margin``;
+    "none": within ``margin`` of 0, i.e. "makes little difference"); ``effect`` names it
+    in words for the printed evidence. At least three seeds. The rule, the same for every
+    claim of the course:
+
+    - **holds**: every seed as claimed;
+    - **holds approximately**: more seeds as claimed than against, and the mean as claimed;
+    - **wrong**: more seeds against than as claimed, and the mean against;
+    - **not shown at this scale**: anything else (seeds split, or within the margin when a
+      direction is claimed): the runs here cannot decide.
+
+    "Against" means the opposite direction beyond ``margin`` (for "none": beyond it either
+    way). Printing the result gives the verdict with its evidence.
+    """
+    check_choice(claimed, ("positive", "negative", "none"), "claimed")
+    margin = check_number(margin, "margin", 0)
+    values = tuple(float(d) for d in differences) if not isinstance(differences, str) else ()
+    check_int(len(values), "the number of differences (one per seed)", 3)
+    if not all(math.isfinite(d) for d in values):
+        raise ValueError(f"differences must be finite numbers. Received: {values}")
+    sign = {"positive": 1.0, "negative": -1.0}.get(claimed)
+    if sign is None:
+        agreeing = sum(abs(d) <= margin for d in values)
+        opposing = len(values) - agreeing
+        mean_as_claimed = abs(sum(values) / len(values)) <= margin
+    else:
+        agreeing = sum(sign * d > margin for d in values)
+        opposing = sum(sign * d < -margin for d in values)
+        mean_as_claimed = sign * sum(values) / len(values) > margin
+    if agreeing == len(values):
+        verdict = "holds"
+    elif agreeing > opposing and mean_as_claimed:
+        verdict = "holds approximately"
+    elif opposing > agreeing and not mean_as_claimed:
+        verdict = "wrong"
+    else:
+        verdict = "not shown at this scale"
+    return EmpiricalVerdict(claim, verdict, effect, values, agreeing, opposing)

@@ -37,7 +37,7 @@ CHECK_TESTS := $(addprefix tests/test_,spec.py analysis.py cost.py fonts.py char
   stages.py recipe_widgets.py exercises.py launch.py colab_plan.py binder.py \
   check_python.py portability.py twins.py slides_metadata.py notebook_parameters.py \
   ledger.py site_build.py stable_widget_ids.py function_size.py registry.py layers.py \
-  readme_tables.py docstring_timings.py)
+  readme_tables.py docstring_timings.py verdicts.py)
 
 check: setup  ## lint, the unit tests that need no training, twins and format checks (fast)
 	$(BIN)/ruff check .

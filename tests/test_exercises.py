@@ -98,8 +98,13 @@ def test_a_choice_typed_with_other_capitals_or_spaces_counts():
 
 def test_counting_the_pools_is_a_close_answer():
     nb03.AUX_4D_DEPTH.reset()
-    for answer in (21, 22):
-        assert nb03.AUX_4D_DEPTH.check(answer).message.startswith("Close: the pooling layers")
+    assert nb03.AUX_4D_DEPTH.check(21).message.startswith("Close: the pooling layers")
+
+
+def test_the_main_outputs_depth_for_aux_4d_gets_a_hint_about_where_the_head_leaves():
+    nb03.AUX_4D_DEPTH.reset()
+    message = nb03.AUX_4D_DEPTH.check(22).message
+    assert "main output" in message and "4d" in message and "pooling" not in message
 
 
 def test_upside_down_ratio_is_a_close_answer():

@@ -1,5 +1,6 @@
 """C39: the source articles' snippets, quoted exactly, run as printed and after each fix."""
 
+import inspect
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,34 @@ def test_a_fix_that_no_longer_applies_is_refused():
     broken = snippets.Snippet("x", "test", "a = 1", fixes=(snippets.Fix("none", "b = 2", "b"),))
     with pytest.raises(ValueError, match="Step 1 of 'x': This fix does not apply"):
         snippets.diagnose(broken)
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source articles are not at {SEEDS}")
+@pytest.mark.parametrize("snippet", snippets.NETWORK_SNIPPETS, ids=lambda s: s.name)
+def test_the_snippets_that_download_are_quoted_character_for_character(snippet):
+    seed = next(SEEDS.glob(f"{snippet.source[:3]}_*.txt")).read_text(encoding="utf-8")
+    assert snippet.code.rstrip("\n") in seed
+
+
+@pytest.mark.parametrize("snippet", snippets.NETWORK_SNIPPETS, ids=lambda s: s.name)
+def test_the_snippets_that_download_show_code_problems_and_a_fix_without_running(snippet):
+    text = snippet.report()
+    assert text.startswith(f"{snippet.name} (seed {snippet.source})") and "not run here" in text
+    assert all(problem in text for problem in snippet.problems)
+    assert text.rstrip().endswith(snippet.fixed.rstrip())
+    assert snippet._repr_html_().count("<pre") == 2
+    compile(snippet.fixed, snippet.name, "exec")  # the fixed version is valid Python
+
+
+def test_the_keras_inception_v3_snippet_takes_vgg16s_arguments_and_builds_offline():
+    import keras
+
+    from inception_edu.analysis import analyze_model
+    from inception_edu.zoo import model_spec
+
+    code = snippets.KERAS_INCEPTION_V3_002.code
+    arguments = ["include_top", "weights", "input_tensor", "input_shape", "pooling", "classes"]
+    assert all(f"{name}=" in code for name in arguments)
+    for application in (keras.applications.InceptionV3, keras.applications.VGG16):
+        assert list(inspect.signature(application).parameters)[:6] == arguments
+    assert analyze_model(model_spec("inception_v3")).total_params == 23_851_784

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 
 from inception_edu.analysis.tables import Table
 
-__all__ = ["Fix", "Run", "SNIPPETS", "Snippet", "diagnose", "report"]
+__all__ = [
+    "Fix",
+    "NETWORK_SNIPPETS",
+    "NetworkSnippet",
+    "Run",
+    "SNIPPETS",
+    "Snippet",
+    "diagnose",
+    "report",
+]
 
 
 @dataclass(frozen=True)
@@ -419,3 +428,128 @@ SNIPPETS = (
     NAIVE_BLOCK_004,
     DIM_REDUCE_BLOCK_004,
 )
+
+
+# --------------------------------------------------------------------------- need the network
+
+
+@dataclass(frozen=True)
+class NetworkSnippet:
+    """A snippet that downloads a pretrained model: quoted, never run by the course.
+
+    The course runs offline, and running such a snippet would download the weights (or
+    fail without a network), so it is shown as printed with what it downloads, what goes
+    wrong with it today (``problems``) and a fixed version (``fixed``); the notebook
+    checks offline what can be checked without the download.
+    """
+
+    name: str
+    source: str
+    code: str
+    downloads: str
+    problems: tuple
+    fixed: str
+
+    def report(self) -> str:
+        lines = [f"{self.name} (seed {self.source}), as printed:", "", self.code.rstrip(), ""]
+        lines += [f"not run here: it downloads {self.downloads}", ""]
+        lines += [f"- {problem}" for problem in self.problems]
+        return "\n".join(lines + ["", "fixed:", "", self.fixed.rstrip()])
+
+    def _repr_html_(self) -> str:
+        def pre(text):
+            return (
+                "<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
+                f"{html.escape(text.rstrip())}</pre>"
+            )
+
+        items = "".join(f"<li>{html.escape(problem)}</li>" for problem in self.problems)
+        return (
+            f"<p><b>{html.escape(self.name)}</b> (seed {html.escape(self.source)}), "
+            f"as printed:</p>{pre(self.code)}<p>not run here: it downloads "
+            f"{html.escape(self.downloads)}</p><ul>{items}</ul><p>fixed:</p>{pre(self.fixed)}"
+        )
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.report())
+
+
+HUB_INCEPTION_V3_002 = NetworkSnippet(
+    "Inception-v3 from TensorFlow Hub",
+    "002 (GoogLeNet article)",
+    """\
+import tensorflow_hub as hub
+from keras.models import Sequential
+from keras.layers import Dense
+
+num_classes = 1000
+
+# feture_vector: 최종 출력 직전의 밀집 계층을 제외한 모델 반환(출력은 최종 합성곱 계층의 특징맵)
+# (include_top = false)
+url = "https://tfhub.dev/google/tf2-preview/inception_v3/feature_vector/2"
+# 탠서플로 허브의 모델을 가져올 때는 hub.KerasLayer 사용
+hub_feature_extractor = hub.KerasLayer(     # Layer로서의 TF-Hub 모델
+url,                      # TF-Hub 모델 URL
+trainable=False,         # 모델 계층들을 훈련 가능하게 할지 여부를 설정하는 플래그
+input_shape=(299,299,3),  # 예산 입력 형상 (tfhub.dev에서 확인)
+output_shape=(2048,),     # 출력 형상(입력 형상과 동일, 모델 페이지에서 확인)
+dtype=tf.float32)         # 예상 dtype
+
+inception_model = Sequential([hub_feature_extractor, \n                              Dense(num_classes, activation='softmax')], \n                              name="inception_tf_hub")
+""",
+    downloads="the pretrained feature extractor (about 90 MB) from tfhub.dev, which "
+    "since 2023 sends its models' addresses on to Kaggle Models",
+    problems=(
+        "`tf` is used (`dtype=tf.float32`) but never imported in the snippet",
+        "`tensorflow_hub` is a package of its own, not installed with TensorFlow",
+        "`hub.KerasLayer` is a Keras 2 (tf-keras) layer: with Keras 3, the Keras of "
+        "TensorFlow 2.16 and later, `Sequential([hub_feature_extractor, ...])` raises "
+        '"ValueError: Only instances of `keras.Layer` can be added to a Sequential '
+        'model" (tensorflow/tensorflow issue 65419); build the model with tf-keras '
+        "(`pip install tf-keras`, `import tf_keras`) instead",
+        "the comment on `output_shape` says the output has the input's shape; it is a "
+        "vector of 2048 features, the average-pooled last feature map",
+        "the same features without TensorFlow Hub: keras.applications.InceptionV3("
+        "include_top=False, pooling='avg', weights='imagenet')",
+    ),
+    fixed="""\
+import tensorflow as tf
+import tensorflow_hub as hub
+import tf_keras  # Keras 2, which hub.KerasLayer needs (pip install tf-keras)
+
+url = "https://tfhub.dev/google/tf2-preview/inception_v3/feature_vector/2"
+hub_feature_extractor = hub.KerasLayer(url, trainable=False, input_shape=(299, 299, 3),
+                                       output_shape=(2048,), dtype=tf.float32)
+inception_model = tf_keras.Sequential(
+    [hub_feature_extractor, tf_keras.layers.Dense(1000, activation="softmax")],
+    name="inception_tf_hub")
+""",
+)
+
+KERAS_INCEPTION_V3_002 = NetworkSnippet(
+    "Inception-v3 from keras.applications",
+    "002 (GoogLeNet article)",
+    """\
+# VGG와 동일한 파라미터 시그니처를 가짐
+inceptionV3 = tf.keras.applications.InceptionV3(include_top=True, weights='imagenet', 
+                                                input_tensor=None, input_shape=None, 
+                                                pooling=None, classes=1000)
+""",
+    downloads="the ImageNet weights (about 92 MB, once; Keras keeps them in "
+    "~/.keras/models) from storage.googleapis.com",
+    problems=(
+        "it runs under Keras 3 as printed, once `import tensorflow as tf` is done (the "
+        "article imports it earlier); with `weights=None` it builds the same network "
+        "offline, with random weights",
+    ),
+    fixed="""\
+import keras
+
+inceptionV3 = keras.applications.InceptionV3(include_top=True, weights="imagenet",
+                                             input_tensor=None, input_shape=None,
+                                             pooling=None, classes=1000)
+""",
+)
+
+#: The snippets that download pretrained models: quoted, explained, not run.
+NETWORK_SNIPPETS = (HUB_INCEPTION_V3_002, KERAS_INCEPTION_V3_002)

@@ -45,7 +45,11 @@ NOTEBOOKS = REPO / "notebooks"
 RESULTS = REPO / "benchmarks" / "results" / "run_times.json"
 
 #: pytest's last line: "==== 625 passed, 3 skipped in 84.12s (0:01:24) ====".
-PYTEST_SUMMARY = re.compile(r"^=+ (?P<counts>.*?) in (?P<seconds>[0-9.]+)s\b.*=+$", re.M)
+# pytest's last line: "=== 625 passed, 3 skipped in 84.12s ===", or under -q without the rules
+PYTEST_SUMMARY = re.compile(
+    r"^(?:=+ )?(?P<counts>\d+ (?:passed|failed|error)[^\n]*?) in (?P<seconds>[0-9.]+)s\b[^\n]*$",
+    re.M,
+)
 
 
 def cpu_model() -> str:

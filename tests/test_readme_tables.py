@@ -174,10 +174,13 @@ def test_pytest_summary_lines_are_read():
         "=========== 625 passed, 3 skipped, 2 warnings in 84.12s (0:01:24) ===========\n"
         "make: ok\n"
         "= 88 passed in 420.50s (0:07:00) =\n"
+        "763 passed in 50.39s\n"  # pytest -q, as make check runs it
+        "the 3 passed in review in 2s is prose, not a summary\n"
     )
     assert run_times.pytest_runs(output) == [
         {"seconds": 84.12, "passed": 625, "skipped": 3, "warnings": 2},
         {"seconds": 420.5, "passed": 88},
+        {"seconds": 50.39, "passed": 763},
     ]
 
 

@@ -27,6 +27,7 @@ Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint 
 (all of them without arguments). Each trains briefly; on a 2-core CPU all take minutes.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -34,11 +35,16 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+
+warnings.filterwarnings("ignore", category=UserWarning, module="keras")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
@@ -264,17 +270,495 @@ def transfer() -> None:
         print(f"  {label + ', fresh model, 92 images':<38}{time.perf_counter() - start:.1f} s")
 
 
-CASES = {"xla": xla, "trace": trace, "seed": seed, "checkpoint": checkpoint, "transfer": transfer}
+# ---- utilisation: the share of the machine's convolution throughput each run reaches ----
+
+#: The reference: a 3x3 convolution on 32 maps of 56x56x128 to 128 channels, float32.
+CONV_BATCH, CONV_SIZE, CONV_CHANNELS = 32, 56, 128
+
+#: Where ``utilisation --record`` writes.
+UTILISATION_RESULTS = Path(__file__).resolve().parent / "results" / "training_utilisation.json"
+
+
+def conv_flops_per_step(batch: int, size: int, channels: int) -> int:
+    """FLOPs of one training step of a 3x3, stride-1, "same" convolution: the forward
+    pass's multiply-adds x 3 (forward, gradient of the input, gradient of the kernel) x 2
+    (a multiply-add is two floating-point operations)."""
+    return training_flops(batch * size * size * 9 * channels * channels)
+
+
+def training_flops(forward_macs: int) -> int:
+    """FLOPs of training on something whose forward pass costs ``forward_macs``
+    multiply-adds: 3 passes' worth (forward, two backward products) of 2 FLOPs each."""
+    return 3 * 2 * forward_macs
+
+
+def share(achieved: float, peak: float) -> float:
+    """``achieved`` as a fraction of ``peak`` (0 when ``peak`` is not positive)."""
+    return achieved / peak if peak > 0 else 0.0
+
+
+def conv_throughput(steps: int = 6) -> float:
+    """The machine's convolution throughput in FLOP/s: the median step of a
+    ``tf.function`` that runs the reference convolution forward and takes the gradients
+    of its input and kernel (after two warm-up steps, which trace it)."""
+    rng = tf.random.Generator.from_seed(0)
+    x = rng.normal((CONV_BATCH, CONV_SIZE, CONV_SIZE, CONV_CHANNELS))
+    kernel = tf.Variable(rng.normal((3, 3, CONV_CHANNELS, CONV_CHANNELS)) * 0.05)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.nn.conv2d(x, kernel, 1, "SAME")
+            loss = tf.reduce_sum(y)
+        grad_x, grad_k = tape.gradient(loss, [x, kernel])
+        return grad_x[0, 0, 0, 0] + grad_k[0, 0, 0, 0]
+
+    seconds = []
+    for k in range(steps + 2):
+        start = time.perf_counter()
+        step().numpy()
+        if k >= 2:
+            seconds.append(time.perf_counter() - start)
+    flops = conv_flops_per_step(CONV_BATCH, CONV_SIZE, CONV_CHANNELS)
+    return flops / statistics.median(seconds)
+
+
+def model_macs(model) -> int:
+    """Forward multiply-adds per image of a built Keras model: the package's
+    :func:`~inception_edu.keras_build.endpoints.layer_macs` summed over every layer,
+    nested models' included (a side-by-side model counts all its networks)."""
+    from inception_edu.keras_build.endpoints import layer_macs
+
+    return sum(layer_macs(layer) for layer in model._flatten_layers(include_self=False))
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One training setting of one experiment: ``build`` makes the Keras model (inside
+    the strategy's scope when ``mirrored``), trained on batches of ``batch`` images of
+    ``shape`` with ``optimizer``, XLA on or off. ``notebook``: the notebook's own setting."""
+
+    experiment: str
+    setting: str
+    build: Callable = field(repr=False)
+    shape: tuple
+    batch: int
+    optimizer: str = "adam"
+    xla: bool = False
+    notebook: bool = False
+    mirrored: bool = False
+    steps_per_execution: int = 1
+
+
+def _probes(shape):
+    """Notebook 01's four one-block probes, side by side (its ``compare_blocks``)."""
+    from inception_edu.experiments.naive_block import _side_by_side
+    from inception_edu.spec.transforms import keep_branches
+    from inception_edu.zoo.googlenet import naive_inception_module
+
+    single = naive_inception_module("block", 24, 24, 24)
+    probes = {
+        "1x1 only": keep_branches(single, ["b1"]),
+        "3x3 only": keep_branches(single, ["b2"]),
+        "5x5 only": keep_branches(naive_inception_module("block", 11, 11, 11), ["b3"]),
+        "all four branches": naive_inception_module("block", 8, 8, 8),
+    }
+    return _side_by_side(probes, shape, 4)[0]
+
+
+def _grid_reduction(shape):
+    """Notebook 05's mini networks: 3 strategies x 6 seeds side by side, k = 8."""
+    from inception_edu.experiments import grid_reduction as rx
+
+    nodes = {
+        (name, seed): (rx.mini_network(name, 4, 8), seed)
+        for seed in range(6)
+        for name in rx.STRATEGIES
+    }
+    return rx.seeded_side_by_side(nodes, shape)[0]
+
+
+def _copies(specs, shape):
+    """The networks of ``specs`` built on ``shape`` and trained side by side."""
+    from inception_edu.keras_build import build
+    from inception_edu.training.side_by_side import side_by_side
+
+    return side_by_side([build(spec, shape) for spec in specs])
+
+
+def _mini_v3(shape, copies=1):
+    """Notebook 06's (and 10's) mini Inception-v3, ``copies`` of it side by side."""
+    from inception_edu.keras_build import build
+    from inception_edu.zoo.mini import mini_inception_v3_spec
+
+    spec = mini_inception_v3_spec(classes=10, input_size=8, width=0.125)
+    return build(spec, shape) if copies == 1 else _copies([spec] * copies, shape)
+
+
+def _mini_resnet(shape, channels=64):
+    """Notebook 08's mini Inception-ResNet side by side: unscaled, scaled and plain at 64
+    channels (section 6), unscaled and scaled at 1,024 (the live arm of the study)."""
+    from inception_edu.zoo.mini import mini_inception_resnet_spec as mini
+
+    scales = [1.0, 0.2]
+    specs = [mini(channels=channels, scale=s) for s in scales]
+    if channels == 64:
+        specs.append(mini(scale=1.0, shortcut=False))
+    return _copies(specs, shape)
+
+
+def _with_head(body, classes: int = 12) -> keras.Model:
+    """``body`` (no top) + global average pooling + a softmax layer, as notebook 09's."""
+    features = keras.layers.GlobalAveragePooling2D()(body.output)
+    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(features)
+    return keras.Model(body.input, outputs)
+
+
+def _irv2(shape):
+    """Notebook 09's course Inception-ResNet-v2 from scratch, on ``shape``."""
+    body = models.inception_resnet_v2(
+        input_shape=shape, include_top=False, width=CARD["width"], depth=CARD["depth"]
+    )
+    return _with_head(body)
+
+
+def _resnet50(shape):
+    """Notebook 09's quarter-width, half-depth ResNet50 from scratch, on ``shape``."""
+    from inception_edu.keras_build.resnet import resnet50
+
+    return _with_head(resnet50(shape, include_top=False, width=0.25, depth=0.5))
+
+
+def _settings(experiment, build, shape, batch, optimizer="adam", large=None, big=256, **kw):
+    """An experiment's arms: its notebook's setting; the notebook's batch with 8 steps per
+    ``tf.function`` call (``steps_per_execution``: less Python per step); a ``big`` batch
+    (fewer, larger steps); the big batch under XLA; and, given ``large``, a larger input
+    at the notebook's batch."""
+    side = f"{shape[0]}x{shape[1]}"
+
+    def arm(setting, shape=shape, batch=batch, **more):
+        return Arm(experiment, setting, build, shape, batch, optimizer, **kw, **more)
+
+    arms = [
+        arm(f"notebook: {side}, batch {batch}", notebook=True),
+        arm(f"{side}, batch {batch}, 8 steps/call", steps_per_execution=8),
+        arm(f"{side}, batch {big}", batch=big),
+        arm(f"{side}, batch {big}, XLA", batch=big, xla=True),
+    ]
+    if large:
+        arms.append(arm(f"{large}x{large}, batch {batch}", shape=(large, large, shape[2])))
+    return arms
+
+
+def course_arms() -> list:
+    """Every training experiment of the course at its notebook's settings (parameters
+    cells of notebooks/text/NN_*.md), each with the settings issue 21 point 7 suggests."""
+    irv2_input = tuple(CARD["input_shape"])
+    return [
+        *_settings(
+            "01 naive-block probes (4, side by side)", _probes, (32, 32, 1), 64, large=64, big=512
+        ),
+        *_settings("03 GoogLeNet width 0.25 + aux heads", _gnet, (32, 32, 1), 64, large=224),
+        *_settings(
+            "05 grid-reduction minis (3 x 6 seeds)", _grid_reduction, (32, 32, 1), 32, large=64
+        ),
+        *_settings(
+            "06 mini Inception-v3 (3 seeds side by side)",
+            _mini_v3_x3,
+            (8, 8, 1),
+            128,
+            "rmsprop",
+            large=32,
+            big=1024,
+        ),
+        *_settings("07 small Inception-v4 (w 0.125, d 0.25)", _v4, (75, 75, 1), 64, large=150),
+        *_settings(
+            "08 mini Inception-ResNet, 64 ch (3 variants)",
+            _mini_resnet,
+            (8, 8, 1),
+            64,
+            "sgd",
+            large=32,
+            big=512,
+        ),
+        *_settings(
+            "08 mini Inception-ResNet, 1,024 ch (2 variants)", _wide_resnet, (8, 8, 1), 64, "sgd"
+        ),
+        *_settings("09 course Inception-ResNet-v2 (scratch)", _irv2, irv2_input, 64, large=150),
+        Arm(
+            "09 ResNet50 (w 0.25, d 0.5, scratch)",
+            "notebook: 75x75, batch 64",
+            _resnet50,
+            irv2_input,
+            64,
+            notebook=True,
+        ),
+        *_settings(
+            "10 mini Inception-v3, MirroredStrategy x 2",
+            _mini_v3,
+            (8, 8, 1),
+            64,
+            large=32,
+            big=512,
+            mirrored=True,
+        ),
+        Arm(
+            "10 mini Inception-v3, MirroredStrategy x 2",
+            "one device: 8x8, batch 64",
+            _mini_v3,
+            (8, 8, 1),
+            64,
+        ),
+    ]
+
+
+def _gnet(shape):
+    return models.googlenet(input_shape=shape, classes=10, width=0.25, aux_heads=True)
+
+
+def _v4(shape):
+    return models.inception_v4(input_shape=shape, classes=10, width=0.125, depth=0.25)
+
+
+def _mini_v3_x3(shape):
+    return _mini_v3(shape, copies=3)
+
+
+def _wide_resnet(shape):
+    return _mini_resnet(shape, channels=1024)
+
+
+def _optimizer(name: str):
+    if name == "sgd":
+        return keras.optimizers.SGD(0.01, momentum=0.9)
+    return keras.optimizers.RMSprop(1e-3) if name == "rmsprop" else keras.optimizers.Adam(1e-3)
+
+
+def _compiled(arm: Arm, strategy):
+    """``arm``'s model built and compiled (inside ``strategy``'s scope when given)."""
+    keras.utils.clear_session()
+    keras.utils.set_random_seed(0)
+    scope = strategy.scope() if strategy is not None else contextlib.nullcontext()
+    with scope:
+        model = arm.build(arm.shape)
+        model.compile(
+            optimizer=_optimizer(arm.optimizer),
+            loss=keras.losses.CategoricalCrossentropy(from_logits=True),
+            jit_compile=arm.xla,
+            steps_per_execution=arm.steps_per_execution,
+        )
+    return model
+
+
+def _batches(model, arm: Arm):
+    """One batch of random images and one-hot targets (one per output), repeated."""
+    rng = np.random.default_rng(0)
+    x = rng.random((arm.batch, *arm.shape), dtype=np.float32)
+    classes = keras.tree.flatten(model.output)[0].shape[-1]
+    y = np.eye(classes, dtype=np.float32)[rng.integers(0, classes, arm.batch)]
+    targets = keras.tree.map_structure(lambda _: y, model.output)
+    return tf.data.Dataset.from_tensor_slices((x, targets)).repeat().batch(arm.batch)
+
+
+def measure_arm(arm: Arm, strategy=None, seconds: float = 2.5) -> dict:
+    """Train ``arm`` one step (tracing, compiling), two more to time a step, then about
+    ``seconds`` worth of steps (3 to 60); returns images/s, multiply-adds per image and
+    achieved FLOP/s (3 x 2 x multiply-adds x images/s)."""
+    start = time.perf_counter()
+    model = _compiled(arm, strategy)
+    data = _batches(model, arm)
+    model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)
+    warm = time.perf_counter() - start
+    start = time.perf_counter()
+    model.fit(data, steps_per_epoch=2, epochs=1, verbose=0)
+    steps = max(3, min(60, round(seconds / ((time.perf_counter() - start) / 2))))
+    start = time.perf_counter()
+    model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
+    elapsed = time.perf_counter() - start
+    macs = model_macs(model)
+    images = steps * arm.batch / elapsed
+    return {
+        "images_per_second": round(images, 1),
+        "macs_per_image": macs,
+        "gflops": round(training_flops(macs) * images / 1e9, 2),
+        "steps": steps,
+        "step_ms": round(1000 * elapsed / steps, 1),
+        "build_trace_seconds": round(warm, 1),
+    }
+
+
+def _mirrored():
+    """Notebook 10's strategy: the CPU as two logical devices, mirrored (``None`` when
+    TensorFlow's devices were initialised before this case, by an earlier case)."""
+    from inception_edu.experiments.scale_out import split_cpu
+
+    try:
+        return tf.distribute.MirroredStrategy(split_cpu(2))
+    except ValueError as error:
+        print(f"  (notebook 10's arms skipped: {error})")
+        return None
+
+
+def _measure_all(arms: list, strategy) -> list:
+    """Each arm's numbers and its share of the convolution throughput measured just
+    before and just after it (their mean: the reference moves with the machine's other
+    load, and so does the arm)."""
+    rows = []
+    print(
+        f"  {'experiment':<48}{'setting':<30}{'img/s':>7}{'MMAC/img':>9}{'GFLOP/s':>8}"
+        f"{'conv':>6}{'share':>7}"
+    )
+    for arm in arms:
+        if arm.mirrored and strategy is None:
+            continue
+        before = conv_throughput()
+        row = {
+            "experiment": arm.experiment,
+            "setting": arm.setting,
+            "notebook": arm.notebook,
+            "batch": arm.batch,
+            "input_shape": list(arm.shape),
+            "xla": arm.xla,
+            "steps_per_execution": arm.steps_per_execution,
+        }
+        try:
+            row.update(measure_arm(arm, strategy if arm.mirrored else None))
+        except Exception as error:  # a failed arm is reported, the others still run
+            row["error"] = f"{type(error).__name__}: {str(error).strip().splitlines()[0][:120]}"
+        after = conv_throughput()
+        row["conv_gflops"] = [round(before / 1e9, 1), round(after / 1e9, 1)]
+        if "error" not in row:
+            row["share"] = round(share(row["gflops"] * 1e9, (before + after) / 2), 3)
+        rows.append(row)
+        _print_row(row)
+    return rows
+
+
+def _print_row(row: dict) -> None:
+    start = f"  {row['experiment']:<48}{row['setting']:<30}"
+    if "error" in row:
+        print(f"{start}failed: {row['error']}")
+        return
+    print(
+        f"{start}{row['images_per_second']:>7.0f}{row['macs_per_image'] / 1e6:>9.2f}"
+        f"{row['gflops']:>8.1f}{sum(row['conv_gflops']) / 2:>6.0f}{row['share']:>7.1%}"
+    )
+
+
+def summarise(rows: list) -> dict:
+    """The median share of the notebooks' own settings, each experiment's best setting
+    with its share, and the same medians against the best reference of the session (the
+    machine's least contended convolution throughput: a lower bound on the shares)."""
+    measured = [row for row in rows if "share" in row]
+    peak = max((max(row["conv_gflops"]) for row in measured), default=0.0)
+    best: dict = {}
+    for row in measured:
+        row["share_of_best_conv"] = round(share(row["gflops"], peak), 3)
+        if row["share"] > best.get(row["experiment"], {}).get("share", -1):
+            best[row["experiment"]] = row
+
+    def median(values):
+        values = list(values)
+        return round(statistics.median(values), 3) if values else None
+
+    notebook = [row for row in measured if row["notebook"]]
+    return {
+        "best_conv_gflops": peak,
+        "median_share_notebook_settings": median(r["share"] for r in notebook),
+        "median_share_best_settings": median(r["share"] for r in best.values()),
+        "median_share_of_best_conv_notebook_settings": median(
+            r["share_of_best_conv"] for r in notebook
+        ),
+        "median_share_of_best_conv_best_settings": median(
+            r["share_of_best_conv"] for r in best.values()
+        ),
+        "best_setting": {name: (row["setting"], row["share"]) for name, row in best.items()},
+    }
+
+
+def utilisation(record: bool = False, only: tuple = ()) -> None:
+    """Issue 21 point 7: every training experiment's achieved FLOP/s as a share of the
+    machine's convolution throughput, at its notebook's settings and at larger batches,
+    larger inputs and under XLA. ``only``: experiment numbers ("03", "07") to run."""
+    strategy = _mirrored()
+    load_before = os.getloadavg()
+    conv = conv_throughput()
+    print(
+        f"utilisation: reference 3x3 convolution ({CONV_BATCH}x{CONV_SIZE}x{CONV_SIZE}x"
+        f"{CONV_CHANNELS} -> {CONV_CHANNELS}, forward + backward) {conv / 1e9:.0f} GFLOP/s; "
+        f"load average {load_before[0]:.2f} on {os.cpu_count()} cores"
+    )
+    arms = [arm for arm in course_arms() if not only or arm.experiment[:2] in only]
+    rows = _measure_all(arms, strategy)
+    conv_after = conv_throughput()
+    summary = summarise(rows)
+    print(
+        f"  median share at the notebooks' settings: {summary['median_share_notebook_settings']}"
+        f" (of the session's best reference, {summary['best_conv_gflops']:.0f} GFLOP/s: "
+        f"{summary['median_share_of_best_conv_notebook_settings']})"
+    )
+    print(
+        f"  median share at each experiment's best:  {summary['median_share_best_settings']}"
+        f" (of the best reference: {summary['median_share_of_best_conv_best_settings']})"
+    )
+    print(
+        f"  reference after the runs {conv_after / 1e9:.0f} GFLOP/s; load average "
+        f"{os.getloadavg()[0]:.2f}"
+    )
+    if record:
+        _record_utilisation(rows, summary, conv, conv_after, load_before)
+
+
+def _record_utilisation(rows, summary, conv, conv_after, load_before) -> None:
+    """Write the rows with their provenance to :data:`UTILISATION_RESULTS`."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run_times import provenance, write_results
+
+    how = "python benchmarks/training_speed.py utilisation --record"
+    data = {
+        "provenance": {
+            **provenance(["benchmarks/training_speed.py", "inception_edu"], how),
+            "load_average_before": [round(v, 2) for v in load_before],
+            "load_average_after": [round(v, 2) for v in os.getloadavg()],
+        },
+        "reference_conv": {
+            "shape": [CONV_BATCH, CONV_SIZE, CONV_SIZE, CONV_CHANNELS, CONV_CHANNELS],
+            "gflops_before": round(conv / 1e9, 1),
+            "gflops_after": round(conv_after / 1e9, 1),
+        },
+        "summary": summary,
+        "runs": rows,
+    }
+    write_results(UTILISATION_RESULTS, data)
+
+
+CASES = {
+    "xla": xla,
+    "trace": trace,
+    "seed": seed,
+    "checkpoint": checkpoint,
+    "transfer": transfer,
+    "utilisation": utilisation,
+}
 
 
 def main(argv: list[str]) -> int:
-    unknown = [name for name in argv if name not in CASES]
+    record = "--record" in argv
+    only = tuple(a.split("=", 1)[1] for a in argv if a.startswith("--only="))
+    only = tuple(n for part in only for n in part.split(","))
+    names = [a for a in argv if not a.startswith("--")]
+    unknown = [name for name in names if name not in CASES]
     if unknown:
         print(f"error: unknown case {' '.join(unknown)}; allowed: {' '.join(CASES)}")
         return 2
     print(f"{os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}")
-    for name in argv or CASES:
-        CASES[name]()
+    # utilisation first: notebook 10's arm needs TensorFlow's devices not yet initialised
+    for name in sorted(names or CASES, key=lambda n: n != "utilisation"):
+        if name == "utilisation":
+            utilisation(record, only)
+        else:
+            CASES[name]()
     return 0
 
 

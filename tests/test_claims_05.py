@@ -13,6 +13,9 @@ from inception_edu.analysis.reduction_costs import (
     reduction_a_rows,
     reduction_a_table,
 )
+from inception_edu.course.claims import empirical_verdict
+from inception_edu.data import multiscale_patterns
+from inception_edu.experiments import grid_reduction as rx
 from inception_edu.zoo import model_spec
 from inception_edu.zoo.grid_reduction import PAPER_EXAMPLE, paper_cost, reduction_a_filters
 from inception_edu.zoo.inception_v4 import REDUCTION_A_FILTERS, reduction_a
@@ -49,6 +52,23 @@ def test_c18_the_papers_2d2k2_is_the_1x1_count_and_about_4x_tends_to_4():
     ]
     assert ratios == sorted(ratios, reverse=True) and all(r > 4 for r in ratios)
     assert ratios[0] == pytest.approx(289 / 64) and ratios[-1] == pytest.approx(4.055, abs=1e-3)
+
+
+def test_c18_pooling_first_loses_no_accuracy_by_the_verdict_rule_over_three_seeds():
+    # notebook 05's experiment at its defaults, on its first three seeds (each network
+    # trains as if alone, so these are the notebook's networks of seeds 0-2)
+    patterns = multiscale_patterns(100, seed=0)
+    runs = rx.train_strategies(
+        patterns, seeds=(0, 1, 2), epochs=8, strategies=("pool_first", "conv_first")
+    )
+    accuracy = rx.accuracies(runs)
+    lost = [
+        100 * (c - p) for p, c in zip(accuracy["pool_first"], accuracy["conv_first"], strict=True)
+    ]
+    verdict = empirical_verdict("C18", lost, "points lost by pooling first", claimed="positive")
+    assert verdict.verdict == "wrong", str(verdict)  # no loss seen: pool first was ahead
+    assert verdict.opposing > verdict.agreeing
+    assert min(min(a) for a in accuracy.values()) > 0.5  # every network learned the task
 
 
 def test_c27_reduction_a_letters_are_table_1_of_the_v4_paper():

@@ -23,8 +23,24 @@ are measured here, on the networks and data sizes of the notebooks that made the
   included), of a second arm sharing its model, of an augmented one, a finished run read
   back from its checkpoint, and the eager ``predict`` against ``model.predict``.
 
-Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint transfer]``
-(all of them without arguments). Each trains briefly; on a 2-core CPU all take minutes.
+- ``utilisation`` (issue 21, point 7): how much of the machine each training experiment
+  uses. The reference is the machine's own convolution throughput: a 3x3 convolution of
+  32 maps of 56x56x128 to 128 channels, forward and both gradients, in FLOP/s. Every
+  training experiment of the course (notebooks 01, 03, 05-10, at their parameters cells'
+  settings) trains a few steps after a warm-up on one repeated batch of random images;
+  its achieved FLOP/s are images/s x 3 x 2 x the forward multiply-adds per image
+  (:func:`~inception_edu.keras_build.endpoints.layer_macs` over every layer), printed as
+  a share of the reference measured just before and after it. Each experiment also runs
+  with 8 steps per ``tf.function`` call, a larger batch, the larger batch under XLA and
+  a larger input, so the settings that use the machine better can be chosen.
+  ``--record`` writes the numbers with their provenance (load average included: other
+  work on the machine slows the reference and the runs alike, which the ratio partly
+  cancels) to ``benchmarks/results/training_utilisation.json``; ``--only=03,07`` runs
+  those notebooks' experiments.
+
+Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint transfer
+utilisation] [--record] [--only=NN,...]`` (all cases without arguments). Each trains
+briefly; on a 2-core CPU all take minutes.
 """
 
 import contextlib
@@ -305,7 +321,7 @@ def conv_throughput(steps: int = 6) -> float:
     x = rng.normal((CONV_BATCH, CONV_SIZE, CONV_SIZE, CONV_CHANNELS))
     kernel = tf.Variable(rng.normal((3, 3, CONV_CHANNELS, CONV_CHANNELS)) * 0.05)
 
-    @tf.function
+    @tf.function(autograph=False)  # straight-line code: nothing to convert
     def step():
         with tf.GradientTape() as tape:
             tape.watch(x)
@@ -430,22 +446,25 @@ def _resnet50(shape):
     return _with_head(resnet50(shape, include_top=False, width=0.25, depth=0.5))
 
 
-def _settings(experiment, build, shape, batch, optimizer="adam", large=None, big=256, **kw):
-    """An experiment's arms: its notebook's setting; the notebook's batch with 8 steps per
-    ``tf.function`` call (``steps_per_execution``: less Python per step); a ``big`` batch
-    (fewer, larger steps); the big batch under XLA; and, given ``large``, a larger input
-    at the notebook's batch."""
+def _settings(
+    experiment, build, shape, batch, optimizer="adam", large=None, big=256, spe=True, **kw
+):
+    """An experiment's arms: its notebook's setting; with ``spe``, the notebook's batch
+    with 8 steps per ``tf.function`` call (``steps_per_execution``: less Python per step,
+    for networks whose steps are short); a ``big`` batch (fewer, larger steps); the big
+    batch under XLA (not under a MirroredStrategy: Keras' XLA step fails there); and,
+    given ``large``, a larger input at the notebook's batch."""
     side = f"{shape[0]}x{shape[1]}"
 
     def arm(setting, shape=shape, batch=batch, **more):
         return Arm(experiment, setting, build, shape, batch, optimizer, **kw, **more)
 
-    arms = [
-        arm(f"notebook: {side}, batch {batch}", notebook=True),
-        arm(f"{side}, batch {batch}, 8 steps/call", steps_per_execution=8),
-        arm(f"{side}, batch {big}", batch=big),
-        arm(f"{side}, batch {big}, XLA", batch=big, xla=True),
-    ]
+    arms = [arm(f"notebook: {side}, batch {batch}", notebook=True)]
+    if spe:
+        arms.append(arm(f"{side}, batch {batch}, 8 steps/call", steps_per_execution=8))
+    arms.append(arm(f"{side}, batch {big}", batch=big))
+    if not kw.get("mirrored"):
+        arms.append(arm(f"{side}, batch {big}, XLA", batch=big, xla=True))
     if large:
         arms.append(arm(f"{large}x{large}, batch {batch}", shape=(large, large, shape[2])))
     return arms
@@ -472,7 +491,9 @@ def course_arms() -> list:
             large=32,
             big=1024,
         ),
-        *_settings("07 small Inception-v4 (w 0.125, d 0.25)", _v4, (75, 75, 1), 64, large=150),
+        *_settings(
+            "07 small Inception-v4 (w 0.125, d 0.25)", _v4, (75, 75, 1), 64, large=150, spe=False
+        ),
         *_settings(
             "08 mini Inception-ResNet, 64 ch (3 variants)",
             _mini_resnet,
@@ -483,9 +504,16 @@ def course_arms() -> list:
             big=512,
         ),
         *_settings(
-            "08 mini Inception-ResNet, 1,024 ch (2 variants)", _wide_resnet, (8, 8, 1), 64, "sgd"
+            "08 mini Inception-ResNet, 1,024 ch (2 variants)",
+            _wide_resnet,
+            (8, 8, 1),
+            64,
+            "sgd",
+            spe=False,
         ),
-        *_settings("09 course Inception-ResNet-v2 (scratch)", _irv2, irv2_input, 64, large=150),
+        *_settings(
+            "09 course Inception-ResNet-v2 (scratch)", _irv2, irv2_input, 64, large=150, spe=False
+        ),
         Arm(
             "09 ResNet50 (w 0.25, d 0.5, scratch)",
             "notebook: 75x75, batch 64",
@@ -600,10 +628,10 @@ def _mirrored():
         return None
 
 
-def _measure_all(arms: list, strategy) -> list:
+def _measure_all(arms: list, strategy, after_each=None) -> list:
     """Each arm's numbers and its share of the convolution throughput measured just
     before and just after it (their mean: the reference moves with the machine's other
-    load, and so does the arm)."""
+    load, and so does the arm). ``after_each(rows)`` is called after every arm."""
     rows = []
     print(
         f"  {'experiment':<48}{'setting':<30}{'img/s':>7}{'MMAC/img':>9}{'GFLOP/s':>8}"
@@ -632,6 +660,8 @@ def _measure_all(arms: list, strategy) -> list:
             row["share"] = round(share(row["gflops"] * 1e9, (before + after) / 2), 3)
         rows.append(row)
         _print_row(row)
+        if after_each is not None:
+            after_each(rows)
     return rows
 
 
@@ -690,7 +720,12 @@ def utilisation(record: bool = False, only: tuple = ()) -> None:
         f"load average {load_before[0]:.2f} on {os.cpu_count()} cores"
     )
     arms = [arm for arm in course_arms() if not only or arm.experiment[:2] in only]
-    rows = _measure_all(arms, strategy)
+    arms.sort(key=lambda arm: not arm.notebook)  # the notebooks' own settings first
+
+    def partial(rows):  # a long run interrupted still leaves what it measured
+        _record_utilisation(rows, summarise(rows), conv, None, load_before)
+
+    rows = _measure_all(arms, strategy, partial if record else None)
     conv_after = conv_throughput()
     summary = summarise(rows)
     print(
@@ -711,7 +746,8 @@ def utilisation(record: bool = False, only: tuple = ()) -> None:
 
 
 def _record_utilisation(rows, summary, conv, conv_after, load_before) -> None:
-    """Write the rows with their provenance to :data:`UTILISATION_RESULTS`."""
+    """Write the rows with their provenance to :data:`UTILISATION_RESULTS`;
+    ``conv_after=None``: the run is not finished (``"complete": false``, said quietly)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from run_times import provenance, write_results
 
@@ -725,12 +761,16 @@ def _record_utilisation(rows, summary, conv, conv_after, load_before) -> None:
         "reference_conv": {
             "shape": [CONV_BATCH, CONV_SIZE, CONV_SIZE, CONV_CHANNELS, CONV_CHANNELS],
             "gflops_before": round(conv / 1e9, 1),
-            "gflops_after": round(conv_after / 1e9, 1),
+            "gflops_after": None if conv_after is None else round(conv_after / 1e9, 1),
         },
+        "complete": conv_after is not None,
         "summary": summary,
         "runs": rows,
     }
-    write_results(UTILISATION_RESULTS, data)
+    if conv_after is None:
+        UTILISATION_RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        write_results(UTILISATION_RESULTS, data)
 
 
 CASES = {

@@ -15,11 +15,20 @@ run is the single-device run (within floating-point rounding) and show where it 
   TensorFlow backend; without it, a replica normalises with the mean and variance of its
   own share of the batch, and the distributed run is a different computation;
 - :func:`train_arms` trains each arm (a model, and the strategy it was built under) from
-  the same initial weights for every seed through :func:`~inception_edu.training.run`, and
-  :func:`relative_gaps` measures how far each arm's curve lies from a reference arm's.
+  the same initial weights for every seed through :func:`~inception_edu.training.run`,
+  timing every epoch; :func:`relative_gaps` measures how far each arm's curve lies from a
+  reference arm's, and :func:`seconds_per_epoch` how long each arm's epochs took.
+
+Two logical devices bring a CPU no new arithmetic: they share its cores, which
+TensorFlow already spreads each operation of the one-device run over. Splitting the batch
+adds work (twice the operations, each on half the images, and the all-reduce), so the
+two-device arms are no faster per epoch (notebook 10 measures it); on real GPUs each
+device brings its own arithmetic.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -29,7 +38,14 @@ from inception_edu.spec.checks import check_flag, check_int, check_seeds
 from inception_edu.training.recipe import Recipe
 from inception_edu.training.runner import run
 
-__all__ = ["relative_gaps", "split_cpu", "synchronize_batch_norm", "train_arms"]
+__all__ = [
+    "EpochTimer",
+    "relative_gaps",
+    "seconds_per_epoch",
+    "split_cpu",
+    "synchronize_batch_norm",
+    "train_arms",
+]
 
 
 def split_cpu(devices: int = 2) -> list[str]:
@@ -78,8 +94,24 @@ def synchronize_batch_norm(model, synchronized: bool = True):
     return model
 
 
+class EpochTimer(keras.callbacks.Callback):
+    """The wall-clock seconds of every epoch of a ``fit``, appended to ``seconds``."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list = []
+        self._start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
 def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: int, seeds):
-    """Train every arm once per seed; return ``{label: [history dict per seed]}``.
+    """Train every arm once per seed; return ``{label: [history dict per seed]}``, each
+    history with the seconds of every epoch under ``"seconds"`` (:class:`EpochTimer`).
 
     ``arms``: ``{label: (model, strategy)}``, each ``model`` a ``keras.Model`` built inside
     its ``strategy``'s scope (``None``: one device). Before each run the model's weights
@@ -103,11 +135,44 @@ def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: 
                 )
             model, strategy = arm
             reinitialize(model, seed)
+            timer = EpochTimer()
             history = run(
-                model, train, val, recipe, epochs, batch_size, seed=seed, strategy=strategy
+                model,
+                train,
+                val,
+                recipe,
+                epochs,
+                batch_size,
+                seed=seed,
+                callbacks=[timer],
+                strategy=strategy,
             )
-            runs[label].append(history.history)
+            runs[label].append({**history.history, "seconds": timer.seconds})
     return runs
+
+
+def seconds_per_epoch(runs: dict) -> dict:
+    """``{label: seconds of its fastest epoch}`` of :func:`train_arms`' runs.
+
+    A run's first epoch is left out when the run has more than one: it also builds the
+    run's input pipeline (and, for the first seed, traces the training step). The fastest
+    of the rest, because other work on the machine only ever slows an epoch down.
+    """
+    if not isinstance(runs, dict) or not runs:
+        raise ValueError(f"runs must be train_arms' non-empty dict. Received: {runs!r:.80}")
+    fastest = {}
+    for label, histories in runs.items():
+        try:
+            seconds = [s for h in histories for s in (h["seconds"][1:] or h["seconds"])]
+        except (KeyError, TypeError) as error:
+            raise ValueError(
+                f"Every run of {label!r} must have its epochs' 'seconds' (train_arms times "
+                f"them). Received: {histories!r:.80}"
+            ) from error
+        if not seconds:
+            raise ValueError(f"{label!r} has no timed epoch.")
+        fastest[label] = float(min(seconds))
+    return fastest
 
 
 def relative_gaps(runs: dict, reference: str, metric: str = "loss") -> dict:

@@ -119,60 +119,84 @@ def test_c12_global_average_pooling_saves_49x_the_classifier_weights():
 
 
 @pytest.fixture(scope="module")
-def c10_gradients():
-    """Notebook 03's C10 measurement: RMS gradient per stage at initialisation, with and
-    without the aux losses, in the paper's setting (Keras' Glorot init, no batch-norm)
-    and the course's (He init), on three seeds, for a width-0.25 GoogLeNet on 32x32 digits.
-    """
-    from inception_edu.data import load_digits_split
+def c10_stored():
+    """Notebook 03's C10 measurement as stored by scripts/c10_gradients.py: a width-0.25
+    GoogLeNet with aux heads at 224x224, at initialisation, 3 seeds x (Glorot, He) x
+    (biases 0, 0.2), with and without the aux losses."""
     from inception_edu.experiments import auxiliary_heads as heads
-    from inception_edu.experiments.auxiliary_heads import gradient_norms_by_stage
 
-    digits = load_digits_split(image_size=32, seed=0)
-    x, y = digits.x_train[:128], digits.y_train[:128]  # the notebook's PROBE_IMAGES
-    weights = {"main": 1.0, "aux_4a": 0.3, "aux_4d": 0.3}
-    grads = {}
-    for setting in ("paper", "course"):
-        for seed in (0, 1, 2):
-            for aux in (True, False):
-                keras.utils.set_random_seed(seed)
-                model = models.googlenet(
-                    input_shape=(32, 32, 1), classes=10, width=0.25, aux_heads=aux
-                )
-                if setting == "course":
-                    heads.he_initialize(model, seed=seed)
-                grads[setting, seed, aux] = gradient_norms_by_stage(
-                    model, x, y, weights if aux else None
-                )
-    return grads
+    return heads.stored_c10()
 
 
-def test_c10_without_he_init_the_gradient_is_small_everywhere_and_largest_at_conv1(c10_gradients):
-    for seed in (0, 1, 2):
-        for aux in (True, False):
-            paper = c10_gradients["paper", seed, aux]
-            assert max(paper, key=paper.get) == "conv1_7x7_s2"
-            assert max(paper.values()) < 1e-3
-            course = c10_gradients["course", seed, aux]
-            assert course["conv1_7x7_s2"] > 10 * paper["conv1_7x7_s2"]
+def test_c10_the_stored_measurement_carries_its_provenance(c10_stored):
+    from inception_edu.experiments import auxiliary_heads as heads
+
+    provenance = c10_stored["provenance"]
+    for key in ("command", "seeds", "versions", "machine", "date", "commit"):
+        assert key in provenance
+    assert provenance["image_size"] == 224 and len(provenance["seeds"]) >= 3
+    arms = {(r["seed"], r["setting"], r["bias"]) for r in c10_stored["records"]}
+    assert arms == {
+        (seed, setting, bias)
+        for seed in provenance["seeds"]
+        for setting in heads.SETTINGS
+        for bias in heads.BIASES
+    }
 
 
-def test_c10_aux_heads_add_early_gradient_only_where_nothing_vanishes(c10_gradients):
-    def ratio(setting, seed, stage="conv1_7x7_s2"):
-        return (
-            c10_gradients[setting, seed, True][stage] / c10_gradients[setting, seed, False][stage]
-        )
+def test_c10_verdicts_over_three_seeds(c10_stored):
+    from inception_edu.experiments import auxiliary_heads as heads
 
-    for seed in (0, 1, 2):
-        # where the gradient is tiny, the heads leave it within a factor of 2 ...
-        assert 0.5 < ratio("paper", seed) < 2
-        # ... and it stays 10x below a well-initialised network without any head
-        paper_with_aux = c10_gradients["paper", seed, True]["conv1_7x7_s2"]
-        assert 10 * paper_with_aux < c10_gradients["course", seed, False]["conv1_7x7_s2"]
-        # where the signal is healthy, they add gradient, more than in the paper's setting
-        assert ratio("course", seed) > 1 and ratio("course", seed) > ratio("paper", seed)
-        for setting in ("paper", "course"):  # no aux head sits above 5b: the same gradient
-            assert ratio(setting, seed, "inception_5b") == pytest.approx(1.0, rel=1e-4)
+    records = c10_stored["records"]
+    verdicts = heads.c10_verdicts(records)
+    for (question, _, _), verdict in verdicts.items():
+        assert len(verdict.differences) >= 3
+        # the heads never give conv1 back what the depth takes from the error
+        if question == "undo":
+            assert verdict.verdict == "wrong", verdict
+    # where the error vanishes (the paper's setting, zero biases) the heads add gradient on
+    # most seeds (on one, their error partly cancels the main one's), elsewhere on all
+    assert verdicts["add", "paper", 0.0].verdict == "holds approximately"
+    for arm in (("paper", 0.2), ("course", 0.0), ("course", 0.2)):
+        assert verdicts[("add", *arm)].verdict == "holds", arm
+    for record in records:  # no head sits above 5b: the same gradient there
+        assert heads.c10_summary(record)["factor_5b"] == pytest.approx(1.0, rel=1e-4)
+
+
+def test_c10_the_error_shrinks_most_in_the_papers_setting(c10_stored):
+    from inception_edu.experiments import auxiliary_heads as heads
+
+    def shrink(setting, bias):
+        rows = [
+            heads.c10_summary(r)
+            for r in c10_stored["records"]
+            if (r["setting"], r["bias"]) == (setting, bias)
+        ]
+        return [row["shrink"] for row in rows]
+
+    assert min(shrink("paper", 0.0)) > 2 * max(shrink("course", 0.0))
+
+
+def test_c10_the_reduced_arm_reruns_within_the_stored_band(c10_stored):
+    """Notebook 03's live arm: seed 0 in all four settings, against the stored seeds."""
+    from inception_edu.experiments import auxiliary_heads as heads
+
+    settings = c10_stored["provenance"]
+    x, y = heads.probe_batch(settings["probe_images"], settings["image_size"])
+    for setting in heads.SETTINGS:
+        for bias in heads.BIASES:
+            live = heads.c10_summary(
+                heads.measure_at_init(x, y, 0, setting, bias, width=settings["width"])
+            )
+            stored = [
+                heads.c10_summary(r)
+                for r in c10_stored["records"]
+                if (r["setting"], r["bias"]) == (setting, bias)
+            ]
+            for key in ("forward", "shrink", "factor", "factor_3a", "conv1"):
+                low = min(row[key] for row in stored)
+                high = max(row[key] for row in stored)
+                assert 0.98 * low <= live[key] <= 1.02 * high, (setting, bias, key)
 
 
 def test_c10_the_inference_model_drops_the_aux_heads():

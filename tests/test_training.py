@@ -317,6 +317,45 @@ def test_conv_layer_names_work_on_any_keras_model_and_after_loading(plain_net, t
         heads.conv_layer_names(plain_net, "middle")
 
 
+def test_set_biases_sets_hidden_layers_and_leaves_the_classifiers_at_zero():
+    model = heads.set_biases(tiny_googlenet(True, seed=6), 0.2)
+    for name in ("conv1_7x7_s2", "inception_3a_b3_5x5", "aux_4a_fc"):
+        np.testing.assert_allclose(model.get_layer(name).bias.numpy(), 0.2)
+    for name in ("classifier", "aux_4a", "aux_4d"):
+        assert not model.get_layer(name).bias.numpy().any()
+
+
+def test_signals_by_stage_give_the_stage_gradients_and_the_error_above_the_heads(aux_net, batch):
+    x, y = batch
+    main = heads.signals_by_stage(aux_net, x, y, heads.MAIN_ONLY)
+    both = heads.signals_by_stage(aux_net, x, y)
+    by_stage = heads.gradient_norms_by_stage(aux_net, x, y, heads.MAIN_ONLY)
+    assert list(main["gradient"]) == list(by_stage)
+    for stage, value in by_stage.items():
+        assert main["gradient"][stage] == pytest.approx(value, rel=1e-5)
+    # no head sits above 5b: the error reaching it is the main loss's alone
+    assert both["error"]["inception_5b"] == pytest.approx(main["error"]["inception_5b"])
+    assert both["error"]["conv1_7x7_s2"] != pytest.approx(main["error"]["conv1_7x7_s2"])
+    assert main["activation"] == both["activation"]  # the forward pass is the same
+    with pytest.raises(ValueError, match="stages"):
+        heads.signals_by_stage(aux_net, x, y, stages=["aux_4a"])
+
+
+def test_measure_at_init_and_c10_agrees_on_a_small_network(batch):
+    x, y = batch
+    record = heads.measure_at_init(x, y, seed=1, setting="paper", bias=0.2, width=WIDTH)
+    assert (record["seed"], record["setting"], record["bias"]) == (1, "paper", 0.2)
+    summary = heads.c10_summary(record)
+    assert summary["factor_5b"] == pytest.approx(1.0, rel=1e-5)
+    assert heads.c10_agrees([record], [record])
+    other = copy.deepcopy(record)
+    other["with"]["gradient"]["conv1_7x7_s2"] *= 1.5
+    assert not heads.c10_agrees([other], [record])
+    assert not heads.c10_agrees([record], [])
+    with pytest.raises(ValueError, match="setting"):
+        heads.measure_at_init(x, y, seed=1, setting="caffe")
+
+
 def test_he_initialize_rescales_kernels_and_matches_shared_layers():
     aux, plain = tiny_googlenet(True, seed=0), tiny_googlenet(False, seed=1)
     heads.he_initialize(aux, seed=5)

@@ -249,3 +249,142 @@ def test_plot_training_draws_a_panel_per_rate_with_the_guessing_line():
         rx.plot_training(runs, classes=1)
     with pytest.raises(ValueError, match="trained variants"):
         rx.plot_training(runs, variants=("plain",))
+
+
+# --------------------------------------------------------------------------- growth, warm-up
+
+
+def test_growth_over_seeds_is_activation_growth_seed_by_seed(digits):
+    spec = tiny(blocks=3)
+    both = rx.growth_over_seeds(spec, digits.x_val[:8], (0, 1), scales=(1.0, 0.2))
+    assert len(both) == 2 and both[0].scales == (1.0, 0.2)
+    for seed, growth in zip((0, 1), both, strict=True):
+        alone = rx.activation_growth(spec, digits.x_val[:8], scales=(1.0, 0.2), seed=seed)
+        np.testing.assert_allclose(growth.at(1.0), alone.at(1.0), rtol=1e-5)
+        assert growth.stem == pytest.approx(alone.stem, rel=1e-5)
+    assert both[0].at(1.0)[-1] != pytest.approx(both[1].at(1.0)[-1])  # seeds differ
+    with pytest.raises(ValueError, match="distinct"):
+        rx.growth_over_seeds(spec, digits.x_val[:8], (0, 0))
+
+
+def test_a_warm_up_longer_than_the_run_is_a_run_at_the_warm_up_rate(digits):
+    variants = {"unscaled": tiny(scale=1.0), "scaled": tiny()}
+    warm = rx.train_variants(
+        digits, variants, (0,), (0.5,), 2, 32, warmup_steps=100, warmup_factor=0.1
+    )
+    low = rx.train_variants(digits, variants, (0,), (0.05,), 2, 32)
+    for a, b in zip(warm, low, strict=True):
+        assert a.loss == pytest.approx(b.loss, rel=1e-4)
+    short = rx.train_variants(digits, variants, (0,), (0.5,), 2, 32, warmup_steps=2)
+    assert short[0].loss[-1] != pytest.approx(warm[0].loss[-1], rel=1e-3)  # it switched
+    with pytest.raises(ValueError, match="warmup_steps"):
+        rx.train_variants(digits, variants, warmup_steps=-1)
+    with pytest.raises(ValueError, match="warmup_factor"):
+        rx.train_variants(digits, variants, warmup_steps=1, warmup_factor=0)
+
+
+# --------------------------------------------------------------------------- the study
+
+
+def _tiny_settings(**changes):
+    options = dict(
+        channels=8,
+        blocks=2,
+        seeds=(0,),
+        learning_rates=(0.1,),
+        epochs=1,
+        samples=64,
+        warmup_steps=1,
+    )
+    options.update(changes)
+    return rx.StudySettings(**options)
+
+
+def test_the_study_runs_every_arm_and_its_record_reads_back(tmp_path):
+    import json
+
+    settings = _tiny_settings()
+    runs = rx.run_study(settings)
+    assert [r.variant for r in runs] == [
+        "unscaled",
+        "scaled",
+        "unscaled + warm-up",
+        "scaled + warm-up",
+    ]
+    record = rx.study_record(runs, settings, {"command": "test"})
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(record))
+    study = rx.load_study(path)
+    assert study.settings == settings and study.provenance == {"command": "test"}
+    assert study.runs == tuple(runs)
+    arm = rx.run_study(settings, schedules=("constant",))
+    assert arm[0].loss == pytest.approx(runs[0].loss, rel=1e-4)  # the arm reruns
+    with pytest.raises(ValueError, match="schedule"):
+        rx.run_study(settings, schedules=("cosine",))
+    with pytest.raises(ValueError, match="No stored study"):
+        rx.load_study(tmp_path / "none.json")
+
+
+def _study_runs():
+    make = rx.VariantRun
+    return (
+        make("unscaled", 0, 0.1, (2.0, 1.0), 0.9, 0.5),
+        make("scaled", 0, 0.1, (2.0, 1.5), 0.6, 0.5),
+        make("unscaled", 0, 1.0, (2.3, 2.3), 0.1, 1.0),
+        make("scaled", 0, 1.0, (2.2, 1.2), 0.7, 0.5),
+        make("unscaled", 1, 0.1, (2.0, 0.9), 0.8, 0.5),
+        make("scaled", 1, 0.1, (2.0, float("nan")), 0.5, 0.5),
+        make("unscaled", 1, 1.0, (2.3, 2.3), 0.15, 1.0),
+        make("scaled", 1, 1.0, (2.3, 2.3), 0.11, 1.0),
+    )
+
+
+def test_died_rescues_band_and_best_accuracy():
+    runs = _study_runs()
+    assert [rx.died(r) for r in runs] == [False, False, True, False, False, True, True, True]
+    assert rx.rescues(runs, "unscaled", "scaled") == {0: [1.0], 1: []}
+    assert rx.rescues(runs, "scaled", "unscaled") == {0: [], 1: [0.1]}
+    assert rx.band(runs, "scaled", 1.0) == (0.11, 0.7)
+    assert rx.best_accuracy(runs, "scaled") == {0: (1.0, 0.7), 1: (0.1, 0.5)}
+    text = rx.study_table(runs).text()
+    assert "seed 1" in text and "died" in text and "70%" in text
+    figure = rx.plot_study(runs)
+    assert [ax.get_xscale() for ax in figure.axes] == ["log", "log"]
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert "unscaled" in labels and "scaled" in labels and "guessing: 10%" in labels
+    with pytest.raises(ValueError, match="No stored runs"):
+        rx.band(runs, "scaled", 0.3)
+    with pytest.raises(ValueError, match="No runs of 'plain'"):
+        rx.rescues(runs, "plain", "scaled")
+    with pytest.raises(ValueError, match="No runs of 'plain'"):
+        rx.best_accuracy(runs, "plain")
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(channels=0), "channels"),
+        (dict(blocks=0), "blocks"),
+        (dict(scale=0), "scale"),
+        (dict(seeds=(1, 1)), "distinct"),
+        (dict(learning_rates=(0,)), "learning_rate"),
+        (dict(epochs=0), "epochs"),
+        (dict(samples=1), "samples"),
+        (dict(warmup_steps=0), "warmup_steps"),
+    ],
+)
+def test_study_settings_check_their_values(change, message):
+    with pytest.raises(ValueError, match=message):
+        _tiny_settings(**change)
+
+
+def test_best_runs_picks_each_seeds_best_rate_and_never_a_nan():
+    runs = list(_study_runs())
+    lowest = rx.best_runs(runs, "scaled")
+    assert {s: r.learning_rate for s, r in lowest.items()} == {0: 1.0, 1: 1.0}  # nan loses
+    highest = rx.best_runs(runs, "unscaled", "val_accuracy")
+    assert {s: r.learning_rate for s, r in highest.items()} == {0: 0.1, 1: 0.1}
+    with pytest.raises(ValueError, match="field"):
+        rx.best_runs(runs, "scaled", "dead")
+    with pytest.raises(ValueError, match="No runs of 'plain'"):
+        rx.best_runs(runs, "plain")

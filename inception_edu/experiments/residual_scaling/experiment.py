@@ -53,8 +53,10 @@ __all__ = [
     "ActivationGrowth",
     "VariantRun",
     "activation_growth",
+    "best_runs",
     "differences",
     "final_values",
+    "growth_over_seeds",
     "plot_growth",
     "plot_training",
     "reinitialize",
@@ -131,7 +133,7 @@ def activation_growth(spec: ModelSpec, x, scales=SCALE_GRID, seed: int = 0) -> A
     """Measure how the trunk grows block after block at initialisation, per residual scale.
 
     ``spec`` (a network with residual stages, e.g. the mini Inception-ResNet) is built
-    once after ``keras.utils.set_random_seed(seed)``; for each scale, every
+    once and its weights drawn from ``seed`` (:func:`reinitialize`); for each scale, every
     :class:`~inception_edu.keras_build.ScaledResidual` is set to it and the fixed batch
     ``x`` goes through once, batch-norm using the batch's statistics (``training=True``),
     as in the first training step. Only the scale changes between passes: the weights and
@@ -143,6 +145,13 @@ def activation_growth(spec: ModelSpec, x, scales=SCALE_GRID, seed: int = 0) -> A
     reports the instability and the cure, not this mechanism: the argument is the
     course's, and notebook 08 checks its prediction.
     """
+    return growth_over_seeds(spec, x, (check_int(seed, "seed", 0),), scales)[0]
+
+
+def growth_over_seeds(spec: ModelSpec, x, seeds=(0, 1, 2), scales=SCALE_GRID) -> tuple:
+    """:func:`activation_growth` for each of ``seeds``: one :class:`ActivationGrowth` per
+    seed, in order. The network is built and its forward pass traced once; each seed
+    redraws its weights (:func:`reinitialize`), far cheaper than a build per seed."""
     blocks = residual_stages(spec)
     plain = [s.name for s in spec.stages if isinstance(s, Residual) and not s.shortcut]
     if plain:
@@ -151,14 +160,13 @@ def activation_growth(spec: ModelSpec, x, scales=SCALE_GRID, seed: int = 0) -> A
             f"(shortcut=False): {', '.join(plain)}. Received spec {spec.name!r}"
         )
     scales = _check_scales(scales)
-    seed = check_int(seed, "seed", 0)
+    seeds = check_seeds(seeds)
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 4 or len(x) < 2:
         raise ValueError(
             "x must be a batch of at least 2 images shaped (N, height, width, channels). "
             f"Received shape {x.shape}"
         )
-    keras.utils.set_random_seed(seed)
     model = build(spec, x.shape[1:])
     points = end_points(model)
     first = spec.stage_names[spec.stage_names.index(blocks[0]) - 1]
@@ -170,13 +178,17 @@ def activation_growth(spec: ModelSpec, x, scales=SCALE_GRID, seed: int = 0) -> A
         if isinstance(layer, ScaledResidual):
             layer.scale = shared
     forward = tf.function(lambda batch: probe(batch, training=True))
-    table, stem = [], None
-    for scale in scales:
-        shared.assign(scale)
-        values = [rms(out.numpy()) for out in forward(x)]
-        stem = values[0] if stem is None else stem
-        table.append(tuple(values[1:]))
-    return ActivationGrowth(scales, blocks, stem, tuple(table))
+    measured = []
+    for seed in seeds:
+        reinitialize(model, seed)
+        table, stem = [], None
+        for scale in scales:
+            shared.assign(scale)
+            values = [rms(out.numpy()) for out in forward(x)]
+            stem = values[0] if stem is None else stem
+            table.append(tuple(values[1:]))
+        measured.append(ActivationGrowth(scales, blocks, stem, tuple(table)))
+    return tuple(measured)
 
 
 def plot_growth(growth: ActivationGrowth, scales=(1.0, 0.3, 0.2, 0.1), title: str = ""):
@@ -254,7 +266,26 @@ def _check_variants(variants) -> dict:
     return variants
 
 
-def _fit_epochs(model, x, targets, keys: dict, epochs: int, batch_size: int, seed: int) -> dict:
+class _WarmUp(keras.callbacks.Callback):
+    """He et al.'s warm-up: ``low`` for the first ``steps`` training steps, then ``rate``.
+
+    The optimizer's learning rate is one variable; assigning it between steps changes the
+    rate without tracing the training step again.
+    """
+
+    def __init__(self, steps: int, low: float, rate: float):
+        super().__init__()
+        self.steps, self.low, self.rate, self.seen = steps, low, rate, 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self.seen in (0, self.steps):
+            self.model.optimizer.learning_rate = self.low if self.seen < self.steps else self.rate
+        self.seen += 1
+
+
+def _fit_epochs(
+    model, x, targets, keys: dict, epochs: int, batch_size: int, seed: int, callbacks=()
+) -> dict:
     """Fit ``epochs`` passes, each over its own permutation of the examples drawn from
     ``seed``; return each output's training loss per epoch.
 
@@ -268,7 +299,13 @@ def _fit_epochs(model, x, targets, keys: dict, epochs: int, batch_size: int, see
         order = rng.permutation(len(x))
         y = {key: targets[order] for key in keys.values()}
         logs = model.fit(
-            x[order], y, batch_size=batch_size, epochs=1, shuffle=False, verbose=0
+            x[order],
+            y,
+            batch_size=batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=0,
+            callbacks=list(callbacks),
         ).history
         for key in keys.values():
             losses[key].append(float(logs[f"{key}_loss"][-1]))
@@ -295,6 +332,8 @@ def train_variants(
     epochs: int = 4,
     batch_size: int = 128,
     recipe: Recipe | None = None,
+    warmup_steps: int = 0,
+    warmup_factor: float = 0.1,
 ) -> list:
     """Train every variant for every learning rate and seed; one :class:`VariantRun` each.
 
@@ -305,6 +344,10 @@ def train_variants(
     recipe is SGD with momentum 0.9 at a constant learning rate (the paper trained with
     RMSProp and epsilon 1.0, which steps like it: notebook 06); a recipe with a schedule is
     refused, because each run sets the learning rate anew without tracing again.
+
+    ``warmup_steps`` > 0 adds He et al.'s warm-up (2015, section 4.2: ResNet-110 trained
+    its first 400 iterations at a tenth of its rate, then at the rate): each run's first
+    ``warmup_steps`` steps use ``warmup_factor`` times its learning rate.
 
     Returns the runs learning rate by learning rate, then seed by seed, variants in the
     given order.
@@ -320,6 +363,8 @@ def train_variants(
     rates = tuple(check_number(lr, "learning_rate", 0, 100, open_min=True) for lr in learning_rates)
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
+    warmup_steps = check_int(warmup_steps, "warmup_steps", 0)
+    warmup_factor = check_number(warmup_factor, "warmup_factor", 0, 1, open_min=True)
     default = Recipe(optimizer="sgd", learning_rate=rates[0], momentum=0.9, metrics=())
     recipe = check_recipe(recipe, default)
     if recipe.schedule is not None:
@@ -343,22 +388,27 @@ def train_variants(
         for seed in seeds:
             reinitialize(model, seed)
             reset_optimizer(model.optimizer, rate)
-            losses = _fit_epochs(model, split.x_train, targets, keys, epochs, batch_size, seed)
+            warmup = [_WarmUp(warmup_steps, warmup_factor * rate, rate)] if warmup_steps else []
+            losses = _fit_epochs(
+                model, split.x_train, targets, keys, epochs, batch_size, seed, warmup
+            )
             settle_batch_norm(model, split.x_train)
-            seen = probe(split.x_val, training=False)  # one call: the set is small
-            for label, key in keys.items():
-                guesses = keras.ops.convert_to_numpy(seen[f"{key}_logits"]).argmax(axis=1)
-                last = keras.ops.convert_to_numpy(seen[f"{key}_last"])
-                runs.append(
-                    VariantRun(
-                        label,
-                        seed,
-                        rate,
-                        losses[key],
-                        float(np.mean(guesses == split.y_val)),
-                        float(np.mean(last == 0.0)),
-                    )
-                )
+            runs += _read_runs(probe, split, keys, seed, rate, losses)
+    return runs
+
+
+def _read_runs(probe, split, keys: dict, seed: int, rate: float, losses: dict) -> list:
+    """Each variant's :class:`VariantRun` after training: its losses, its validation
+    accuracy and the share of zeros its last block gives, from one call of ``probe``."""
+    seen = probe(split.x_val, training=False)  # one call: the set is small
+    runs = []
+    for label, key in keys.items():
+        guesses = keras.ops.convert_to_numpy(seen[f"{key}_logits"]).argmax(axis=1)
+        last = keras.ops.convert_to_numpy(seen[f"{key}_last"])
+        accuracy = float(np.mean(guesses == split.y_val))
+        runs.append(
+            VariantRun(label, seed, rate, losses[key], accuracy, float(np.mean(last == 0.0)))
+        )
     return runs
 
 
@@ -391,6 +441,31 @@ def differences(runs, variant: str, other: str, learning_rate, field: str = "fin
             )
     first, second = values[variant, learning_rate], values[other, learning_rate]
     return [a - b for a, b in zip(first, second, strict=True)]
+
+
+def best_runs(runs, variant: str, field: str = "final_loss") -> dict:
+    """Per seed, ``variant``'s run at the learning rate that suits it best on that seed:
+    the lowest final training loss (``field="final_loss"``) or the highest validation
+    accuracy (``"val_accuracy"``); a loss that is not finite never wins. ``{seed: run}``,
+    seeds in order: each variant compared at its own best rate."""
+    if field not in ("final_loss", "val_accuracy"):
+        raise ValueError(f"field must be 'final_loss' or 'val_accuracy'. Received: field={field!r}")
+    sign = 1.0 if field == "final_loss" else -1.0
+
+    def badness(run):
+        value = getattr(run, field)
+        return math.inf if not math.isfinite(value) else sign * value
+
+    best: dict = {}
+    for run in _check_runs(runs):
+        if run.variant == variant and (
+            run.seed not in best or badness(run) < badness(best[run.seed])
+        ):
+            best[run.seed] = run
+    if not best:
+        known = sorted({r.variant for r in runs})
+        raise ValueError(f"No runs of {variant!r}. Allowed: {known}")
+    return dict(sorted(best.items()))
 
 
 def runs_table(runs) -> Table:

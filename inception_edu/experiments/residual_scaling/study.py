@@ -1,0 +1,316 @@
+"""Notebook 08's heavy run: residual scaling (claim C32) where the paper says it matters.
+
+Szegedy et al. 2016, section 3.3: "if the number of filters exceeded 1000, the residual
+variants started to exhibit instabilities and the network has just 'died' early in the
+training [...] this could not be prevented, neither by lowering the learning rate, nor by
+adding an extra batch-normalization to this layer." and, on He et al.'s two-phase
+training (a "warm-up" at a very low learning rate, then a high one): "if the number of
+filters is very high, then even a very low (0.00001) learning rate is not sufficient to
+cope with the instabilities".
+
+The study trains the mini Inception-ResNet of
+:func:`~inception_edu.zoo.mini.mini_inception_resnet_spec` on a trunk of
+``channels`` (1,024 by default: over the paper's threshold) with ``blocks`` residual
+blocks, unscaled and scaled, over seeds and learning rates from below the paper's 0.045
+to 1.0, each with a constant rate and with He et al.'s warm-up (2015, section 4.2: a
+tenth of the rate first, then the rate). It is more than a notebook's minute on a CPU, so
+``scripts/residual_scaling_study.py`` runs it and stores its results with their
+provenance in ``results/wide_trunk.json`` (:data:`STUDY_FILE`); notebook 08 plots them
+(:func:`load_study`, :func:`plot_study`) and reruns one arm live (:func:`run_study` with
+one seed and one rate), and a test checks that the arm lies within the stored band
+(:func:`band`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from inception_edu.analysis import Table
+from inception_edu.data import Split, load_digits_split
+from inception_edu.experiments.residual_scaling.experiment import (
+    VariantRun,
+    best_runs,
+    train_variants,
+)
+from inception_edu.spec.checks import check_choice, check_int, check_number, check_seeds
+from inception_edu.viz.figures import new_figure
+from inception_edu.zoo.mini import mini_inception_resnet_spec
+
+__all__ = [
+    "DEAD_ACCURACY",
+    "SCHEDULES",
+    "STUDY_FILE",
+    "Study",
+    "StudySettings",
+    "band",
+    "best_accuracy",
+    "died",
+    "load_study",
+    "plot_study",
+    "rescues",
+    "run_study",
+    "study_record",
+    "study_table",
+]
+
+#: Where the study's results are stored (written by ``scripts/residual_scaling_study.py``).
+STUDY_FILE = Path(__file__).with_name("results") / "wide_trunk.json"
+
+#: A constant learning rate, and He et al.'s warm-up before it.
+SCHEDULES = ("constant", "warm-up")
+
+#: A run "died" when it ends at most this accurate on the validation digits (guessing
+#: among 10 digits scores 10%) or with a loss that is not a finite number.
+DEAD_ACCURACY = 0.2
+
+
+@dataclass(frozen=True)
+class StudySettings:
+    """What the study trains: the network (``channels``, ``blocks``, ``width``,
+    ``branches`` of the mini Inception-ResNet; ``scale`` for the scaled variant), the
+    data (the first ``samples`` training digits of split seed 0), the runs (``seeds``,
+    ``learning_rates``, ``epochs``, ``batch_size``; SGD with momentum 0.9) and the
+    warm-up (``warmup_steps`` at ``warmup_factor`` times the rate)."""
+
+    channels: int = 1024
+    blocks: int = 6
+    width: float = 0.25
+    branches: int = 2
+    scale: float = 0.2
+    seeds: tuple = (0, 1, 2)
+    learning_rates: tuple = (0.01, 0.045, 0.1, 0.2, 0.3, 0.5, 1.0)
+    epochs: int = 3
+    samples: int = 720
+    batch_size: int = 64
+    warmup_steps: int = 12
+    warmup_factor: float = 0.1
+
+    def __post_init__(self):
+        check_int(self.channels, "channels", 1)
+        check_int(self.blocks, "blocks", 1, 100)
+        check_number(self.scale, "scale", 0, 1, open_min=True)
+        check_seeds(self.seeds)
+        for rate in self.learning_rates:
+            check_number(rate, "learning_rate", 0, 100, open_min=True)
+        check_int(self.epochs, "epochs", 1)
+        check_int(self.samples, "samples", 10)
+        check_int(self.batch_size, "batch_size", 1)
+        check_int(self.warmup_steps, "warmup_steps", 1)
+
+    def variants(self) -> dict:
+        """``{"unscaled": spec, "scaled": spec}``: the same network, scale 1.0 and
+        :attr:`scale`."""
+        options = dict(
+            channels=self.channels, blocks=self.blocks, width=self.width, branches=self.branches
+        )
+        return {
+            "unscaled": mini_inception_resnet_spec(scale=1.0, **options),
+            "scaled": mini_inception_resnet_spec(scale=self.scale, **options),
+        }
+
+    def split(self) -> Split:
+        """The first :attr:`samples` training digits of split seed 0; every validation
+        digit."""
+        digits = load_digits_split(seed=0)
+        return Split(
+            digits.x_train[: self.samples],
+            digits.y_train[: self.samples],
+            digits.x_val,
+            digits.y_val,
+            digits.class_names,
+        )
+
+
+def _label(variant: str, schedule: str) -> str:
+    return variant if schedule == "constant" else f"{variant} + warm-up"
+
+
+def run_study(settings: StudySettings, seeds=None, learning_rates=None, schedules=SCHEDULES):
+    """Train the study's variants; one :class:`VariantRun` per variant, schedule, rate and
+    seed. ``seeds`` and ``learning_rates`` default to the settings' (a notebook reruns one
+    of each); a warmed-up run's variant is labelled ``"unscaled + warm-up"``."""
+    if not isinstance(settings, StudySettings):
+        raise ValueError(f"settings must be StudySettings. Received: {type(settings).__name__}")
+    seeds = settings.seeds if seeds is None else seeds
+    rates = settings.learning_rates if learning_rates is None else learning_rates
+    schedules = tuple(schedules)
+    for schedule in schedules:
+        check_choice(schedule, SCHEDULES, "schedule")
+    split, variants = settings.split(), settings.variants()
+    runs = []
+    for schedule in schedules:
+        steps = settings.warmup_steps if schedule == "warm-up" else 0
+        trained = train_variants(
+            split,
+            variants,
+            seeds,
+            rates,
+            settings.epochs,
+            settings.batch_size,
+            warmup_steps=steps,
+            warmup_factor=settings.warmup_factor,
+        )
+        runs += [replace(run, variant=_label(run.variant, schedule)) for run in trained]
+    return runs
+
+
+def study_record(runs, settings: StudySettings, provenance: dict) -> dict:
+    """The JSON-ready record of a study: what it is, its provenance, settings and runs."""
+    return {
+        "what": (
+            "Notebook 08, claim C32: the mini Inception-ResNet on a wide trunk, unscaled "
+            "and scaled, constant learning rate and He et al.'s warm-up, over seeds and "
+            "learning rates (inception_edu.experiments.residual_scaling.study)."
+        ),
+        "provenance": provenance,
+        "settings": asdict(settings),
+        "runs": [asdict(run) for run in runs],
+    }
+
+
+@dataclass(frozen=True)
+class Study:
+    """A stored study: its settings, provenance (command, seeds, versions, machine,
+    date, commit) and runs."""
+
+    settings: StudySettings
+    provenance: dict
+    runs: tuple
+
+
+def load_study(path=STUDY_FILE) -> Study:
+    """Read a study written by ``scripts/residual_scaling_study.py``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(
+            f"No stored study at {path}. Run: python scripts/residual_scaling_study.py"
+        )
+    record = json.loads(path.read_text())
+    raw = record["settings"]
+    settings = StudySettings(
+        **{key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
+    )
+    runs = tuple(VariantRun(**{**run, "loss": tuple(run["loss"])}) for run in record["runs"])
+    return Study(settings, record["provenance"], runs)
+
+
+def died(run: VariantRun) -> bool:
+    """Whether ``run`` ended no better than :data:`DEAD_ACCURACY` or with a loss that is
+    not finite."""
+    return not run.finite or run.val_accuracy <= DEAD_ACCURACY
+
+
+def _runs(study_or_runs) -> tuple:
+    return tuple(study_or_runs.runs if isinstance(study_or_runs, Study) else study_or_runs)
+
+
+def band(study, variant: str, learning_rate: float, field: str = "val_accuracy") -> tuple:
+    """The lowest and highest ``field`` over the stored seeds of ``variant`` at
+    ``learning_rate``."""
+    values = [
+        getattr(run, field)
+        for run in _runs(study)
+        if run.variant == variant and math.isclose(run.learning_rate, learning_rate)
+    ]
+    if not values:
+        known = sorted({(r.variant, r.learning_rate) for r in _runs(study)})
+        raise ValueError(f"No stored runs of {variant!r} at {learning_rate!r}. Stored: {known}")
+    return min(values), max(values)
+
+
+def best_accuracy(study, variant: str) -> dict:
+    """Per seed, ``(learning rate, validation accuracy)`` of ``variant`` at its best
+    learning rate (:func:`~inception_edu.experiments.residual_scaling.best_runs`): each
+    variant compared at the rate that suits it."""
+    best = best_runs(_runs(study), variant, "val_accuracy")
+    return {seed: (run.learning_rate, run.val_accuracy) for seed, run in best.items()}
+
+
+def rescues(study, variant: str, other: str) -> dict:
+    """Per seed, the learning rates at which ``variant`` died (:func:`died`) and
+    ``other``, from the same weights on the same batches, did not: ``{seed: [rates]}``."""
+    runs = _runs(study)
+    for name in (variant, other):
+        if not any(r.variant == name for r in runs):
+            stored = sorted({r.variant for r in runs})
+            raise ValueError(f"No runs of {name!r}. Stored: {stored}")
+    found = {
+        (r.variant, r.seed, r.learning_rate): died(r) for r in runs if r.variant in (variant, other)
+    }
+    seeds = sorted({r.seed for r in runs if r.variant == variant})
+    return {
+        seed: sorted(
+            rate
+            for (name, s, rate), dead in found.items()
+            if name == variant and s == seed and dead and not found.get((other, seed, rate), True)
+        )
+        for seed in seeds
+    }
+
+
+def study_table(study) -> Table:
+    """One row per variant and learning rate: the validation accuracy on each seed and
+    how many seeds died."""
+    runs = _runs(study)
+    seeds = sorted({r.seed for r in runs})
+    cells: dict = {}
+    for run in runs:
+        cells.setdefault((run.variant, run.learning_rate), {})[run.seed] = run
+    rows = []
+    for (variant, rate), by_seed in cells.items():
+        shown = [by_seed.get(seed) for seed in seeds]
+        rows.append(
+            (
+                variant,
+                f"{rate:g}",
+                *("-" if r is None else f"{r.val_accuracy:.0%}" for r in shown),
+                f"{sum(died(r) for r in shown if r is not None)}",
+            )
+        )
+    header = ("variant", "learning rate", *(f"seed {s}" for s in seeds), "died")
+    return Table(header, tuple(rows))
+
+
+def plot_study(study, title: str = ""):
+    """Validation accuracy against the learning rate (log axis), one panel per schedule,
+    one line per variant through the mean of its seeds, a dot per seed; a dashed line at
+    10%, guessing."""
+    runs = _runs(study)
+    figure = new_figure(figsize=(10.4, 4.2), layout="constrained")
+    axes = figure.subplots(1, len(SCHEDULES), sharey=True)
+    for ax, schedule in zip(axes, SCHEDULES, strict=True):
+        for index, variant in enumerate(("unscaled", "scaled")):
+            label = _label(variant, schedule)
+            mine = [r for r in runs if r.variant == label]
+            rates = sorted({r.learning_rate for r in mine})
+            if not rates:
+                continue
+            color = f"C{index}"
+            for run in mine:
+                ax.plot(run.learning_rate, run.val_accuracy, "o", color=color, alpha=0.45)
+            means = [np.mean([r.val_accuracy for r in mine if r.learning_rate == x]) for x in rates]
+            ax.plot(rates, means, "-", color=color, linewidth=2, label=label)
+        ax.axhline(0.1, color="#555555", linestyle="--", linewidth=1, label="guessing: 10%")
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("learning rate (SGD, momentum 0.9)", fontsize=11)
+        ax.set_title(schedule if schedule == "constant" else "He et al.'s warm-up first")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=10, loc="upper right")
+        ax.tick_params(labelsize=10)
+    axes[0].set_ylabel("validation accuracy", fontsize=11)
+    if isinstance(study, Study):
+        s = study.settings
+        default = (
+            f"{s.channels}-channel trunk, {s.blocks} blocks: {len(s.seeds)} seeds "
+            f"(dots), their mean (line), after {s.epochs} epochs"
+        )
+    else:
+        default = "validation accuracy per seed (dots) and mean (line)"
+    figure.suptitle(title or default, fontsize=12)
+    return figure

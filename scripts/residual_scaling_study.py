@@ -3,10 +3,10 @@
 The paper's claim is about Inception-ResNets with more than 1,000 filters; this trains
 the course's mini Inception-ResNet on a trunk of that width, unscaled and scaled, over
 seeds and learning rates (the paper's 0.045 among them), with a constant rate and with
-He et al.'s warm-up (inception_edu.experiments.residual_scaling.study). About 15-20
-minutes on a 2-core CPU with the defaults. Writes a small JSON file with the runs and
-their provenance (command, seeds, versions, machine, date, commit), which notebook 08
-reads offline:
+He et al.'s warm-up (inception_edu.experiments.residual_scaling.study): 84 runs, more
+than a notebook's budget (the file records the wall time it took, ``wall_seconds``).
+Writes a small JSON file with the runs and their provenance (command, seeds, versions,
+machine, date, commit, wall time), which notebook 08 reads offline:
 
     python scripts/residual_scaling_study.py
     python scripts/residual_scaling_study.py --channels 2048 --blocks 10 --out /tmp/x.json

@@ -191,8 +191,9 @@ class EmpiricalVerdict:
     opposing: int
 
     def __str__(self) -> str:
-        shown = ", ".join(f"{d:+.3g}" for d in self.differences)
-        mean = sum(self.differences) / len(self.differences)
+        # + 0.0 turns a negative zero into 0, so no "-0" is printed
+        shown = ", ".join(f"{d + 0.0:+.3g}" for d in self.differences)
+        mean = sum(self.differences) / len(self.differences) + 0.0
         return (
             f"{self.claim}: {self.verdict} ({self.effect} per seed: {shown}; mean {mean:+.3g}; "
             f"{self.agreeing} of {len(self.differences)} seeds as claimed, "

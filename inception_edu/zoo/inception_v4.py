@@ -3,7 +3,8 @@ Connections on Learning", 2016 (Figures 3-9, Table 1).
 
 Branches are listed left to right as the paper's figures draw them (Reduction-A
 excepted: see :func:`reduction_a`). tf-slim concatenates some of them in another order
-(the pool branch last in Inception-A and Reduction-B, first in Mixed_3a) and starts some
+(the pool branch last where the figures draw it first: Inception-A, -B, -C and
+Reduction-B; in the stem's Mixed_3a it keeps the figure's order, pool first) and starts some
 1x7/7x1 pairs the other way round (Mixed_4a, Inception-B, Inception-C). Shapes,
 parameters and multiply-adds are the same either way; only loading tf-slim's checkpoint
 would need its order. Reduction-A (Figure 7) is shared with the Inception-ResNets, with

@@ -305,6 +305,23 @@ def test_compare_trains_every_arm_with_every_seed_and_tabulates_the_spread(compa
     assert len(comparison.plot("val_loss").axes[0].lines) == 2
 
 
+def test_a_binary_accuracy_plot_can_show_the_full_scale_and_the_useless_models_line():
+    from synthetic_transfer import synthetic_comparison
+
+    comparison, _ = synthetic_comparison(classes=12)
+    floor = te.constant_predictor_binary_accuracy(12)
+    figure = comparison.plot("val_binary_accuracy", limits=(0, 1), reference=(floor, "(K-1)/K"))
+    ax = figure.axes[0]
+    assert ax.get_ylim() == (0, 1)
+    lines = [line for line in ax.lines if line.get_label() == "(K-1)/K"]
+    assert len(lines) == 1 and list(lines[0].get_ydata()) == [floor, floor]
+    assert "(K-1)/K" in [t.get_text() for t in ax.get_legend().get_texts()]
+    with pytest.raises(ValueError, match="limits must be"):
+        comparison.plot("val_binary_accuracy", limits=(1, 0))
+    with pytest.raises(ValueError, match="reference must be"):
+        comparison.plot("val_binary_accuracy", reference=(float("nan"), "x"))
+
+
 # --------------------------------------------------------------------------- arguments
 
 
@@ -390,3 +407,16 @@ def test_the_confusion_and_mistakes_figures_show_one_arm():
         te.plot_mistakes(runs, x_val)
     with pytest.raises(ValueError, match=r"x_val must be the \d+ validation images"):
         te.plot_mistakes(runs[0], x_val[:1])
+
+
+def test_seed_verdict_is_the_course_rule_and_says_why_with_fewer_than_three_seeds():
+    from inception_edu.course.claims import empirical_verdict
+
+    three = te.seed_verdict("C38", [0.2, 0.0, 0.1], "a minus b")
+    assert three == empirical_verdict("C38", [0.2, 0.0, 0.1], "a minus b")
+    assert three.verdict == "holds approximately"
+    one = te.seed_verdict("C38", np.array([0.3]), "a minus b", claimed="none", margin=0.1)
+    assert one.verdict == "not shown at this scale"
+    assert "the rule needs 3 seeds" in str(one) and "+0.3" in str(one)
+    with pytest.raises(ValueError, match="differences"):
+        te.seed_verdict("C38", [], "a minus b")

@@ -1,8 +1,9 @@
 """Notebook 09's experiment: the source's transfer learning, re-run at classroom scale.
 
 The source (seed ``000_…``, "Inception-resnet-v2를 이용한 실제 모델 시행") trained, with
-Keras: an ImageNet-pretrained Inception-ResNet-v2 "without the part after the fully
-connected layer" plus a softmax over its 51 classes, on 75x75 crops, Adam with learning
+Keras: an ImageNet-pretrained Inception-ResNet-v2 of which only the weights before the
+fully connected layer were used ("Fully connected 이전 부분의 가중치만 사용", Keras'
+``include_top=False``) plus a softmax over its 51 classes, on 75x75 crops, Adam with learning
 rate 0.001, batch 64, ``binary_crossentropy``, 50 and 20 epochs. It reports (claims
 C36-C38) that the binary loss "converged much faster" than ``categorical_crossentropy``,
 that augmentation and ImageNet weights made little difference, and that Inception-ResNet-v2
@@ -41,10 +42,12 @@ and a finished run is read back from its checkpoint without training.
 
 Keras 3 resolves ``"accuracy"`` from the shapes of the targets and outputs, not from the
 loss: with one-hot targets and K > 1 outputs it is *categorical* accuracy for both losses
-(measured by :func:`keras_accuracy_metric`, checked in the tests). Keras 2 (standalone
-Keras up to 2.3, and tf.keras's TF1-style training loop, ``get_metric_function``) chose
-*binary* accuracy whenever the loss was binary cross-entropy; that is what the source's
-curves showed, and ``metrics=["binary_accuracy"]`` shows it again here.
+(measured by :func:`keras_accuracy_metric`, checked in the tests). Standalone Keras up
+to 2.3 and tf.keras before TensorFlow 2.2 (and, later, only its TF1-style training loop,
+``get_metric_function``) chose *binary* accuracy whenever the loss was binary
+cross-entropy; tf.keras from TensorFlow 2.2 on chooses from the shapes, as Keras 3 does
+(tensorflow/tensorflow#41361). The former is what the source's curves showed, and
+``metrics=["binary_accuracy"]`` shows it again here.
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ import numpy as np
 
 from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
+from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split
 from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_seeds
 from inception_edu.training import metrics as class_metrics
@@ -89,6 +93,7 @@ __all__ = [
     "keras_accuracy_metric",
     "predict",
     "run_experiment",
+    "seed_verdict",
     "slug",
     "source_model",
     "source_recipe",
@@ -318,8 +323,9 @@ def keras_accuracy_metric(loss: str, metric: str = "accuracy", classes: int = 12
     Under Keras 3 the result for ``"accuracy"`` depends on the shapes, not on the loss
     (``keras.src.trainers.compile_utils.get_metric``): one output column gives
     ``BinaryAccuracy``, integer labels ``SparseCategoricalAccuracy``, one-hot rows
-    ``CategoricalAccuracy``. Keras 2 picked ``binary_accuracy`` when the loss was binary
-    cross-entropy, which is what the source saw.
+    ``CategoricalAccuracy``. Standalone Keras up to 2.3 and tf.keras before TensorFlow
+    2.2 picked ``binary_accuracy`` when the loss was binary cross-entropy, which is what
+    the source saw.
     """
     recipe = source_recipe(loss).replace(metrics=(metric,))
     classes = check_int(classes, "classes", 2)
@@ -814,9 +820,34 @@ class Comparison:
         )
         return Table(columns, tuple(rows), title=title, left=5)
 
-    def plot(self, metric: str = "val_categorical_accuracy", ax=None):
-        """The arms' curves of ``metric``, mean and seed band (:func:`plot_runs`)."""
-        return plot_runs(self.curves(metric), metric=metric_label(metric), ax=ax, legend="outside")
+    def plot(self, metric: str = "val_categorical_accuracy", ax=None, limits=None, reference=None):
+        """The arms' curves of ``metric``, mean and seed band (:func:`plot_runs`).
+
+        ``limits``: ``None`` (matplotlib's auto-scaling) or ``(low, high)`` for the y axis,
+        e.g. ``(0, 1)`` so that a metric whose values all sit near 1 is not blown up;
+        ``reference``: ``None`` or ``(value, label)``, a dashed horizontal line with its
+        legend entry (e.g. a useless model's binary accuracy, (K-1)/K).
+        """
+        figure = plot_runs(
+            self.curves(metric), metric=metric_label(metric), ax=ax, legend="outside"
+        )
+        axes = ax if ax is not None else figure.axes[0]
+        if reference is not None:
+            value, label = reference
+            if not np.isfinite(value) or not isinstance(label, str):
+                raise ValueError(
+                    f"reference must be (a finite number, a label). Received: {reference!r}"
+                )
+            axes.axhline(value, color="0.3", linestyle="--", linewidth=1.2, label=label)
+            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
+        if limits is not None:
+            low, high = limits
+            if not (np.isfinite(low) and np.isfinite(high) and low < high):
+                raise ValueError(
+                    f"limits must be (low, high) with low < high. Received: {limits!r}"
+                )
+            axes.set_ylim(low, high)
+        return figure
 
 
 def compare(
@@ -877,6 +908,26 @@ def compare(
             for seed in seeds
         )
     return Comparison(tuple(experiments), seeds, epochs, batch_size, results)
+
+
+def seed_verdict(
+    claim: str, differences, effect: str, claimed: str = "positive", margin: float = 0.0
+) -> EmpiricalVerdict:
+    """The course's one rule for an empirical verdict
+    (:func:`~inception_edu.course.claims.empirical_verdict`) over one difference per seed,
+    for a comparison run with any number of seeds.
+
+    With three seeds or more it is that rule, unchanged. With fewer (a learner's quick run
+    with ``SEEDS = (0,)``), the rule cannot decide; instead of its error this gives the
+    verdict *not shown at this scale*, its evidence saying why, so the notebook's verdict
+    cells still run and say so.
+    """
+    values = tuple(float(d) for d in np.ravel(differences))
+    if len(values) >= 3 or not values:  # none: the rule's own error says what it needs
+        return empirical_verdict(claim, values, effect, claimed, margin)
+    return EmpiricalVerdict(
+        claim, "not shown at this scale", f"{effect} (the rule needs 3 seeds)", values, 0, 0
+    )
 
 
 # --------------------------------------------------------------------------- figures

@@ -10,9 +10,12 @@ machine, date, commit, wall time), which notebook 08 reads offline:
 
     python scripts/residual_scaling_study.py
     python scripts/residual_scaling_study.py --channels 2048 --blocks 10 --out /tmp/x.json
+    python scripts/residual_scaling_study.py --growth
 
-The defaults regenerate the stored file
-(inception_edu/experiments/residual_scaling/results/wide_trunk.json).
+The defaults regenerate the stored files (inception_edu/experiments/residual_scaling/
+results/wide_trunk.json; with --growth, results/growth.json: the trunk's growth at
+initialisation for widths 64, 256 and 1,024, which the notebook measures live only for
+the widest).
 """
 
 from __future__ import annotations
@@ -49,7 +52,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--warmup-steps", type=int, default=defaults.warmup_steps)
     parser.add_argument("--warmup-factor", type=float, default=defaults.warmup_factor)
-    parser.add_argument("--out", type=Path, default=study.STUDY_FILE)
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--growth",
+        action="store_true",
+        help="instead: the growth at initialisation, 16 blocks, widths 64/256/1024, "
+        "the seeds given (default --out: results/growth.json)",
+    )
     return parser.parse_args(argv)
 
 
@@ -90,8 +99,30 @@ def provenance(argv, seconds: float) -> dict:
     }
 
 
+def _write(path: Path, record: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(record, indent=1) + "\n")
+    os.replace(partial, path)
+
+
+def growth_main(args, argv) -> dict:
+    start = time.perf_counter()
+    measured = study.measure_growth(seeds=tuple(args.seeds))
+    record = study.growth_record(measured, provenance(argv, time.perf_counter() - start))
+    out = args.out or study.GROWTH_FILE
+    _write(out, record)
+    for channels, per_seed in measured.items():
+        shown = "  ".join(f"{g.growth(1.0):.2f}x" for g in per_seed)
+        print(f"{channels:>5} channels, unscaled growth per seed: {shown}")
+    print(f"wrote {out}")
+    return record
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    if args.growth:
+        return growth_main(args, argv)
     settings = study.StudySettings(
         channels=args.channels,
         blocks=args.blocks,
@@ -107,12 +138,10 @@ def main(argv=None) -> dict:
     start = time.perf_counter()
     runs = study.run_study(settings)
     record = study.study_record(runs, settings, provenance(argv, time.perf_counter() - start))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    partial = args.out.with_name(f".{args.out.name}.partial")
-    partial.write_text(json.dumps(record, indent=1) + "\n")
-    os.replace(partial, args.out)
+    out = args.out or study.STUDY_FILE
+    _write(out, record)
     print(study.study_table(runs))
-    print(f"wrote {args.out} ({record['provenance']['wall_seconds']} s)")
+    print(f"wrote {out} ({record['provenance']['wall_seconds']} s)")
     return record
 
 

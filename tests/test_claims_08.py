@@ -215,17 +215,20 @@ def digits():
 
 
 @pytest.fixture(scope="module")
-def growths(digits):
-    """The notebook's measurement at initialisation: 16 blocks, three widths, seeds 0-2."""
-    return {
-        channels: rx.growth_over_seeds(
-            mini_inception_resnet_spec(channels=channels, blocks=16, width=1.0, branches=3),
-            digits.x_val[:8],
-            (0, 1, 2),
-            (1.0, 0.3, 0.2, 0.1),
-        )
-        for channels in (64, 256, 1024)
-    }
+def growths():
+    """The stored measurement at initialisation (16 blocks, widths 64/256/1024, seeds 0-2)
+    made again, as ``scripts/residual_scaling_study.py --growth`` makes it."""
+    return rx.measure_growth()
+
+
+def test_c32_the_stored_growth_is_what_the_script_measures(growths):
+    stored = rx.load_growth()
+    assert sorted(stored) == [64, 256, 1024]
+    for channels, per_seed in stored.items():
+        for kept, fresh in zip(per_seed, growths[channels], strict=True):
+            assert kept.scales == fresh.scales and kept.blocks == fresh.blocks
+            for scale in kept.scales:
+                assert kept.growth(scale) == pytest.approx(fresh.growth(scale), rel=0.02)
 
 
 def test_c32_unscaled_residuals_grow_the_trunk_and_variances_add(growths):

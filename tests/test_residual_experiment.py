@@ -388,3 +388,18 @@ def test_best_runs_picks_each_seeds_best_rate_and_never_a_nan():
         rx.best_runs(runs, "scaled", "dead")
     with pytest.raises(ValueError, match="No runs of 'plain'"):
         rx.best_runs(runs, "plain")
+
+
+def test_the_growth_record_reads_back(tmp_path):
+    import json
+
+    measured = rx.measure_growth(widths=(8,), blocks=2, seeds=(0, 1), scales=(1.0, 0.2))
+    assert len(measured[8]) == 2 and measured[8][0].scales == (1.0, 0.2)
+    path = tmp_path / "growth.json"
+    path.write_text(json.dumps(rx.growth_record(measured, {"command": "test"})))
+    back = rx.load_growth(path)
+    assert list(back) == [8]
+    for a, b in zip(back[8], measured[8], strict=True):
+        assert a.growth(1.0) == pytest.approx(b.growth(1.0)) and a.blocks == b.blocks
+    with pytest.raises(ValueError, match="No stored growth"):
+        rx.load_growth(tmp_path / "none.json")

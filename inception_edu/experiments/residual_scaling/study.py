@@ -18,7 +18,9 @@ tenth of the rate first, then the rate). It is more than a notebook's minute on 
 provenance in ``results/wide_trunk.json`` (:data:`STUDY_FILE`); notebook 08 plots them
 (:func:`load_study`, :func:`plot_study`) and reruns one arm live (:func:`run_study` with
 one seed and one rate), and a test checks that the arm lies within the stored band
-(:func:`band`).
+(:func:`band`). With ``--growth`` the script stores the trunk's growth at initialisation
+on trunks of 64, 256 and 1,024 channels over seeds (:func:`measure_growth`,
+:data:`GROWTH_FILE`); the notebook measures only its widest trunk live.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ import numpy as np
 from inception_edu.analysis import Table
 from inception_edu.data import Split, load_digits_split
 from inception_edu.experiments.residual_scaling.experiment import (
+    ActivationGrowth,
     VariantRun,
     best_runs,
+    growth_over_seeds,
     train_variants,
 )
 from inception_edu.spec.checks import check_choice, check_int, check_number, check_seeds
@@ -43,6 +47,7 @@ from inception_edu.zoo.mini import mini_inception_resnet_spec
 
 __all__ = [
     "DEAD_ACCURACY",
+    "GROWTH_FILE",
     "SCHEDULES",
     "STUDY_FILE",
     "Study",
@@ -50,7 +55,10 @@ __all__ = [
     "band",
     "best_accuracy",
     "died",
+    "growth_record",
+    "load_growth",
     "load_study",
+    "measure_growth",
     "plot_study",
     "rescues",
     "run_study",
@@ -60,6 +68,9 @@ __all__ = [
 
 #: Where the study's results are stored (written by ``scripts/residual_scaling_study.py``).
 STUDY_FILE = Path(__file__).with_name("results") / "wide_trunk.json"
+
+#: The growth at initialisation over trunk widths and seeds (the same script, ``--growth``).
+GROWTH_FILE = Path(__file__).with_name("results") / "growth.json"
 
 #: A constant learning rate, and He et al.'s warm-up before it.
 SCHEDULES = ("constant", "warm-up")
@@ -314,3 +325,62 @@ def plot_study(study, title: str = ""):
         default = "validation accuracy per seed (dots) and mean (line)"
     figure.suptitle(title or default, fontsize=12)
     return figure
+
+
+# --------------------------------------------------------------------------- at init
+
+
+def measure_growth(
+    widths=(64, 256, 1024), blocks: int = 16, seeds=(0, 1, 2), scales=(1.0, 0.3, 0.2, 0.1)
+) -> dict:
+    """:func:`~inception_edu.experiments.residual_scaling.growth_over_seeds` for the mini
+    Inception-ResNet (three branches at the figure's widths) on each trunk width of
+    ``widths`` with ``blocks`` blocks, on the first 8 validation digits of split seed 0:
+    ``{channels: (ActivationGrowth per seed)}``, what notebook 08 measures live for its
+    widest trunk."""
+    x = load_digits_split(seed=0).x_val[:8]
+    measured = {}
+    for channels in widths:
+        spec = mini_inception_resnet_spec(
+            channels=check_int(channels, "channels", 1), blocks=blocks, width=1.0, branches=3
+        )
+        measured[channels] = growth_over_seeds(spec, x, seeds, scales)
+    return measured
+
+
+def growth_record(measured: dict, provenance: dict) -> dict:
+    """The JSON-ready record of :func:`measure_growth`'s result and its provenance."""
+    return {
+        "what": (
+            "Notebook 08, claim C32: the trunk's RMS after the stem and after each block of "
+            "the mini Inception-ResNet at initialisation, per trunk width, seed and scale "
+            "(inception_edu.experiments.residual_scaling.study.measure_growth)."
+        ),
+        "provenance": provenance,
+        "growth": {
+            str(channels): [asdict(growth) for growth in per_seed]
+            for channels, per_seed in measured.items()
+        },
+    }
+
+
+def load_growth(path=GROWTH_FILE) -> dict:
+    """Read :data:`GROWTH_FILE`: ``{channels: (ActivationGrowth per seed)}``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(
+            f"No stored growth at {path}. Run: python scripts/residual_scaling_study.py --growth"
+        )
+    record = json.loads(path.read_text())
+    return {
+        int(channels): tuple(
+            ActivationGrowth(
+                tuple(g["scales"]),
+                tuple(g["blocks"]),
+                g["stem"],
+                tuple(tuple(row) for row in g["rms"]),
+            )
+            for g in per_seed
+        )
+        for channels, per_seed in record["growth"].items()
+    }

@@ -214,7 +214,8 @@ def empirical_verdict(
 
     - **holds**: every seed as claimed;
     - **holds approximately**: more seeds as claimed than against, and the mean as claimed;
-    - **wrong**: more seeds against than as claimed, and the mean against;
+    - **wrong**: more seeds against than as claimed, and the mean not as claimed (against,
+      or within the margin);
     - **not shown at this scale**: anything else (seeds split, or within the margin when a
       direction is claimed): the runs here cannot decide.
 

@@ -1,10 +1,24 @@
 """Small helpers shared by the test modules (pytest puts this folder on ``sys.path``)."""
 
+import importlib.util
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+
+
+def load_script(relative: str):
+    """A script or benchmark of the repository (``"scripts/portability.py"``) imported as a
+    module named after its file, afresh on every call."""
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def printed_text(name: str) -> str:

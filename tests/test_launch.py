@@ -8,7 +8,6 @@ The install cell run end to end, in a fresh environment standing in for Colab, i
 """
 
 import ast
-import importlib.util
 import json
 import re
 import subprocess
@@ -18,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
+from helpers import load_script
 from packaging.requirements import Requirement
 
 from inception_edu.course import launch
@@ -30,10 +30,7 @@ LINK = r"\[!\[[^\]]*\]\(([^)\s]+)\)\]\(([^)\s]+)\)"
 
 
 def _script():
-    spec = importlib.util.spec_from_file_location("add_launch_cells", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/add_launch_cells.py")
 
 
 def _source(cell) -> str:

@@ -1,17 +1,15 @@
 """scripts/portability.py (`make test-portable`, and `make test`'s nbval under other kernels):
 which cells it compares, how it moves the seeds, what it reports. No notebook is executed."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import load_script
 
 ROOT = Path(__file__).parents[1]
-SPEC = importlib.util.spec_from_file_location("portability", ROOT / "scripts" / "portability.py")
-portability = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(portability)
+portability = load_script("scripts/portability.py")
 
 
 def _notebook(*cells):

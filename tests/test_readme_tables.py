@@ -8,31 +8,22 @@ section's numbers recorded in ``benchmarks/results/`` by ``analysis_speed.py --r
 ``widget_speed.py --record`` and ``record_latency.py``.
 """
 
-import importlib.util
 import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-readme_tables = _load(REPO / "scripts" / "readme_tables.py", "readme_tables")
-run_times = _load(REPO / "benchmarks" / "run_times.py", "run_times")
+readme_tables = load_script("scripts/readme_tables.py")
+run_times = load_script("benchmarks/run_times.py")
 # these two import run_times by name, as they do run from benchmarks/: it is loaded above
-record_latency = _load(REPO / "benchmarks" / "record_latency.py", "record_latency")
-analysis_speed = _load(REPO / "benchmarks" / "analysis_speed.py", "analysis_speed")
+record_latency = load_script("benchmarks/record_latency.py")
+analysis_speed = load_script("benchmarks/analysis_speed.py")
 
 
 @pytest.fixture(scope="module")

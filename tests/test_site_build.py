@@ -6,7 +6,6 @@ script's refusals. The course's own site is checked in Chromium by tests/e2e/tes
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -14,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_script
 
 for _module in ("sphinx", "myst_nb", "sphinx_book_theme"):
     pytest.importorskip(
@@ -25,6 +25,7 @@ for _module in ("sphinx", "myst_nb", "sphinx_book_theme"):
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "build_site.py"
 sys.path.insert(0, str(REPO))
+
 from inception_edu.course import launch  # noqa: E402 (the install cell's source)
 
 COLAB = "https://colab.research.google.com/github/owner/repo/blob/main/notebooks/10_x.ipynb"
@@ -33,10 +34,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location("build_site", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("scripts/build_site.py")
 
 
 build_site = _load_script()

@@ -1,20 +1,16 @@
 """scripts/stable_widget_ids.py: a re-run with other random widget ids writes the same
 notebook, and every reference still points at a saved model."""
 
-import importlib.util
 import json
 import re
 import uuid
 from pathlib import Path
 
 import nbformat
+from helpers import load_script
 
 ROOT = Path(__file__).parents[1]
-SPEC = importlib.util.spec_from_file_location(
-    "stable_widget_ids", ROOT / "scripts" / "stable_widget_ids.py"
-)
-stable = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(stable)
+stable = load_script("scripts/stable_widget_ids.py")
 NOTEBOOK = ROOT / "notebooks" / "02_1x1_bottleneck.ipynb"
 
 

@@ -2,25 +2,16 @@
 without training anything (the case itself measures; this checks what it computes from
 the measurements)."""
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import keras
 import pytest
+from helpers import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-training_speed = _load(REPO / "benchmarks" / "training_speed.py", "training_speed")
+training_speed = load_script("benchmarks/training_speed.py")
 
 
 def test_training_step_is_three_passes_of_two_flops_per_multiply_add():

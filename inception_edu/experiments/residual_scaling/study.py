@@ -42,6 +42,7 @@ from inception_edu.experiments.residual_scaling.experiment import (
     train_variants,
 )
 from inception_edu.spec.checks import check_choice, check_int, check_number, check_seeds
+from inception_edu.spec.nodes import Residual
 from inception_edu.viz.figures import new_figure
 from inception_edu.zoo.mini import mini_inception_resnet_spec
 
@@ -53,7 +54,12 @@ __all__ = [
     "Study",
     "StudySettings",
     "band",
+    "GROWTH_BLOCKS",
+    "GROWTH_BRANCHES",
+    "GROWTH_WIDTH",
+    "GROWTH_WIDTHS",
     "best_accuracy",
+    "describe_network",
     "died",
     "growth_record",
     "load_growth",
@@ -71,6 +77,13 @@ STUDY_FILE = Path(__file__).with_name("results") / "wide_trunk.json"
 
 #: The growth at initialisation over trunk widths and seeds (the same script, ``--growth``).
 GROWTH_FILE = Path(__file__).with_name("results") / "growth.json"
+
+#: The growth at initialisation: trunk widths, depth, and the A block as drawn in Figure
+#: 10 (all three branches at their 32 filters), unlike the trained study's narrow residual.
+GROWTH_WIDTHS = (64, 256, 1024)
+GROWTH_BLOCKS = 16
+GROWTH_WIDTH = 1.0
+GROWTH_BRANCHES = 3
 
 #: A constant learning rate, and He et al.'s warm-up before it.
 SCHEDULES = ("constant", "warm-up")
@@ -104,6 +117,8 @@ class StudySettings:
     def __post_init__(self):
         check_int(self.channels, "channels", 1)
         check_int(self.blocks, "blocks", 1, 100)
+        check_number(self.width, "width", 0, 4, open_min=True)
+        check_int(self.branches, "branches", 1, 3)
         check_number(self.scale, "scale", 0, 1, open_min=True)
         check_seeds(self.seeds)
         for rate in self.learning_rates:
@@ -135,6 +150,28 @@ class StudySettings:
             digits.y_val,
             digits.class_names,
         )
+
+
+def describe_network(settings: StudySettings) -> tuple:
+    """What the study trains, in lines of text read off the unscaled variant's spec: the
+    trunk, the blocks and their branches' filters, and how far the residual's rank (the
+    concatenated branches' channels) is below the trunk's width."""
+    if not isinstance(settings, StudySettings):
+        raise ValueError(f"settings must be StudySettings. Received: {type(settings).__name__}")
+    spec = settings.variants()["unscaled"]
+    block = next(stage for stage in spec.stages if isinstance(stage, Residual))
+    branches = [
+        " -> ".join(f"{op.kernel[0]}x{op.kernel[1]} {op.filters}" for op in branch.ops)
+        for branch in block.branches
+    ]
+    rank = sum(branch.ops[-1].filters for branch in block.branches)
+    return (
+        f"stem: 3x3/2 conv to a 4x4 trunk of {settings.channels} channels",
+        f"{settings.blocks} Inception-ResNet-A blocks of v1 (Figure 10), {len(branches)} of its "
+        f"3 branches at width {settings.width:g}: " + " | ".join(branches),
+        f"each: concatenated {rank} channels -> linear 1x1 to {settings.channels} "
+        f"(a residual of rank <= {rank} on a {settings.channels}-channel trunk)",
+    )
 
 
 def _label(variant: str, schedule: str) -> str:
@@ -331,25 +368,34 @@ def plot_study(study, title: str = ""):
 
 
 def measure_growth(
-    widths=(64, 256, 1024), blocks: int = 16, seeds=(0, 1, 2), scales=(1.0, 0.3, 0.2, 0.1)
+    widths=GROWTH_WIDTHS,
+    blocks: int = GROWTH_BLOCKS,
+    seeds=(0, 1, 2),
+    scales=(1.0, 0.3, 0.2, 0.1),
+    width: float = GROWTH_WIDTH,
+    branches: int = GROWTH_BRANCHES,
 ) -> dict:
     """:func:`~inception_edu.experiments.residual_scaling.growth_over_seeds` for the mini
-    Inception-ResNet (three branches at the figure's widths) on each trunk width of
-    ``widths`` with ``blocks`` blocks, on the first 8 validation digits of split seed 0:
-    ``{channels: (ActivationGrowth per seed)}``, what notebook 08 measures live for its
-    widest trunk."""
+    Inception-ResNet on each trunk width of ``widths`` with ``blocks`` blocks (by default
+    all three branches at the figure's 32 filters), on the first 8 validation digits of
+    split seed 0: ``{channels: (ActivationGrowth per seed)}``, what notebook 08 measures
+    live for its widest trunk."""
     x = load_digits_split(seed=0).x_val[:8]
     measured = {}
     for channels in widths:
         spec = mini_inception_resnet_spec(
-            channels=check_int(channels, "channels", 1), blocks=blocks, width=1.0, branches=3
+            channels=check_int(channels, "channels", 1),
+            blocks=blocks,
+            width=width,
+            branches=branches,
         )
         measured[channels] = growth_over_seeds(spec, x, seeds, scales)
     return measured
 
 
-def growth_record(measured: dict, provenance: dict) -> dict:
-    """The JSON-ready record of :func:`measure_growth`'s result and its provenance."""
+def growth_record(measured: dict, provenance: dict, network: dict | None = None) -> dict:
+    """The JSON-ready record of :func:`measure_growth`'s result, its provenance and the
+    network and seeds it measured (``network``: :func:`measure_growth`'s arguments)."""
     return {
         "what": (
             "Notebook 08, claim C32: the trunk's RMS after the stem and after each block of "
@@ -357,6 +403,10 @@ def growth_record(measured: dict, provenance: dict) -> dict:
             "(inception_edu.experiments.residual_scaling.study.measure_growth)."
         ),
         "provenance": provenance,
+        "network": {
+            key: list(value) if isinstance(value, tuple) else value
+            for key, value in (network or {}).items()
+        },
         "growth": {
             str(channels): [asdict(growth) for growth in per_seed]
             for channels, per_seed in measured.items()

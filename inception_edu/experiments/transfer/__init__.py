@@ -6,16 +6,20 @@
 - :mod:`~inception_edu.experiments.transfer.pretrained`: the backbones an arm starts from
   (the course's own pretrained Inception-ResNet-v2, ImageNet's where it can be loaded) and
   how the course's was pretrained;
+- :mod:`~inception_edu.experiments.transfer.finetune`: the heavy run of claim C37's third
+  arm, the standard protocol (backbone frozen, then unfrozen at a low learning rate with
+  batch norm in inference mode), stored by ``scripts/transfer_finetune_study.py``;
 - :mod:`~inception_edu.experiments.transfer.explorers`: the explorers of a comparison (which
   arm, which metric, which seeds; which classes fail and as what).
 
-Every public name of the three is importable from here, as the notebook does
+Every public name of the four is importable from here, as the notebook does
 (``from inception_edu.experiments import transfer as tx``).
 """
 
-from inception_edu.experiments.transfer import experiment, explorers, pretrained
+from inception_edu.experiments.transfer import experiment, explorers, finetune, pretrained
 from inception_edu.experiments.transfer.experiment import *  # noqa: F403
 from inception_edu.experiments.transfer.explorers import *  # noqa: F403
+from inception_edu.experiments.transfer.finetune import *  # noqa: F403
 from inception_edu.experiments.transfer.pretrained import *  # noqa: F403
 
-__all__ = sorted({*experiment.__all__, *pretrained.__all__, *explorers.__all__})
+__all__ = sorted({*experiment.__all__, *pretrained.__all__, *explorers.__all__, *finetune.__all__})

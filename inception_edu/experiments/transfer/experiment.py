@@ -65,17 +65,26 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split
-from inception_edu.spec.checks import check_choice, check_flag, check_int, check_name, check_seeds
+from inception_edu.spec.checks import (
+    check_choice,
+    check_flag,
+    check_int,
+    check_name,
+    check_number,
+    check_seeds,
+)
 from inception_edu.training import metrics as class_metrics
-from inception_edu.training.batch_norm import settle_batch_norm
+from inception_edu.training.batch_norm import batch_norm_layers, settle_batch_norm
 from inception_edu.training.recipe import Recipe, constant_predictor_binary_accuracy
 from inception_edu.training.runner import run
 from inception_edu.viz.curves import metric_label, plot_runs
 
 __all__ = [
     "LOSSES",
+    "PHASES",
     "SUMMARY_METRICS",
     "TRACKED_METRICS",
+    "UNFROZEN_LEARNING_RATE",
     "Comparison",
     "Experiment",
     "ExperimentResult",
@@ -98,6 +107,14 @@ __all__ = [
     "source_model",
     "source_recipe",
 ]
+
+#: Adam's learning rate once the frozen protocol unfreezes the backbone (Keras'
+#: transfer-learning guide fine-tunes at 1e-5).
+UNFROZEN_LEARNING_RATE = 1e-5
+
+#: The phases of a run: ``"all"`` (every layer from the start, the source's), and the
+#: frozen protocol's ``"frozen"`` (the head alone) and ``"unfrozen"`` (every layer).
+PHASES = ("all", "frozen", "unfrozen")
 
 #: The losses the source compared, by short name -> Keras name. Either name is accepted.
 LOSSES = {"categorical": "categorical_crossentropy", "binary": "binary_crossentropy"}
@@ -426,6 +443,18 @@ class Experiment:
             images never are).
         seed: the run's seed (initial head weights, shuffling, augmentation);
             :func:`compare` sets it for each seed.
+        frozen_epochs: ``0`` (the source's way, as far as it says: every layer trained
+            from the first step at the recipe's learning rate, batch norm in training
+            mode), or the standard transfer protocol (Keras' transfer-learning guide,
+            "fine-tuning"): the first ``frozen_epochs`` epochs train the new head only
+            (``backbone.trainable = False``) at the recipe's rate, the rest of the run's
+            epochs every layer but batch norm at ``unfrozen_learning_rate``; batch norm
+            stays in inference mode throughout (:meth:`build` says how). The run's
+            ``epochs`` count both phases: the budget is the same number of epochs (the
+            same images, the same steps) as every other arm's.
+        unfrozen_learning_rate: Adam's learning rate once the backbone is unfrozen
+            (default :data:`UNFROZEN_LEARNING_RATE`, 1e-5 as in Keras' guide); used only
+            with ``frozen_epochs``.
     """
 
     name: str
@@ -435,6 +464,8 @@ class Experiment:
     loss: str = "categorical"
     augment: bool = False
     seed: int = 0
+    frozen_epochs: int = 0
+    unfrozen_learning_rate: float = UNFROZEN_LEARNING_RATE
 
     def __post_init__(self):
         slug(self.name)
@@ -450,6 +481,12 @@ class Experiment:
         object.__setattr__(self, "loss", _short_loss(self.loss))
         check_flag(self.augment, "augment")
         object.__setattr__(self, "seed", check_int(self.seed, "seed", 0))
+        frozen = check_int(self.frozen_epochs, "frozen_epochs", 0)
+        object.__setattr__(self, "frozen_epochs", frozen)
+        rate = check_number(
+            self.unfrozen_learning_rate, "unfrozen_learning_rate", 0, 1, open_min=True
+        )
+        object.__setattr__(self, "unfrozen_learning_rate", rate)
 
     @property
     def slug(self) -> str:
@@ -460,22 +497,64 @@ class Experiment:
         """The Keras model's name: every setting that changes training, so a checkpoint
         directory written with other settings is refused, not silently resumed."""
         label = slug(f"{self.backbone_label} {self.weights}").replace("-", "_")
-        return f"transfer_{label}_{self.loss}_{'aug' if self.augment else 'noaug'}"
+        name = f"transfer_{label}_{self.loss}_{'aug' if self.augment else 'noaug'}"
+        if self.frozen_epochs:
+            name += f"_frozen{self.frozen_epochs}_then_lr{self.unfrozen_learning_rate:g}"
+        return name
 
-    def recipe(self) -> Recipe:
-        return experiment_recipe(self.loss)
+    def recipe(self, phase: str = "all") -> Recipe:
+        """The recipe of a run (``phase="all"``), or of one phase of the frozen protocol:
+        ``"frozen"`` (the head alone, the source's rate) or ``"unfrozen"`` (every layer, at
+        ``unfrozen_learning_rate``)."""
+        check_choice(phase, PHASES, "phase")
+        recipe = experiment_recipe(self.loss)
+        if phase == "unfrozen":
+            return recipe.replace(learning_rate=self.unfrozen_learning_rate)
+        return recipe
 
-    def build(self, classes: int, input_shape=None) -> keras.Model:
-        """This arm's model for ``classes`` classes (:func:`source_model`)."""
-        return source_model(self.backbone, classes, self.model_name, input_shape)
+    def build(self, classes: int, input_shape=None, phase: str = "all") -> keras.Model:
+        """This arm's model for ``classes`` classes (:func:`source_model`); for a phase of
+        the frozen protocol, its backbone frozen (``"frozen"``), or trainable but for its
+        batch-norm layers (``"unfrozen"``), which keeps them in inference mode.
+
+        Keras 3's ``BatchNormalization`` normalises with its stored statistics, and leaves
+        them alone, when it is not trainable; calling the backbone with ``training=False``,
+        as Keras' transfer-learning guide writes, does not do it in Keras 3 once the
+        backbone is unfrozen: ``fit`` calls the whole model with ``training=True``, which
+        overrides it (keras-team/keras#20285; the tests check both). So the batch-norm
+        layers stay frozen, scale and offset included, as in Keras' EfficientNet
+        fine-tuning example."""
+        check_choice(phase, PHASES, "phase")
+        name = self.model_name if phase == "all" else f"{self.model_name}_{phase}"
+        model = source_model(self.backbone, classes, name, input_shape)
+        body = _body(model)
+        body.trainable = phase != "frozen"
+        if phase == "unfrozen":
+            for layer in batch_norm_layers(body):
+                layer.trainable = False
+        return model
+
+    def phases(self, epochs: int) -> tuple:
+        """``((phase, its epochs), ...)`` for a run of ``epochs`` epochs in all: one
+        ``("all", epochs)``, or the frozen protocol's ``("frozen", k)`` and (when epochs
+        are left) ``("unfrozen", epochs - k)``, ``k = min(frozen_epochs, epochs)``."""
+        epochs = check_int(epochs, "epochs", 1)
+        if not self.frozen_epochs:
+            return (("all", epochs),)
+        frozen = min(self.frozen_epochs, epochs)
+        return (("frozen", frozen),) + ((("unfrozen", epochs - frozen),) if epochs > frozen else ())
 
     def settings(self) -> dict:
         """The hyper-parameter table's row: what varies between arms."""
+        training = "all layers"
+        if self.frozen_epochs:
+            training = f"head {self.frozen_epochs} ep., then all at {self.unfrozen_learning_rate:g}"
         return {
             "backbone": self.backbone_label,
             "weights": self.weights,
             "loss": LOSSES[self.loss],
             "augmentation": "yes" if self.augment else "no",
+            "training": training,
         }
 
 
@@ -607,33 +686,125 @@ class SharedModels:
     """
 
     def __init__(self):
-        self._shared = {}  # (loss, structure) -> model
-        self._arms = {}  # arm name -> (its key in _shared, the backbone's weights or None)
+        self._shared = {}  # (loss, phase, frozen protocol?, structure) -> model
+        self._arms = {}  # (arm name, phase) -> (its key in _shared, backbone weights or None)
 
-    def initial(self, experiment: Experiment, classes: int, input_shape) -> keras.Model:
+    def model(self, experiment: Experiment, classes: int, input_shape, phase: str = "all"):
+        """The shared model of the arm's ``phase`` (:meth:`Experiment.build`), its weights as
+        the last run left them, and the backbone's weights as built (``None`` from scratch).
+        The frozen protocol's phases are separate models (their trainable weights and
+        their backbone's mode differ), each traced once for all seeds."""
+        if (experiment.name, phase) not in self._arms:
+            built = experiment.build(classes, input_shape, phase)
+            frozen = bool(experiment.frozen_epochs)
+            key = (experiment.loss, phase, frozen, _structure(built))
+            pretrained = None if experiment.weights == "scratch" else _body(built).get_weights()
+            self._shared.setdefault(key, built)
+            self._arms[experiment.name, phase] = (key, pretrained)
+        key, pretrained = self._arms[experiment.name, phase]
+        model = self._shared[key]
+        name = experiment.model_name
+        model.name = name if phase == "all" else f"{name}_{phase}"  # the fingerprint's name
+        return model, pretrained
+
+    def initial(
+        self, experiment: Experiment, classes: int, input_shape, phase: str = "all"
+    ) -> keras.Model:
         """The arm's model, its weights as they must start for ``experiment.seed``: every
         layer drawn for the seed, then the backbone's pretrained weights put back (unless
         the arm's ``weights`` is ``"scratch"``)."""
         from inception_edu.keras_build.weights import reinitialize
 
-        if experiment.name not in self._arms:
-            built = experiment.build(classes, input_shape)
-            key = (experiment.loss, _structure(built))
-            pretrained = None if experiment.weights == "scratch" else _body(built).get_weights()
-            self._shared.setdefault(key, built)
-            self._arms[experiment.name] = (key, pretrained)
-        key, pretrained = self._arms[experiment.name]
-        model = self._shared[key]
+        model, pretrained = self.model(experiment, classes, input_shape, phase)
         reinitialize(model, experiment.seed)
         if pretrained is not None:
             _body(model).set_weights(pretrained)
-        model.name = experiment.model_name  # the checkpoint's fingerprint names the arm
         return model
 
 
 def _body(model) -> keras.Model:
     """The backbone inside a :func:`source_model` model."""
     return next(layer for layer in model.layers if isinstance(layer, keras.Model))
+
+
+@dataclass(frozen=True)
+class _History:
+    """What :func:`_measure` reads of a Keras ``History``: the logs and the epochs."""
+
+    history: dict
+    epoch: list
+
+
+def _run_phases(split, experiment, train, epochs, batch_size, directory, callbacks, models):
+    """Train ``experiment`` for ``epochs`` epochs in its phases (:meth:`Experiment.phases`);
+    returns ``(the trained model, its history over all epochs)``.
+
+    One phase (``"all"``) is one :func:`~inception_edu.training.run`. The frozen protocol
+    runs two: the head on the frozen backbone, then every layer at the low rate, on a
+    second model that starts from the first one's weights (all of them: the head, and
+    the backbone's weights and batch-norm statistics, unchanged). Each phase commits its
+    epochs to its own checkpoint directory (``<directory>/frozen<k>``,
+    ``<directory>/unfrozen-after<k>``), so a resumed run picks up in either phase. The
+    epochs of the second phase are numbered after the first's, also for ``callbacks``.
+    """
+    shared = models or SharedModels()
+    classes, shape = split.num_classes, split.input_shape
+    logs, done, model = {}, 0, None
+    for phase, count in experiment.phases(epochs):
+        if model is None:
+            model = shared.initial(experiment, classes, shape, phase)
+        else:  # the unfrozen phase starts where the frozen one ended
+            previous, (model, _) = model, shared.model(experiment, classes, shape, phase)
+            model.set_weights(previous.get_weights())
+        where = directory
+        if directory is not None and phase != "all":
+            frozen = experiment.frozen_epochs
+            part = f"frozen{frozen}" if phase == "frozen" else f"unfrozen-after{frozen}"
+            where = os.path.join(directory, part)
+        history = run(
+            model,
+            train,
+            (split.x_val, split.y_val),
+            experiment.recipe(phase),
+            count,
+            batch_size=batch_size,
+            seed=experiment.seed,
+            checkpoint_dir=where,
+            callbacks=[_Offset(c, done) if done else c for c in callbacks],
+        )
+        for key, values in history.history.items():
+            logs.setdefault(key, []).extend(values)
+        done += count
+    return model, _History(logs, list(range(done)))
+
+
+class _Offset(keras.callbacks.Callback):
+    """``callback`` with the epochs it is told about numbered from ``offset``: the
+    unfrozen phase's epochs continue the frozen phase's."""
+
+    def __init__(self, callback, offset: int):
+        super().__init__()
+        self.callback, self.offset = callback, offset
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.callback.set_model(model)
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.callback.set_params(params)
+
+    def on_train_begin(self, logs=None):
+        self.callback.on_train_begin(logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.callback.on_epoch_begin(epoch + self.offset, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.callback.on_epoch_end(epoch + self.offset, logs)
+
+    def on_train_end(self, logs=None):
+        self.callback.on_train_end(logs)
 
 
 def run_experiment(
@@ -685,21 +856,12 @@ def run_experiment(
     worst = check_int(worst, "worst", 0)
     settle = check_flag(settle, "settle")
     directory = _checkpoint_dir(checkpoint_root, experiment)
-    model = (models or SharedModels()).initial(experiment, split.num_classes, split.input_shape)
     train = (split.x_train, split.y_train)
     train = training_batches(*train, batch_size, experiment.seed, experiment.augment)
     timer = _EpochTimer()
     start = time.perf_counter()
-    history = run(
-        model,
-        train,
-        (split.x_val, split.y_val),
-        experiment.recipe(),
-        epochs,
-        batch_size=batch_size,
-        seed=experiment.seed,
-        checkpoint_dir=directory,
-        callbacks=[timer, *callbacks],
+    model, history = _run_phases(
+        split, experiment, train, epochs, batch_size, directory, [timer, *callbacks], models
     )
     if settle:
         settle_batch_norm(model, split.x_train, max_images=256)
@@ -805,11 +967,13 @@ class Comparison:
         metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
         for metric in metrics:
             check_choice(metric, SUMMARY_METRICS, "metric")
-        columns = ("arm", "backbone", "weights", "loss", "augmentation", *metrics)
+        protocol = any(e.frozen_epochs for e in self.experiments)
+        settings = ("backbone", "weights", "loss", "augmentation")
+        settings += ("training",) if protocol else ()
+        columns = ("arm", *settings, *metrics)
         rows = []
         for row in self.rows():
-            cells = [row["name"], row["backbone"], row["weights"], row["loss"]]
-            cells.append(row["augmentation"])
+            cells = [row["name"], *(row[key] for key in settings)]
             for metric in metrics:
                 mean, low, high = (row[f"{metric}_{k}"] for k in ("mean", "min", "max"))
                 cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
@@ -818,7 +982,7 @@ class Comparison:
             f"{self.epochs} epochs, batch {self.batch_size}, seeds {list(self.seeds)}: "
             "mean [lowest, highest seed] at the last epoch"
         )
-        return Table(columns, tuple(rows), title=title, left=5)
+        return Table(columns, tuple(rows), title=title, left=len(settings) + 1)
 
     def plot(self, metric: str = "val_categorical_accuracy", ax=None, limits=None, reference=None):
         """The arms' curves of ``metric``, mean and seed band (:func:`plot_runs`).

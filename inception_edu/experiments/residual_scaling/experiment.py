@@ -470,7 +470,9 @@ def best_runs(runs, variant: str, field: str = "final_loss") -> dict:
 
 def runs_table(runs) -> Table:
     """One row per (variant, learning rate): the final training loss on each seed, the
-    validation accuracy's range and the share of dead outputs at the end."""
+    validation accuracy's range and the largest share of zeros the last block gives at
+    the end (the paper's symptom; whether a run died is
+    :func:`~inception_edu.experiments.residual_scaling.study.died`'s question)."""
     runs = _check_runs(runs)
     seeds = list(dict.fromkeys(r.seed for r in runs))
     losses = final_values(runs)
@@ -494,7 +496,7 @@ def runs_table(runs) -> Table:
             "learning rate",
             *(f"loss, seed {s}" for s in seeds),
             "val. accuracy",
-            "dead (most)",
+            "zeros (most)",
         ),
         tuple(rows),
     )

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from inception_edu.analysis import Table
+from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split, load_digits_split
 from inception_edu.experiments.residual_scaling.experiment import (
     ActivationGrowth,
@@ -47,6 +48,7 @@ from inception_edu.viz.figures import new_figure
 from inception_edu.zoo.mini import mini_inception_resnet_spec
 
 __all__ = [
+    "CLEAR_MARGIN",
     "DEAD_ACCURACY",
     "GROWTH_FILE",
     "SCHEDULES",
@@ -61,15 +63,21 @@ __all__ = [
     "best_accuracy",
     "describe_network",
     "died",
+    "growth_made",
     "growth_record",
     "load_growth",
     "load_study",
     "measure_growth",
     "plot_study",
+    "paired",
     "rescues",
+    "seed_spread",
+    "stability",
+    "Stability",
     "run_study",
     "study_record",
     "study_table",
+    "warmup_table",
 ]
 
 #: Where the study's results are stored (written by ``scripts/residual_scaling_study.py``).
@@ -89,8 +97,14 @@ GROWTH_BRANCHES = 3
 SCHEDULES = ("constant", "warm-up")
 
 #: A run "died" when it ends at most this accurate on the validation digits (guessing
-#: among 10 digits scores 10%) or with a loss that is not a finite number.
+#: among 10 digits scores 10%) or with a loss that is not a finite number: notebook 08's
+#: one definition (:func:`died`), for the stored study and the live 64-channel runs alike.
 DEAD_ACCURACY = 0.2
+
+#: Where one twin died, the other counts as having *trained* only when it ended more than
+#: this above :data:`DEAD_ACCURACY`: after 36 steps the seeds of one arm spread over about
+#: as much (:func:`seed_spread`), so a twin just above the line is no evidence either way.
+CLEAR_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -166,11 +180,12 @@ def describe_network(settings: StudySettings) -> tuple:
     ]
     rank = sum(branch.ops[-1].filters for branch in block.branches)
     return (
-        f"stem: 3x3/2 conv to a 4x4 trunk of {settings.channels} channels",
-        f"{settings.blocks} Inception-ResNet-A blocks of v1 (Figure 10), {len(branches)} of its "
-        f"3 branches at width {settings.width:g}: " + " | ".join(branches),
-        f"each: concatenated {rank} channels -> linear 1x1 to {settings.channels} "
-        f"(a residual of rank <= {rank} on a {settings.channels}-channel trunk)",
+        f"trunk: {settings.channels} channels on a 4x4 grid (a 3x3/2 stem on the 8x8 digits)",
+        f"{settings.blocks} Inception-ResNet-A blocks of v1 (Figure 10), {len(branches)} of "
+        f"its 3 branches at width {settings.width:g}:",
+        f"  {' | '.join(branches)}; concatenated: {rank} channels",
+        f"  then the linear 1x1 to {settings.channels}: a residual of rank <= {rank}, "
+        f"{settings.channels / rank:.0f}x fewer than the trunk's channels",
     )
 
 
@@ -279,49 +294,165 @@ def best_accuracy(study, variant: str) -> dict:
     return {seed: (run.learning_rate, run.val_accuracy) for seed, run in best.items()}
 
 
-def rescues(study, variant: str, other: str) -> dict:
+def rescues(study, variant: str, other: str, margin: float = CLEAR_MARGIN) -> dict:
     """Per seed, the learning rates at which ``variant`` died (:func:`died`) and
-    ``other``, from the same weights on the same batches, did not: ``{seed: [rates]}``."""
+    ``other``, from the same weights on the same batches, clearly trained (a finite loss
+    and more than ``margin`` above :data:`DEAD_ACCURACY`): ``{seed: [rates]}``."""
     runs = _runs(study)
+    margin = check_number(margin, "margin", 0, 1)
     for name in (variant, other):
         if not any(r.variant == name for r in runs):
             stored = sorted({r.variant for r in runs})
             raise ValueError(f"No runs of {name!r}. Stored: {stored}")
-    found = {
-        (r.variant, r.seed, r.learning_rate): died(r) for r in runs if r.variant in (variant, other)
-    }
-    seeds = sorted({r.seed for r in runs if r.variant == variant})
+    mine = {(r.seed, r.learning_rate): r for r in runs if r.variant == variant}
+    theirs = {(r.seed, r.learning_rate): r for r in runs if r.variant == other}
+
+    def trained(run) -> bool:
+        return run is not None and run.finite and run.val_accuracy > DEAD_ACCURACY + margin
+
     return {
         seed: sorted(
             rate
-            for (name, s, rate), dead in found.items()
-            if name == variant and s == seed and dead and not found.get((other, seed, rate), True)
+            for (s, rate), run in mine.items()
+            if s == seed and died(run) and trained(theirs.get((s, rate)))
         )
-        for seed in seeds
+        for seed in sorted({seed for seed, _ in mine})
     }
 
 
-def study_table(study) -> Table:
-    """One row per variant and learning rate: the validation accuracy on each seed and
-    how many seeds died."""
+@dataclass(frozen=True)
+class Stability:
+    """Did scaling keep alive runs that died unscaled? ``saved``: per seed, the rates at
+    which the unscaled run died and its scaled twin clearly trained; ``lost``: the
+    reverse; ``verdict``: the course's rule on ``len(saved) - len(lost)`` per seed."""
+
+    saved: dict
+    lost: dict
+    verdict: EmpiricalVerdict
+
+    @property
+    def reproduced(self) -> bool:
+        """Whether the paper's death appeared at all: an unscaled run that died where its
+        scaled twin trained, on any seed."""
+        return any(self.saved.values())
+
+
+def stability(study, unscaled: str = "unscaled", scaled: str = "scaled", claim: str = "C32"):
+    """Claim C32's stability half on ``study``'s runs (section 3.3: unscaled wide networks
+    die where scaled ones train), as a :class:`Stability`. The rule
+    (:func:`~inception_edu.course.claims.empirical_verdict`) gives *holds* only if scaling
+    saved runs on every seed, *wrong* only if scaled runs died where unscaled ones clearly
+    trained on more seeds than the reverse; with no deaths to save, the claim is *not
+    shown at this scale*."""
+    saved = rescues(study, unscaled, scaled)
+    lost = rescues(study, scaled, unscaled)
+    verdict = empirical_verdict(
+        claim,
+        [len(saved[seed]) - len(lost.get(seed, ())) for seed in saved],
+        "rates where only the unscaled run died, minus only the scaled",
+    )
+    return Stability(saved, lost, verdict)
+
+
+def paired(study, variant: str, other: str, field: str = "val_accuracy") -> dict:
+    """``{learning rate: [variant's field minus other's, per seed]}`` over the rates and
+    seeds both were run at (same weights, same batches): ``field`` is ``"val_accuracy"``,
+    ``"dead"`` (the share of zeros the last block gives) or ``"final_loss"``."""
+    check_choice(field, ("val_accuracy", "dead", "final_loss"), "field")
     runs = _runs(study)
-    seeds = sorted({r.seed for r in runs})
-    cells: dict = {}
-    for run in runs:
-        cells.setdefault((run.variant, run.learning_rate), {})[run.seed] = run
+    theirs = {(r.seed, r.learning_rate): r for r in runs if r.variant == other}
+    found: dict = {}
+    for run in sorted((r for r in runs if r.variant == variant), key=lambda r: r.seed):
+        twin = theirs.get((run.seed, run.learning_rate))
+        if twin is not None:
+            found.setdefault(run.learning_rate, []).append(
+                getattr(run, field) - getattr(twin, field)
+            )
+    if not found:
+        pairs = sorted({r.variant for r in runs})
+        raise ValueError(f"No paired runs of {variant!r} and {other!r}. Stored: {pairs}")
+    return dict(sorted(found.items()))
+
+
+def seed_spread(study) -> float:
+    """The median, over the study's arms (variant, schedule, rate) in which no run died,
+    of the range of validation accuracy over the seeds: how far apart seeds land after
+    the same training (the noise :data:`CLEAR_MARGIN` stands for)."""
+    arms: dict = {}
+    for run in _runs(study):
+        arms.setdefault((run.variant, run.learning_rate), []).append(run)
+    spreads = [
+        max(r.val_accuracy for r in arm) - min(r.val_accuracy for r in arm)
+        for arm in arms.values()
+        if len(arm) > 1 and not any(died(r) for r in arm)
+    ]
+    if not spreads:
+        raise ValueError("No arm with two or more seeds and no deaths: no spread to measure")
+    return float(np.median(spreads))
+
+
+def study_table(study, schedule: str = "constant") -> Table:
+    """One row per learning rate of ``schedule``: the validation accuracy of each variant
+    (lowest to highest over the seeds), the mean share of zeros its last block gives (the
+    paper's symptom) and on how many seeds it died (:func:`died`)."""
+    check_choice(schedule, SCHEDULES, "schedule")
+    runs = _runs(study)
+    names = [_label(v, schedule) for v in ("unscaled", "scaled")]
+    mine = [r for r in runs if r.variant in names]
+    if not mine:
+        stored = sorted({r.variant for r in runs})
+        raise ValueError(f"No runs of {names} ({schedule}). Stored: {stored}")
+
+    def arm(name, rate):
+        return [r for r in mine if r.variant == name and r.learning_rate == rate]
+
+    def accuracy(found):
+        low, high = (f(r.val_accuracy for r in found) for f in (min, max))
+        return f"{low:.0%}-{high:.0%}" if found else "-"
+
     rows = []
-    for (variant, rate), by_seed in cells.items():
-        shown = [by_seed.get(seed) for seed in seeds]
+    for rate in sorted({r.learning_rate for r in mine}):
+        arms = [arm(name, rate) for name in names]
         rows.append(
             (
-                variant,
                 f"{rate:g}",
-                *("-" if r is None else f"{r.val_accuracy:.0%}" for r in shown),
-                f"{sum(died(r) for r in shown if r is not None)}",
+                *(accuracy(found) for found in arms),
+                *(f"{np.mean([r.dead for r in found]):.0%}" if found else "-" for found in arms),
+                *(f"{sum(died(r) for r in found)} of {len(found)}" for found in arms),
             )
         )
-    header = ("variant", "learning rate", *(f"seed {s}" for s in seeds), "died")
-    return Table(header, tuple(rows))
+    header = ("rate", "accuracy: unscaled", "scaled", "zeros: unscaled", "scaled")
+    return Table((*header, "died: unscaled", "scaled"), tuple(rows))
+
+
+def warmup_table(study) -> Table:
+    """One row per learning rate: for each variant, its validation accuracy after He et
+    al.'s warm-up minus at a constant rate, in points, seed by seed (the same weights and
+    batches; the warm-up runs its first steps at a fraction of the rate), and on how many
+    seeds it died after the warm-up (:func:`died`)."""
+    runs = _runs(study)
+    names = [
+        v for v in ("unscaled", "scaled") if any(r.variant == _label(v, "warm-up") for r in runs)
+    ]
+    if not names:
+        raise ValueError(f"No warmed-up runs. Stored: {sorted({r.variant for r in runs})}")
+    found = {v: paired(runs, _label(v, "warm-up"), v) for v in names}
+    rows = []
+    for rate in sorted({rate for by_rate in found.values() for rate in by_rate}):
+        after = {
+            v: [r for r in runs if r.variant == _label(v, "warm-up") and r.learning_rate == rate]
+            for v in names
+        }
+        rows.append(
+            (
+                f"{rate:g}",
+                *(" ".join(f"{round(100 * d):+d}" for d in found[v].get(rate, ())) for v in names),
+                *(f"{sum(died(r) for r in after[v])} of {len(after[v])}" for v in names),
+            )
+        )
+    header = (f"{names[0]}: warm-up - constant", *names[1:])
+    died_header = (f"died after it: {names[0]}", *names[1:])
+    return Table(("rate", *header, *died_header), tuple(rows))
 
 
 def plot_study(study, title: str = ""):
@@ -412,6 +543,18 @@ def growth_record(measured: dict, provenance: dict, network: dict | None = None)
             for channels, per_seed in measured.items()
         },
     }
+
+
+def growth_made(path=GROWTH_FILE) -> tuple:
+    """``(network, provenance)`` of the stored growth (:data:`GROWTH_FILE`): the widths,
+    blocks, branch width, branches and seeds measured, and how the file was made."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(
+            f"No stored growth at {path}. Run: python scripts/residual_scaling_study.py --growth"
+        )
+    record = json.loads(path.read_text())
+    return record.get("network", {}), record["provenance"]
 
 
 def load_growth(path=GROWTH_FILE) -> dict:

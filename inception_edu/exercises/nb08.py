@@ -50,8 +50,9 @@ _C = NEW_INPUT[2]
 _CONCAT = 128 + 128  # the B block's two branches, v1's Figure 11
 
 PROJECTION_1X1 = Exercise(
+    # line breaks keep the printed prompt within 100 characters a line
     question=f"Inception-ResNet-v1's B block (1x1 with 128; 1x1 -> 1x7 -> 7x1 with 128 "
-    f"each) receives a 17x17x{_C} map. How many parameters does its linear 1x1 have?",
+    f"each)\nreceives a 17x17x{_C} map.\nHow many parameters does its linear 1x1 have?",
     expected=projection_params,
     minimum=0,
     hint="The linear 1x1 turns the concatenated branches back into the trunk, so the add "
@@ -84,8 +85,8 @@ PROJECTION_1X1 = Exercise(
 
 GROWTH_30 = Exercise(
     question=f"A trunk enters its first residual block with RMS {START_RMS}; at "
-    f"initialisation each unscaled residual adds a variance of {RESIDUAL_VARIANCE}. With "
-    f"the rule measured in this notebook, what is the RMS after {BLOCKS} blocks scaled by "
+    f"initialisation each\nunscaled residual adds a variance of {RESIDUAL_VARIANCE}. With "
+    f"the rule measured in this notebook,\nwhat is the RMS after {BLOCKS} blocks scaled by "
     f"{SCALE}? (two decimals)",
     expected=rms_after,
     tolerance=0.005,

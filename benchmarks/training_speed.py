@@ -30,17 +30,24 @@ are measured here, on the networks and data sizes of the notebooks that made the
   settings) trains a few steps after a warm-up on one repeated batch of random images;
   its achieved FLOP/s are images/s x 3 x 2 x the forward multiply-adds per image
   (:func:`~inception_edu.keras_build.endpoints.layer_macs` over every layer), printed as
-  a share of the reference measured just before and after it. Each experiment also runs
-  with 8 steps per ``tf.function`` call, a larger batch, the larger batch under XLA and
-  a larger input, so the settings that use the machine better can be chosen.
-  ``--record`` writes the numbers with their provenance (load average included: other
-  work on the machine slows the reference and the runs alike, which the ratio partly
-  cancels) to ``benchmarks/results/training_utilisation.json``; ``--only=03,07`` runs
-  those notebooks' experiments.
+  a share of the reference measured just before and after it. At the notebook's setting
+  it also times a step on two images, the step's *fixed cost* (Python, dispatch, one
+  kernel launch per op, the update of every variable), and prints it as a share of the
+  notebook's step ("fixed"): where it is most of the step, the arithmetic is not what
+  the time goes on, and only more arithmetic per step (larger inputs or batches) raises
+  the share. Each experiment also runs with 8 steps per ``tf.function`` call, a larger
+  batch, the larger batch under XLA and a larger input, so the settings that use the
+  machine better can be chosen. ``--notebook`` runs the notebooks' own settings alone
+  (minutes instead of most of an hour). ``--record`` writes the numbers with their
+  provenance to ``benchmarks/results/training_utilisation.json``, replacing the stored
+  rows of the arms it ran and keeping the others, each row with its date and load
+  average: other work slows the reference convolution more than the small runs, so a
+  busy machine inflates the shares (the case warns). ``--only=03,07`` runs those
+  notebooks' experiments.
 
 Run: ``.venv/bin/python benchmarks/training_speed.py [xla trace seed checkpoint transfer
-utilisation] [--record] [--only=NN,...]`` (all cases without arguments). Each trains
-briefly; on a 2-core CPU all take minutes.
+utilisation] [--record] [--notebook] [--only=NN,...]`` (all cases without arguments).
+Each trains briefly; on a 2-core CPU all take minutes.
 """
 
 import contextlib
@@ -313,13 +320,16 @@ def share(achieved: float, peak: float) -> float:
     return achieved / peak if peak > 0 else 0.0
 
 
-def conv_throughput(steps: int = 6) -> float:
+def conv_throughput(
+    steps: int = 6, batch: int = CONV_BATCH, size: int = CONV_SIZE, channels: int = CONV_CHANNELS
+) -> float:
     """The machine's convolution throughput in FLOP/s: the median step of a
-    ``tf.function`` that runs the reference convolution forward and takes the gradients
-    of its input and kernel (after two warm-up steps, which trace it)."""
+    ``tf.function`` that runs a 3x3 convolution of ``batch`` maps of ``size`` x ``size``
+    x ``channels`` to ``channels`` forward and takes the gradients of its input and kernel
+    (after two warm-up steps, which trace it). The defaults are the reference convolution."""
     rng = tf.random.Generator.from_seed(0)
-    x = rng.normal((CONV_BATCH, CONV_SIZE, CONV_SIZE, CONV_CHANNELS))
-    kernel = tf.Variable(rng.normal((3, 3, CONV_CHANNELS, CONV_CHANNELS)) * 0.05)
+    x = rng.normal((batch, size, size, channels))
+    kernel = tf.Variable(rng.normal((3, 3, channels, channels)) * 0.05)
 
     @tf.function(autograph=False)  # straight-line code: nothing to convert
     def step():
@@ -336,8 +346,34 @@ def conv_throughput(steps: int = 6) -> float:
         step().numpy()
         if k >= 2:
             seconds.append(time.perf_counter() - start)
-    flops = conv_flops_per_step(CONV_BATCH, CONV_SIZE, CONV_CHANNELS)
-    return flops / statistics.median(seconds)
+    return conv_flops_per_step(batch, size, channels) / statistics.median(seconds)
+
+
+#: Convolutions of the notebooks' own sizes (batch, map side, channels): the 8x8 maps of
+#: notebooks 06, 08 and 10, the 32x32 of 01, 03 and 05, the 75x75 of 07 and 09, at the
+#: channel counts their small networks have (8 to 64; 1,024 in notebook 08's wide trunk).
+SMALL_CONVS = ((64, 8, 16), (64, 8, 64), (64, 8, 1024), (64, 32, 16), (64, 32, 64), (64, 75, 32))
+
+
+def small_convs(reference: float) -> list[dict]:
+    """Each of :data:`SMALL_CONVS`' throughput and its share of ``reference`` FLOP/s: the
+    machine's own ceiling for convolutions the size of the course's, before any of a
+    network's other costs (batch norm, concatenation, the optimizer, Python)."""
+    rows = []
+    for batch, size, channels in SMALL_CONVS:
+        flops = conv_throughput(8, batch, size, channels)
+        rows.append(
+            {
+                "shape": [batch, size, size, channels, channels],
+                "gflops": round(flops / 1e9, 1),
+                "share": round(share(flops, reference), 3),
+            }
+        )
+        print(
+            f"  3x3 convolution {batch}x{size}x{size}x{channels} -> {channels}: "
+            f"{flops / 1e9:6.1f} GFLOP/s, {share(flops, reference):6.1%} of the reference"
+        )
+    return rows
 
 
 def model_macs(model) -> int:
@@ -579,34 +615,58 @@ def _compiled(arm: Arm, strategy):
     return model
 
 
-def _batches(model, arm: Arm):
-    """One batch of random images and one-hot targets (one per output), repeated."""
+def _batches(model, arm: Arm, batch: int | None = None):
+    """One batch of random images and one-hot targets (one per output), repeated;
+    ``batch`` images per batch (the arm's batch by default)."""
+    batch = arm.batch if batch is None else batch
     rng = np.random.default_rng(0)
-    x = rng.random((arm.batch, *arm.shape), dtype=np.float32)
+    x = rng.random((batch, *arm.shape), dtype=np.float32)
     classes = keras.tree.flatten(model.output)[0].shape[-1]
-    y = np.eye(classes, dtype=np.float32)[rng.integers(0, classes, arm.batch)]
+    y = np.eye(classes, dtype=np.float32)[rng.integers(0, classes, batch)]
     targets = keras.tree.map_structure(lambda _: y, model.output)
-    return tf.data.Dataset.from_tensor_slices((x, targets)).repeat().batch(arm.batch)
+    return tf.data.Dataset.from_tensor_slices((x, targets)).repeat().batch(batch)
 
 
-def measure_arm(arm: Arm, strategy=None, seconds: float = 2.5) -> dict:
-    """Train ``arm`` one step (tracing, compiling), two more to time a step, then about
-    ``seconds`` worth of steps (3 to 60); returns images/s, multiply-adds per image and
-    achieved FLOP/s (3 x 2 x multiply-adds x images/s)."""
-    start = time.perf_counter()
-    model = _compiled(arm, strategy)
-    data = _batches(model, arm)
-    model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)
-    warm = time.perf_counter() - start
+#: The batch of the fixed-cost measurement: two images (one per replica under notebook
+#: 10's two-device strategy), so a step does almost no arithmetic.
+FLOOR_BATCH = 2
+
+
+def _timed_steps(model, data, seconds: float) -> tuple[int, float]:
+    """Two steps to time one, then about ``seconds`` worth (3 to 60): (steps, seconds)."""
     start = time.perf_counter()
     model.fit(data, steps_per_epoch=2, epochs=1, verbose=0)
     steps = max(3, min(60, round(seconds / ((time.perf_counter() - start) / 2))))
     start = time.perf_counter()
     model.fit(data, steps_per_epoch=steps, epochs=1, verbose=0)
-    elapsed = time.perf_counter() - start
+    return steps, time.perf_counter() - start
+
+
+def fixed_cost_ms(model, arm: Arm, seconds: float = 1.5) -> float:
+    """The milliseconds of a training step of ``model`` on :data:`FLOOR_BATCH` images:
+    what a step costs whatever its batch (Python, ``tf.function`` dispatch, one kernel
+    launch per op, the optimizer's update of every variable). Its ratio to a step at the
+    notebook's batch is the part of that step the batch's arithmetic does not explain."""
+    data = _batches(model, arm, FLOOR_BATCH)
+    model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)  # traced for the new batch
+    steps, elapsed = _timed_steps(model, data, seconds)
+    return 1000 * elapsed / steps
+
+
+def measure_arm(arm: Arm, strategy=None, seconds: float = 2.5) -> dict:
+    """Train ``arm`` one step (tracing, compiling), two more to time a step, then about
+    ``seconds`` worth of steps (3 to 60); returns images/s, multiply-adds per image and
+    achieved FLOP/s (3 x 2 x multiply-adds x images/s). At a notebook's own setting also
+    the step's fixed cost (:func:`fixed_cost_ms`) and its share of the step."""
+    start = time.perf_counter()
+    model = _compiled(arm, strategy)
+    data = _batches(model, arm)
+    model.fit(data, steps_per_epoch=1, epochs=1, verbose=0)
+    warm = time.perf_counter() - start
+    steps, elapsed = _timed_steps(model, data, seconds)
     macs = model_macs(model)
     images = steps * arm.batch / elapsed
-    return {
+    found = {
         "images_per_second": round(images, 1),
         "macs_per_image": macs,
         "gflops": round(training_flops(macs) * images / 1e9, 2),
@@ -614,6 +674,11 @@ def measure_arm(arm: Arm, strategy=None, seconds: float = 2.5) -> dict:
         "step_ms": round(1000 * elapsed / steps, 1),
         "build_trace_seconds": round(warm, 1),
     }
+    if arm.notebook:
+        floor = fixed_cost_ms(model, arm)
+        found["fixed_cost_ms"] = round(floor, 1)
+        found["fixed_cost_share"] = round(min(1.0, floor / found["step_ms"]), 3)
+    return found
 
 
 def _mirrored():
@@ -635,7 +700,7 @@ def _measure_all(arms: list, strategy, after_each=None) -> list:
     rows = []
     print(
         f"  {'experiment':<48}{'setting':<30}{'img/s':>7}{'MMAC/img':>9}{'GFLOP/s':>8}"
-        f"{'conv':>6}{'share':>7}"
+        f"{'conv':>6}{'share':>7}{'fixed':>7}"
     )
     for arm in arms:
         if arm.mirrored and strategy is None:
@@ -649,6 +714,8 @@ def _measure_all(arms: list, strategy, after_each=None) -> list:
             "input_shape": list(arm.shape),
             "xla": arm.xla,
             "steps_per_execution": arm.steps_per_execution,
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "load_average": round(os.getloadavg()[0], 2),
         }
         try:
             row.update(measure_arm(arm, strategy if arm.mirrored else None))
@@ -670,9 +737,10 @@ def _print_row(row: dict) -> None:
     if "error" in row:
         print(f"{start}failed: {row['error']}")
         return
+    fixed = f"{row['fixed_cost_share']:>7.0%}" if "fixed_cost_share" in row else ""
     print(
         f"{start}{row['images_per_second']:>7.0f}{row['macs_per_image'] / 1e6:>9.2f}"
-        f"{row['gflops']:>8.1f}{sum(row['conv_gflops']) / 2:>6.0f}{row['share']:>7.1%}"
+        f"{row['gflops']:>8.1f}{sum(row['conv_gflops']) / 2:>6.0f}{row['share']:>7.1%}{fixed}"
     )
 
 
@@ -703,14 +771,18 @@ def summarise(rows: list) -> dict:
         "median_share_of_best_conv_best_settings": median(
             r["share_of_best_conv"] for r in best.values()
         ),
+        "median_fixed_cost_share_notebook_settings": median(
+            r["fixed_cost_share"] for r in notebook if "fixed_cost_share" in r
+        ),
         "best_setting": {name: (row["setting"], row["share"]) for name, row in best.items()},
     }
 
 
-def utilisation(record: bool = False, only: tuple = ()) -> None:
+def utilisation(record: bool = False, only: tuple = (), notebook_only: bool = False) -> None:
     """Issue 21 point 7: every training experiment's achieved FLOP/s as a share of the
-    machine's convolution throughput, at its notebook's settings and at larger batches,
-    larger inputs and under XLA. ``only``: experiment numbers ("03", "07") to run."""
+    machine's convolution throughput, at its notebook's settings (with the step's fixed
+    cost) and at larger batches, larger inputs and under XLA. ``only``: experiment numbers
+    ("03", "07") to run; ``notebook_only``: the notebooks' own settings alone."""
     strategy = _mirrored()
     load_before = os.getloadavg()
     conv = conv_throughput()
@@ -719,15 +791,31 @@ def utilisation(record: bool = False, only: tuple = ()) -> None:
         f"{CONV_CHANNELS} -> {CONV_CHANNELS}, forward + backward) {conv / 1e9:.0f} GFLOP/s; "
         f"load average {load_before[0]:.2f} on {os.cpu_count()} cores"
     )
+    if load_before[0] > 0.5 * (os.cpu_count() or 1):
+        print(
+            "  warning: the machine is busy; other work slows the reference convolution more"
+            " than the small runs, so the shares come out too high: measure on an idle machine"
+        )
+    smalls = small_convs(conv)
     arms = [arm for arm in course_arms() if not only or arm.experiment[:2] in only]
+    arms = [arm for arm in arms if arm.notebook or not notebook_only]
     arms.sort(key=lambda arm: not arm.notebook)  # the notebooks' own settings first
 
     def partial(rows):  # a long run interrupted still leaves what it measured
-        _record_utilisation(rows, summarise(rows), conv, None, load_before)
+        _record_utilisation(rows, conv, None, load_before, smalls)
 
     rows = _measure_all(arms, strategy, partial if record else None)
     conv_after = conv_throughput()
-    summary = summarise(rows)
+    _print_summary(summarise(rows))
+    print(
+        f"  reference after the runs {conv_after / 1e9:.0f} GFLOP/s; load average "
+        f"{os.getloadavg()[0]:.2f}"
+    )
+    if record:
+        _record_utilisation(rows, conv, conv_after, load_before, smalls)
+
+
+def _print_summary(summary: dict) -> None:
     print(
         f"  median share at the notebooks' settings: {summary['median_share_notebook_settings']}"
         f" (of the session's best reference, {summary['best_conv_gflops']:.0f} GFLOP/s: "
@@ -738,20 +826,31 @@ def utilisation(record: bool = False, only: tuple = ()) -> None:
         f" (of the best reference: {summary['median_share_of_best_conv_best_settings']})"
     )
     print(
-        f"  reference after the runs {conv_after / 1e9:.0f} GFLOP/s; load average "
-        f"{os.getloadavg()[0]:.2f}"
+        "  median fixed cost (a step on 2 images) as a share of a step at the notebooks'"
+        f" settings: {summary['median_fixed_cost_share_notebook_settings']}"
     )
-    if record:
-        _record_utilisation(rows, summary, conv, conv_after, load_before)
 
 
-def _record_utilisation(rows, summary, conv, conv_after, load_before) -> None:
-    """Write the rows with their provenance to :data:`UTILISATION_RESULTS`;
-    ``conv_after=None``: the run is not finished (``"complete": false``, said quietly)."""
+def merge_rows(stored: list, measured: list) -> list:
+    """The stored rows with those measured now in place of the same (experiment, setting),
+    new ones added: a run of some arms (``--only``, ``--notebook``) updates its rows and
+    keeps the others, each row with its own date and load average."""
+    key = lambda row: (row["experiment"], row["setting"])  # noqa: E731
+    fresh = {key(row): row for row in measured}
+    kept = [fresh.pop(key(row), row) for row in stored]
+    return kept + list(fresh.values())
+
+
+def _record_utilisation(rows, conv, conv_after, load_before, smalls) -> None:
+    """Write the rows (merged into those stored, :func:`merge_rows`) with their provenance
+    to :data:`UTILISATION_RESULTS`; ``conv_after=None``: the run is not finished
+    (``"complete": false``, said quietly)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from run_times import provenance, write_results
 
-    how = "python benchmarks/training_speed.py utilisation --record"
+    stored = json.loads(UTILISATION_RESULTS.read_text()) if UTILISATION_RESULTS.exists() else {}
+    rows = merge_rows(stored.get("runs", []), rows)
+    how = "python benchmarks/training_speed.py " + " ".join(sys.argv[1:])
     data = {
         "provenance": {
             **provenance(["benchmarks/training_speed.py", "inception_edu"], how),
@@ -763,8 +862,9 @@ def _record_utilisation(rows, summary, conv, conv_after, load_before) -> None:
             "gflops_before": round(conv / 1e9, 1),
             "gflops_after": None if conv_after is None else round(conv_after / 1e9, 1),
         },
+        "small_convs": smalls,
         "complete": conv_after is not None,
-        "summary": summary,
+        "summary": summarise(rows),
         "runs": rows,
     }
     if conv_after is None:
@@ -785,6 +885,7 @@ CASES = {
 
 def main(argv: list[str]) -> int:
     record = "--record" in argv
+    notebook_only = "--notebook" in argv
     only = tuple(a.split("=", 1)[1] for a in argv if a.startswith("--only="))
     only = tuple(n for part in only for n in part.split(","))
     names = [a for a in argv if not a.startswith("--")]
@@ -796,7 +897,7 @@ def main(argv: list[str]) -> int:
     # utilisation first: notebook 10's arm needs TensorFlow's devices not yet initialised
     for name in sorted(names or CASES, key=lambda n: n != "utilisation"):
         if name == "utilisation":
-            utilisation(record, only)
+            utilisation(record, only, notebook_only)
         else:
             CASES[name]()
     return 0

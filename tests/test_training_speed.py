@@ -92,3 +92,23 @@ def test_every_training_notebook_has_its_own_setting():
     assert notebooks == {"01", "03", "05", "06", "07", "08", "09", "10"}
     labels = [(arm.experiment, arm.setting) for arm in arms]
     assert len(labels) == len(set(labels))
+
+
+def test_merge_rows_replaces_the_arms_measured_again_and_keeps_the_others():
+    stored = [_row("01 x", "notebook", 0.1, True), _row("01 x", "big", 0.2)]
+    stored.append(_row("03 y", "nb", 0.3))
+    measured = [_row("01 x", "notebook", 0.5, True), _row("05 z", "notebook", 0.4, True)]
+    merged = training_speed.merge_rows(stored, measured)
+    assert [(r["experiment"], r["setting"], r["share"]) for r in merged] == [
+        ("01 x", "notebook", 0.5),
+        ("01 x", "big", 0.2),
+        ("03 y", "nb", 0.3),
+        ("05 z", "notebook", 0.4),
+    ]
+
+
+def test_summarise_gives_the_median_fixed_cost_of_the_notebook_settings():
+    rows = [_row("01 x", "notebook", 0.1, True), _row("03 y", "notebook", 0.2, True)]
+    rows[0]["fixed_cost_share"], rows[1]["fixed_cost_share"] = 0.9, 0.5
+    rows.append(_row("03 y", "big", 0.4))
+    assert training_speed.summarise(rows)["median_fixed_cost_share_notebook_settings"] == 0.7

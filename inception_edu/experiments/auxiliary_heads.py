@@ -421,8 +421,15 @@ def c10_summary(record) -> dict:
     - ``forward``: the forward signal kept from conv1 to 5b (activation RMS 5b / conv1);
     - ``shrink``: how much the error shrinks from 5b down to conv1 (error RMS 5b / conv1),
       without the heads; ``shrink_with``: the same with them;
+    - ``error_factor``: the heads' factor on the error reaching conv1 (its RMS with /
+      without them; 5b's error is the main loss's either way, so this is also
+      ``shrink / shrink_with``);
     - ``factor``: the heads' factor on conv1's kernel gradient (with / without), and
-      ``factor_3a`` on inception(3a)'s; ``factor_5b``: on 5b's (no head above it: 1);
+      ``factor_3a`` on inception(3a)'s; ``factor_5b``: on 5b's (no head above it: 1).
+      The kernel gradient sums conv1's input times the error over every position and
+      image, so the heads' share of it can partly cancel the main loss's even where the
+      error they send down is larger than the main loss's (``factor`` below
+      ``error_factor``);
     - ``conv1``, ``conv1_with``: conv1's RMS gradient per weight without and with them.
     """
     without, with_ = record["without"], record["with"]
@@ -430,6 +437,7 @@ def c10_summary(record) -> dict:
         "forward": without["activation"][LAST] / without["activation"][FIRST],
         "shrink": without["error"][LAST] / without["error"][FIRST],
         "shrink_with": with_["error"][LAST] / with_["error"][FIRST],
+        "error_factor": with_["error"][FIRST] / without["error"][FIRST],
         "factor": with_["gradient"][FIRST] / without["gradient"][FIRST],
         "factor_3a": with_["gradient"]["inception_3a"] / without["gradient"]["inception_3a"],
         "factor_5b": with_["gradient"][LAST] / without["gradient"][LAST],

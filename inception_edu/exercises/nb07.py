@@ -22,10 +22,14 @@ def inception_b_grid(size: int = NEW_SIZE) -> int:
     return summary.block("inception_b_1").input_shape[0]
 
 
+def inception_a_params(channels: int = NEW_CHANNELS) -> int:
+    """Parameters of one Inception-A block (Figure 4) on a 35x35x``channels`` input."""
+    return analyze(inception_v4.inception_a("inception_a"), (35, 35, channels)).params
+
+
 def inception_a_saving(channels: int = NEW_CHANNELS) -> int:
     """Parameters one Inception-A block has on 35x35x384 minus those on 35x35x``channels``."""
-    block = inception_v4.inception_a("inception_a")
-    return analyze(block, (35, 35, 384)).params - analyze(block, (35, 35, channels)).params
+    return inception_a_params(384) - inception_a_params(channels)
 
 
 INCEPTION_B_GRID = Exercise(
@@ -47,6 +51,12 @@ INCEPTION_B_GRID = Exercise(
             value=13,
         ),
         Close("Close: 17 is the grid for a 299x299 image; start again from 224.", value=17),
+        Close(
+            "Close, but that halves 224 four times. A 'valid' layer also loses the border: "
+            "3x3 V turns n into n - 2, and 3x3/2 V into (n - 3) // 2 + 1, not n / 2; and "
+            "two of the stem's 'valid' layers have stride 1.",
+            value=NEW_SIZE // 16,
+        ),
         Close(
             "Close: that is where Inception-A works; Reduction-A halves it once more before "
             "Inception-B.",
@@ -80,6 +90,11 @@ INCEPTION_A_SAVING = Exercise(
             "Close: the average pool has no weights, but the 1x1 convolution after it reads "
             "the input's channels too: count all four first 1x1 layers.",
             value=(96 + 64 + 64) * (384 - NEW_CHANNELS),
+        ),
+        Close(
+            f"Close: that is the block's whole count on {NEW_CHANNELS} channels; the "
+            "question asks how many fewer than on 384.",
+            value=inception_a_params(),
         ),
     ),
 )

@@ -11,6 +11,7 @@ from inception_edu.analysis import analyze_model
 from inception_edu.backend import keras
 from inception_edu.course.claims import VERDICTS, empirical_verdict
 from inception_edu.experiments.transfer import experiment as tx
+from inception_edu.experiments.transfer import finetune as ft
 from inception_edu.experiments.transfer.pretrained import course_backbone
 from inception_edu.keras_build.resnet import resnet50
 from inception_edu.zoo import model_spec
@@ -49,6 +50,7 @@ VERDICT_RULES = {
     "C36": ("positive", 0.1),
     "C37, augmentation": ("none", 0.1),
     "C37, pretraining": ("none", 0.1),
+    "C37, pretraining (frozen, then unfrozen)": ("none", 0.1),
     "C38": ("positive", 0.0),
 }
 
@@ -123,6 +125,35 @@ def test_c37_augmentation_holds_imagenet_pretraining_is_not_reproduced_here(prin
     assert _flag(printed, "as Keras left them, pretrained 50+ points ahead on every seed:")
     assert _flag(printed, "from scratch: settling adds more than 20 points on every seed:")
     assert _flag(printed, "pretrained: settling moves it less than the scratch run on every seed:")
+
+
+def test_c37_the_standard_protocol_verdict_is_the_rule_over_the_stored_seeds(printed, verdicts):
+    """The third arm (issue 21, point 4): its verdict, printed by the checked cell from
+    the stored study, is the rule's over every stored seed; the notebook says the study
+    is stored and how to regenerate it, and its live rerun lies in the stored band."""
+    study = ft.load_study()
+    stored = ft.protocol_verdict(study)
+    assert len(stored.differences) >= 3
+    label = "C37, pretraining (frozen, then unfrozen)"
+    word, recomputed = verdicts[label]
+    assert word == recomputed.verdict == stored.verdict
+    assert str(stored) in printed
+    assert _word(printed, "verdict C37, pretraining (frozen, then unfrozen):") == stored.verdict
+    assert "python scripts/transfer_finetune_study.py" in printed
+    assert _flag(printed, "the stored study's folder:")
+    assert _flag(printed, "the rerun within 10 points of the stored seeds' range:")
+
+
+def test_c37_the_reduced_protocol_arm_lies_within_the_stored_band():
+    """The arm notebook 09 reruns live (the protocol, one seed, the stored settings),
+    rerun here on the study's folder: within the stored seeds' range give or take 10
+    points (issue 21, point 6)."""
+    study = ft.load_study()
+    arm = "frozen, then unfrozen"
+    rerun = ft.run_study(study.settings, seeds=(0,), arms=(arm,))
+    final = rerun.results[arm][0].final("val_categorical_accuracy")
+    low, high = ft.band(study, arm)
+    assert low - 0.1 <= final <= high + 0.1, (final, low, high)
 
 
 def test_c38_the_two_backbones_are_compared_at_equal_parameters_and_budget(printed, verdicts):

@@ -242,6 +242,15 @@ def test_the_protocol_verdict_is_the_rule_over_the_stored_seeds(study):
     assert low <= high
     text = ft.study_table(study).text()
     assert "frozen, then unfrozen" in text and "from scratch" in text
+    figure = ft.plot_study(study, live=("rerun", [0.5] * study.settings.epochs))
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert {"unfrozen here", "settled, last epoch (mean)", "rerun"} <= set(labels)
+    with pytest.raises(ValueError, match="live must be"):
+        ft.plot_study(study, live=("rerun", []))
+    with pytest.raises(ValueError, match=r"arm.*Received.*'ResNet'"):
+        ft.band(study, "ResNet")
+    with pytest.raises(ValueError, match=r"key.*Received.*'raw'"):
+        ft.finals(study, "pretrained", "raw")
 
 
 def test_the_script_writes_a_study_with_its_provenance(tmp_path, monkeypatch):

@@ -2,11 +2,12 @@
 
 The source fine-tuned every layer of its ImageNet-pretrained Inception-ResNet-v2 with Adam
 at 0.001 (it names no freezing). The standard protocol (Keras' transfer-learning guide,
-"fine-tuning"; Yosinski et al. 2014 for why the first phase protects the features) is
-different: the new head is trained on a **frozen** backbone first, then the backbone is
-**unfrozen at a low learning rate** (1e-5 with Adam), its batch norm kept in inference
-mode throughout, so that a few large early steps through a random head cannot overwrite
-the pretrained features and small batches cannot replace the pretrained statistics.
+"fine-tuning") is different: the new head is trained on a **frozen** backbone first, then
+the backbone is **unfrozen at a low learning rate** (1e-5 with Adam), its batch norm kept
+in inference mode throughout (frozen, in Keras 3: see
+:meth:`~inception_edu.experiments.transfer.experiment.Experiment.build`), so that a few
+large early steps through a random head cannot overwrite the pretrained features and small
+batches cannot replace the pretrained statistics.
 
 :func:`run_study` compares three arms on the course folder, each from the same seeds and
 over the same budget, counted in epochs (every arm sees the same images in the same
@@ -267,7 +268,7 @@ def protocol_verdict(study, key: str = "as_trained", other: str = "from scratch"
     return seed_verdict(
         "C37, pretraining (frozen, then unfrozen)",
         np.round(differences, 4),
-        f"frozen-then-unfrozen minus {other}",
+        f"protocol minus {'scratch' if other == 'from scratch' else 'every layer at 1e-3'}",
         claimed="none",
         margin=0.1,
     )
@@ -294,15 +295,22 @@ def study_table(study) -> Table:
 
 
 def plot_study(study, live=None, title: str = ""):
-    """Validation accuracy per epoch as Keras left each network (mean and seed band), a
-    dotted line where the protocol unfreezes its backbone; ``live``: ``None`` or one
-    rerun's curve ``(label, [value per epoch])``, drawn as points over the stored ones."""
+    """Validation accuracy per epoch as Keras left each network (mean and seed band), each
+    arm's mean settled accuracy as a diamond just after its last epoch (what the verdict
+    uses), a dotted line where the protocol unfreezes its backbone; ``live``: ``None`` or
+    one rerun's curve ``(label, [value per epoch])``, drawn as points over the stored
+    ones."""
     study = _check_study(study)
     curves = {
         arm: [seeds[s]["as_trained"] for s in sorted(seeds)] for arm, seeds in study.runs.items()
     }
     figure = plot_runs(curves, metric="validation accuracy", legend="outside", title=title)
     axes = figure.axes[0]
+    last = study.settings.epochs + 0.4
+    for arm, line in zip(curves, axes.get_lines(), strict=False):
+        settled = finals(study, arm, "settled").mean()
+        axes.plot([last], [settled], "D", color=line.get_color(), markersize=7)
+    axes.plot([], [], "D", color="0.5", label="settled, last epoch (mean)")
     unfreeze = study.settings.frozen_epochs + 0.5
     axes.axvline(unfreeze, color="0.4", linestyle=":", linewidth=1.2, label="unfrozen here")
     if live is not None:

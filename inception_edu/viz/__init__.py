@@ -12,6 +12,14 @@
   gradient norms, calibration, error against cost;
 - :mod:`~inception_edu.viz.maps`: receptive-field maps (notebook 04);
 - :mod:`~inception_edu.viz.images`: example images, per-class bars.
+- :mod:`~inception_edu.viz.hangul`: the Korean font registered as matplotlib's per-glyph
+  fallback, so Korean class names (as in the source's experiment) are drawn, not boxes.
 
-Import the module you need; this package imports nothing on its own.
+Import the module you need; this package imports none of them on its own, but it registers
+the Korean font (:func:`~inception_edu.viz.hangul.register_korean_font`) when imported, so
+every figure drawn after any ``inception_edu.viz`` import has Hangul.
 """
+
+from inception_edu.viz.hangul import register_korean_font
+
+register_korean_font()

@@ -12,6 +12,12 @@ anything out, so a new string costs a small fraction of ``TextToPath``'s time
 Browsers lay SVG text out the same way (advances plus kerning), so an SVG that asks for
 DejaVu Sans first gets exactly the measured widths; fonts further down the stack
 (Verdana, Arial, Helvetica) are no wider, so labels still fit their boxes.
+
+Hangul (a learner's Korean class names, as in the source's experiment) is not in DejaVu
+Sans: its characters are measured in the Korean font that :mod:`~inception_edu.viz.hangul`
+registers as matplotlib's fallback (NanumGothic), and an SVG holding Hangul lists Korean
+fonts in its stack (:func:`font_family`). A browser without NanumGothic draws Hangul in
+another Korean font whose widths differ by a few per cent.
 """
 
 from __future__ import annotations
@@ -21,10 +27,46 @@ import functools
 from matplotlib import ft2font
 from matplotlib.font_manager import FontProperties, findfont, get_font
 
-__all__ = ["ASCENT", "DESCENT", "FONT_FAMILY", "LINE_HEIGHT", "text_width"]
+from inception_edu.viz.hangul import KOREAN_FAMILY, korean_font_path
+
+__all__ = [
+    "ASCENT",
+    "DESCENT",
+    "FONT_FAMILY",
+    "FONT_FAMILY_KOREAN",
+    "LINE_HEIGHT",
+    "font_family",
+    "has_hangul",
+    "text_width",
+]
 
 #: The SVG font stack: the font the widths are measured with first, then no wider ones.
 FONT_FAMILY = "DejaVu Sans, Bitstream Vera Sans, Verdana, Arial, Helvetica, sans-serif"
+
+#: The stack of an SVG that holds Hangul: the Latin fonts above, then the Korean font
+#: Hangul is measured with (NanumGothic, from ``koreanize-matplotlib``; a page shows it
+#: where the reader has it), then the Korean fonts macOS, Windows and Linux ship.
+FONT_FAMILY_KOREAN = (
+    "DejaVu Sans, Bitstream Vera Sans, Verdana, Arial, Helvetica, "
+    f"{KOREAN_FAMILY}, Apple SD Gothic Neo, Malgun Gothic, Noto Sans CJK KR, "
+    "Noto Sans KR, sans-serif"
+)
+
+# Hangul Jamo, Compatibility Jamo, Jamo Extended-A, Syllables, Jamo Extended-B
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
+
+
+def has_hangul(text: str) -> bool:
+    """Whether ``text`` holds a Hangul letter or syllable."""
+    return any(low <= ord(char) <= high for char in text for low, high in _HANGUL)
+
+
+def font_family(texts) -> str:
+    """The SVG font stack for a picture whose labels are ``texts``: :data:`FONT_FAMILY`,
+    or :data:`FONT_FAMILY_KOREAN` when a label holds Hangul (so a Latin-only picture's
+    bytes do not change)."""
+    return FONT_FAMILY_KOREAN if any(has_hangul(text) for text in texts) else FONT_FAMILY
+
 
 _EM = 100.0  # glyphs are read at 100 pt, 72 dpi: advances in hundredths of the size
 
@@ -78,6 +120,7 @@ class _Metrics:
     """Advances and kerning of one face of matplotlib's default sans-serif font."""
 
     def __init__(self, bold: bool):
+        self.bold = bold
         self.path = findfont(
             FontProperties(family="sans-serif", weight="bold" if bold else "normal")
         )
@@ -90,13 +133,31 @@ class _Metrics:
         font.set_size(_EM, 72)
         return font
 
+    def _fallback(self, char: str):
+        """The Korean font (:mod:`~inception_edu.viz.hangul`) at ``_EM`` points when it has
+        ``char``; None when it is not installed or lacks the glyph too."""
+        path = korean_font_path(self.bold)
+        if path is None:
+            return None
+        font = get_font(str(path))
+        font.set_size(_EM, 72)
+        return font if font.get_char_index(ord(char)) else None
+
     def advance(self, char: str) -> tuple[float, int]:
-        """(advance in units of the font size, glyph index) of ``char``."""
+        """(advance in units of the font size, glyph index) of ``char``.
+
+        A character this font lacks (Hangul) is measured in the Korean fallback font, as
+        matplotlib and browsers draw it; its index is -1, which no kerning pair has
+        (nothing kerns across two fonts)."""
         found = self.advances.get(char)
         if found is None:
             font = self._font()
+            index = font.get_char_index(ord(char))
+            fallback = self._fallback(char) if index == 0 and char not in "\n\r" else None
+            if fallback is not None:
+                font, index = fallback, -1
             glyph = font.load_char(ord(char), flags=_NO_HINTING)
-            found = (glyph.linearHoriAdvance / 65536 / _EM, font.get_char_index(ord(char)))
+            found = (glyph.linearHoriAdvance / 65536 / _EM, index)
             self.advances[char] = found
         return found
 

@@ -6,8 +6,8 @@ tens of milliseconds of ``savefig(format="svg")``. What it writes:
 
 - user units are points (1/72 inch) and the ``viewBox`` spans the picture, so it scales
   to any width (``max-width: 100%``) and stays sharp on a projector;
-- text stays text, in the sans-serif stack of :data:`~inception_edu.viz.fonts.FONT_FAMILY`,
-  so it can be read, searched and copied;
+- text stays text, in the sans-serif stack of :data:`~inception_edu.viz.fonts.FONT_FAMILY`
+  (with Korean fonts added when a label holds Hangul), so it can be read, searched and copied;
 - no ``id`` attributes (a page may hold the same diagram twice: the widget and its static
   fallback) and arrow heads drawn as triangles rather than ``<marker>`` references;
 - numbers rounded to 2 decimals: the same input gives byte-identical output, as strict
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from inception_edu.viz.fonts import ASCENT, DESCENT, FONT_FAMILY, LINE_HEIGHT
+from inception_edu.viz.fonts import ASCENT, DESCENT, LINE_HEIGHT, font_family
 
 __all__ = ["SvgCanvas", "num"]
 
@@ -166,7 +166,7 @@ class SvgCanvas:
             f'width="{round(self.width * self.scale)}" '
             f'height="{round(self.height * self.scale)}" '
             f'style="max-width:100%;height:auto;background:#ffffff" '
-            f'font-family="{FONT_FAMILY}" role="img"'
+            f'font-family="{font_family(self.texts)}" role="img"'
             + (f" aria-label={label}" if label else "")
             + ">"
         )

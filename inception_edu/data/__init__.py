@@ -5,7 +5,9 @@
 - :mod:`~inception_edu.data.patterns`: generated multi-scale patterns (notebook 01);
 - :mod:`~inception_edu.data.folder`: the sources' image-folder pipeline (notebook 09):
   :func:`load_image_folder` (labels = sub-folder names, resize, one-hot, ``.npy`` cache)
-  -> :class:`ImageFolder`, :func:`folder_dataset` (the same through Keras), and
+  -> :class:`ImageFolder` (a folder as people have them: system files skipped and
+  reported, NFC class names, EXIF orientation, WebP and HEIC), :func:`folder_dataset` (the
+  same through Keras), and
   :func:`write_course_folder`, the course's folder cut from shipped photographs;
 - :mod:`~inception_edu.data.photos`: those photographs, in two disjoint sets: the
   folder's classes (:func:`folder_photos`) and the ones held out for pretraining
@@ -14,7 +16,10 @@
 
 from inception_edu.data.arrays import Split, load_digits_split, stratified_split, upsample
 from inception_edu.data.folder import (
+    HEIF_EXTENSIONS,
     IMAGE_EXTENSIONS,
+    KERAS_EXTENSIONS,
+    SYSTEM_NAMES,
     ImageFolder,
     folder_dataset,
     load_image_folder,
@@ -31,11 +36,14 @@ from inception_edu.data.photos import (
 
 __all__ = [
     "FOLDER_PHOTOS",
+    "HEIF_EXTENSIONS",
     "IMAGE_EXTENSIONS",
     "ImageFolder",
+    "KERAS_EXTENSIONS",
     "PATTERN_CLASSES",
     "PRETRAINING_PHOTOS",
     "PhotoSource",
+    "SYSTEM_NAMES",
     "Split",
     "folder_dataset",
     "folder_photos",

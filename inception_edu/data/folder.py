@@ -19,37 +19,97 @@ accepts), labels one-hot encoded, the arrays saved with ``np.save`` and read bac
 Bad folders get a ``ValueError`` saying what was received and what is allowed; a file that
 is not a readable image is skipped and reported, not a crash. Hidden files and folders
 (``.ipynb_checkpoints``, ``.DS_Store``) are ignored.
+
+A learner's folder is rarely as clean as the course's, so the loader also takes a folder
+as people have them (none of this changes the course folder's arrays: its PNGs have no
+EXIF orientation, its names are ASCII and it holds no system files):
+
+- the folders and files that systems and sync tools leave (``__MACOSX`` of a zip made on
+  a Mac, ``.AppleDouble`` and ``._*`` resource forks, ``Thumbs.db``, ``desktop.ini``, a
+  NAS's ``@eaDir``, ...: :data:`SYSTEM_NAMES`) are neither classes nor images: skipped
+  and listed in ``skipped`` with what they are;
+- class names are NFC-normalised: macOS writes Korean folder names decomposed (NFD), so
+  "고양이" from a Mac and from Windows are one class, sorted alike (folders whose names
+  differ only so are merged, and the result's ``notes`` says so);
+- a phone photo's EXIF orientation is applied (``PIL.ImageOps.exif_transpose``), so a
+  portrait photo stored sideways loads upright (noted per file);
+- WebP is read; HEIC/HEIF (iPhones' format) is read where ``pillow-heif`` is installed,
+  and otherwise each such file is skipped with how to install it;
+- large JPEGs are decoded at a reduced scale (``Image.draft``: the JPEG decoder's 1/2,
+  1/4 or 1/8 scaling, never below the target size) and files are decoded by several
+  threads (Pillow releases the GIL while decoding), in a deterministic order;
+  ``benchmarks/folder_loading.py`` measures both.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shutil
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inception_edu.data.arrays import Split, check_fraction, stratified_split
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
 from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
 
 __all__ = [
+    "HEIF_EXTENSIONS",
     "IMAGE_EXTENSIONS",
+    "KERAS_EXTENSIONS",
+    "SYSTEM_NAMES",
     "ImageFolder",
     "folder_dataset",
     "load_image_folder",
     "write_course_folder",
 ]
 
-#: The extensions read as images: those ``keras.utils.image_dataset_from_directory`` reads,
-#: so both pipelines see the same files. Compared in lower case.
-IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+#: The extensions ``keras.utils.image_dataset_from_directory`` reads (its allow-list).
+KERAS_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
-_CACHE_VERSION = 1
+#: The extensions :func:`load_image_folder` reads as images, compared in lower case: Keras'
+#: and WebP, which Pillow decodes and Keras' folder reader leaves out (so
+#: :func:`folder_dataset` does not see ``.webp`` files).
+IMAGE_EXTENSIONS = (*KERAS_EXTENSIONS, ".webp")
+
+#: HEIC/HEIF, iPhones' photo format: read where ``pillow-heif`` is installed; otherwise
+#: each such file is skipped, saying how to install it.
+HEIF_EXTENSIONS = (".heic", ".heif")
+
+#: Files and folders that operating systems, zip tools, NAS boxes and photo managers leave
+#: in a folder, lower case -> what they are: never a class nor an image, always reported.
+#: (``._name`` files, macOS resource forks, are recognised by their prefix.)
+SYSTEM_NAMES = {
+    "__macosx": "macOS zip metadata",
+    ".appledouble": "macOS resource forks (AppleDouble)",
+    ".trashes": "macOS trash",
+    ".spotlight-v100": "macOS search index",
+    ".fseventsd": "macOS file-event log",
+    ".temporaryitems": "macOS temporary items",
+    "thumbs.db": "Windows thumbnail cache",
+    "ehthumbs.db": "Windows thumbnail cache",
+    "ehthumbs_vista.db": "Windows thumbnail cache",
+    "desktop.ini": "Windows folder settings",
+    "$recycle.bin": "Windows recycle bin",
+    "system volume information": "Windows system folder",
+    "@eadir": "Synology NAS thumbnails",
+    "#recycle": "NAS recycle bin",
+    ".picasa.ini": "Picasa settings",
+    "picasa.ini": "Picasa settings",
+    ".thumbnails": "thumbnail cache",
+}
+
+_HEIF_HELP = "HEIC needs pillow-heif: pip install pillow-heif"
+_ORIENTATION = 0x0112  # the EXIF Orientation tag; 2-8 mean mirrored and/or turned
+
+_CACHE_VERSION = 2
 _MARKER = ".course_folder.json"  # hidden: neither pipeline takes it for an image or class
 
 
@@ -61,10 +121,13 @@ class ImageFolder:
     """An image folder as arrays: what :func:`load_image_folder` returns.
 
     ``x`` float32 in [0, 1] shaped (N, size, size, 3); ``y`` one-hot float32 (N, K) in the
-    order of ``class_names`` (the sub-folder names, sorted); ``files`` the path of each
+    order of ``class_names`` (the sub-folder names in NFC, sorted); ``files`` the path of each
     image relative to the folder, in the order of ``x``; ``skipped`` (relative path,
-    reason) for each file that was not read; ``from_cache`` whether the arrays came from
-    the ``.npy`` cache.
+    reason) for each file that was not read, and for each system folder (``__MACOSX``,
+    ...) left out whole; ``from_cache`` whether the arrays came from the ``.npy`` cache;
+    ``notes`` (relative path, what was done) for what was read but changed on the way: a
+    class folder's name NFC-normalised (or two folders merged), a photo turned upright by
+    its EXIF orientation.
     """
 
     x: np.ndarray
@@ -74,6 +137,7 @@ class ImageFolder:
     skipped: tuple
     size: int
     from_cache: bool = False
+    notes: tuple = ()
 
     @property
     def labels(self) -> np.ndarray:
@@ -102,22 +166,25 @@ class ImageFolder:
         return stratified_split(self.x, self.labels, self.class_names, val_fraction, seed)
 
     def summary(self) -> str:
-        """One line: images, classes, size, where from, and the files skipped with why."""
+        """One line: images, classes, size, where from, the files skipped with why and
+        what was changed on the way (the first five of each)."""
         where = ", read from the .npy cache" if self.from_cache else ""
         text = (
             f"{len(self.files)} images of {self.num_classes} classes at "
             f"{self.size}x{self.size}{where}"
         )
-        if self.skipped:
-            shown = "; ".join(f"{name} ({why})" for name, why in self.skipped[:5])
-            more = f"; and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else ""
-            text += f"; skipped {len(self.skipped)} file(s): {shown}{more}"
+        for items, verb in ((self.skipped, "skipped"), (self.notes, "noted")):
+            if items:
+                shown = "; ".join(f"{name} ({why})" for name, why in items[:5])
+                more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
+                text += f"; {verb} {len(items)} file(s): {shown}{more}"
         return text
 
     def __repr__(self) -> str:
         return (
             f"ImageFolder(x={self.x.shape}, classes={self.num_classes}, "
-            f"skipped={len(self.skipped)}, from_cache={self.from_cache})"
+            f"skipped={len(self.skipped)}, notes={len(self.notes)}, "
+            f"from_cache={self.from_cache})"
         )
 
 
@@ -157,43 +224,109 @@ def _check_folder(path) -> Path:
     return folder
 
 
-def _class_names(folder: Path, path) -> list:
-    """The non-hidden sub-folders, sorted as Keras sorts them; at least two."""
-    names = sorted(e.name for e in os.scandir(folder) if e.is_dir() and not _is_hidden(e.name))
+def _system_kind(name: str) -> str | None:
+    """What the system file or folder ``name`` is (:data:`SYSTEM_NAMES`), or None."""
+    if name.startswith("._"):
+        return "macOS resource fork (AppleDouble)"
+    return SYSTEM_NAMES.get(name.lower())
+
+
+def _system_entry(folder: Path, rel: str, kind: str, is_dir: bool, top: bool) -> tuple:
+    """(relative path, why skipped) of a system file or folder; a folder is counted."""
+    if not is_dir:
+        return rel, f"{kind}, not an image"
+    count = sum(len(files) for _, _, files in os.walk(folder / rel))
+    role = ", not a class" if top else ""
+    return rel, f"{kind} folder{role}: {count} file(s) in it not read"
+
+
+def _class_folders(folder: Path, path) -> tuple[dict, list, list]:
+    """The classes, sorted by NFC name: ``{name: [its folders' names on disk]}``; the top
+    level's system files and folders (relative path, why skipped); and notes on names.
+
+    Folders whose names differ only in Unicode normalisation (macOS writes NFD) are one
+    class. Hidden folders are left out silently, system folders with a report. At least
+    two classes."""
+    on_disk, system = {}, []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        kind = _system_kind(entry.name)
+        if kind is not None:
+            system.append(_system_entry(folder, entry.name, kind, entry.is_dir(), True))
+        elif entry.is_dir() and not _is_hidden(entry.name):
+            on_disk.setdefault(unicodedata.normalize("NFC", entry.name), []).append(entry.name)
+    names = sorted(on_disk)
     if len(names) < 2:
         found = f"only {names[0]!r}" if names else "none"
         raise ValueError(
             f"path must hold at least 2 class sub-folders (their names are the labels: "
             f"path/<class>/<image>); {str(folder)!r} has {found}. Received: path={path!r}"
         )
-    return names
+    notes = []
+    for name in names:
+        if len(on_disk[name]) > 1:
+            notes.append((name, f"{len(on_disk[name])} folders named so (NFC and NFD) merged"))
+        notes += [
+            (d, f"folder name in NFD (as macOS writes it) read as {name!r} (NFC)")
+            for d in on_disk[name]
+            if d != name
+        ]
+    return {name: on_disk[name] for name in names}, system, notes
 
 
-def _listing(folder: Path, class_names: list) -> tuple:
-    """Files per class (relative paths, Keras' order) and files outside any class folder.
+def _class_names(folder: Path, path) -> list:
+    """The class names (NFC, sorted; hidden and system folders left out); at least two."""
+    return list(_class_folders(folder, path)[0])
+
+
+def _walk_class(folder: Path, on_disk: list, system: list) -> list:
+    """The files of one class (relative paths, sorted): every non-hidden file under its
+    folders. System files and folders met are appended to ``system``."""
+    found = []
+    for start in on_disk:
+        for root, dirs, files in os.walk(folder / start):
+            rel = Path(root).relative_to(folder).as_posix()
+            kept = []
+            for name in sorted(dirs):
+                kind = _system_kind(name)
+                if kind is not None:
+                    system.append(_system_entry(folder, f"{rel}/{name}", kind, True, False))
+                elif not _is_hidden(name):
+                    kept.append(name)
+            dirs[:] = kept
+            for name in files:
+                kind = _system_kind(name)
+                if kind is not None:
+                    system.append((f"{rel}/{name}", f"{kind}, not an image"))
+                elif not _is_hidden(name):
+                    found.append((rel, name))
+    return [f"{root}/{name}" for root, name in sorted(found)]
+
+
+def _listing(folder: Path, classes: dict, system: list) -> tuple:
+    """Files per class (relative paths, Keras' order), files outside any class folder, and
+    the system files and folders found anywhere (relative path, why skipped), sorted.
 
     Sub-folders of a class folder belong to that class (Keras walks them too). Hidden
-    files and folders are left out.
+    files and folders are left out silently.
     """
-    per_class = []
-    for name in class_names:
-        found = []
-        for root, dirs, files in os.walk(folder / name):
-            dirs[:] = [d for d in dirs if not _is_hidden(d)]
-            rel = Path(root).relative_to(folder).as_posix()
-            found += [(rel, f) for f in files if not _is_hidden(f)]
-        per_class.append([f"{root}/{f}" for root, f in sorted(found)])
-    strays = sorted(e.name for e in os.scandir(folder) if e.is_file() and not _is_hidden(e.name))
-    return per_class, strays
+    system = list(system)
+    per_class = [_walk_class(folder, on_disk, system) for on_disk in classes.values()]
+    strays = sorted(
+        e.name
+        for e in os.scandir(folder)
+        if e.is_file() and not _is_hidden(e.name) and _system_kind(e.name) is None
+    )
+    return per_class, strays, sorted(system)
 
 
-def _fingerprint(folder: Path, per_class: list, strays: list) -> str:
-    """A hash of every file's relative path, size and modification time: it changes when a
-    file is added, removed, renamed or rewritten."""
+def _fingerprint(folder: Path, per_class: list, strays: list, system: list) -> str:
+    """A hash of every file's relative path, size and modification time (and of the system
+    files reported): it changes when a file is added, removed, renamed or rewritten."""
     entries = []
     for rel in [f for files in per_class for f in files] + strays:
         stat = (folder / rel).stat()
         entries.append([rel, stat.st_size, stat.st_mtime_ns])
+    entries.append([list(item) for item in system])
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()
 
 
@@ -209,14 +342,42 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _read_image(file: Path, size: int) -> np.ndarray:
-    """One image file as uint8 (size, size, 3): decoded, made RGB, resized (bilinear,
-    aspect ratio not kept, as the source's ``cv2.resize`` and Keras' default)."""
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation (2-8), or 1 when there is none or it is not one of those."""
+    try:
+        value = image.getexif().get(_ORIENTATION, 1)
+    except Exception:  # a broken EXIF block: read the pixels as they are stored
+        return 1
+    return value if isinstance(value, int) and 2 <= value <= 8 else 1
+
+
+def _read_image(file: Path, size: int, draft: bool = True) -> tuple[np.ndarray, int]:
+    """One image file as uint8 (size, size, 3), and its EXIF orientation (1: none).
+
+    Decoded (a JPEG at the smallest of its 1/1, 1/2, 1/4, 1/8 scales that is still at
+    least ``size`` on both sides when ``draft``), turned upright by its EXIF orientation
+    (``ImageOps.exif_transpose``), made RGB, resized (bilinear, aspect ratio not kept,
+    as the source's ``cv2.resize`` and Keras' default)."""
     with Image.open(file) as image:
+        if draft and image.format == "JPEG":
+            image.draft("RGB", (size, size))
         image.load()  # decodes now: a truncated or corrupt file fails here
-        rgb = _to_rgb(image)
+        orientation = _orientation(image)
+        upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+        rgb = _to_rgb(upright)
     resized = rgb.resize((size, size), Image.Resampling.BILINEAR)
-    return np.asarray(resized, dtype=np.uint8)
+    return np.asarray(resized, dtype=np.uint8), orientation
+
+
+@functools.lru_cache(maxsize=1)
+def _heif_available() -> bool:
+    """Whether ``pillow-heif`` is installed; registers its HEIC/HEIF opener with Pillow."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return False
+    pillow_heif.register_heif_opener()
+    return True
 
 
 def _why_unreadable(error: Exception, file: Path) -> str:
@@ -226,25 +387,50 @@ def _why_unreadable(error: Exception, file: Path) -> str:
     return f"unreadable image ({type(error).__name__}: {message})"
 
 
-def _decode(folder: Path, per_class: list, strays: list, size: int) -> tuple:
-    images, labels, files = [], [], []
+def _decode_one(folder: Path, rel: str, size: int, draft: bool) -> tuple:
+    """(pixels or None, why skipped or None, note or None) of one file."""
+    ext = os.path.splitext(rel)[1].lower()
+    if ext in HEIF_EXTENSIONS and not _heif_available():
+        return None, _HEIF_HELP, None
+    if ext not in IMAGE_EXTENSIONS + HEIF_EXTENSIONS:
+        return None, f"extension {ext or '(none)'} is not an image extension", None
+    try:
+        pixels, orientation = _read_image(folder / rel, size, draft)
+    except Exception as error:  # any decoder failure: skip the file, report why
+        return None, _why_unreadable(error, folder / rel), None
+    note = None if orientation == 1 else f"turned upright by its EXIF orientation {orientation}"
+    return pixels, None, note
+
+
+def _decode(folder: Path, per_class: list, strays: list, size: int, options: tuple) -> tuple:
+    """Every class file decoded, by ``workers`` threads, in the listing's order.
+
+    ``options`` is (draft, workers). Returns (uint8 images, labels, files, skipped, notes).
+    """
+    draft, workers = options
+    todo = [(label, rel) for label, files in enumerate(per_class) for rel in files]
+
+    def one(item):
+        return _decode_one(folder, item[1], size, draft)
+
+    if workers > 1 and len(todo) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, todo))  # map keeps the order of ``todo``
+    else:
+        results = [one(item) for item in todo]
+    images, labels, files, notes = [], [], [], []
     skipped = [(name, "not inside a class sub-folder") for name in strays]
-    for label, class_files in enumerate(per_class):
-        for rel in class_files:
-            ext = os.path.splitext(rel)[1].lower()
-            if ext not in IMAGE_EXTENSIONS:
-                shown = ext or "(none)"
-                skipped.append((rel, f"extension {shown} is not an image extension"))
-                continue
-            try:
-                images.append(_read_image(folder / rel, size))
-            except Exception as error:  # any decoder failure: skip the file, report why
-                skipped.append((rel, _why_unreadable(error, folder / rel)))
-                continue
-            labels.append(label)
-            files.append(rel)
+    for (label, rel), (pixels, why, note) in zip(todo, results, strict=True):
+        if pixels is None:
+            skipped.append((rel, why))
+            continue
+        images.append(pixels)
+        labels.append(label)
+        files.append(rel)
+        if note is not None:
+            notes.append((rel, note))
     x = np.stack(images) if images else np.zeros((0, size, size, 3), np.uint8)
-    return x, np.asarray(labels, dtype=np.int64), files, skipped
+    return x, np.asarray(labels, dtype=np.int64), files, skipped, notes
 
 
 # --------------------------------------------------------------------------- the cache
@@ -258,7 +444,7 @@ def _read_cache(cache: Path, fingerprint: str, size: int) -> ImageFolder | None:
     """The cached arrays when they were made from this very folder at this size."""
     x_file, y_file, meta_file = _cache_files(cache)
     try:
-        meta = json.loads(meta_file.read_text())
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
         if (meta["version"], meta["fingerprint"], meta["size"]) != (
             _CACHE_VERSION,
             fingerprint,
@@ -273,7 +459,9 @@ def _read_cache(cache: Path, fingerprint: str, size: int) -> ImageFolder | None:
     if x.shape != (n, size, size, 3) or y.shape != (n, k):
         return None
     skipped = tuple((str(a), str(b)) for a, b in meta["skipped"])
-    return ImageFolder(x, y, tuple(meta["class_names"]), tuple(meta["files"]), skipped, size, True)
+    notes = tuple((str(a), str(b)) for a, b in meta["notes"])
+    names, files = tuple(meta["class_names"]), tuple(meta["files"])
+    return ImageFolder(x, y, names, files, skipped, size, True, notes)
 
 
 def _write_cache(cache: Path, data: ImageFolder, fingerprint: str) -> None:
@@ -294,9 +482,10 @@ def _write_cache(cache: Path, data: ImageFolder, fingerprint: str) -> None:
         "class_names": list(data.class_names),
         "files": list(data.files),
         "skipped": [list(item) for item in data.skipped],
+        "notes": [list(item) for item in data.notes],
     }
     partial = meta_file.with_name("meta.json.partial")
-    partial.write_text(json.dumps(meta, indent=1))
+    partial.write_text(json.dumps(meta, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(partial, meta_file)
 
 
@@ -306,7 +495,8 @@ def _write_cache(cache: Path, data: ImageFolder, fingerprint: str) -> None:
 def _check_counts(data: ImageFolder, minimum: int, path) -> None:
     skipped_in = {}
     for rel, _ in data.skipped:
-        skipped_in[rel.split("/")[0]] = skipped_in.get(rel.split("/")[0], 0) + 1
+        top = unicodedata.normalize("NFC", rel.split("/")[0])
+        skipped_in[top] = skipped_in.get(top, 0) + 1
     short = [
         f"{name!r} has {count}"
         + (f" ({skipped_in[name]} file(s) skipped)" if name in skipped_in else "")
@@ -321,6 +511,30 @@ def _check_counts(data: ImageFolder, minimum: int, path) -> None:
         )
 
 
+def _check_workers(workers) -> int:
+    """``workers`` as a thread count: ``None`` is the CPU count, at most 8."""
+    if workers is None:
+        return max(1, min(8, os.cpu_count() or 1))
+    return check_int(workers, "workers", 1, 64)
+
+
+def _build(folder: Path, listing: tuple, size: int, options: tuple, names_notes: list):
+    """Decode the listed files into an :class:`ImageFolder` (x scaled to [0, 1])."""
+    per_class, strays, system, class_names = listing
+    x, labels, files, skipped, notes = _decode(folder, per_class, strays, size, options)
+    y = np.eye(len(class_names), dtype=np.float32)[labels]
+    return ImageFolder(
+        x.astype(np.float32) / np.float32(255.0),
+        y.reshape(len(labels), len(class_names)),
+        tuple(class_names),
+        tuple(files),
+        tuple(skipped[: len(strays)] + system + skipped[len(strays) :]),
+        size,
+        False,
+        tuple(names_notes + notes),
+    )
+
+
 @checks_keywords
 def load_image_folder(
     path,
@@ -328,12 +542,15 @@ def load_image_folder(
     cache_dir=None,
     min_images_per_class: int = 2,
     verbose: bool = True,
+    draft: bool = True,
+    workers=None,
 ) -> ImageFolder:
     """Read an image folder as the sources did: labels = sub-folder names, resized, one-hot.
 
     Args:
         path: a folder with one sub-folder per class (``path/<class>/<image>``; images in
-            nested folders of a class count for it, as in Keras). At least 2 classes.
+            nested folders of a class count for it, as in Keras). At least 2 classes;
+            names are NFC-normalised (a Mac's NFD "고양이" and Windows' NFC one are one class).
         size: every image is resized to ``size`` x ``size`` (bilinear; aspect ratio not
             kept). 75 is the smallest input ``keras.applications.InceptionResNetV2`` takes.
         cache_dir: ``None``, or a folder where the arrays are saved as ``x.npy`` and
@@ -344,23 +561,33 @@ def load_image_folder(
         min_images_per_class: the fewest readable images a class may have (>= 1; 2 lets
             :meth:`ImageFolder.split` put one in each part).
         verbose: print one summary line (images, classes, skipped files with why).
+        draft: decode a large JPEG at a reduced scale (1/2, 1/4 or 1/8, never below
+            ``size``) before the resize: a 12-megapixel photo decodes several times
+            faster, and the bilinear resize then shrinks less. No effect on other formats
+            nor on a JPEG less than twice ``size``.
+        workers: threads decoding files at once (``None``: the CPU count, at most 8; 1:
+            one after another). The result's order never depends on it.
 
     Images are read with Pillow: grey, palette and RGBA images become RGB (alpha is
-    dropped, as Keras drops it; 16-bit grey is scaled to 8 bits). Only files with an
-    extension in :data:`IMAGE_EXTENSIONS` are decoded. A file that is not one, or that
-    cannot be decoded (e.g. a truncated PNG), is skipped and listed in ``skipped`` with
-    the reason; so are files lying in ``path`` outside any class folder. Hidden files and
-    folders are ignored.
+    dropped, as Keras drops it; 16-bit grey is scaled to 8 bits), and a photo's EXIF
+    orientation is applied. Only files with an extension in :data:`IMAGE_EXTENSIONS`
+    (and :data:`HEIF_EXTENSIONS` where ``pillow-heif`` is installed) are decoded. A file
+    that is not one, or that cannot be decoded (e.g. a truncated PNG), is skipped and
+    listed in ``skipped`` with the reason; so are files lying in ``path`` outside any
+    class folder, and system files and folders (:data:`SYSTEM_NAMES`, such as a zip's
+    ``__MACOSX``). Other hidden files and folders are ignored. What was changed on the
+    way (a name normalised, a photo turned upright) is listed in ``notes``.
 
     Raises:
         ValueError: ``path`` missing or not a folder; fewer than 2 class sub-folders; a
             class with fewer than ``min_images_per_class`` readable images (named, with
-            its count); a bad ``size``, ``min_images_per_class`` or ``cache_dir`` (a file,
-            a path under a file, or a folder inside ``path``).
+            its count); a bad ``size``, ``min_images_per_class``, ``draft``, ``workers``
+            or ``cache_dir`` (a file, a path under a file, or a folder inside ``path``).
     """
     size = check_int(size, "size", 1)
     min_images_per_class = check_int(min_images_per_class, "min_images_per_class", 1)
     verbose = check_flag(verbose, "verbose")
+    options = (check_flag(draft, "draft"), _check_workers(workers))
     cache = None if cache_dir is None else check_folder(cache_dir, "cache_dir")
     folder = _check_folder(path)
     if cache is not None and _is_within(cache, folder):
@@ -369,22 +596,14 @@ def load_image_folder(
             f"as files of the image folder (and change its fingerprint on every call). "
             f"Received: cache_dir={cache_dir!r} inside path={path!r}"
         )
-    class_names = _class_names(folder, path)
-    per_class, strays = _listing(folder, class_names)
-    fingerprint = _fingerprint(folder, per_class, strays)
+    classes, top_system, names_notes = _class_folders(folder, path)
+    per_class, strays, system = _listing(folder, classes, top_system)
+    fingerprint = _fingerprint(folder, per_class, strays, system + [("draft", str(draft))])
 
     data = None if cache is None else _read_cache(cache, fingerprint, size)
     if data is None:
-        x, labels, files, skipped = _decode(folder, per_class, strays, size)
-        y = np.eye(len(class_names), dtype=np.float32)[labels]
-        data = ImageFolder(
-            x.astype(np.float32) / np.float32(255.0),
-            y.reshape(len(labels), len(class_names)),
-            tuple(class_names),
-            tuple(files),
-            tuple(skipped),
-            size,
-        )
+        listing = (per_class, strays, system, list(classes))
+        data = _build(folder, listing, size, options, names_notes)
         _check_counts(data, min_images_per_class, path)
         if cache is not None:
             _write_cache(cache, data, fingerprint)
@@ -411,9 +630,18 @@ def folder_dataset(
     - resizing is TensorFlow's bilinear without antialiasing, so values differ slightly
       from Pillow's (which smooths when it shrinks);
     - it cannot skip a bad file: a truncated image with an image extension makes the
-      iteration fail; hidden files inside class folders are not ignored;
+      iteration fail; hidden files inside class folders are not ignored, nor are system
+      files (a ``._photo.jpg`` resource fork makes the iteration fail);
+    - it reads only :data:`KERAS_EXTENSIONS`: ``.webp`` and HEIC files are left out
+      silently, where :func:`load_image_folder` reads them;
+    - it ignores EXIF orientation: a phone's portrait photo stored sideways stays sideways;
     - ``shuffle=True`` reshuffles every epoch with ``seed``; with the default ``False`` the
-      order is that of :attr:`ImageFolder.files`.
+      order is that of :attr:`ImageFolder.files` (for the files both read).
+
+    Class folders are given to Keras by their names on disk, and the dataset's
+    ``class_names`` are set to the NFC names :func:`load_image_folder` uses. Keras cannot
+    merge two folders into one class, so a folder holding both the NFC and the NFD form of
+    a name is refused (``ValueError``): rename one.
 
     Imports TensorFlow (through :mod:`inception_edu.backend`) on the first call only.
     """
@@ -422,14 +650,21 @@ def folder_dataset(
     seed = check_int(seed, "seed", 0)
     shuffle = check_flag(shuffle, "shuffle")
     folder = _check_folder(path)
-    class_names = _class_names(folder, path)
+    classes = _class_folders(folder, path)[0]
+    twice = {name: dirs for name, dirs in classes.items() if len(dirs) > 1}
+    if twice:
+        raise ValueError(
+            f"folder_dataset cannot merge folders whose names differ only in Unicode "
+            f"normalisation (NFC and NFD), as load_image_folder does; rename one of each: "
+            f"{twice}. Received: path={path!r}"
+        )
     from inception_edu.backend import keras
 
-    return keras.utils.image_dataset_from_directory(
+    dataset = keras.utils.image_dataset_from_directory(
         str(folder),
         labels="inferred",
         label_mode="categorical",
-        class_names=class_names,
+        class_names=[dirs[0] for dirs in classes.values()],
         color_mode="rgb",
         batch_size=batch_size,
         image_size=(size, size),
@@ -437,6 +672,8 @@ def folder_dataset(
         seed=seed,
         interpolation="bilinear",
     )
+    dataset.class_names = list(classes)
+    return dataset
 
 
 # --------------------------------------------------------------------------- course folder

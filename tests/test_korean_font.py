@@ -144,3 +144,35 @@ def test_an_svg_with_hangul_lists_korean_fonts_and_a_latin_one_is_unchanged():
     assert stack[0] == "DejaVu Sans" and stack[-1] == "sans-serif"
     assert {"NanumGothic", "Apple SD Gothic Neo", "Malgun Gothic"} <= set(stack)
     assert fonts.has_hangul("ㄱ") and fonts.has_hangul(CLASSES[0]) and not fonts.has_hangul("é")
+
+
+def test_the_courses_own_figures_of_a_korean_folder_draw_every_name(tmp_path):
+    # a learner's folder named in Korean (NFD, as a Mac writes it), through the loader,
+    # the example grid and the per-class bars: no missing glyph anywhere
+    import unicodedata
+
+    import numpy as np
+    from PIL import Image
+
+    from inception_edu.data import load_image_folder
+    from inception_edu.viz.images import plot_per_class, show_examples
+
+    for k, name in enumerate(CLASSES):
+        folder = tmp_path / "photos" / unicodedata.normalize("NFD", name)
+        folder.mkdir(parents=True)
+        for i in range(4):
+            Image.new("RGB", (12, 12), (60 * k, 200 - 40 * k, 30 * i)).save(folder / f"{i}.png")
+    data = load_image_folder(tmp_path / "photos", size=12, verbose=False)
+    assert set(data.class_names) == set(CLASSES)
+    rng = np.random.default_rng(0)
+    values = {"augmented": rng.random(4), "from scratch": rng.random(4)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figures = [
+            show_examples(data.split(val_fraction=0.25, seed=0), per_class=2),
+            plot_per_class(values, data.class_names, title="클래스별 정확도"),
+        ]
+        for i, figure in enumerate(figures):
+            figure.savefig(tmp_path / f"figure_{i}.png", dpi=60)
+            figure.savefig(io.BytesIO(), format="svg")
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []

@@ -317,6 +317,10 @@ def test_the_study_runs_every_arm_and_its_record_reads_back(tmp_path):
     study = rx.load_study(path)
     assert study.settings == settings and study.provenance == {"command": "test"}
     assert study.runs == tuple(runs)
+    for schedule in rx.SCHEDULES:
+        assert "died: unscaled" in rx.study_table(runs, schedule).text()
+    table = rx.warmup_table(runs).text()
+    assert "unscaled: warm-up - constant" in table and "died after it" in table
     arm = rx.run_study(settings, schedules=("constant",))
     assert arm[0].loss == pytest.approx(runs[0].loss, rel=1e-4)  # the arm reruns
     with pytest.raises(ValueError, match="schedule"):
@@ -344,10 +348,18 @@ def test_died_rescues_band_and_best_accuracy():
     assert [rx.died(r) for r in runs] == [False, False, True, False, False, True, True, True]
     assert rx.rescues(runs, "unscaled", "scaled") == {0: [1.0], 1: []}
     assert rx.rescues(runs, "scaled", "unscaled") == {0: [], 1: [0.1]}
+    # a twin that ended within the margin above the line is no rescue
+    assert rx.rescues(runs, "unscaled", "scaled", margin=0.6) == {0: [], 1: []}
+    with pytest.raises(ValueError, match="margin"):
+        rx.rescues(runs, "unscaled", "scaled", margin=-0.1)
     assert rx.band(runs, "scaled", 1.0) == (0.11, 0.7)
     assert rx.best_accuracy(runs, "scaled") == {0: (1.0, 0.7), 1: (0.1, 0.5)}
     text = rx.study_table(runs).text()
-    assert "seed 1" in text and "died" in text and "70%" in text
+    assert "11%-70%" in text and "1 of 2" in text and "zeros: unscaled" in text
+    with pytest.raises(ValueError, match="schedule"):
+        rx.study_table(runs, "cosine")
+    with pytest.raises(ValueError, match="No runs of"):
+        rx.study_table(runs, "warm-up")
     figure = rx.plot_study(runs)
     assert [ax.get_xscale() for ax in figure.axes] == ["log", "log"]
     labels = [line.get_label() for line in figure.axes[0].get_lines()]
@@ -371,6 +383,8 @@ def test_died_rescues_band_and_best_accuracy():
         (dict(epochs=0), "epochs"),
         (dict(samples=1), "samples"),
         (dict(warmup_steps=0), "warmup_steps"),
+        (dict(width=0), "width"),
+        (dict(branches=4), "branches"),
     ],
 )
 def test_study_settings_check_their_values(change, message):
@@ -396,10 +410,67 @@ def test_the_growth_record_reads_back(tmp_path):
     measured = rx.measure_growth(widths=(8,), blocks=2, seeds=(0, 1), scales=(1.0, 0.2))
     assert len(measured[8]) == 2 and measured[8][0].scales == (1.0, 0.2)
     path = tmp_path / "growth.json"
-    path.write_text(json.dumps(rx.growth_record(measured, {"command": "test"})))
+    network = dict(widths=(8,), blocks=2, seeds=(0, 1))
+    path.write_text(json.dumps(rx.growth_record(measured, {"command": "test"}, network)))
+    assert rx.growth_made(path) == (
+        {"widths": [8], "blocks": 2, "seeds": [0, 1]},
+        {"command": "test"},
+    )
     back = rx.load_growth(path)
     assert list(back) == [8]
     for a, b in zip(back[8], measured[8], strict=True):
         assert a.growth(1.0) == pytest.approx(b.growth(1.0)) and a.blocks == b.blocks
     with pytest.raises(ValueError, match="No stored growth"):
         rx.load_growth(tmp_path / "none.json")
+    with pytest.raises(ValueError, match="No stored growth"):
+        rx.growth_made(tmp_path / "none.json")
+
+
+def _three_seeds(unscaled, scaled, rate=1.0):
+    """Unscaled and scaled runs at ``rate`` ending at these accuracies, seeds 0-2."""
+    return tuple(
+        rx.VariantRun(variant, seed, rate, (2.3, 2.0), accuracy, 1.0)
+        for seed, pair in enumerate(zip(unscaled, scaled, strict=True))
+        for variant, accuracy in zip(("unscaled", "scaled"), pair, strict=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "unscaled, scaled, verdict, reproduced",
+    [
+        ((0.1, 0.1, 0.1), (0.1, 0.1, 0.1), "not shown at this scale", False),  # both die
+        ((0.1, 0.1, 0.1), (0.7, 0.6, 0.5), "holds", True),  # scaling saves every seed
+        ((0.1, 0.1, 0.5), (0.7, 0.6, 0.5), "holds approximately", True),
+        ((0.23, 0.23, 0.1), (0.1, 0.1, 0.1), "not shown at this scale", False),  # noise
+        ((0.5, 0.5, 0.1), (0.1, 0.1, 0.1), "wrong", False),  # scaling kills clearly
+    ],
+)
+def test_stability_is_the_course_rule_on_rescues(unscaled, scaled, verdict, reproduced):
+    found = rx.stability(_three_seeds(unscaled, scaled))
+    assert found.verdict.verdict == verdict and found.reproduced == reproduced
+    assert set(found.saved) == set(found.lost) == {0, 1, 2}
+
+
+def test_paired_differences_and_the_seed_spread():
+    runs = _three_seeds((0.5, 0.6, 0.8), (0.4, 0.6, 0.5), rate=0.1)
+    assert rx.paired(runs, "unscaled", "scaled") == {0.1: pytest.approx([0.1, 0.0, 0.3])}
+    assert rx.paired(runs, "unscaled", "scaled", "dead") == {0.1: [0.0, 0.0, 0.0]}
+    assert rx.seed_spread(runs) == pytest.approx(0.25)  # the median of 0.3 and 0.2
+    with pytest.raises(ValueError, match="No paired runs"):
+        rx.paired(runs, "unscaled", "plain")
+    with pytest.raises(ValueError, match="field"):
+        rx.paired(runs, "unscaled", "scaled", "loss")
+    with pytest.raises(ValueError, match="No arm"):
+        rx.seed_spread(_three_seeds((0.1,) * 3, (0.1,) * 3))
+
+
+def test_the_study_network_is_described_from_its_spec():
+    lines = rx.describe_network(rx.StudySettings())
+    text = "\n".join(lines)
+    assert "1024 channels" in text and "1x1 8 | 1x1 8 -> 3x3 8" in text
+    assert "rank <= 16" in text and "64x fewer" in text
+    assert max(map(len, lines)) <= 100
+    full = "\n".join(rx.describe_network(rx.StudySettings(width=1.0, branches=3)))
+    assert "rank <= 96" in full and "1x1 32 -> 3x3 32 -> 3x3 32" in full
+    with pytest.raises(ValueError, match="StudySettings"):
+        rx.describe_network({"channels": 1024})

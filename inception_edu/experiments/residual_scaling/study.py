@@ -458,7 +458,8 @@ def warmup_table(study) -> Table:
 def plot_study(study, title: str = ""):
     """Validation accuracy against the learning rate (log axis), one panel per schedule,
     one line per variant through the mean of its seeds, a dot per seed; a dashed line at
-    10%, guessing."""
+    10%, guessing, and a dotted one at :data:`DEAD_ACCURACY`, the line below which a run
+    died."""
     runs = _runs(study)
     figure = new_figure(figsize=(10.4, 4.2), layout="constrained")
     axes = figure.subplots(1, len(SCHEDULES), sharey=True)
@@ -475,12 +476,19 @@ def plot_study(study, title: str = ""):
             means = [np.mean([r.val_accuracy for r in mine if r.learning_rate == x]) for x in rates]
             ax.plot(rates, means, "-", color=color, linewidth=2, label=label)
         ax.axhline(0.1, color="#555555", linestyle="--", linewidth=1, label="guessing: 10%")
+        ax.axhline(
+            DEAD_ACCURACY,
+            color="#aa0000",
+            linestyle=":",
+            linewidth=1.2,
+            label=f"died: {DEAD_ACCURACY:.0%} or less",
+        )
         ax.set_xscale("log")
         ax.set_ylim(0, 1)
         ax.set_xlabel("learning rate (SGD, momentum 0.9)", fontsize=11)
         ax.set_title(schedule if schedule == "constant" else "He et al.'s warm-up first")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=10, loc="upper right")
+        ax.legend(fontsize=10, loc="lower left")
         ax.tick_params(labelsize=10)
     axes[0].set_ylabel("validation accuracy", fontsize=11)
     if isinstance(study, Study):

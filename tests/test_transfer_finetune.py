@@ -157,10 +157,15 @@ def test_the_phases_resume_from_their_checkpoints(split, tmp_path):
     arm = protocol(frozen=1)
     _, _, first = trained(split, arm, 2, checkpoint_root=tmp_path)
     seed_dir = tmp_path / arm.slug / "seed0"
-    assert sorted(p.name for p in seed_dir.iterdir()) == ["frozen1", "unfrozen-after1"]
+    assert sorted(p.name for p in seed_dir.iterdir()) == ["frozen1", "unfrozen-after1-lr1e-05"]
     _, _, again = trained(split, arm, 2, checkpoint_root=tmp_path)
     assert again.trained_epochs == ()  # read back, nothing trained
     assert again.history["val_loss"] == pytest.approx(first.history["val_loss"])
+    # other settings are never served from these checkpoints: their phases start afresh
+    _, _, other = trained(split, protocol(frozen=1, unfrozen_learning_rate=1e-4), 2, tmp_path)
+    assert other.trained_epochs == (1,)  # the head phase is the same run, read back
+    _, _, longer = trained(split, protocol(frozen=2), 3, checkpoint_root=tmp_path)
+    assert longer.trained_epochs == (0, 1, 2)
 
 
 def test_phases_recipes_names_and_settings():

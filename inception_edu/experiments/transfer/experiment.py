@@ -502,6 +502,17 @@ class Experiment:
             name += f"_frozen{self.frozen_epochs}_then_lr{self.unfrozen_learning_rate:g}"
         return name
 
+    def phase_name(self, phase: str = "all") -> str:
+        """The model's name in ``phase``: :attr:`model_name`, and for the frozen phase only
+        what that phase depends on (its epochs, not the later rate), so that a run with
+        another unfrozen rate reads the same head phase back."""
+        check_choice(phase, PHASES, "phase")
+        if phase == "all":
+            return self.model_name
+        if phase == "frozen":
+            return self.model_name.rsplit("_then_", 1)[0] + "_head"
+        return f"{self.model_name}_unfrozen"
+
     def recipe(self, phase: str = "all") -> Recipe:
         """The recipe of a run (``phase="all"``), or of one phase of the frozen protocol:
         ``"frozen"`` (the head alone, the source's rate) or ``"unfrozen"`` (every layer, at
@@ -525,7 +536,7 @@ class Experiment:
         layers stay frozen, scale and offset included, as in Keras' EfficientNet
         fine-tuning example."""
         check_choice(phase, PHASES, "phase")
-        name = self.model_name if phase == "all" else f"{self.model_name}_{phase}"
+        name = self.phase_name(phase)
         model = source_model(self.backbone, classes, name, input_shape)
         body = _body(model)
         body.trainable = phase != "frozen"
@@ -703,8 +714,7 @@ class SharedModels:
             self._arms[experiment.name, phase] = (key, pretrained)
         key, pretrained = self._arms[experiment.name, phase]
         model = self._shared[key]
-        name = experiment.model_name
-        model.name = name if phase == "all" else f"{name}_{phase}"  # the fingerprint's name
+        model.name = experiment.phase_name(phase)  # the checkpoint's fingerprint names it
         return model, pretrained
 
     def initial(
@@ -744,7 +754,8 @@ def _run_phases(split, experiment, train, epochs, batch_size, directory, callbac
     second model that starts from the first one's weights (all of them: the head, and
     the backbone's weights and batch-norm statistics, unchanged). Each phase commits its
     epochs to its own checkpoint directory (``<directory>/frozen<k>``,
-    ``<directory>/unfrozen-after<k>``), so a resumed run picks up in either phase. The
+    ``<directory>/unfrozen-after<k>-lr<rate>``), so a resumed run picks up in either phase
+    and a run with other settings starts afresh instead of being refused. The
     epochs of the second phase are numbered after the first's, also for ``callbacks``.
     """
     shared = models or SharedModels()
@@ -759,7 +770,8 @@ def _run_phases(split, experiment, train, epochs, batch_size, directory, callbac
         where = directory
         if directory is not None and phase != "all":
             frozen = experiment.frozen_epochs
-            part = f"frozen{frozen}" if phase == "frozen" else f"unfrozen-after{frozen}"
+            rate = f"{experiment.unfrozen_learning_rate:g}"
+            part = f"frozen{frozen}" if phase == "frozen" else f"unfrozen-after{frozen}-lr{rate}"
             where = os.path.join(directory, part)
         history = run(
             model,

@@ -1,11 +1,14 @@
-"""What the install cell changes on Colab's published package set: nothing.
+"""What the install cell changes on Colab's published package set: it adds the Korean font.
 
 ``tests/fixtures/colab-2026-08-19.txt`` is Colab's ``pip freeze`` (googlecolab/backend-info,
 the commit of 2026-08-19; the copy in ``../shared/environments/`` when that folder is
 beside the clone). The plan is the one :func:`~inception_edu.course.launch.colab_setup`
-makes from this repository's declared dependencies (``pyproject.toml``): every one must be
-in range at Colab's version, so the cell installs nothing, and above all never replaces
-Colab's ipywidgets 7 (its front end renders no 8). ``make test-envs`` runs the same cell
+makes from this repository's declared dependencies (``pyproject.toml``): every one Colab
+ships must be in range at Colab's version, so the cell replaces none of them, and above all
+never Colab's ipywidgets 7 (its front end renders no 8). The one package Colab lacks is
+``koreanize-matplotlib``, whose wheel carries the Hangul font (NanumGothic) that class
+names, the glossary and the Korean edition are drawn with (issue 22): the cell installs
+it, a pure-Python wheel that needs only matplotlib. ``make test-envs`` runs the same cell
 in an environment built at Colab's versions and executes every notebook there.
 """
 
@@ -41,27 +44,33 @@ def test_the_fixture_is_colabs_published_set(colab):
     assert FREEZE.read_text("utf-8") == SHARED.read_text("utf-8")
 
 
-def test_on_colabs_set_the_install_cell_changes_nothing(colab, requirements):
+#: What Colab does not ship and the install cell adds: the Hangul font's package.
+NOT_ON_COLAB = {"koreanize-matplotlib"}
+
+
+def test_on_colabs_set_the_install_cell_only_adds_the_korean_font(colab, requirements):
     changes = launch.plan_changes(requirements, colab)
-    assert [change.message for change in changes] == []
-    assert launch.setup_messages(changes, len(requirements)) == [
-        f"nothing changed: the {len(requirements)} packages the course needs are in range on Colab"
+    assert [change.message for change in changes] == [
+        "koreanize-matplotlib (not installed) -> the newest in range (the course needs"
+        " >=0.1.1,<0.2)"
     ]
+    assert [change.pip_argument for change in changes] == ["koreanize-matplotlib>=0.1.1,<0.2"]
+    assert not any(canonicalize_name(c.pip_argument.split(">")[0]) in colab for c in changes)
 
 
-def test_every_package_the_course_needs_is_one_colab_ships(colab, requirements):
-    # so "nothing changed" means Colab's own versions run the course; packaging above all,
-    # since the install cell imports launch (which uses it) before it can install anything
+def test_every_other_package_the_course_needs_is_one_colab_ships(colab, requirements):
+    # so Colab's own versions run the course; packaging above all, since the install cell
+    # imports launch (which uses it) before it can install anything
     names = {canonicalize_name(r.name) for r in requirements}
     missing = {n for n in names if launch.STANDS_IN_FOR.get(n, n) not in colab}
-    assert missing == set()
+    assert missing == NOT_ON_COLAB
     assert {"ipywidgets", "matplotlib", "keras", "numpy", "tensorflow-cpu", "packaging"} <= names
 
 
 def test_a_range_colabs_ipywidgets_misses_would_be_an_upgrade(colab, requirements):
     # what the cell did before the range admitted ipywidgets 7 (issue 19)
     old = [Requirement("ipywidgets>=8.1,<9") if r.name == "ipywidgets" else r for r in requirements]
-    changes = launch.plan_changes(old, colab)
+    changes = [c for c in launch.plan_changes(old, colab) if c.pip_argument.startswith("ipy")]
     assert [change.message for change in changes] == [
         "ipywidgets 7.7.1 -> the newest in range (the course needs >=8.1,<9)"
     ]

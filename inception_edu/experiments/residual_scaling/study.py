@@ -50,6 +50,7 @@ from inception_edu.zoo.mini import mini_inception_resnet_spec
 __all__ = [
     "CLEAR_MARGIN",
     "DEAD_ACCURACY",
+    "FULL_BLOCK_FILE",
     "GROWTH_FILE",
     "SCHEDULES",
     "STUDY_FILE",
@@ -82,6 +83,10 @@ __all__ = [
 
 #: Where the study's results are stored (written by ``scripts/residual_scaling_study.py``).
 STUDY_FILE = Path(__file__).with_name("results") / "wide_trunk.json"
+
+#: The same study with the figure's full A block (three branches at 32 filters: a residual
+#: of rank 96), at constant rates: ``--width 1.0 --branches 3 --schedules constant``.
+FULL_BLOCK_FILE = Path(__file__).with_name("results") / "full_block.json"
 
 #: The growth at initialisation over trunk widths and seeds (the same script, ``--growth``).
 GROWTH_FILE = Path(__file__).with_name("results") / "growth.json"

@@ -62,12 +62,18 @@ _EVIDENCE = re.compile(
 )
 
 
+def _unwrapped(printed: str) -> str:
+    """The notebook's output with the verdicts' wrapped lines joined again: the notebook
+    wraps each at 96 characters, continuation lines indented by two spaces (textwrap)."""
+    return printed.replace("\n  ", " ")
+
+
 @pytest.fixture(scope="module")
 def verdicts(printed):
     """Each verdict the notebook printed with its evidence, recomputed by the one rule
     from the per-seed differences it printed: {label: (printed word, recomputed)}."""
     found = {}
-    for label, word, effect, shown in _EVIDENCE.findall(printed):
+    for label, word, effect, shown in _EVIDENCE.findall(_unwrapped(printed)):
         differences = [float(d) for d in shown.split(", ")]
         claimed, margin = VERDICT_RULES[label]
         found[label] = (word, empirical_verdict(label, differences, effect, claimed, margin))
@@ -137,7 +143,7 @@ def test_c37_the_standard_protocol_verdict_is_the_rule_over_the_stored_seeds(pri
     label = "C37, pretraining (frozen, then unfrozen)"
     word, recomputed = verdicts[label]
     assert word == recomputed.verdict == stored.verdict
-    assert str(stored) in printed
+    assert str(stored) in _unwrapped(printed)
     assert _word(printed, "verdict C37, pretraining (frozen, then unfrozen):") == stored.verdict
     assert "python scripts/transfer_finetune_study.py" in printed
     assert _flag(printed, "the stored study's folder:")

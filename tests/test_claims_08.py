@@ -402,6 +402,24 @@ def test_c32_the_stored_results_come_from_a_clean_commit_with_their_seeds(study)
         assert len(per_seed) == len(network["seeds"])
 
 
+def test_c32_with_the_figures_full_block_scaling_kills_more_runs_than_it_saves():
+    """The stored study with the figure's full A block (rank-96 residual), constant rates:
+    the paper's death appears once, scaled runs die where unscaled ones clearly train on
+    two seeds, and the rule prints "wrong" from one seed against and two even."""
+    full = rx.load_study(rx.FULL_BLOCK_FILE)
+    settings = full.settings
+    assert (settings.channels, settings.width, settings.branches) == (1024, 1.0, 3)
+    assert len(settings.seeds) >= 3 and full.provenance["dirty"] is False
+    found = rx.stability(full, claim="C32, full block")
+    assert found.reproduced and sum(map(len, found.saved.values())) == 1
+    assert sum(map(bool, found.lost.values())) == 2
+    assert sum(map(len, found.lost.values())) > sum(map(len, found.saved.values()))
+    verdict = found.verdict
+    assert verdict.verdict == "wrong" and (verdict.agreeing, verdict.opposing) == (0, 1)
+    assert all(rx.died(r) for r in full.runs if r.variant == "scaled" and r.learning_rate == 1.0)
+    assert _words(str(verdict)) in _words(printed_text(NOTEBOOK.name))
+
+
 def test_c32_the_reduced_arm_lies_within_the_stored_band(study):
     """The arm notebook 08 reruns live, rerun here, within the stored seeds' range give
     or take 10 points (issue 21, point 6)."""

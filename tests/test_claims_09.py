@@ -4,6 +4,7 @@ it states (re-running five arms x three seeds would take minutes)."""
 
 import re
 
+import numpy as np
 import pytest
 from helpers import printed_text
 
@@ -146,6 +147,17 @@ def test_c37_the_standard_protocol_verdict_is_the_rule_over_the_stored_seeds(pri
     assert str(stored) in _unwrapped(printed)
     assert _word(printed, "verdict C37, pretraining (frozen, then unfrozen):") == stored.verdict
     assert "python scripts/transfer_finetune_study.py" in printed
+    # the prose: the protocol trails scratch and, further, every layer at 1e-3, on every
+    # seed; its unfrozen epochs gain less than its frozen ones
+    protocol = ft.finals(study, "frozen, then unfrozen", "as_trained")
+    assert (protocol == ft.finals(study, "frozen, then unfrozen", "settled")).all()
+    scratch, every_layer = (
+        ft.finals(study, arm, "settled") for arm in ("from scratch", "pretrained")
+    )
+    assert (protocol < scratch).all() and (every_layer > scratch).all()
+    curve = np.array([r["as_trained"] for r in study.runs["frozen, then unfrozen"].values()])
+    k = study.settings.frozen_epochs
+    assert (curve[:, -1] - curve[:, k - 1]).mean() < (curve[:, k - 1] - curve[:, 0]).mean()
     assert _flag(printed, "the stored study's folder:")
     assert _flag(printed, "the rerun within 10 points of the stored seeds' range:")
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib.metadata
 import json
 import os
 import platform
@@ -41,6 +40,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run as a script from any folder: the checkout's package
+
+from inception_edu.course.provenance import cpu_model, git, version  # noqa: E402
+
 NOTEBOOKS = REPO / "notebooks"
 RESULTS = REPO / "benchmarks" / "results" / "run_times.json"
 
@@ -50,34 +53,6 @@ PYTEST_SUMMARY = re.compile(
     r"^(?:=+ )?(?P<counts>\d+ (?:passed|failed|error)[^\n]*?) in (?P<seconds>[0-9.]+)s\b[^\n]*$",
     re.M,
 )
-
-
-def cpu_model() -> str:
-    """The CPU's marketing name (Linux's /proc/cpuinfo), else what Python knows."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _git(*args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
-
-def _version(package: str) -> str | None:
-    """``package``'s installed version; TensorFlow's is that of whichever distribution
-    installed it (the course pins ``tensorflow-cpu``)."""
-    names = (package, f"{package}-cpu") if package == "tensorflow" else (package,)
-    for name in names:
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            pass
-    return None
 
 
 #: The versions a measurement names: the interpreter's and these packages'.
@@ -99,14 +74,14 @@ def provenance(paths: list[str], how: str, packages: tuple[str, ...] = ()) -> di
     return {
         "how": how,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": _git("rev-parse", "HEAD"),
-        "dirty": bool(_git("status", "--porcelain", "--", *paths)),
+        "commit": git("rev-parse", "HEAD", root=REPO),
+        "dirty": bool(git("status", "--porcelain", "--", *paths, root=REPO)),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "load_average": None if load is None else round(load, 2),
         "python": platform.python_version(),
-        **{package: _version(package) for package in (*VERSIONED, *packages)},
+        **{package: version(package) for package in (*VERSIONED, *packages)},
     }
 
 

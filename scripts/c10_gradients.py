@@ -19,17 +19,15 @@ reruns one seed live, and ``tests/test_claims_v1.py`` checks that rerun against 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from inception_edu.course.provenance import provenance as run_provenance  # noqa: E402
+from inception_edu.course.provenance import uncommitted  # noqa: E402
 
 IMAGE_SIZE, WIDTH, PROBE_IMAGES = 224, 0.25, 32
 
@@ -44,39 +42,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _git(*args) -> str | None:
-    try:
-        out = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True)
-    except OSError:
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
 #: The files the measurement depends on: uncommitted changes to them are named.
 SOURCES = ("scripts/c10_gradients.py", "inception_edu/experiments/auxiliary_heads.py")
 
 
 def provenance(args, seconds: float) -> dict:
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
+    """:func:`inception_edu.course.provenance.provenance` of this command over
+    :data:`SOURCES`, with the measurement's settings, the uncommitted files by name and
+    its wall time."""
+    command = "python scripts/c10_gradients.py" + "".join(f" {a}" for a in sys.argv[1:])
     return {
-        "command": "python scripts/c10_gradients.py " + " ".join(sys.argv[1:]),
+        **run_provenance(command, SOURCES, ROOT),
         "seeds": list(args.seeds),
         "image_size": args.image_size,
         "width": args.width,
         "probe_images": args.probe_images,
-        "versions": {
-            "python": platform.python_version(),
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": np.__version__,
-        },
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {os.cpu_count()} cores",
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "HEAD"),
-        "uncommitted": (_git("status", "--porcelain", "--", *SOURCES) or "").splitlines(),
+        "uncommitted": uncommitted(SOURCES, ROOT) or [],
         "seconds": round(seconds, 1),
     }
 

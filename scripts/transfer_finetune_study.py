@@ -22,11 +22,8 @@ clean, committed checkout so that its commit names the code that made it.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inception_edu.backend import keras, tf  # noqa: E402
+from inception_edu.course.provenance import provenance as run_provenance  # noqa: E402
 from inception_edu.experiments.transfer import finetune  # noqa: E402
 
 
@@ -53,43 +50,22 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _git(*args) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return done.stdout.strip()
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+#: The files a run depends on, for the ``dirty`` flag: the package but its stored results,
+#: and this script.
+DIRTY_SCOPE = (
+    "inception_edu",
+    "scripts/transfer_finetune_study.py",
+    ":(exclude)inception_edu/experiments/transfer/results",
+)
 
 
 def provenance(argv, seconds: float) -> dict:
-    """Command, date, commit, whether the checkout was dirty, versions, machine, wall time."""
-    status = _git("status", "--porcelain")
-    return {
-        "command": "python scripts/transfer_finetune_study.py"
-        + "".join(f" {a}" for a in (sys.argv[1:] if argv is None else argv)),
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "commit": _git("rev-parse", "HEAD"),
-        "dirty": None if status is None else bool(status),
-        "versions": {
-            "python": platform.python_version(),
-            "tensorflow": tf.__version__,
-            "keras": keras.__version__,
-            "numpy": __import__("numpy").__version__,
-        },
-        "machine": f"{_cpu()}, {os.cpu_count()} CPU cores, {platform.system()}",
-        "load_average": [round(v, 1) for v in os.getloadavg()],
-        "wall_seconds": round(seconds, 1),
-    }
+    """:func:`inception_edu.course.provenance.provenance` of this command over
+    :data:`DIRTY_SCOPE`, with the run's wall time."""
+    command = "python scripts/transfer_finetune_study.py" + "".join(
+        f" {a}" for a in (sys.argv[1:] if argv is None else argv)
+    )
+    return {**run_provenance(command, DIRTY_SCOPE, ROOT), "wall_seconds": round(seconds, 1)}
 
 
 def main(argv=None) -> dict:

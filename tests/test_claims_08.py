@@ -402,10 +402,11 @@ def test_c32_the_stored_results_come_from_a_clean_commit_with_their_seeds(study)
         assert len(per_seed) == len(network["seeds"])
 
 
-def test_c32_with_the_figures_full_block_scaling_kills_more_runs_than_it_saves():
+def test_c32_with_the_figures_full_block_scaling_kills_more_runs_than_it_saves_on_one_seed():
     """The stored study with the figure's full A block (rank-96 residual), constant rates:
     the paper's death appears once, scaled runs die where unscaled ones clearly train on
-    two seeds, and the rule prints "wrong" from one seed against and two even."""
+    two seeds; counted per seed that is one seed against and two even, no majority, so
+    the rule prints "not shown at this scale"."""
     full = rx.load_study(rx.FULL_BLOCK_FILE)
     settings = full.settings
     assert (settings.channels, settings.width, settings.branches) == (1024, 1.0, 3)
@@ -415,7 +416,8 @@ def test_c32_with_the_figures_full_block_scaling_kills_more_runs_than_it_saves()
     assert sum(map(bool, found.lost.values())) == 2
     assert sum(map(len, found.lost.values())) > sum(map(len, found.saved.values()))
     verdict = found.verdict
-    assert verdict.verdict == "wrong" and (verdict.agreeing, verdict.opposing) == (0, 1)
+    assert (verdict.agreeing, verdict.opposing) == (0, 1)
+    assert verdict.verdict == "not shown at this scale"
     assert all(rx.died(r) for r in full.runs if r.variant == "scaled" and r.learning_rate == 1.0)
     assert _words(str(verdict)) in _words(printed_text(NOTEBOOK.name))
 
@@ -461,7 +463,7 @@ def test_c32_at_the_edge_scaling_saves_the_unscaled_network(runs):
     assert max(accuracy["unscaled", 1.0]) <= clear < min(accuracy["scaled", 1.0])
     found = rx.stability([r for r in runs if r.learning_rate == 1.0])
     assert found.reproduced and not any(found.lost.values())
-    assert found.verdict.verdict in ("holds", "holds approximately")
+    assert found.verdict.verdict != "wrong" and found.verdict.opposing == 0
     dead = rx.final_values(runs, "dead")
     assert min(dead["unscaled", 1.0]) > 0.95
     assert _least(runs, "unscaled", "scaled", 1.0) > 0.5

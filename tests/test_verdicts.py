@@ -19,6 +19,12 @@ from inception_edu.course.claims import VERDICTS, empirical_verdict
         ([0.2, 0.25, 0.01], "none", 0.03, "wrong"),
         ([0.05, 0.01, 0.02], "none", 0.03, "holds approximately"),
         ([0.2, -0.25, 0.01], "none", 0.03, "not shown at this scale"),  # cancels out
+        # one seed of three decides nothing when the others are even
+        ([1.0, 0.0, 0.0], "positive", 0.0, "not shown at this scale"),
+        ([-2.0, 0.0, 0.0], "positive", 0.0, "not shown at this scale"),
+        ([0.3, 0.2, 0.0, 0.0], "positive", 0.0, "not shown at this scale"),  # half is no majority
+        ([0.3, 0.2, 0.1, 0.0, -0.1], "positive", 0.0, "holds approximately"),
+        ([-0.3, -0.2, -0.1, 0.0, 0.1], "positive", 0.0, "wrong"),
     ],
 )
 def test_the_rule(differences, claimed, margin, verdict):

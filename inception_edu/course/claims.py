@@ -213,11 +213,14 @@ def empirical_verdict(
     claim of the course:
 
     - **holds**: every seed as claimed;
-    - **holds approximately**: more seeds as claimed than against, and the mean as claimed;
-    - **wrong**: more seeds against than as claimed, and the mean not as claimed (against,
-      or within the margin);
-    - **not shown at this scale**: anything else (seeds split, or within the margin when a
-      direction is claimed): the runs here cannot decide.
+    - **holds approximately**: most seeds (more than half) as claimed, more than against,
+      and the mean as claimed;
+    - **wrong**: most seeds (more than half) against, and the mean not as claimed
+      (against, or within the margin);
+    - **not shown at this scale**: anything else (seeds split, most of them within the
+      margin, or within the margin when a direction is claimed): the runs here cannot
+      decide. A verdict other than this one always rests on most of the seeds, never on
+      one seed of three with the others even.
 
     "Against" means the opposite direction beyond ``margin`` (for "none": beyond it either
     way). Printing the result gives the verdict with its evidence.
@@ -239,9 +242,9 @@ def empirical_verdict(
         mean_as_claimed = sign * sum(values) / len(values) > margin
     if agreeing == len(values):
         verdict = "holds"
-    elif agreeing > opposing and mean_as_claimed:
+    elif 2 * agreeing > len(values) and agreeing > opposing and mean_as_claimed:
         verdict = "holds approximately"
-    elif opposing > agreeing and not mean_as_claimed:
+    elif 2 * opposing > len(values) and not mean_as_claimed:
         verdict = "wrong"
     else:
         verdict = "not shown at this scale"

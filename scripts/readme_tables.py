@@ -41,6 +41,7 @@ import argparse
 import json
 import math
 import re
+import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,6 +59,7 @@ SPEED_RESULTS = {
     "analysis_speed": "python benchmarks/analysis_speed.py --record",
     "widget_speed": "python benchmarks/widget_speed.py --record",
     "widget_latency": "python benchmarks/record_latency.py",
+    "training_utilisation": "python benchmarks/training_speed.py utilisation --notebook --record",
 }
 
 #: The notebooks each of the two 90-minute lectures presents (README, "Two 90-minute
@@ -357,6 +359,45 @@ def analysis_v4(facts: Facts, current: str) -> str:
     return _amount(models["inception_v4"]["analytic_ms"], "ms")
 
 
+def _notebook_runs(facts: Facts, field: str) -> list[dict]:
+    """The utilisation rows at the notebooks' own settings that carry ``field``."""
+    runs = facts.speed("training_utilisation")["runs"]
+    found = [run for run in runs if run.get("notebook") and run.get(field) is not None]
+    if not found:
+        raise StaleError(f"no notebook setting with {field} in training_utilisation.json")
+    return found
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def training_share(facts: Facts, current: str) -> str:
+    """The notebooks' training runs as a share of the machine's convolution throughput:
+    "median 8% (4-21%) of 318 GFLOP/s"."""
+    shares = [run["share"] for run in _notebook_runs(facts, "share")]
+    reference = facts.speed("training_utilisation")["reference_conv"]["gflops_before"]
+    return (
+        f"median {_percent(statistics.median(shares))} ({_percent(min(shares))}-"
+        f"{_percent(max(shares))}) of {reference:.0f} GFLOP/s"
+    )
+
+
+def training_fixed_cost(facts: Facts, current: str) -> str:
+    """The median share of a notebook's training step that a step on two images takes."""
+    fixed = [run["fixed_cost_share"] for run in _notebook_runs(facts, "fixed_cost_share")]
+    return _percent(statistics.median(fixed))
+
+
+def training_small_convs(facts: Facts, current: str) -> str:
+    """The range of the machine's 3x3 convolution at the notebooks' own sizes."""
+    smalls = facts.speed("training_utilisation").get("small_convs")
+    if not smalls:
+        raise StaleError("no small_convs in training_utilisation.json")
+    shares = [row["share"] for row in smalls]
+    return f"{_percent(min(shares))}-{_percent(max(shares))}"
+
+
 #: Every generated part by its marker name; each must appear in the README at least once.
 PARTS: dict[str, Callable[[Facts, str], str]] = {
     "notebooks-table": notebooks_table,
@@ -384,6 +425,9 @@ PARTS: dict[str, Callable[[Facts, str], str]] = {
     "keras-build": keras_build,
     "analysis-ratio": analysis_ratio,
     "analysis-v4": analysis_v4,
+    "training-share": training_share,
+    "training-fixed-cost": training_fixed_cost,
+    "training-small-convs": training_small_convs,
 }
 
 

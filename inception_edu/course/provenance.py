@@ -31,13 +31,14 @@ VERSIONED = ("tensorflow", "keras", "numpy")
 
 
 def git(*args: str, root: Path = REPOSITORY) -> str | None:
-    """``git args`` in ``root``: its output stripped, or ``None`` where git or the
+    """``git args`` in ``root``: its output without the trailing newline (leading spaces
+    kept: they are a column of ``git status --porcelain``), or ``None`` where git or the
     repository is missing or the command fails."""
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     except OSError:
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    return done.stdout.rstrip() if done.returncode == 0 else None
 
 
 def cpu_model() -> str:

@@ -50,6 +50,7 @@ utilisation] [--record] [--notebook] [--only=NN,...]`` (all cases without argume
 Each trains briefly; on a 2-core CPU all take minutes.
 """
 
+import argparse
 import contextlib
 import json
 import math
@@ -883,21 +884,36 @@ CASES = {
 }
 
 
-def main(argv: list[str]) -> int:
-    record = "--record" in argv
-    notebook_only = "--notebook" in argv
-    only = tuple(a.split("=", 1)[1] for a in argv if a.startswith("--only="))
-    only = tuple(n for part in only for n in part.split(","))
-    names = [a for a in argv if not a.startswith("--")]
-    unknown = [name for name in names if name not in CASES]
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line: cases to run (all without any), ``--record``, ``--notebook`` and
+    ``--only=NN,...``; anything else exits with status 2 and says what is allowed."""
+    parser = argparse.ArgumentParser(
+        prog="training_speed.py",
+        description="What the training code's speed choices buy, measured on this machine.",
+    )
+    parser.add_argument("cases", nargs="*", metavar="case", help=f"one of: {' '.join(CASES)}")
+    parser.add_argument("--record", action="store_true", help="store utilisation's rows")
+    parser.add_argument("--notebook", action="store_true", help="the notebooks' settings only")
+    parser.add_argument("--only", default="", help="utilisation's notebooks, e.g. 03,07")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.cases if name not in CASES]
     if unknown:
-        print(f"error: unknown case {' '.join(unknown)}; allowed: {' '.join(CASES)}")
-        return 2
+        parser.error(f"unknown case {' '.join(unknown)}; allowed: {' '.join(CASES)}")
+    experiments = {arm.experiment[:2] for arm in course_arms()}
+    args.only = tuple(n for n in args.only.split(",") if n)
+    wrong = [n for n in args.only if n not in experiments]
+    if wrong:
+        parser.error(f"--only {','.join(wrong)}: allowed {','.join(sorted(experiments))}")
+    return args
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
     print(f"{os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}")
     # utilisation first: notebook 10's arm needs TensorFlow's devices not yet initialised
-    for name in sorted(names or CASES, key=lambda n: n != "utilisation"):
+    for name in sorted(args.cases or CASES, key=lambda n: n != "utilisation"):
         if name == "utilisation":
-            utilisation(record, only, notebook_only)
+            utilisation(args.record, args.only, args.notebook)
         else:
             CASES[name]()
     return 0

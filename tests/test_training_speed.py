@@ -112,3 +112,25 @@ def test_summarise_gives_the_median_fixed_cost_of_the_notebook_settings():
     rows[0]["fixed_cost_share"], rows[1]["fixed_cost_share"] = 0.9, 0.5
     rows.append(_row("03 y", "big", 0.4))
     assert training_speed.summarise(rows)["median_fixed_cost_share_notebook_settings"] == 0.7
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["utilisaton"], "unknown case utilisaton; allowed: xla"),
+        (["utilisation", "--only=04"], "--only 04: allowed 01,03,05"),
+        (["--recrod"], "unrecognized arguments: --recrod"),
+    ],
+)
+def test_a_wrong_command_line_exits_2_and_says_what_is_allowed(argv, says, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        training_speed.parse_args(argv)
+    assert stopped.value.code == 2
+    assert says in capsys.readouterr().err
+
+
+def test_the_command_line_reads_cases_and_notebooks():
+    args = training_speed.parse_args(["utilisation", "--notebook", "--only=03,07", "--record"])
+    assert args.cases == ["utilisation"] and args.notebook and args.record
+    assert args.only == ("03", "07")
+    assert training_speed.parse_args([]).only == ()

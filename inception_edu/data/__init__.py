@@ -7,7 +7,7 @@
   :func:`load_image_folder` (labels = sub-folder names, resize, one-hot, ``.npy`` cache)
   -> :class:`ImageFolder` (a folder as people have them: system files skipped and
   reported, NFC class names, EXIF orientation, WebP and HEIC), :func:`folder_dataset` (the
-  same through Keras), and
+  same through Keras), :func:`read_image` (one file as the folder's are read), and
   :func:`write_course_folder`, the course's folder cut from shipped photographs;
 - :mod:`~inception_edu.data.photos`: those photographs, in two disjoint sets: the
   folder's classes (:func:`folder_photos`) and the ones held out for pretraining
@@ -23,6 +23,7 @@ from inception_edu.data.folder import (
     ImageFolder,
     folder_dataset,
     load_image_folder,
+    read_image,
     write_course_folder,
 )
 from inception_edu.data.patterns import PATTERN_CLASSES, multiscale_patterns
@@ -51,6 +52,7 @@ __all__ = [
     "load_image_folder",
     "multiscale_patterns",
     "pretraining_photos",
+    "read_image",
     "stratified_split",
     "upsample",
     "write_course_folder",

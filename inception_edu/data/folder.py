@@ -369,6 +369,26 @@ def _read_image(file: Path, size: int, draft: bool = True) -> tuple[np.ndarray, 
     return np.asarray(resized, dtype=np.uint8), orientation
 
 
+def read_image(path, size: int = 75) -> np.ndarray:
+    """One image file as :func:`load_image_folder` reads it: float32 (size, size, 3) in
+    [0, 1], upright by its EXIF orientation, RGB, resized as the folder's images are.
+
+    For a single photograph outside a folder (predicting a new image with a trained
+    model). A path that is not a file, an extension that is not an image's, or a file
+    Pillow cannot decode is a ``ValueError`` saying which and what is allowed."""
+    size = check_int(size, "size", 1)
+    if not isinstance(path, (str, os.PathLike)) or str(path) == "":
+        raise ValueError(f"path must be an image file's path (str or Path); received {path!r}")
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise ValueError(f"path must be an image file; received {str(path)!r}, not a file")
+    pixels, why, _ = _decode_one(file.parent, file.name, size, True)
+    if pixels is None:
+        allowed = ", ".join(IMAGE_EXTENSIONS + HEIF_EXTENSIONS)
+        raise ValueError(f"cannot read {str(path)!r}: {why} (allowed extensions: {allowed})")
+    return pixels.astype(np.float32) / 255.0
+
+
 @functools.lru_cache(maxsize=1)
 def _heif_available() -> bool:
     """Whether ``pillow-heif`` is installed; registers its HEIC/HEIF opener with Pillow."""

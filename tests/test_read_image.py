@@ -9,10 +9,11 @@ from inception_edu.data import load_image_folder, read_image
 
 def test_a_file_reads_as_its_folder_reads_it(tmp_path):
     rng = np.random.default_rng(0)
-    (tmp_path / "cat").mkdir()
-    pixels = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
-    Image.fromarray(pixels).save(tmp_path / "cat" / "a.jpg", quality=90)
-    Image.fromarray(pixels[::-1]).save(tmp_path / "cat" / "b.png")
+    for name in ("cat", "dog"):
+        (tmp_path / name).mkdir()
+        pixels = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / name / "a.jpg", quality=90)
+        Image.fromarray(pixels[::-1]).save(tmp_path / name / "b.png")
     folder = load_image_folder(tmp_path, size=32, min_images_per_class=1, verbose=False)
     for index, name in enumerate(folder.files):
         one = read_image(tmp_path / name, size=32)
@@ -23,7 +24,6 @@ def test_a_file_reads_as_its_folder_reads_it(tmp_path):
 def test_exif_orientation_is_applied(tmp_path):
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 clockwise to view
-    stored.save(tmp_path / "phone.jpg", exif=exif)
     wide = np.zeros((100, 200, 3), np.uint8)
     wide[:, :100] = 255  # left half white, right half black
     Image.fromarray(wide).save(tmp_path / "halves.jpg", exif=exif, quality=95)

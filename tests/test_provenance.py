@@ -49,3 +49,10 @@ def test_without_git_the_record_says_it_does_not_know(tmp_path):
 def test_an_empty_scope_is_a_clear_error():
     with pytest.raises(ValueError, match="scope must name the files"):
         prov.provenance("x", [])
+
+
+def test_a_missing_record_names_the_command_that_writes_it(tmp_path):
+    with pytest.raises(ValueError, match="No stored study at .*Run: python scripts/x.py --all"):
+        prov.read_record(tmp_path / "none.json", "study", "python scripts/x.py --all")
+    (tmp_path / "made.json").write_text('{"runs": [1, 2]}')
+    assert prov.read_record(tmp_path / "made.json", "study", "-") == {"runs": [1, 2]}

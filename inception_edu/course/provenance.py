@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import importlib.metadata
+import json
 import os
 import platform
 import subprocess
@@ -68,6 +69,16 @@ def uncommitted(scope: Sequence[str], root: Path = REPOSITORY) -> list[str] | No
     ``root``): what differs from the commit; ``None`` without git."""
     status = git("status", "--porcelain", "--", *scope, root=root)
     return None if status is None else status.splitlines()
+
+
+def read_record(path, what: str, command: str) -> dict:
+    """The JSON record a heavy-run script stored at ``path``. A missing file is a
+    ``ValueError`` naming ``what`` it holds and the ``command`` that writes it, so a
+    learner who deleted it (or a checkout without it) knows how to make it again."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"No stored {what} at {path}. Run: {command}")
+    return json.loads(path.read_text())
 
 
 def provenance(command: str, scope: Sequence[str], root: Path = REPOSITORY) -> dict:

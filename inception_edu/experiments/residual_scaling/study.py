@@ -25,7 +25,6 @@ on trunks of 64, 256 and 1,024 channels over seeds (:func:`measure_growth`,
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ import numpy as np
 
 from inception_edu.analysis import Table
 from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
+from inception_edu.course.provenance import read_record
 from inception_edu.data import Split, load_digits_split
 from inception_edu.experiments.residual_scaling.experiment import (
     ActivationGrowth,
@@ -253,12 +253,7 @@ class Study:
 
 def load_study(path=STUDY_FILE) -> Study:
     """Read a study written by ``scripts/residual_scaling_study.py``."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(
-            f"No stored study at {path}. Run: python scripts/residual_scaling_study.py"
-        )
-    record = json.loads(path.read_text())
+    record = read_record(path, "study", "python scripts/residual_scaling_study.py")
     raw = record["settings"]
     settings = StudySettings(
         **{key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
@@ -561,23 +556,13 @@ def growth_record(measured: dict, provenance: dict, network: dict | None = None)
 def growth_made(path=GROWTH_FILE) -> tuple:
     """``(network, provenance)`` of the stored growth (:data:`GROWTH_FILE`): the widths,
     blocks, branch width, branches and seeds measured, and how the file was made."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(
-            f"No stored growth at {path}. Run: python scripts/residual_scaling_study.py --growth"
-        )
-    record = json.loads(path.read_text())
+    record = read_record(path, "growth", "python scripts/residual_scaling_study.py --growth")
     return record.get("network", {}), record["provenance"]
 
 
 def load_growth(path=GROWTH_FILE) -> dict:
     """Read :data:`GROWTH_FILE`: ``{channels: (ActivationGrowth per seed)}``."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(
-            f"No stored growth at {path}. Run: python scripts/residual_scaling_study.py --growth"
-        )
-    record = json.loads(path.read_text())
+    record = read_record(path, "growth", "python scripts/residual_scaling_study.py --growth")
     return {
         int(channels): tuple(
             ActivationGrowth(

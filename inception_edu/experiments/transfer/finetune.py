@@ -37,7 +37,6 @@ folder's, at 75 pixels.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from inception_edu.analysis import Table
+from inception_edu.course.provenance import read_record
 from inception_edu.data import load_image_folder, write_course_folder
 from inception_edu.experiments.transfer.experiment import (
     UNFROZEN_LEARNING_RATE,
@@ -220,12 +220,7 @@ class FinetuneStudy:
 
 def load_study(path=STUDY_FILE) -> FinetuneStudy:
     """Read a study written by ``scripts/transfer_finetune_study.py``."""
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(
-            f"No stored study at {path}. Run: python scripts/transfer_finetune_study.py"
-        )
-    record = json.loads(path.read_text())
+    record = read_record(path, "study", "python scripts/transfer_finetune_study.py")
     stored = dict(record["settings"], seeds=tuple(record["settings"]["seeds"]))
     runs = {arm: {int(s): run for s, run in seeds.items()} for arm, seeds in record["runs"].items()}
     return FinetuneStudy(FinetuneSettings(**stored), record["provenance"], runs)

@@ -4,6 +4,14 @@
 - :func:`plot_per_class`: one bar per class and run, e.g. the probes' accuracy on each
   class (notebook 01) or each model's per-class error (notebook 09).
 
+A learner's own folder may hold a hundred classes or more, and a figure with a row or a
+bar group per class then grows without bound (120 classes: an example grid 18,000 pixels
+tall, bars 77 inches wide) and can no longer be read. With more classes than
+``max_classes`` (:data:`READABLE_CLASSES` by default), the example grid shows an evenly
+spaced sample of them and the bars the worst ones, and the title says what was left out;
+with fewer, the figures are as they always were. The series take the colour-blind-safe
+colours of :mod:`~inception_edu.viz.palette`.
+
 Figures are made outside pyplot (:func:`inception_edu.viz.figures.new_figure`). Nothing
 here imports TensorFlow.
 """
@@ -17,25 +25,52 @@ import numpy as np
 
 from inception_edu.spec.checks import check_int
 from inception_edu.viz.figures import new_figure
+from inception_edu.viz.palette import CATEGORICAL
 
-__all__ = ["plot_per_class", "show_examples"]
+__all__ = ["READABLE_CLASSES", "check_max_classes", "plot_per_class", "show_examples"]
+
+#: The most classes a figure shows one by one (a row of examples, a group of bars, a row
+#: of the confusion matrix); more, and it shows a selection and says so in its title.
+#: 20 keeps the per-class bars within 18 inches and the example grid within 30, and
+#: leaves the course's 12 classes (and the source's 51 cut to 20) readable.
+READABLE_CLASSES = 20
+_MOST_CLASSES = 30  # the largest max_classes allowed: figures stay bounded
 
 
-def show_examples(split, per_class: int = 4):
+def check_max_classes(max_classes) -> int:
+    """``max_classes`` as an int from 2 to 30 (the figures' size grows with it), else a
+    ``ValueError`` saying what was received."""
+    return check_int(max_classes, "max_classes", 2, _MOST_CLASSES)
+
+
+def _left_out(shown: int, classes: int, which: str) -> str:
+    """``"the 20 worst of 120 classes"``: what a figure shows when it leaves classes out."""
+    return f"the {shown} {which} of {classes} classes"
+
+
+def show_examples(split, per_class: int = 4, max_classes: int = READABLE_CLASSES):
     """A grid of training images, one row per class, titled with the class names.
 
     ``split`` is an :class:`inception_edu.data.Split` (grey or RGB images in [0, 1]).
+    With more than ``max_classes`` classes (2 to 30), the rows are ``max_classes`` classes
+    evenly spaced in name order (the first and the last among them), and the figure's
+    title says how many of how many; the grid's size then no longer grows with the folder.
     """
-    per_class = check_int(per_class, "per_class", 1)
+    per_class = check_int(per_class, "per_class", 1, 32)
+    max_classes = check_max_classes(max_classes)
     if not all(hasattr(split, a) for a in ("x_train", "y_train", "class_names")):
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
     classes = len(split.class_names)
-    figure = new_figure(figsize=(1.6 * per_class + 1.8, 1.5 * classes), layout="constrained")
-    axes = figure.subplots(classes, per_class, squeeze=False)
-    for label in range(classes):
-        images = split.x_train[np.asarray(split.y_train) == label][:per_class]
+    shown = list(range(classes))
+    if classes > max_classes:
+        shown = [int(k) for k in np.linspace(0, classes - 1, max_classes).round()]
+    figure = new_figure(figsize=(1.6 * per_class + 1.8, 1.5 * len(shown)), layout="constrained")
+    axes = figure.subplots(len(shown), per_class, squeeze=False)
+    labels = np.asarray(split.y_train)
+    for row, label in enumerate(shown):
+        images = split.x_train[labels == label][:per_class]
         for column in range(per_class):
-            ax = axes[label][column]
+            ax = axes[row][column]
             ax.set_xticks([])
             ax.set_yticks([])
             if column < len(images):
@@ -44,8 +79,14 @@ def show_examples(split, per_class: int = 4):
                 ax.imshow(
                     image[..., 0] if grey else image, cmap="gray" if grey else None, vmin=0, vmax=1
                 )
-        axes[label][0].set_ylabel(
+        axes[row][0].set_ylabel(
             split.class_names[label], rotation=0, ha="right", va="center", fontsize=10
+        )
+    if len(shown) < classes:
+        figure.suptitle(
+            f"training images of {len(shown)} of {classes} classes, evenly spaced in name "
+            f"order (max_classes={max_classes})",
+            fontsize=12,
         )
     return figure
 
@@ -98,12 +139,25 @@ def _mean_and_whiskers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray | Non
     return mean, np.nan_to_num(whiskers, nan=0.0)
 
 
+def _worst_classes(runs: dict, count: int, error: bool) -> np.ndarray:
+    """The ``count`` classes with the highest error (lowest accuracy when not ``error``),
+    worst first: ranked by each class's mean over every run and seed. A class with no
+    number ranks last; ties keep the classes' order."""
+    stacked = np.concatenate(list(runs.values()), axis=0)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column of NaN
+        score = np.nanmean(stacked, axis=0)
+    badness = np.nan_to_num(score if error else -score, nan=-np.inf)
+    return np.argsort(-badness, kind="stable")[:count]
+
+
 def plot_per_class(
     results,
     class_names,
     ylabel: str = "validation accuracy",
     chance: bool = True,
     title: str | None = None,
+    max_classes: int = READABLE_CLASSES,
 ):
     """Grouped bars: each run's value on each class.
 
@@ -114,7 +168,14 @@ def plot_per_class(
     :func:`inception_edu.training.metrics.per_class_error`; pass ``ylabel="error rate"``).
     ``chance`` draws the dotted line of a uniform guess (1/K accuracy, or 1 - 1/K error
     when ``ylabel`` says "error").
+
+    With more than ``max_classes`` classes (2 to 30), only the ``max_classes`` worst are
+    drawn, worst first: the highest mean over all runs and seeds when ``ylabel`` says
+    "error", else the lowest; each keeps its whisker over the seeds, and the title says
+    how many of how many are shown. Series take :data:`~inception_edu.viz.palette.CATEGORICAL`'s
+    colours in order.
     """
+    max_classes = check_max_classes(max_classes)
     runs = _per_class_runs(results) if results is not None else {}
     if not runs:
         raise ValueError(
@@ -126,6 +187,14 @@ def plot_per_class(
         raise ValueError(
             f"Each run needs one value per class ({len(class_names)}). Received {wrong}"
         )
+    error = "error" in ylabel
+    classes = len(class_names)
+    left_out = ""
+    if classes > max_classes:
+        worst = _worst_classes(runs, max_classes, error)
+        runs = {label: values[:, worst] for label, values in runs.items()}
+        class_names = [class_names[k] for k in worst]
+        left_out = _left_out(max_classes, classes, "worst")
     figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8), layout="constrained")
     ax = figure.subplots()
     width = 0.8 / len(runs)
@@ -137,6 +206,7 @@ def plot_per_class(
             mean,
             width,
             label=label,
+            color=CATEGORICAL[i % len(CATEGORICAL)],
             yerr=spread,
             capsize=2,
             error_kw={"linewidth": 0.8},
@@ -147,17 +217,20 @@ def plot_per_class(
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     if chance:
-        level = 1 / len(class_names)
-        level = 1 - level if "error" in ylabel else level
+        level = 1 / classes
+        level = 1 - level if error else level
         ax.axhline(level, color="grey", linestyle=":", linewidth=1)
     notes = [
         note
         for note, on in (
+            (f"{left_out}, worst first", bool(left_out)),
             ("dotted line: chance", chance),
             ("whiskers: lowest to highest seed", any(len(v) > 1 for v in runs.values())),
         )
         if on
     ]
+    if title and left_out:
+        title = f"{title}\n({left_out})"
     ax.set_title(
         title or f"{ylabel} on each class" + (f"\n({'; '.join(notes)})" if notes else ""),
         fontsize=11,

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from inception_edu.viz import palette
+from inception_edu.viz.charts import SERIES_COLOURS
 from inception_edu.viz.images import plot_per_class
 
 # matplotlib's default C2 and C3: notebook 09's "augmented" and "from scratch" bars,
@@ -14,6 +15,7 @@ OLD_AUGMENTED, OLD_FROM_SCRATCH = "#2ca02c", "#d62728"
 
 def test_every_pair_of_the_palette_stays_apart_under_each_simulation():
     assert palette.indistinct_pairs(palette.CATEGORICAL) == []
+    assert palette.indistinct_pairs(SERIES_COLOURS) == []
     assert len(set(palette.CATEGORICAL)) == len(palette.CATEGORICAL) == 8
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import math
 
 from inception_edu.viz.fonts import text_width
+from inception_edu.viz.palette import CATEGORICAL
 from inception_edu.viz.svg import SvgCanvas
 
 __all__ = ["SERIES_COLOURS", "bars_svg", "line_charts_svg", "nice_ticks", "share_bars_svg"]
 
-#: Colours of the compared series (colour-blind safe, from ColorBrewer's Dark2).
-SERIES_COLOURS = ("#d95f02", "#1b9e77", "#7570b3", "#e7298a")
+#: Colours of the compared series: the first four of the Okabe-Ito palette
+#: (:data:`~inception_edu.viz.palette.CATEGORICAL`), told apart under simulated
+#: protanopia, deuteranopia and tritanopia. (ColorBrewer's Dark2, used before, is not:
+#: its green and pink differ by a CIE76 distance of 6 under deuteranopia.)
+SERIES_COLOURS = CATEGORICAL[:4]
 
 FONT = 11.0  # ticks and legend, in points
 FONT_TITLE = 12.5

@@ -58,6 +58,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from inception_edu.data.arrays import Split, check_fraction, stratified_split
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
+from inception_edu.data.progress import progress_bar, progress_enabled
 from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
 
 __all__ = [
@@ -386,7 +387,7 @@ def read_image(path, size: int = 75) -> np.ndarray:
     if pixels is None:
         allowed = ", ".join(IMAGE_EXTENSIONS + HEIF_EXTENSIONS)
         raise ValueError(f"cannot read {str(path)!r}: {why} (allowed extensions: {allowed})")
-    return pixels.astype(np.float32) / 255.0
+    return to_unit_range(pixels)
 
 
 @functools.lru_cache(maxsize=1)
@@ -407,13 +408,22 @@ def _why_unreadable(error: Exception, file: Path) -> str:
     return f"unreadable image ({type(error).__name__}: {message})"
 
 
-def _decode_one(folder: Path, rel: str, size: int, draft: bool) -> tuple:
-    """(pixels or None, why skipped or None, note or None) of one file."""
+def _unreadable_extension(rel: str) -> str | None:
+    """Why a file is not read for its extension alone (not an image's, or HEIC without
+    ``pillow-heif``), or None when its extension is one this loader decodes."""
     ext = os.path.splitext(rel)[1].lower()
     if ext in HEIF_EXTENSIONS and not _heif_available():
-        return None, _HEIF_HELP, None
+        return _HEIF_HELP
     if ext not in IMAGE_EXTENSIONS + HEIF_EXTENSIONS:
-        return None, f"extension {ext or '(none)'} is not an image extension", None
+        return f"extension {ext or '(none)'} is not an image extension"
+    return None
+
+
+def _decode_one(folder: Path, rel: str, size: int, draft: bool) -> tuple:
+    """(pixels or None, why skipped or None, note or None) of one file."""
+    why = _unreadable_extension(rel)
+    if why is not None:
+        return None, why, None
     try:
         pixels, orientation = _read_image(folder / rel, size, draft)
     except Exception as error:  # any decoder failure: skip the file, report why
@@ -422,8 +432,11 @@ def _decode_one(folder: Path, rel: str, size: int, draft: bool) -> tuple:
     return pixels, None, note
 
 
-def _decode(folder: Path, per_class: list, strays: list, size: int, options: tuple) -> tuple:
-    """Every class file decoded, by ``workers`` threads, in the listing's order.
+def _decode(
+    folder: Path, per_class: list, strays: list, size: int, options: tuple, progress=False
+) -> tuple:
+    """Every class file decoded, by ``workers`` threads, in the listing's order, with a
+    progress bar of the files decoded (:func:`~inception_edu.data.progress.progress_bar`).
 
     ``options`` is (draft, workers). Returns (uint8 images, labels, files, skipped, notes).
     """
@@ -433,11 +446,17 @@ def _decode(folder: Path, per_class: list, strays: list, size: int, options: tup
     def one(item):
         return _decode_one(folder, item[1], size, draft)
 
-    if workers > 1 and len(todo) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(one, todo))  # map keeps the order of ``todo``
-    else:
-        results = [one(item) for item in todo]
+    results = []
+    with progress_bar(len(todo), "decoding images", "file", progress) as bar:
+        if workers > 1 and len(todo) > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for result in pool.map(one, todo):  # in the order of ``todo``
+                    results.append(result)
+                    bar.update(1)
+        else:
+            for item in todo:
+                results.append(one(item))
+                bar.update(1)
     images, labels, files, notes = [], [], [], []
     skipped = [(name, "not inside a class sub-folder") for name in strays]
     for (label, rel), (pixels, why, note) in zip(todo, results, strict=True):
@@ -512,15 +531,29 @@ def _write_cache(cache: Path, data: ImageFolder, fingerprint: str) -> None:
 # --------------------------------------------------------------------------- loading
 
 
-def _check_counts(data: ImageFolder, minimum: int, path) -> None:
+def to_unit_range(pixels: np.ndarray) -> np.ndarray:
+    """uint8 pixels as float32 in [0, 1], exactly as :func:`load_image_folder` scales
+    them (the streaming path, :mod:`~inception_edu.data.stream`, uses it too)."""
+    return pixels.astype(np.float32) / np.float32(255.0)
+
+
+def _all_skipped(skipped: list, strays: list, system: list) -> tuple:
+    """What was skipped, in the result's order: the files outside any class folder, the
+    system files and folders, then the class files that could not be read."""
+    return tuple(skipped[: len(strays)] + system + skipped[len(strays) :])
+
+
+def _check_counts(counts: dict, skipped, minimum: int, path) -> None:
+    """Every class of ``counts`` (name -> readable images) has ``minimum`` images, else a
+    ``ValueError`` naming the short ones with their skipped files."""
     skipped_in = {}
-    for rel, _ in data.skipped:
+    for rel, _ in skipped:
         top = unicodedata.normalize("NFC", rel.split("/")[0])
         skipped_in[top] = skipped_in.get(top, 0) + 1
     short = [
         f"{name!r} has {count}"
         + (f" ({skipped_in[name]} file(s) skipped)" if name in skipped_in else "")
-        for name, count in data.counts().items()
+        for name, count in counts.items()
         if count < minimum
     ]
     if short:
@@ -538,17 +571,19 @@ def _check_workers(workers) -> int:
     return check_int(workers, "workers", 1, 64)
 
 
-def _build(folder: Path, listing: tuple, size: int, options: tuple, names_notes: list):
+def _build(
+    folder: Path, listing: tuple, size: int, options: tuple, names_notes: list, progress=False
+):
     """Decode the listed files into an :class:`ImageFolder` (x scaled to [0, 1])."""
     per_class, strays, system, class_names = listing
-    x, labels, files, skipped, notes = _decode(folder, per_class, strays, size, options)
+    x, labels, files, skipped, notes = _decode(folder, per_class, strays, size, options, progress)
     y = np.eye(len(class_names), dtype=np.float32)[labels]
     return ImageFolder(
-        x.astype(np.float32) / np.float32(255.0),
+        to_unit_range(x),
         y.reshape(len(labels), len(class_names)),
         tuple(class_names),
         tuple(files),
-        tuple(skipped[: len(strays)] + system + skipped[len(strays) :]),
+        _all_skipped(skipped, strays, system),
         size,
         False,
         tuple(names_notes + notes),
@@ -564,6 +599,7 @@ def load_image_folder(
     verbose: bool = True,
     draft: bool = True,
     workers=None,
+    progress=None,
 ) -> ImageFolder:
     """Read an image folder as the sources did: labels = sub-folder names, resized, one-hot.
 
@@ -587,6 +623,11 @@ def load_image_folder(
             nor on a JPEG less than twice ``size``.
         workers: threads decoding files at once (``None``: the CPU count, at most 8; 1:
             one after another). The result's order never depends on it.
+        progress: a progress bar of the files decoded (``tqdm.auto``: a widget in
+            JupyterLab and Colab): ``True``, ``False``, or ``None``, on where someone
+            watches and never in a headless run such as nbval
+            (:func:`~inception_edu.data.progress.progress_enabled`). None when the
+            arrays come from the cache.
 
     Images are read with Pillow: grey, palette and RGBA images become RGB (alpha is
     dropped, as Keras drops it; 16-bit grey is scaled to 8 bits), and a photo's EXIF
@@ -602,12 +643,14 @@ def load_image_folder(
         ValueError: ``path`` missing or not a folder; fewer than 2 class sub-folders; a
             class with fewer than ``min_images_per_class`` readable images (named, with
             its count); a bad ``size``, ``min_images_per_class``, ``draft``, ``workers``
-            or ``cache_dir`` (a file, a path under a file, or a folder inside ``path``).
+            or ``cache_dir`` (a file, a path under a file, or a folder inside ``path``),
+            or a ``progress`` other than True, False or None.
     """
     size = check_int(size, "size", 1)
     min_images_per_class = check_int(min_images_per_class, "min_images_per_class", 1)
     verbose = check_flag(verbose, "verbose")
     options = (check_flag(draft, "draft"), _check_workers(workers))
+    progress = progress_enabled(progress)
     cache = None if cache_dir is None else check_folder(cache_dir, "cache_dir")
     folder = _check_folder(path)
     if cache is not None and _is_within(cache, folder):
@@ -623,12 +666,12 @@ def load_image_folder(
     data = None if cache is None else _read_cache(cache, fingerprint, size)
     if data is None:
         listing = (per_class, strays, system, list(classes))
-        data = _build(folder, listing, size, options, names_notes)
-        _check_counts(data, min_images_per_class, path)
+        data = _build(folder, listing, size, options, names_notes, progress)
+        _check_counts(data.counts(), data.skipped, min_images_per_class, path)
         if cache is not None:
             _write_cache(cache, data, fingerprint)
     else:
-        _check_counts(data, min_images_per_class, path)
+        _check_counts(data.counts(), data.skipped, min_images_per_class, path)
     if verbose:
         print(data.summary())
     return data

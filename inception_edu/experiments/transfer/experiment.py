@@ -1157,17 +1157,76 @@ def check_arm_results(results) -> tuple:
     return tuple(results)
 
 
-def plot_confusion(results, title: str = ""):
+def most_confused_pairs(confusion, count: int) -> list:
+    """The ``count`` most frequent mistakes of a confusion matrix (rows: the true class,
+    columns: the answer) as ``(true, predicted, times)``, most frequent first (ties in
+    row, then column order); pairs never confused are left out."""
+    confusion = np.asarray(confusion)
+    if confusion.ndim != 2 or confusion.shape[0] != confusion.shape[1] or len(confusion) < 2:
+        raise ValueError(
+            f"confusion must be a square matrix of at least 2 classes. Received shape "
+            f"{confusion.shape}"
+        )
+    count = check_int(count, "count", 1)
+    mistakes = confusion * (1 - np.eye(len(confusion), dtype=confusion.dtype))
+    order = np.argsort(-mistakes, axis=None, kind="stable")[:count]
+    rows, columns = np.unravel_index(order, mistakes.shape)
+    pairs = [(int(i), int(j)) for i, j in zip(rows, columns, strict=True)]
+    return [(i, j, mistakes[i, j].item()) for i, j in pairs if mistakes[i, j] > 0]
+
+
+def _plot_confused_pairs(ax, confusion, names, count: int) -> str:
+    """Horizontal bars of the ``count`` most-confused pairs ("A taken for B"), most
+    frequent on top; returns the line saying what was left out."""
+    from inception_edu.viz.palette import CATEGORICAL
+
+    pairs = most_confused_pairs(confusion, count)
+    total = int(confusion.sum() - np.trace(confusion))
+    confused = int(np.count_nonzero(confusion) - np.count_nonzero(np.diag(confusion)))
+    shown = sum(times for _, _, times in pairs)
+    if pairs:
+        labels = [f"{names[i]} taken for {names[j]}" for i, j, _ in pairs]
+        rows = np.arange(len(pairs))
+        ax.barh(rows, [times for _, _, times in pairs], color=CATEGORICAL[2])
+        ax.set_yticks(rows, labels, fontsize=9)
+        ax.invert_yaxis()
+        for row, (_, _, times) in enumerate(pairs):
+            ax.text(times, row, f" {times}", va="center", fontsize=9)
+    else:
+        ax.set_yticks([])
+        ax.text(0.5, 0.5, "no mistakes", ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel("mistakes (validation images, seeds summed)", fontsize=11)
+    return (
+        f"{len(names)} classes: the {len(pairs)} most-confused of {confused} confused "
+        f"pairs, {shown} of {total} mistakes"
+    )
+
+
+def plot_confusion(results, title: str = "", max_classes: int | None = None):
     """One arm's confusion matrix, counts summed over its seeds (rows: the true class,
     columns: the answer). The per-class error bars are
-    :func:`~inception_edu.viz.images.plot_per_class` of ``per_class_error``."""
-    from inception_edu.viz.figures import new_figure
+    :func:`~inception_edu.viz.images.plot_per_class` of ``per_class_error``.
 
+    With more than ``max_classes`` classes (2 to 30; ``None``:
+    :data:`~inception_edu.viz.images.READABLE_CLASSES`), a matrix could no longer be
+    read: the figure ranks the ``max_classes`` most-confused pairs instead ("A taken for
+    B", :func:`most_confused_pairs`), and its title says how many mistakes they hold of
+    how many. The full matrix stays in ``results[k].confusion``."""
+    from inception_edu.viz.figures import new_figure
+    from inception_edu.viz.images import READABLE_CLASSES, check_max_classes
+
+    max_classes = check_max_classes(READABLE_CLASSES if max_classes is None else max_classes)
     results = check_arm_results(results)
     names = results[0].class_names
     confusion = np.sum([r.confusion for r in results], axis=0)
+    seeds = len(results)
     figure = new_figure(figsize=(7.5, 6.4), layout="constrained")
     matrix = figure.subplots()
+    if len(names) > max_classes:
+        left_out = _plot_confused_pairs(matrix, confusion, names, max_classes)
+        heading = f"{results[0].experiment.name}: most-confused pairs ({seeds} seeds summed)"
+        matrix.set_title(f"{title or heading}\n({left_out})", fontsize=12)
+        return figure
     matrix.imshow(confusion, cmap="Blues")
     positions = np.arange(len(names))
     matrix.set_xticks(positions, names, rotation=60, ha="right", fontsize=10)
@@ -1179,7 +1238,6 @@ def plot_confusion(results, title: str = ""):
         if count:
             colour = "white" if count > top / 2 else "black"
             matrix.text(j, i, str(count), ha="center", va="center", fontsize=9, color=colour)
-    seeds = len(results)
     matrix.set_title(
         title or f"{results[0].experiment.name}: confusion matrix ({seeds} seeds summed)",
         fontsize=12,

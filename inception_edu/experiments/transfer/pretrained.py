@@ -376,7 +376,10 @@ def with_head(backbone, classes: int, name: str | None = None):
     features = backbone.output
     if len(features.shape) == 4:
         features = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
-    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(features)
+    # float32 under a mixed-precision policy too (device.py): a float16 softmax overflows
+    outputs = keras.layers.Dense(
+        classes, activation="softmax", name="predictions", dtype="float32"
+    )(features)
     return keras.Model(backbone.input, outputs, name=name or f"{backbone.name}_{classes}")
 
 

@@ -10,16 +10,28 @@
   arm, the standard protocol (backbone frozen, then unfrozen at a low learning rate with
   batch norm in inference mode), stored by ``scripts/transfer_finetune_study.py``;
 - :mod:`~inception_edu.experiments.transfer.explorers`: the explorers of a comparison (which
-  arm, which metric, which seeds; which classes fail and as what).
+  arm, which metric, which seeds; which classes fail and as what);
+- :mod:`~inception_edu.experiments.transfer.use`: the trained model used on new images
+  (top-k classes of a file or a folder, shown), exported to ``.keras`` with its class
+  names and read back in a fresh process.
 
-Every public name of the four is importable from here, as the notebook does
+Every public name of the five is importable from here, as the notebook does
 (``from inception_edu.experiments import transfer as tx``).
 """
 
-from inception_edu.experiments.transfer import experiment, explorers, finetune, pretrained
+from inception_edu.experiments.transfer import experiment, explorers, finetune, pretrained, use
 from inception_edu.experiments.transfer.experiment import *  # noqa: F403
 from inception_edu.experiments.transfer.explorers import *  # noqa: F403
 from inception_edu.experiments.transfer.finetune import *  # noqa: F403
 from inception_edu.experiments.transfer.pretrained import *  # noqa: F403
+from inception_edu.experiments.transfer.use import *  # noqa: F403
 
-__all__ = sorted({*experiment.__all__, *pretrained.__all__, *explorers.__all__, *finetune.__all__})
+__all__ = sorted(
+    {
+        *experiment.__all__,
+        *pretrained.__all__,
+        *explorers.__all__,
+        *finetune.__all__,
+        *use.__all__,
+    }
+)

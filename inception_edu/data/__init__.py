@@ -2,6 +2,10 @@
 (except :func:`folder_dataset`, which imports Keras when it is called).
 
 - :mod:`~inception_edu.data.arrays`: :class:`Split`, scikit-learn's digits, resizing;
+- :mod:`~inception_edu.data.grouping`: what must stay together when a folder is split
+  (near-duplicates of a learner's folder, :func:`near_duplicate_groups`; the course
+  folder's overlapping crops, :func:`course_folder_groups`) and :func:`grouped_split`, a
+  train/validation/test split that never separates a group;
 - :mod:`~inception_edu.data.patterns`: generated multi-scale patterns (notebook 01);
 - :mod:`~inception_edu.data.folder`: the sources' image-folder pipeline (notebook 09):
   :func:`load_image_folder` (labels = sub-folder names, resize, one-hot, ``.npy`` cache)
@@ -26,6 +30,14 @@ from inception_edu.data.folder import (
     read_image,
     write_course_folder,
 )
+from inception_edu.data.grouping import (
+    ImageGroups,
+    capture_time,
+    course_folder_groups,
+    difference_hash,
+    grouped_split,
+    near_duplicate_groups,
+)
 from inception_edu.data.patterns import PATTERN_CLASSES, multiscale_patterns
 from inception_edu.data.photos import (
     FOLDER_PHOTOS,
@@ -40,17 +52,23 @@ __all__ = [
     "HEIF_EXTENSIONS",
     "IMAGE_EXTENSIONS",
     "ImageFolder",
+    "ImageGroups",
     "KERAS_EXTENSIONS",
     "PATTERN_CLASSES",
     "PRETRAINING_PHOTOS",
     "PhotoSource",
     "SYSTEM_NAMES",
     "Split",
+    "capture_time",
+    "course_folder_groups",
+    "difference_hash",
     "folder_dataset",
     "folder_photos",
+    "grouped_split",
     "load_digits_split",
     "load_image_folder",
     "multiscale_patterns",
+    "near_duplicate_groups",
     "pretraining_photos",
     "read_image",
     "stratified_split",

@@ -6,7 +6,9 @@
 
 A :class:`Split` holds float32 images in [0, 1] shaped (N, H, W, C) and integer ("sparse")
 labels, shuffled and split with a fixed seed, stratified by class so the validation set
-has the class proportions of the whole set. Nothing here imports TensorFlow.
+has the class proportions of the whole set; optionally a held-out test part
+(:func:`inception_edu.data.grouping.grouped_split` makes one that keeps near-duplicates
+together). Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -20,18 +22,33 @@ from sklearn.model_selection import train_test_split
 
 from inception_edu.spec.checks import check_int, check_number
 
-__all__ = ["Split", "load_digits_split", "stratified_split", "upsample"]
+__all__ = [
+    "Split",
+    "check_test_fraction",
+    "load_digits_split",
+    "stratified_split",
+    "upsample",
+]
 
 
 @dataclass(frozen=True, eq=False)
 class Split:
-    """A train/validation split: images (N, H, W, 1) float32 in [0, 1], int labels."""
+    """A train/validation split: images (N, H, W, C) float32 in [0, 1], int labels; and,
+    when one was held out, a test part (``x_test``, ``y_test``; ``None`` otherwise) that
+    neither training nor the choice of epochs or settings has seen."""
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_val: np.ndarray
     y_val: np.ndarray
     class_names: tuple
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+
+    @property
+    def has_test(self) -> bool:
+        """Whether a test part was held out."""
+        return self.x_test is not None
 
     @property
     def input_shape(self) -> tuple:
@@ -43,8 +60,10 @@ class Split:
         return len(self.class_names)
 
     def __repr__(self) -> str:
+        test = f", test={self.x_test.shape}" if self.has_test else ""
         return (
-            f"Split(train={self.x_train.shape}, val={self.x_val.shape}, classes={self.num_classes})"
+            f"Split(train={self.x_train.shape}, val={self.x_val.shape}{test}, "
+            f"classes={self.num_classes})"
         )
 
 
@@ -54,6 +73,18 @@ class Split:
 def check_fraction(value) -> float:
     """``val_fraction``: a number strictly between 0 and 1."""
     return check_number(value, "val_fraction", 0, 1, open_min=True, open_max=True)
+
+
+def check_test_fraction(value, val_fraction: float) -> float:
+    """``test_fraction``: 0 (no test part) or more, leaving room for ``val_fraction`` and
+    a training part (``val_fraction + test_fraction < 1``)."""
+    value = check_number(value, "test_fraction", 0, 1, open_max=True)
+    if val_fraction + value >= 1:
+        raise ValueError(
+            "val_fraction + test_fraction must be below 1, leaving images to train on. "
+            f"Received: val_fraction={val_fraction!r}, test_fraction={value!r}"
+        )
+    return value
 
 
 def stratified_split(x, y, class_names, val_fraction: float, seed: int) -> Split:

@@ -56,7 +56,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from inception_edu.data.arrays import Split, check_fraction, stratified_split
+from inception_edu.data.arrays import Split, check_fraction, check_test_fraction, stratified_split
+from inception_edu.data.grouping import (
+    ImageGroups,
+    course_folder_groups,
+    grouped_split,
+    near_duplicate_groups,
+)
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
 from inception_edu.data.progress import progress_bar, progress_enabled
 from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
@@ -159,12 +165,53 @@ class ImageFolder:
         totals = self.y.sum(axis=0).astype(int)
         return {name: int(n) for name, n in zip(self.class_names, totals, strict=True)}
 
-    def split(self, val_fraction: float = 0.2, seed: int = 0) -> Split:
+    def split(
+        self, val_fraction: float = 0.2, seed: int = 0, test_fraction: float = 0.0, groups=None
+    ) -> Split:
         """A stratified train/validation :class:`Split` (integer labels, as the package's
-        other data sets; ``keras.utils.to_categorical`` gives one-hot back)."""
+        other data sets; ``keras.utils.to_categorical`` gives one-hot back).
+
+        With ``test_fraction`` > 0 a test part is held out too, and with ``groups`` (from
+        :meth:`groups`, or (N,) integer ids) no group straddles two parts:
+        :func:`~inception_edu.data.grouping.grouped_split`. Called with neither, the split
+        is the stratified one it always was, image by image."""
         val_fraction = check_fraction(val_fraction)
         seed = check_int(seed, "seed", 0)
-        return stratified_split(self.x, self.labels, self.class_names, val_fraction, seed)
+        test_fraction = check_test_fraction(test_fraction, val_fraction)
+        if groups is None and test_fraction == 0:
+            return stratified_split(self.x, self.labels, self.class_names, val_fraction, seed)
+        if groups is None:  # a test part without groups: every image its own group
+            groups = np.arange(len(self.files))
+        return grouped_split(
+            self.x, self.labels, groups, self.class_names, val_fraction, test_fraction, seed
+        )
+
+    def groups(
+        self, path, test_fraction: float = 0.1, max_distance: int = 10, max_seconds: float = 3.0
+    ) -> ImageGroups:
+        """Which images must stay in one part of a split (for :meth:`split`'s ``groups``).
+
+        ``path`` is the folder these arrays were read from. For the course folder
+        (:func:`write_course_folder`, recognised by its recorded recipe) the groups hold
+        out a region of each photograph for the test part, chosen for ``test_fraction``
+        (:func:`~inception_edu.data.grouping.course_folder_groups`); for any other folder
+        they join near-duplicates by look (``max_distance``) and capture time
+        (``max_seconds``): :func:`~inception_edu.data.grouping.near_duplicate_groups`."""
+        folder = _check_folder(path)
+        try:
+            recipe = json.loads((folder / _MARKER).read_text())
+        except (OSError, ValueError):
+            recipe = None
+        if recipe is not None:
+            return course_folder_groups(recipe, self.files, test_fraction=test_fraction)
+        return near_duplicate_groups(
+            self.x,
+            self.labels,
+            self.files,
+            path=folder,
+            max_distance=max_distance,
+            max_seconds=max_seconds,
+        )
 
     def summary(self) -> str:
         """One line: images, classes, size, where from, the files skipped with why and

@@ -5,6 +5,10 @@ has, from ``model.predict`` or a direct call.
 
 - :func:`per_class_error`, :func:`confusion_matrix`: which classes fail, and as what
   (notebook 09's per-class bars and matrix);
+- :func:`top_k_accuracy`, :func:`balanced_accuracy`, :func:`accuracy_summary`: top-1 and
+  top-5 accuracy (the ImageNet papers' two numbers; Szegedy et al. 2015, "Going deeper
+  with convolutions", section 7) and balanced accuracy, the mean of the per-class recalls,
+  which a folder with a few large classes cannot inflate;
 - :func:`reliability_bins`, :func:`expected_calibration_error`: does 80% confidence mean
   80% correct? (Guo et al. 2017, "On calibration of modern neural networks", section 2;
   notebook 06 measures what label smoothing does to it);
@@ -22,6 +26,7 @@ everywhere; "predictions" may be probabilities or logits ``(N, K)`` or predicted
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +35,9 @@ from inception_edu.spec.checks import check_int, check_number
 
 __all__ = [
     "ReliabilityBins",
+    "accuracy_summary",
     "apply_temperature",
+    "balanced_accuracy",
     "confusion_matrix",
     "expected_calibration_error",
     "fit_temperature",
@@ -41,6 +48,7 @@ __all__ = [
     "per_class_error",
     "reliability_bins",
     "softmax",
+    "top_k_accuracy",
 ]
 
 
@@ -151,6 +159,66 @@ def per_class_error(y_true, predictions, classes: int | None = None) -> np.ndarr
     totals = matrix.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(totals > 0, 1.0 - np.diag(matrix) / totals, np.nan)
+
+
+# --------------------------------------------------------------------------- accuracy
+
+
+def top_k_accuracy(labels, probabilities, k: int = 5) -> float:
+    """The share of examples whose true class is among the ``k`` highest-scored ones.
+
+    ``probabilities``: ``(N, K)`` probabilities or logits (only their order counts);
+    ``labels``: the true classes. ``k`` must be below K (with ``k >= K`` every label is
+    in the top k and the score is 1 whatever the model). scikit-learn's
+    ``top_k_accuracy_score``; classes with equal scores are ranked higher index first, as
+    it ranks them.
+    """
+    from sklearn.metrics import top_k_accuracy_score
+
+    scores = _scores(probabilities, "probabilities")
+    classes = scores.shape[1]
+    k = check_int(k, "k", 1, classes - 1)
+    truth = _labels(labels, "labels", classes)
+    _same_length(truth, scores, "labels and probabilities")
+    if classes == 2:  # scikit-learn takes one score column for two classes: 1 = class 1 first
+        scores = (scores[:, 1] >= scores[:, 0]).astype(np.float64)
+    return float(top_k_accuracy_score(truth, scores, k=k, labels=np.arange(classes)))
+
+
+def balanced_accuracy(labels, predictions, classes: int | None = None) -> float:
+    """The mean over classes of the share of each class's examples predicted right.
+
+    A model that always answers the largest class scores its share in plain accuracy but
+    ``1 / K`` here; on balanced classes both agree. Only the classes present in
+    ``labels`` count (a class without examples has no recall). ``predictions``:
+    probabilities or logits ``(N, K)`` (argmax is taken) or predicted labels ``(N,)``.
+    scikit-learn's ``balanced_accuracy_score`` (Brodersen et al. 2010, "The balanced
+    accuracy and its posterior distribution").
+    """
+    from sklearn.metrics import balanced_accuracy_score
+
+    classes = _class_count(labels, predictions, classes)
+    truth = _labels(labels, "labels", classes)
+    predicted = _predicted(predictions, classes)
+    _same_length(truth, predicted, "labels and predictions")
+    with warnings.catch_warnings():  # "y_pred contains classes not in y_true": documented
+        warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+        return float(balanced_accuracy_score(truth, predicted))
+
+
+def accuracy_summary(labels, probabilities) -> dict:
+    """``{"top1", "top5", "balanced"}``: the three accuracies a test set is reported with.
+
+    ``top5`` is ``None`` when there are 5 classes or fewer: every label is then among the
+    top 5 and the number would be 1 whatever the model. ``probabilities``: ``(N, K)``
+    probabilities or logits; ``labels``: the true classes (integers or one-hot rows).
+    """
+    scores = _scores(probabilities, "probabilities")
+    return {
+        "top1": top_k_accuracy(labels, scores, k=1),
+        "top5": top_k_accuracy(labels, scores, k=5) if scores.shape[1] > 5 else None,
+        "balanced": balanced_accuracy(labels, scores),
+    }
 
 
 # --------------------------------------------------------------------------- calibration

@@ -1,8 +1,12 @@
-"""The command line: ``python -m inception_edu summarize MODEL [options]`` (DESIGN contract).
+"""The command line (DESIGN contract): ``python -m inception_edu summarize MODEL [options]``
+and ``python -m inception_edu predict MODEL.keras IMAGE_OR_FOLDER... [--top K]``.
 
-Without ``--keras`` it runs the analytic engine only and never imports TensorFlow, so it
-answers in a fraction of a second; with ``--keras`` it builds the model and reports what
-Keras counts. Bad input exits with code 2 and one line on stderr.
+``summarize`` without ``--keras`` runs the analytic engine only and never imports
+TensorFlow, so it answers in a fraction of a second; with ``--keras`` it builds the model
+and reports what Keras counts. ``predict`` reads a model that notebook 09's
+``export_model`` wrote (the ``.keras`` file and its ``.keras.json`` of class names) and
+prints each image's top-k classes (:func:`~inception_edu.experiments.transfer.use.predict_images`).
+Bad input exits with code 2 and one line on stderr.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m inception_edu",
-        description="Shapes, parameters and multiply-adds of Inception networks.",
+        description=(
+            "Shapes, parameters and multiply-adds of Inception networks (summarize); "
+            "a trained model's top classes for new images (predict)."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     summarize = commands.add_parser("summarize", help="summarize one model, block by block")
@@ -45,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
         "--keras", action="store_true", help="build the Keras model and report what Keras counts"
     )
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
+    predict = commands.add_parser(
+        "predict", help="name new images with a model exported by notebook 09"
+    )
+    predict.add_argument("model", help="the .keras file export_model wrote (its .json beside it)")
+    predict.add_argument("images", nargs="+", help="image files or folders (read recursively)")
+    predict.add_argument(
+        "--top",
+        type=int,
+        default=None,
+        help="classes listed per image (default 5, or all if fewer)",
+    )
     return parser
 
 
@@ -70,17 +88,28 @@ def summarize(
     return keras_build.keras_summary(keras_build.build(spec, shape))
 
 
+def predict(model_file, images, top: int | None = None) -> str:
+    """What ``predict`` prints: each image's top-k classes and probabilities under the
+    exported model ``model_file`` (:func:`~inception_edu.experiments.transfer.load_exported`)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from inception_edu.experiments.transfer import use  # imports TensorFlow: only on request
+
+    model, class_names, size = use.load_exported(model_file)
+    return use.predict_images(model, list(images), class_names, size, top).text()
+
+
 def main(argv=None) -> int:
     try:
         args = _parser().parse_args(argv)
-        summary = summarize(
-            args.model, args.input_size, args.classes, args.width, args.depth, args.keras
-        )
+        if args.command == "predict":
+            output = predict(args.model, args.images, args.top)
+        else:
+            summary = summarize(
+                args.model, args.input_size, args.classes, args.width, args.depth, args.keras
+            )
+            output = json.dumps(summary.as_dict()) if args.json else summary.table()
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(summary.as_dict()))
-    else:
-        print(summary.table())
+    print(output)
     return 0

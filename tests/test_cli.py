@@ -109,3 +109,62 @@ def test_bad_input_exits_2_with_one_line(args, message):
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert message in result.stderr
+
+
+# --------------------------------------------------------------------------- predict
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """A tiny exported classifier with Korean class names, and a folder of two images."""
+    import numpy as np
+    from PIL import Image
+
+    from inception_edu.backend import keras
+    from inception_edu.experiments.transfer import export_model
+
+    root = tmp_path_factory.mktemp("predict")
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input((16, 16, 3))
+    x = keras.layers.Conv2D(4, 3, activation="relu")(inputs)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(x))
+    model_file = export_model(model, root / "mine.keras", ["고양이", "강아지", "나비"])
+    photos = root / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(2):
+        pixels = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(photos / f"photo_{i}.png")
+    return model_file, photos
+
+
+def test_predict_prints_each_images_top_classes(exported):
+    """Run as a learner runs it, in a fresh process."""
+    model_file, photos = exported
+    result = _run("predict", str(model_file), str(photos), "--top", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 image(s), the top 2 of 3 classes (images resized to 16x16)"
+    assert lines[1] == "photo_0.png" and lines[4] == "photo_1.png"
+    assert all(line.split()[-1] in {"고양이", "강아지", "나비"} for line in lines[2:4])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["{model}", "{photos}/absent.jpg"], "absent.jpg' does not exist"),
+        (["{photos}/mine.keras", "{photos}"], "mine.keras' does not exist"),
+        (["{photos}/photo_0.png", "{photos}"], "path must be a file path ending in .keras"),
+        (["{model}", "{photos}", "--top", "4"], "top must be an int in [1, 3]"),
+        (["{model}", "{photos}", "--top", "two"], "invalid int value: 'two'"),
+        (["{model}"], "required: images"),
+    ],
+)
+def test_predict_bad_input_exits_2_with_one_line(exported, capsys, args, message):
+    model_file, photos = exported
+    argv = ["predict", *(a.format(model=model_file, photos=photos) for a in args)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
+    assert message in captured.err

@@ -44,8 +44,11 @@ import numpy as np
 
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
+from inception_edu.data.progress import progress_enabled
+from inception_edu.data.stream import StreamSplit
 from inception_edu.spec.checks import check_int, checks_keywords
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
+from inception_edu.training.progress import TrainingProgress
 from inception_edu.training.recipe import Recipe, check_recipe, main_classes, output_names
 
 __all__ = ["build_training_state", "reset_optimizer", "run"]
@@ -168,20 +171,24 @@ class _Data:
         return count
 
 
-def _parts(train, val):
-    """``(train, val)``: a :class:`~inception_edu.data.Split` becomes its two parts."""
-    if isinstance(val, Split):
+def _parts(train, val, batch_size: int, seed: int):
+    """``(train, val)``: a :class:`~inception_edu.data.Split` becomes its two parts, a
+    :class:`~inception_edu.data.stream.StreamSplit` its two streams (the training one
+    shuffled with ``seed``)."""
+    if isinstance(val, (Split, StreamSplit)):
         raise ValueError(
-            "val must be (x, y), a tf.data.Dataset or None; pass a Split as "
+            f"val must be (x, y), a tf.data.Dataset or None; pass a {type(val).__name__} as "
             "train (with val=None) to use its validation part."
         )
+    if isinstance(train, (Split, StreamSplit)) and val is not None:
+        raise ValueError(
+            f"train is a {type(train).__name__}, which carries its own validation part: "
+            "pass val=None. Received a val as well."
+        )
     if isinstance(train, Split):
-        if val is not None:
-            raise ValueError(
-                "train is a Split, which carries its own validation part: "
-                "pass val=None. Received a val as well."
-            )
         return (train.x_train, train.y_train), (train.x_val, train.y_val)
+    if isinstance(train, StreamSplit):
+        return train.train_batches(batch_size, seed), train.val_batches(batch_size)
     return train, val
 
 
@@ -378,6 +385,8 @@ def run(
     callbacks=(),
     strategy=None,
     verbose: int = 0,
+    progress=None,
+    label: str = "",
 ):
     """Compile ``model`` with ``recipe``, fit it for ``epochs``, return the history (how
     targets are made, resuming, and a model compiled by an earlier call: the module's doc).
@@ -389,9 +398,12 @@ def run(
             a model built inside ``strategy.scope()``, whose variables are mirrored.
         train: ``(x, y)`` numpy arrays, with ``y`` integer labels ``(N,)`` or one-hot rows
             ``(N, K)``; or a batched ``tf.data.Dataset`` of ``(x, y)`` (``batch_size`` is
-            then the dataset's own); or an :class:`inception_edu.data.Split`, with
-            ``val=None``: its validation part is used.
-        val: the same kinds as ``train`` (not a Split), or ``None`` for no validation.
+            then the dataset's own; :func:`~inception_edu.data.stream.folder_stream`
+            streams an image folder); or an :class:`inception_edu.data.Split` or a
+            :class:`~inception_edu.data.stream.StreamSplit` (an image folder decoded batch
+            by batch, its training part shuffled with ``seed``), with ``val=None``: its
+            validation part is used.
+        val: the same kinds as ``train`` (not a split), or ``None`` for no validation.
         recipe: a :class:`~inception_edu.training.Recipe`.
         epochs: the total number of epochs of the run, resumed ones included.
         batch_size: examples per step (under a strategy: over all devices together).
@@ -402,6 +414,12 @@ def run(
         callbacks: Keras callbacks; they run after the checkpoint of each epoch is saved.
         strategy: a ``tf.distribute.Strategy`` (``MirroredStrategy``, notebook 10) or None.
         verbose: Keras' ``fit`` verbosity (0 silent, 1 progress bar, 2 one line/epoch).
+        progress: one ``tqdm.auto`` bar for the run (its steps over all epochs, the epoch
+            and the last epoch's loss and accuracy; :class:`~inception_edu.training.
+            progress.TrainingProgress`): ``True``, ``False``, or ``None``, on where
+            someone watches (JupyterLab, Colab, a terminal) and never in a headless run
+            such as nbval (:func:`~inception_edu.data.progress.progress_enabled`).
+        label: the bar's name, e.g. ``"augmented, seed 1"``.
 
     Returns:
         A ``keras.callbacks.History``: ``history.history`` maps each logged metric to one
@@ -413,8 +431,11 @@ def run(
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
     check_int(verbose, "verbose", 0, 2)
+    progress = progress_enabled(progress)
+    if not isinstance(label, str):
+        raise ValueError(f"label must be a string (the progress bar's name). Received: {label!r}")
     callbacks = _check_callbacks(callbacks)
-    train, val = _parts(train, val)
+    train, val = _parts(train, val, batch_size, seed)
     if train is None:
         raise ValueError("train must be (x, y), a tf.data.Dataset or a Split. Received: None")
     directory = CheckpointDir(checkpoint_dir) if checkpoint_dir is not None else None
@@ -435,6 +456,8 @@ def run(
         if done == epochs:
             return directory.history(model)
         callbacks = [EpochCheckpoint(directory), *callbacks]
+    if progress:
+        callbacks.append(TrainingProgress(label, epochs, training.steps, done, True))
     if strategy is None and not reused:
         build_training_state(model, training.x, training.y)
     _seed_run(seed, reused_with_dataset=reused and training.y is None)

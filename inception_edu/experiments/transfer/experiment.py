@@ -65,6 +65,8 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split
+from inception_edu.data.progress import progress_enabled
+from inception_edu.data.stream import StreamSplit, epoch_orders
 from inception_edu.spec.checks import (
     check_choice,
     check_flag,
@@ -75,6 +77,7 @@ from inception_edu.spec.checks import (
 )
 from inception_edu.training import metrics as class_metrics
 from inception_edu.training.batch_norm import batch_norm_layers, settle_batch_norm
+from inception_edu.training.progress import TimeEstimate
 from inception_edu.training.recipe import Recipe, constant_predictor_binary_accuracy
 from inception_edu.training.runner import run
 from inception_edu.viz.curves import metric_label, plot_runs
@@ -166,19 +169,6 @@ def augmentation(seed: int | None = None) -> keras.Sequential:
     )
 
 
-def _epoch_orders(count: int, seed: int) -> tf.data.Dataset:
-    """One permutation of ``range(count)`` per iteration of the dataset (per epoch),
-    drawn statelessly from ``(seed, iteration)``: independent of TensorFlow's global
-    seed. The iteration counter lives in the dataset, so a new dataset starts again."""
-    iteration = tf.Variable(-1, dtype=tf.int64, trainable=False)
-
-    def permutation(_):
-        key = tf.stack([tf.constant(seed, tf.int64), iteration.assign_add(1)])
-        return tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), key)
-
-    return tf.data.Dataset.range(1).map(permutation).unbatch()
-
-
 def training_batches(
     x, y, batch_size: int = 64, seed: int = 0, augment: bool = False
 ) -> tf.data.Dataset:
@@ -193,6 +183,9 @@ def training_batches(
     (Keras' seeded layers): neither depends on TensorFlow's global seed, so a run is the same
     whatever ran before it, and the runner need not reset that seed for a model it
     reuses (resetting it clears TensorFlow's kernel cache, see :class:`SharedModels`).
+    An image folder too large for memory streams the same way
+    (:meth:`~inception_edu.data.stream.StreamSplit.train_batches`, the same order for
+    the same seed).
     """
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
@@ -208,7 +201,7 @@ def training_batches(
     seed = check_int(seed, "seed", 0)
     images, labels = tf.constant(x), tf.constant(y.astype(np.int64))
     steps = -(-len(x) // batch_size)
-    dataset = _epoch_orders(len(x), seed).batch(batch_size)
+    dataset = epoch_orders(len(x), seed).batch(batch_size)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
     dataset = dataset.map(lambda index: (tf.gather(images, index), tf.gather(labels, index)))
     if augment:  # one batch at a time: parallel calls would draw the seeds in any order
@@ -638,10 +631,15 @@ class _EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def _check_split(split) -> Split:
+def _check_split(split):
+    """``split`` if it is a :class:`~inception_edu.data.Split` of RGB images or a
+    :class:`~inception_edu.data.stream.StreamSplit` (RGB by construction)."""
+    if isinstance(split, StreamSplit):
+        return split
     if not isinstance(split, Split):
         raise ValueError(
-            "split must be an inception_edu.data.Split (e.g. ImageFolder.split()). "
+            "split must be an inception_edu.data.Split (e.g. ImageFolder.split()) or a "
+            "StreamSplit (an image folder streamed: inception_edu.data.stream.stream_split). "
             f"Received: {type(split).__name__}"
         )
     if len(split.input_shape) != 3 or split.input_shape[-1] != 3:
@@ -649,6 +647,34 @@ def _check_split(split) -> Split:
             f"split must hold RGB images (N, H, W, 3). Received images shaped {split.x_train.shape}"
         )
     return split
+
+
+def _training_data(split, batch_size: int, seed: int, augment: bool):
+    """The training batches of ``split`` for a run (:func:`training_batches`, or the
+    stream's, with the same seeded augmentation)."""
+    if isinstance(split, StreamSplit):
+        layers = augmentation(seed) if augment else None
+        return split.train_batches(batch_size, seed, layers)
+    return training_batches(split.x_train, split.y_train, batch_size, seed, augment)
+
+
+def _validation_data(split, batch_size: int):
+    """The validation part as :func:`~inception_edu.training.run` takes it."""
+    if isinstance(split, StreamSplit):
+        return split.val_batches(batch_size)
+    return (split.x_val, split.y_val)
+
+
+def _validation_probabilities(model, split, batch_size: int) -> np.ndarray:
+    """``model``'s outputs on the validation images, in ``split.y_val``'s order
+    (:func:`predict`, batch by batch from the stream for a :class:`StreamSplit`)."""
+    if not isinstance(split, StreamSplit):
+        return predict(model, split.x_val, batch_size)
+    batches = [
+        keras.ops.convert_to_numpy(model(x, training=False))
+        for x, _ in split.val_batches(batch_size)
+    ]
+    return np.concatenate(batches)
 
 
 def _mistakes(labels, probabilities, count: int) -> tuple:
@@ -745,7 +771,9 @@ class _History:
     epoch: list
 
 
-def _run_phases(split, experiment, train, epochs, batch_size, directory, callbacks, models):
+def _run_phases(
+    split, experiment, train, epochs, batch_size, directory, callbacks, models, progress=False
+):
     """Train ``experiment`` for ``epochs`` epochs in its phases (:meth:`Experiment.phases`);
     returns ``(the trained model, its history over all epochs)``.
 
@@ -757,6 +785,7 @@ def _run_phases(split, experiment, train, epochs, batch_size, directory, callbac
     ``<directory>/unfrozen-after<k>-lr<rate>``), so a resumed run picks up in either phase
     and a run with other settings starts afresh instead of being refused. The
     epochs of the second phase are numbered after the first's, also for ``callbacks``.
+    With ``progress``, each phase's run shows a bar named by the arm, seed and phase.
     """
     shared = models or SharedModels()
     classes, shape = split.num_classes, split.input_shape
@@ -773,16 +802,19 @@ def _run_phases(split, experiment, train, epochs, batch_size, directory, callbac
             rate = f"{experiment.unfrozen_learning_rate:g}"
             part = f"frozen{frozen}" if phase == "frozen" else f"unfrozen-after{frozen}-lr{rate}"
             where = os.path.join(directory, part)
+        label = f"{experiment.name}, seed {experiment.seed}"
         history = run(
             model,
             train,
-            (split.x_val, split.y_val),
+            _validation_data(split, batch_size),
             experiment.recipe(phase),
             count,
             batch_size=batch_size,
             seed=experiment.seed,
             checkpoint_dir=where,
             callbacks=[_Offset(c, done) if done else c for c in callbacks],
+            progress=progress,
+            label=label if phase == "all" else f"{label}, {phase}",
         )
         for key, values in history.history.items():
             logs.setdefault(key, []).extend(values)
@@ -829,6 +861,7 @@ def run_experiment(
     callbacks=(),
     settle: bool = True,
     models: SharedModels | None = None,
+    progress=None,
 ) -> ExperimentResult:
     """Train one arm with one seed through :func:`~inception_edu.training.run`; measure it.
 
@@ -844,7 +877,10 @@ def run_experiment(
     shuffling order).
 
     Args:
-        split: the images (RGB, in [0, 1]) and integer labels, train and validation.
+        split: the images (RGB, in [0, 1]) and integer labels, train and validation: a
+            :class:`~inception_edu.data.Split` in memory, or a
+            :class:`~inception_edu.data.stream.StreamSplit`, an image folder decoded batch
+            by batch (for a folder too large for memory; the same runs, the same seeds).
         experiment: the arm (:class:`Experiment`, with its seed).
         epochs: the run's total epochs, >= 1 (resumed ones included).
         batch_size: 64, as the source (the last batch of an epoch may be smaller).
@@ -856,6 +892,9 @@ def run_experiment(
             to 256 of) the training images (:class:`ExperimentResult` says why).
         models: ``None`` (a model of its own), or a :class:`SharedModels` whose compiled
             models this run reuses (and then the result carries no ``model``).
+        progress: a progress bar per run (:func:`~inception_edu.training.run`'s):
+            ``True``, ``False``, or ``None``, on where someone watches and never in a
+            headless run such as nbval.
 
     Returns:
         An :class:`ExperimentResult`.
@@ -867,16 +906,25 @@ def run_experiment(
     batch_size = check_int(batch_size, "batch_size", 1)
     worst = check_int(worst, "worst", 0)
     settle = check_flag(settle, "settle")
+    progress = progress_enabled(progress)
     directory = _checkpoint_dir(checkpoint_root, experiment)
-    train = (split.x_train, split.y_train)
-    train = training_batches(*train, batch_size, experiment.seed, experiment.augment)
+    train = _training_data(split, batch_size, experiment.seed, experiment.augment)
     timer = _EpochTimer()
     start = time.perf_counter()
     model, history = _run_phases(
-        split, experiment, train, epochs, batch_size, directory, [timer, *callbacks], models
+        split,
+        experiment,
+        train,
+        epochs,
+        batch_size,
+        directory,
+        [timer, *callbacks],
+        models,
+        progress,
     )
     if settle:
-        settle_batch_norm(model, split.x_train, max_images=256)
+        first = split.images("train", 256) if isinstance(split, StreamSplit) else split.x_train
+        settle_batch_norm(model, first, max_images=256)
     result = _measure(model, split, experiment, history, worst, batch_size)
     return dataclasses.replace(
         result,
@@ -891,7 +939,7 @@ def run_experiment(
 def _measure(model, split, experiment, history, worst: int, batch_size: int) -> ExperimentResult:
     """What :func:`run_experiment` keeps of a trained arm: its history, its validation
     probabilities, per-class error, confusion matrix and most confident mistakes."""
-    probabilities = predict(model, split.x_val, batch_size)
+    probabilities = _validation_probabilities(model, split, batch_size)
     labels = np.asarray(split.y_val)
     classes = split.num_classes
     return ExperimentResult(
@@ -1037,6 +1085,7 @@ def compare(
     callbacks=(),
     settle: bool = True,
     models: SharedModels | None = None,
+    progress=None,
 ) -> Comparison:
     """Train every arm of ``experiments`` with every seed of ``seeds``, the same budget.
 
@@ -1047,6 +1096,13 @@ def compare(
     with later calls too); their results carry no ``model``. The course
     uses at least three seeds, so that a difference can be set against the seeds' spread.
     Arms' names must give distinct :func:`slug` s. Returns a :class:`Comparison`.
+
+    ``split``: a :class:`~inception_edu.data.Split`, or a
+    :class:`~inception_edu.data.stream.StreamSplit` to stream a folder too large for
+    memory. ``progress`` (``True``, ``False``, or ``None``: on where someone watches,
+    never in a headless run such as nbval): a bar per run, and once the first epoch has
+    been measured, one line ``"about N min for A arms x S seeds x E epochs (first epoch
+    took T s)"`` (:class:`~inception_edu.training.progress.TimeEstimate`).
     """
     split = _check_split(split)
     if isinstance(experiments, Experiment) or not isinstance(experiments, (tuple, list)):
@@ -1067,6 +1123,10 @@ def compare(
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     shared = models if models is not None else SharedModels()
+    progress = progress_enabled(progress)
+    callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+    if progress:
+        callbacks.append(TimeEstimate(len(experiments), len(seeds), epochs, True))
     results = {}
     for experiment in experiments:
         results[experiment.name] = tuple(
@@ -1080,6 +1140,7 @@ def compare(
                 callbacks=callbacks,
                 settle=settle,
                 models=shared,
+                progress=progress,
             )
             for seed in seeds
         )

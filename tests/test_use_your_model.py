@@ -178,6 +178,39 @@ def test_bad_input_says_what_was_received(tiny_model, new_photos, kwargs, messag
     assert message in str(error.value)
 
 
+def _sequential(*layers):
+    return keras.Sequential(list(layers))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: "model.keras", "model must be a keras.Model. Received: str"),
+        (lambda: _sequential(keras.layers.Dense(3)), "model must be built"),
+        (
+            lambda: _sequential(
+                keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(3)
+            ),
+            "RGB images (batch, height, width, 3). Received a model with inputs [(None, 8, 8, 1)]",
+        ),
+        (
+            lambda: _sequential(keras.Input((8, 8, 3)), keras.layers.Dense(3)),
+            "one output of class probabilities (batch, classes)",
+        ),
+        (
+            lambda: _sequential(
+                keras.Input((8, 6, 3)), keras.layers.Flatten(), keras.layers.Dense(3)
+            ),
+            "square images",
+        ),
+    ],
+)
+def test_a_model_that_is_not_an_image_classifier_is_refused(new_photos, make, message):
+    with pytest.raises(ValueError) as error:
+        predict_images(make(), new_photos, NAMES)
+    assert message in str(error.value)
+
+
 def test_a_folder_without_images_says_where_it_looked_and_what_it_reads(tiny_model, tmp_path):
     (tmp_path / "empty" / "sub").mkdir(parents=True)
     (tmp_path / "empty" / "sub" / "readme.txt").write_text("x")
@@ -221,6 +254,8 @@ def test_export_refuses_what_it_cannot_reload(tiny_model, tmp_path):
         export_model(tiny_model, tmp_path / "model.h5", NAMES)
     with pytest.raises(ValueError, match="must name each of the model's 3 outputs"):
         export_model(tiny_model, tmp_path / "model.keras", NAMES[:2])
+    with pytest.raises(ValueError, match="size must be the model's input size, 32"):
+        export_model(tiny_model, tmp_path / "model.keras", NAMES, size=75)
     assert not (tmp_path / "model.keras").exists()
 
 
@@ -235,6 +270,18 @@ def test_load_exported_says_which_file_is_missing_or_wrong(tiny_model, tmp_path)
     facts = json.loads(sidecar.read_text(encoding="utf-8"))
     assert facts["class_names"] == list(NAMES) and facts["input_size"] == SIZE
     assert "고양이" in sidecar.read_text(encoding="utf-8")  # readable in an editor
+    sidecar.write_text(json.dumps({**facts, "class_names": ["a", "b"]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="does not describe the model"):
+        load_exported(model_file)
+    sidecar.write_text(json.dumps({**facts, "input_size": 64}), encoding="utf-8")
+    with pytest.raises(ValueError, match="does not describe the model"):
+        load_exported(model_file)
+    sidecar.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="is not valid JSON"):
+        load_exported(model_file)
+    sidecar.write_text(json.dumps({"class_names": list(NAMES)}), encoding="utf-8")
+    with pytest.raises(ValueError, match="is not an exported model's JSON file"):
+        load_exported(model_file)
     sidecar.write_text(json.dumps({**facts, "class_names": ["a", "b"]}), encoding="utf-8")
     with pytest.raises(ValueError, match="does not describe the model"):
         load_exported(model_file)

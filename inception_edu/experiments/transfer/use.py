@@ -176,13 +176,26 @@ class Predictions:
 # --------------------------------------------------------------------------- checks
 
 
+def _tensors(model, which: str) -> list:
+    """The model's input or output tensors (``which``: ``"inputs"``/``"outputs"``); a
+    Sequential model that was never given its input shape has none."""
+    try:
+        return list(getattr(model, which))
+    except AttributeError as error:
+        raise ValueError(
+            "model must be built: a functional model, or a Sequential one that starts with "
+            f"keras.Input(shape) or was called once. Received {model.name!r}, never built"
+        ) from error
+
+
 def _model_input_size(model) -> int | None:
     """The model's square input side, or ``None`` when it takes any size."""
-    shape = tuple(model.input.shape) if not isinstance(model.input, (list, tuple, dict)) else ()
+    inputs = _tensors(model, "inputs")
+    shape = tuple(inputs[0].shape) if len(inputs) == 1 else ()
     if len(shape) != 4 or shape[-1] != 3:
         raise ValueError(
             "model must take one batch of RGB images (batch, height, width, 3). Received a "
-            f"model with input shape {shape or model.input}"
+            f"model with inputs {[tuple(t.shape) for t in inputs]}"
         )
     height, width = shape[1:3]
     if height is not None and width is not None and height != width:
@@ -197,13 +210,13 @@ def _check_model(model) -> int:
     """The model's number of classes (the width of its single 2-D output)."""
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
-    output = model.output
-    if isinstance(output, (list, tuple, dict)) or len(output.shape) != 2:
+    outputs = _tensors(model, "outputs")
+    if len(outputs) != 1 or len(outputs[0].shape) != 2:
         raise ValueError(
             "model must have one output of class probabilities (batch, classes). Received "
-            f"a model with output {getattr(output, 'shape', output)}"
+            f"a model with outputs {[tuple(t.shape) for t in outputs]}"
         )
-    return int(output.shape[-1])
+    return int(outputs[0].shape[-1])
 
 
 def _check_size(model, size) -> int:

@@ -408,8 +408,8 @@ _REGION_CANDIDATES = 40
 
 def held_out_region(footprints: np.ndarray, test_count: int) -> np.ndarray | None:
     """The region of one photograph to hold out: at least ``test_count`` crops inside it,
-    and as many crops as possible apart from it (the rest are lost). ``None`` when no
-    tried region holds ``test_count`` crops.
+    and as many crops as possible apart from it (the rest are lost), at least two (one for
+    training, one for validation). ``None`` when no tried region does that.
 
     The best region for a given test part is the bounding box of its crops, so the
     regions tried are the bounding boxes of every one, two and three of the smallest crops
@@ -422,7 +422,8 @@ def held_out_region(footprints: np.ndarray, test_count: int) -> np.ndarray | Non
     chosen = footprints[combos]
     regions = np.concatenate([chosen[:, :, :2].min(axis=1), chosen[:, :, 2:].max(axis=1)], 1)
     test, apart = _inside(footprints, regions).sum(1), _apart(footprints, regions).sum(1)
-    score = np.where(test >= test_count, apart * (len(footprints) + 1) + test, -1)
+    usable = (test >= test_count) & (apart >= 2)  # one crop each for train and validation
+    score = np.where(usable, apart * (len(footprints) + 1) + test, -1)
     best = int(np.argmax(score))
     return None if score[best] < 0 else regions[best]
 
@@ -484,8 +485,9 @@ def course_folder_groups(recipe, files, test_fraction: float = 0.1) -> ImageGrou
         if region is None:
             raise ValueError(
                 f"No region of the photograph of {name!r} holds {test_count} whole crops "
-                f"(test_fraction={test_fraction} of {recipe['images_per_class']}): choose "
-                "a smaller test_fraction"
+                f"(test_fraction={test_fraction} of {recipe['images_per_class']}) and leaves "
+                "2 crops apart from it for training and validation: choose a smaller "
+                "test_fraction, or write the folder with more images_per_class"
             )
         mine = labels == k
         inside = _inside(boxes, region[None])[0] & mine

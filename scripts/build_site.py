@@ -7,6 +7,17 @@ Stages ``site/index.md``, ``CREDITS.md`` with the two licence files it links to,
 itself) in ``CACHE/src``, each notebook without its saved widget state, then runs
 ``sphinx-build -c site`` (configuration, styles, templates: ``site/``) into OUT.
 
+Every figure (an image output: matplotlib's PNG or SVG) gets an ``alt`` text on the page,
+so a reader who cannot see it hears what it shows (:func:`add_alt_text`; MyST-NB reads
+it from the cell's ``mystnb: image: alt`` metadata). It is taken, first found, from: an
+``alt`` stored in the image output's own metadata (the figure's titles, written when it
+was shown); a ``title="..."`` string the cell passes to its plotting call (the figure's
+own title); the cell's first comment line (``# per-class errors from training``); the
+last sentence of the text just before the figure, which introduces it in the course's
+notebooks ("The two diagrams, drawn from the specs, the branch that differs outlined");
+the section's heading. An ``alt`` the notebook's author set on the cell is kept. The same
+notebook always gets the same texts.
+
 A page's download button offers the staged notebook (``OUT/_sources/notebooks/*.ipynb``),
 so the staged notebook keeps its Colab install cell: a learner who downloads a notebook
 and uploads it to Colab needs it. The cell is tagged ``remove-cell`` (MyST-NB's tag), so
@@ -19,8 +30,10 @@ Sphinx warnings fail the build (``--allow-warnings`` to only print them). Open
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -80,11 +93,158 @@ def _hide_on_page(cell: dict) -> dict:
     return {**cell, "metadata": {**metadata, "tags": tags}}
 
 
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+ALT_LENGTH = 250  # characters: a screen reader reads all of an alt; a sentence or two
+# Comment lines that are instructions to a tool, not a description: nbval's markers,
+# linters' pragmas.
+_TOOL_COMMENT = re.compile(r"#\s*(NBVAL_|noqa|type:|fmt:|pragma|ruff:|pylint)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _image_outputs(cell: dict) -> list[dict]:
+    return [
+        output
+        for output in cell.get("outputs", [])
+        if any(kind in output.get("data", {}) for kind in IMAGE_TYPES)
+    ]
+
+
+def _plain(markdown: str) -> str:
+    """Markdown as the words a reader hears: links and images as their text, no emphasis
+    marks, code ticks or HTML tags, whitespace collapsed."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"<[^>]+>|`|\*\*|\*|^\s*>\s?", "", text, flags=re.MULTILINE)
+    return " ".join(text.split())
+
+
+def _shortened(text: str) -> str:
+    text = text.strip().rstrip(":;,").strip()
+    if len(text) <= ALT_LENGTH:
+        return text
+    return text[: ALT_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _titles_in_source(source: str) -> list[str]:
+    """The plain-string ``title=`` arguments of the cell's calls, in source order."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics: no titles read
+        return []
+    return [
+        keyword.value.value.strip()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "title"
+        and isinstance(keyword.value, ast.Constant)
+        and isinstance(keyword.value.value, str)
+        and keyword.value.value.strip()
+    ]
+
+
+def _first_comment(source: str) -> str:
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith("#") and not _TOOL_COMMENT.match(line):
+            comment = line.lstrip("#").strip()
+            if comment and not comment.startswith("("):  # a parenthesis: an aside
+                return comment
+    return ""
+
+
+def _introduction(markdown: str) -> str:
+    """The last sentence of a markdown cell's last paragraph of prose (not a heading,
+    table, list item or code) when it ends with a colon, as the course's text does where
+    it leads into what follows; else ``""`` (a sentence that ends with a full stop is
+    about something else more often than not)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", markdown) if p.strip()]
+    prose = [
+        p
+        for p in paragraphs
+        if not p.lstrip().startswith(("#", "|", "```", "- ", "* ", "<"))
+        and not re.match(r"\s*\d+\.\s", p)
+    ]
+    if not prose or not prose[-1].rstrip().endswith(":"):
+        return ""
+    return _SENTENCE_END.split(_plain(prose[-1]))[-1]
+
+
+def figure_alt_text(cell: dict, introduction: str = "", heading: str = "") -> str:
+    """What a code cell's figure shows, as the ``alt`` of its image on the page.
+
+    The first found of: the ``alt`` in an image output's metadata
+    (``{"image/png": {"alt": ...}}``); the cell's plain-string ``title=`` arguments; its
+    first comment line (not a tool's marker such as ``# NBVAL_IGNORE_OUTPUT``); the
+    ``introduction`` (the last sentence of the text just before the figure); the section
+    ``heading``; else "a figure". At most :data:`ALT_LENGTH` characters, cut at a word.
+    Raises ValueError for a cell that is not a code cell with an image output."""
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code" or not _image_outputs(cell):
+        kind = cell.get("cell_type") if isinstance(cell, dict) else type(cell).__name__
+        raise ValueError(
+            "figure_alt_text needs a notebook code cell (a dict) with an image output "
+            f"({', '.join(IMAGE_TYPES)}). Received: {kind!r}"
+        )
+    for name, value in (("introduction", introduction), ("heading", heading)):
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a string. Received: {value!r}")
+    stored = []
+    for output in _image_outputs(cell):
+        for kind in IMAGE_TYPES:
+            alt = output.get("metadata", {}).get(kind, {}).get("alt")
+            if isinstance(alt, str) and alt.strip() and alt.strip() not in stored:
+                stored.append(alt.strip())
+    source = _text(cell.get("source", ""))
+    for found in (
+        "; ".join(stored),
+        "; ".join(_titles_in_source(source)),
+        _first_comment(source),
+        introduction,
+        f"a figure in the section {heading!r}" if heading else "",
+    ):
+        if _shortened(_plain(found)):
+            return _shortened(_plain(found))
+    return "a figure"
+
+
+def add_alt_text(cells: list) -> list:
+    """``cells`` (a notebook's, in order) with every code cell that shows a figure given
+    ``metadata.mystnb.image.alt`` (:func:`figure_alt_text`), unless its author set one.
+    Returns new cell dicts; the ones passed are not changed."""
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise ValueError(
+            f"cells must be a notebook's list of cells (dicts). Received: {type(cells).__name__}"
+        )
+    introduction = heading = ""
+    described = []
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            markdown = _text(cell.get("source", ""))
+            introduction = _introduction(markdown)
+            headings = re.findall(r"^#{1,6}\s+(.+?)\s*$", markdown, flags=re.MULTILINE)
+            heading = _plain(headings[-1]) if headings else heading
+        elif cell.get("cell_type") == "code" and not _image_outputs(cell):
+            if cell.get("outputs"):  # the text led into this cell's output, not a figure
+                introduction = ""
+        elif cell.get("cell_type") == "code":
+            metadata = dict(cell.get("metadata", {}))
+            mystnb = dict(metadata.get("mystnb", {}))
+            image = dict(mystnb.get("image", {}))
+            if not image.get("alt"):
+                image["alt"] = figure_alt_text(cell, introduction, heading)
+                cell = {**cell, "metadata": {**metadata, "mystnb": {**mystnb, "image": image}}}
+        described.append(cell)
+    return described
+
+
 def stage(src: Path, notebooks: list[Path]) -> list[str]:
     """Write ``index.md``, the credits page with its licence files, and the notebooks
-    (without saved widget state; the install cell hidden on the page, kept in the download)
-    into ``src``; remove notebooks staged earlier that no longer exist. Returns the files
-    rewritten."""
+    (without saved widget state; the install cell hidden on the page, kept in the download;
+    an ``alt`` text on every figure, :func:`add_alt_text`) into ``src``; remove notebooks
+    staged earlier that no longer exist. Returns the files rewritten."""
     changed = []
     pages = {"index.md": SITE / "index.md"}
     pages.update({name: REPO / original for original, name in CREDIT_FILES.items()})
@@ -99,10 +259,12 @@ def stage(src: Path, notebooks: list[Path]) -> list[str]:
         # (the explorer's static copy) is what the site shows. Dropping the state keeps
         # 10-260 kB of inert JSON off each page.
         notebook.get("metadata", {}).pop(WIDGET_STATE, None)
-        notebook["cells"] = [
-            _hide_on_page(cell) if _colab_setup(cell) else cell
-            for cell in notebook.get("cells", [])
-        ]
+        notebook["cells"] = add_alt_text(
+            [
+                _hide_on_page(cell) if _colab_setup(cell) else cell
+                for cell in notebook.get("cells", [])
+            ]
+        )
         data = (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
         names.add(path.name)
         if _write_if_changed(staged / path.name, data):

@@ -178,7 +178,8 @@ def test_every_page_links_the_licence_and_credits(built):
 
 def test_the_course_notebooks_are_staged_with_their_install_cell(tmp_path):
     """Each of the course's notebooks, as the site offers it for download: the stored
-    notebook cell for cell, its install cell tagged to stay off the page, no widget state."""
+    notebook cell for cell, its install cell tagged to stay off the page, each figure with
+    an alt text, no widget state."""
     paths = build_site.notebook_paths()
     build_site.stage(tmp_path, paths)
     for path in paths:
@@ -193,6 +194,10 @@ def test_the_course_notebooks_are_staged_with_their_install_cell(tmp_path):
                 assert _source(after) == launch.install_cell_source(), path.name
                 tags = after["metadata"].get("tags", [])
                 assert tags.count("remove-cell") == 1, path.name
+            elif build_site._image_outputs(before):  # a figure: the cell with an alt text
+                alt = after["metadata"].pop("mystnb")["image"]["alt"]
+                assert alt and len(alt) <= build_site.ALT_LENGTH, path.name
+                assert after == before, path.name
             else:
                 assert after == before, path.name
         assert installs == 1, f"{path.name}: one install cell, in the download"

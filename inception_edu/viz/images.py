@@ -84,8 +84,8 @@ def show_examples(split, per_class: int = 4, max_classes: int = READABLE_CLASSES
         )
     if len(shown) < classes:
         figure.suptitle(
-            f"training images of {len(shown)} of {classes} classes, evenly spaced in name "
-            f"order (max_classes={max_classes})",
+            f"training images of {len(shown)} of {classes} classes\n"
+            f"(evenly spaced in name order; max_classes={max_classes})",
             fontsize=12,
         )
     return figure

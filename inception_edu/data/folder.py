@@ -123,6 +123,18 @@ _MARKER = ".course_folder.json"  # hidden: neither pipeline takes it for an imag
 # --------------------------------------------------------------------------- the result
 
 
+def reported(skipped, notes) -> str:
+    """The end of a folder's summary line: the files skipped with why and what was
+    noted, the first five of each (``""`` when there is neither)."""
+    text = ""
+    for items, verb in ((skipped, "skipped"), (notes, "noted")):
+        if items:
+            shown = "; ".join(f"{name} ({why})" for name, why in items[:5])
+            more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
+            text += f"; {verb} {len(items)} file(s): {shown}{more}"
+    return text
+
+
 @dataclass(frozen=True, eq=False)
 class ImageFolder:
     """An image folder as arrays: what :func:`load_image_folder` returns.
@@ -203,7 +215,9 @@ class ImageFolder:
         except (OSError, ValueError):
             recipe = None
         if recipe is not None:
-            return course_folder_groups(recipe, self.files, test_fraction=test_fraction)
+            return course_folder_groups(
+                recipe, self.files, self.labels, test_fraction=test_fraction
+            )
         return near_duplicate_groups(
             self.x,
             self.labels,
@@ -221,12 +235,7 @@ class ImageFolder:
             f"{len(self.files)} images of {self.num_classes} classes at "
             f"{self.size}x{self.size}{where}"
         )
-        for items, verb in ((self.skipped, "skipped"), (self.notes, "noted")):
-            if items:
-                shown = "; ".join(f"{name} ({why})" for name, why in items[:5])
-                more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
-                text += f"; {verb} {len(items)} file(s): {shown}{more}"
-        return text
+        return text + reported(self.skipped, self.notes)
 
     def __repr__(self) -> str:
         return (

@@ -52,6 +52,7 @@ from inception_edu.data.folder import (
     _decode_one,
     _listing,
     _unreadable_extension,
+    reported,
     to_unit_range,
 )
 from inception_edu.data.progress import progress_enabled
@@ -109,12 +110,7 @@ class FolderFiles:
         was noted (the first five of each)."""
         how = "verified" if self.verified else "not verified"
         text = f"{len(self.files)} image files of {self.num_classes} classes ({how})"
-        for items, verb in ((self.skipped, "skipped"), (self.notes, "noted")):
-            if items:
-                shown = "; ".join(f"{name} ({why})" for name, why in items[:5])
-                more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
-                text += f"; {verb} {len(items)} file(s): {shown}{more}"
-        return text
+        return text + reported(self.skipped, self.notes)
 
     def __repr__(self) -> str:
         return (

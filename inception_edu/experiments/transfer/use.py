@@ -26,6 +26,18 @@ serializable when :mod:`inception_edu` is imported); the class names stay readab
 text editor and by programs without Keras; and storing them in the config would need a
 custom layer or model class carrying them. The price: the two files travel together
 (:func:`load_exported` says which file is missing when one does not).
+
+In a notebook, after a comparison (``run_experiment`` without ``models`` reads a finished
+run back from its checkpoint, with its trained ``model``)::
+
+    final = tx.run_experiment(split, arm, EPOCHS, BATCH_SIZE, checkpoint_root=runs)
+    tx.export_model(final.model, "my_model.keras", data.class_names)
+    model, class_names, size = tx.load_exported("my_model.keras")  # any later session
+    found = tx.predict_images(model, "new_photos/", class_names, top=3)
+    print(found)
+    tx.show_predictions(found)
+
+and from a terminal: ``python -m inception_edu predict my_model.keras new_photos/ --top 3``.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def test_the_simulation_keeps_greys_and_confuses_what_each_deficiency_confuses()
         np.testing.assert_allclose(seen, [[0, 0, 0], [0x77 / 255] * 3, [1, 1, 1]], atol=2e-3)
     red_green = ("#d62728", "#2ca02c")
     assert palette.delta_e(*red_green, "deuteranopia") < palette.delta_e(*red_green, "tritanopia")
-    blue_green = ("#009E73", "#56B4E9")
+    blue_green = ("#009e73", "#56b4e9")
     assert palette.delta_e(*blue_green, "tritanopia") < palette.delta_e(*blue_green)
     assert palette.delta_e("white", "black") == pytest.approx(100.0)
 
@@ -72,7 +72,7 @@ def test_use_palette_makes_the_palette_matplotlibs_colour_cycle():
         (lambda: palette.simulate_colour_vision(["#000000"], "colour blind"), "deficiency must"),
         (lambda: palette.simulate_colour_vision(["#000000"], None), "deficiency must.*None"),
         (lambda: palette.delta_e("red", "blue", "red-green"), "deficiency must be None or"),
-        (lambda: palette.cielab("#D55E00"), "list of colours.*'#D55E00'"),
+        (lambda: palette.cielab("#d55e00"), "list of colours.*'#d55e00'"),
         (lambda: palette.cielab([]), "at least one colour"),
         (lambda: palette.cielab(["not a colour"]), "matplotlib colours.*'not a colour'"),
         (lambda: palette.indistinct_pairs(["red"], threshold=-1), "threshold"),

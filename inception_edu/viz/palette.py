@@ -49,13 +49,13 @@ __all__ = [
 
 #: Okabe & Ito's eight colours by their names (2002).
 OKABE_ITO = {
-    "vermillion": "#D55E00",
-    "bluish green": "#009E73",
-    "blue": "#0072B2",
-    "reddish purple": "#CC79A7",
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "yellow": "#F0E442",
+    "vermillion": "#d55e00",
+    "bluish green": "#009e73",
+    "blue": "#0072b2",
+    "reddish purple": "#cc79a7",
+    "orange": "#e69f00",
+    "sky blue": "#56b4e9",
+    "yellow": "#f0e442",
     "black": "#000000",
 }
 
@@ -109,7 +109,7 @@ def _srgb(colours) -> np.ndarray:
 
     if isinstance(colours, str) or not hasattr(colours, "__iter__"):
         raise ValueError(
-            f"colours must be a list of colours (e.g. ['#0072B2', 'C1']). Received: {colours!r}"
+            f"colours must be a list of colours (e.g. ['#0072b2', 'C1']). Received: {colours!r}"
         )
     colours = list(colours)
     if not colours:
@@ -120,7 +120,7 @@ def _srgb(colours) -> np.ndarray:
             rgb.append(to_rgb(colour))
         except (ValueError, TypeError):
             raise ValueError(
-                f"colours must be matplotlib colours (a hex string such as '#0072B2', a "
+                f"colours must be matplotlib colours (a hex string such as '#0072b2', a "
                 f"name, or an RGB tuple in [0, 1]). Received: {colour!r}"
             ) from None
     return np.asarray(rgb, dtype=float)

@@ -83,7 +83,8 @@ def test_a_burst_is_one_group_and_other_pictures_are_not_joined():
     assert groups.count == 5 and groups.sizes().tolist() == [5, 1, 1, 1, 1]
     assert not groups.held_out.any() and not groups.left_out.any()
     assert len(groups.links) == 4 and all("dHash" in why for _, _, why in groups.links)
-    assert "look: dHash" in groups.summary() and "9 images in 5 groups" in groups.summary()
+    summary = groups.summary()
+    assert "joined 4 times by look" in summary and "9 images in 5 groups" in summary
 
 
 def test_copies_are_joined_within_a_class_only():
@@ -374,12 +375,14 @@ def test_course_test_crops_share_no_source_pixel_with_train_or_validation(course
     assert all(c["test"] >= 2 and c["train/val"] >= 2 for c in counts.values())
     assert sum(sum(c.values()) for c in counts.values()) == len(folder.files)
     kept = ~groups.held_out & ~groups.left_out
-    for label in range(folder.num_classes):
-        mine = groups.labels == label
+    assert [name for name, _, _ in groups.regions] == [s.name for s in FOLDER_PHOTOS]
+    for name, region, _ in groups.regions:
+        mine = np.array([f.startswith(f"{name}/") for f in groups.files])
+        assert counts[name]["test"] == int(np.sum(groups.held_out & mine))
         for t in np.flatnonzero(groups.held_out & mine):
             for k in np.flatnonzero(kept & mine):
                 assert not overlaps(groups.footprints[t], groups.footprints[k])
-        region = np.array(groups.regions[label][1])
+        region = np.array(region)
         for t in np.flatnonzero(groups.held_out & mine):
             assert (groups.footprints[t][:2] >= region[:2]).all()
             assert (groups.footprints[t][2:] <= region[2:]).all()
@@ -402,16 +405,19 @@ def test_course_test_crops_share_no_source_pixel_with_train_or_validation(course
 def test_course_groups_refuse_what_is_not_the_course_folder(course):
     path, folder = course
     recipe = json.loads((path / ".course_folder.json").read_text())
+    labels = folder.labels
     with pytest.raises(ValueError, match="recorded recipe"):
-        grouping.course_folder_groups({**recipe, "classes": ["a", "b"]}, folder.files)
+        grouping.course_folder_groups({**recipe, "classes": ["a", "b"]}, folder.files, labels)
     with pytest.raises(ValueError, match="nnn below"):
-        grouping.course_folder_groups(recipe, ["astronaut/016.png"])
+        grouping.course_folder_groups(recipe, ["astronaut/016.png"], [0])
     with pytest.raises(ValueError, match="nnn below"):
-        grouping.course_folder_groups(recipe, ["astronaut/photo.jpg"])
+        grouping.course_folder_groups(recipe, ["astronaut/photo.jpg"], [0])
     with pytest.raises(ValueError, match="test_fraction"):
-        grouping.course_folder_groups(recipe, folder.files, test_fraction=0.0)
+        grouping.course_folder_groups(recipe, folder.files, labels, test_fraction=0.0)
     with pytest.raises(ValueError, match="No region of the photograph of"):
-        grouping.course_folder_groups(recipe, folder.files, test_fraction=0.5)
+        grouping.course_folder_groups(recipe, folder.files, labels, test_fraction=0.5)
+    with pytest.raises(ValueError, match="one entry per image"):
+        grouping.course_folder_groups(recipe, folder.files, labels[:3])
     groups = folder.groups(path, test_fraction=0.1)
     with pytest.raises(ValueError, match="chosen for test_fraction=0.1"):
         folder.split(0.25, 0, test_fraction=0.2, groups=groups)

@@ -122,10 +122,11 @@ class ImageGroups:
             )
         reasons = {}
         for _, _, why in self.links:
-            kind = why.split(" ")[0]
+            kind = why.split(":")[0]
             reasons[kind] = reasons.get(kind, 0) + 1
         if reasons:
-            text += "; joined by " + ", ".join(f"{kind} ({n})" for kind, n in reasons.items())
+            joins = " and ".join(f"{n} times by {kind}" for kind, n in reasons.items())
+            text += f"; joined {joins}"
             shown = "; ".join(f"{a} ~ {b} ({why})" for a, b, why in self.links[:3])
             text += f", e.g. {shown}"
         return text
@@ -158,13 +159,12 @@ def difference_hash(images, hash_size: int = 8) -> np.ndarray:
             f"images must be a non-empty (N, H, W, C) or (N, H, W) array. Received shape "
             f"{array.shape}"
         )
-    if array.dtype != np.uint8:
-        array = np.clip(np.asarray(array, dtype=np.float64) * 255.0, 0, 255).round()
-        array = array.astype(np.uint8)
     if array.ndim == 4 and array.shape[-1] == 1:
         array = array[..., 0]
     hashes = np.empty((len(array), hash_size * hash_size), dtype=bool)
-    for i, pixels in enumerate(array):
+    for i, pixels in enumerate(array):  # one at a time: no float64 copy of a whole folder
+        if pixels.dtype != np.uint8:
+            pixels = np.clip(pixels.astype(np.float32) * 255.0, 0, 255).round().astype(np.uint8)
         grey = Image.fromarray(pixels).convert("L")  # ITU-R 601 luma, as Krawetz's greyscale
         small = grey.resize((hash_size + 1, hash_size), Image.Resampling.LANCZOS)
         values = np.asarray(small, dtype=np.int16)
@@ -220,9 +220,10 @@ def _close_hashes(hashes: np.ndarray, members: np.ndarray, max_distance: int):
     """(i, j, distance) for each pair of ``members`` whose hashes differ in at most
     ``max_distance`` bits (a matrix product counts the differing bits, by rows of 512)."""
     bits = hashes[members].astype(np.float32)
+    flipped = 1 - bits
     for start in range(0, len(members), 512):
         block = bits[start : start + 512]
-        distance = block @ (1 - bits).T + (1 - block) @ bits.T
+        distance = block @ flipped.T + (1 - block) @ bits.T
         rows, cols = np.nonzero(distance <= max_distance)
         for r, c in zip(rows, cols, strict=True):
             if start + r < c:
@@ -240,7 +241,8 @@ def _close_times(times: np.ndarray, members: np.ndarray, max_seconds: float):
             yield int(min(a, b)), int(max(a, b)), gap
 
 
-def _check_folder_arrays(images, labels, files) -> tuple:
+def _check_folder_arrays(labels, files, images=None) -> tuple:
+    """(labels, files) checked: integer labels, one per file (and per image)."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) or len(labels) == 0:
         raise ValueError(
@@ -248,12 +250,13 @@ def _check_folder_arrays(images, labels, files) -> tuple:
             f"shape {labels.shape}"
         )
     files = tuple(str(f) for f in files)
-    if len(np.asarray(images)) != len(labels) or len(files) != len(labels):
+    images = len(files) if images is None else len(images)
+    if images != len(labels) or len(files) != len(labels):
         raise ValueError(
             "images, labels and files must have one entry per image. Received "
-            f"{len(np.asarray(images))} images, {len(labels)} labels, {len(files)} files"
+            f"{images} images, {len(labels)} labels, {len(files)} files"
         )
-    return labels, files
+    return labels.astype(np.int64), files
 
 
 @checks_keywords
@@ -289,7 +292,7 @@ def near_duplicate_groups(
     """
     max_distance = check_int(max_distance, "max_distance", 0, 32)
     max_seconds = check_number(max_seconds, "max_seconds", 0)
-    labels, files = _check_folder_arrays(images, labels, files)
+    labels, files = _check_folder_arrays(labels, files, images)
     hashes = difference_hash(images)
     times = np.full(len(files), np.nan)
     if path is not None:
@@ -450,7 +453,7 @@ def _course_files(files, recipe: dict) -> tuple:
 
 
 @checks_keywords
-def course_folder_groups(recipe, files, test_fraction: float = 0.1) -> ImageGroups:
+def course_folder_groups(recipe, files, labels, test_fraction: float = 0.1) -> ImageGroups:
     """The course folder's test part held out so that it shares no source pixel with
     training or validation.
 
@@ -468,16 +471,19 @@ def course_folder_groups(recipe, files, test_fraction: float = 0.1) -> ImageGrou
     Args:
         recipe: the folder's recorded recipe (its hidden ``.course_folder.json``).
         files: the images' paths relative to the folder (``ImageFolder.files``).
+        labels: their class labels (``ImageFolder.labels``), kept in the result for
+            :meth:`ImageGroups.parts_per_class`.
         test_fraction: the share of each class's crops to hold out for test, in (0, 0.5].
     """
     recipe = _course_recipe(recipe)
     test_fraction = check_number(test_fraction, "test_fraction", 0, 0.5, open_min=True)
+    labels, files = _check_folder_arrays(labels, files)
     where = _course_files(files, recipe)
     footprints = course_crop_footprints(recipe)
     test_count = math.ceil(test_fraction * recipe["images_per_class"])
     held, left = np.zeros(len(where), bool), np.zeros(len(where), bool)
     boxes = np.array([footprints[recipe["classes"][k]][i] for k, i in where]).reshape(-1, 4)
-    labels = np.array([k for k, _ in where], dtype=np.int64)
+    photograph = np.array([k for k, _ in where], dtype=np.int64)
     ids = np.arange(len(where), dtype=np.int64)
     regions = []
     for k, name in enumerate(recipe["classes"]):
@@ -489,7 +495,7 @@ def course_folder_groups(recipe, files, test_fraction: float = 0.1) -> ImageGrou
                 "2 crops apart from it for training and validation: choose a smaller "
                 "test_fraction, or write the folder with more images_per_class"
             )
-        mine = labels == k
+        mine = photograph == k
         inside = _inside(boxes, region[None])[0] & mine
         held |= inside
         left |= mine & ~inside & ~_apart(boxes, region[None])[0]
@@ -497,7 +503,6 @@ def course_folder_groups(recipe, files, test_fraction: float = 0.1) -> ImageGrou
         with Image.open(photo_path(FOLDER_PHOTOS[k])) as image:
             regions.append((name, tuple(int(v) for v in region), image.size))
     method = f"course folder regions (recipe seed {recipe['seed']})"
-    files = tuple(str(f) for f in files)
     return ImageGroups(
         ids, held, left, files, labels, method, (), tuple(regions), test_fraction, boxes
     )

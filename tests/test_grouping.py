@@ -143,6 +143,20 @@ def test_capture_times_group_photos_taken_in_a_row(tmp_path):
     assert apart(no_time, files)
 
 
+def test_files_are_read_when_no_images_are_given(tmp_path):
+    """A streamed folder has no images in memory: thumbnails are read from the files."""
+    files = []
+    for i, shot in enumerate(burst(1, 4) + [picture(2), picture(3)]):
+        save_jpeg(tmp_path / "cat" / f"{i}.jpg", shot)
+        files.append(f"cat/{i}.jpg")
+    (tmp_path / "cat" / "broken.jpg").write_bytes(b"not an image")
+    files.append("cat/broken.jpg")
+    groups = data.near_duplicate_groups(None, np.zeros(7, dtype=np.int64), files, path=tmp_path)
+    assert same_group(groups, files[:4]) and apart(groups, files[3:])
+    with pytest.raises(ValueError, match="needs images, or path"):
+        data.near_duplicate_groups(None, np.zeros(7, dtype=np.int64), files)
+
+
 def test_capture_time_reads_the_exif_and_is_none_without_it(tmp_path):
     save_jpeg(tmp_path / "a.jpg", picture(0), "2024:05:01 10:00:02")
     save_jpeg(tmp_path / "b.jpg", picture(0))

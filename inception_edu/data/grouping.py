@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from inception_edu.data.arrays import Split, check_fraction, check_test_fraction
 from inception_edu.data.photos import FOLDER_PHOTOS, photo_path
@@ -250,13 +251,69 @@ def _check_folder_arrays(labels, files, images=None) -> tuple:
             f"shape {labels.shape}"
         )
     files = tuple(str(f) for f in files)
-    images = len(files) if images is None else len(images)
+    images = len(files) if images is None else len(np.asarray(images))
     if images != len(labels) or len(files) != len(labels):
         raise ValueError(
             "images, labels and files must have one entry per image. Received "
             f"{images} images, {len(labels)} labels, {len(files)} files"
         )
     return labels.astype(np.int64), files
+
+
+#: The side of the thumbnails :func:`near_duplicate_groups` reads when given no images.
+_THUMBNAIL = 64
+
+
+def _thumbnail(file: Path) -> np.ndarray | None:
+    """A small upright RGB copy of an image file, uint8 (64, 64, 3); ``None`` when Pillow
+    cannot read it. A JPEG is decoded at a reduced scale (``Image.draft``)."""
+    try:
+        with Image.open(file) as image:
+            if image.format == "JPEG":
+                image.draft("RGB", (_THUMBNAIL, _THUMBNAIL))
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except Exception:  # unreadable: no hash, so never linked by look
+        return None
+    small = upright.resize((_THUMBNAIL, _THUMBNAIL), Image.Resampling.BILINEAR)
+    return np.asarray(small, dtype=np.uint8)
+
+
+def _folder_path(path) -> Path:
+    folder = Path(path).expanduser() if isinstance(path, (str, os.PathLike)) else None
+    if folder is None or not folder.is_dir():
+        raise ValueError(f"path must be the images' folder. Received: path={path!r}")
+    return folder
+
+
+def _hashes(images, folder: Path | None, files: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The difference hash of each image, and whether it has one (a file Pillow cannot
+    read has none). Without ``images``, each file's thumbnail is read from ``folder``."""
+    if images is not None:
+        return difference_hash(images), np.ones(len(files), dtype=bool)
+    if folder is None:
+        raise ValueError("near_duplicate_groups needs images, or path to read them from")
+    thumbnails = [_thumbnail(folder / rel) for rel in files]
+    readable = np.array([t is not None for t in thumbnails], dtype=bool)
+    blank = np.zeros((_THUMBNAIL, _THUMBNAIL, 3), dtype=np.uint8)
+    stack = np.stack([blank if t is None else t for t in thumbnails])
+    return difference_hash(stack), readable
+
+
+def _links(labels, hashes, readable, times, limits: tuple) -> list:
+    """(i, j, why) for every link, class by class: by look, then by capture time."""
+    max_distance, max_seconds = limits
+    pairs = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        pairs += [
+            (a, b, f"look: dHash distance {d}")
+            for a, b, d in _close_hashes(hashes, members[readable[members]], max_distance)
+        ]
+        pairs += [
+            (a, b, f"time: taken {s:g} s apart")
+            for a, b, s in _close_times(times, members, max_seconds)
+        ]
+    return pairs
 
 
 @checks_keywords
@@ -283,7 +340,9 @@ def near_duplicate_groups(
     ``max_seconds=0`` photos stamped in the same instant only.
 
     Args:
-        images: (N, H, W, C) the folder's images (``ImageFolder.x``).
+        images: (N, H, W, C) the folder's images (``ImageFolder.x``); or ``None`` to read a
+            small thumbnail of each file from ``path`` (a folder streamed from disk, whose
+            images are not in memory; a file Pillow cannot read is linked by time only).
         labels: (N,) integer class labels (``ImageFolder.labels``).
         files: the N files, relative to ``path`` (``ImageFolder.files``): named in the report.
         path: the folder, to read capture times; ``None`` groups by hash alone.
@@ -293,26 +352,14 @@ def near_duplicate_groups(
     max_distance = check_int(max_distance, "max_distance", 0, 32)
     max_seconds = check_number(max_seconds, "max_seconds", 0)
     labels, files = _check_folder_arrays(labels, files, images)
-    hashes = difference_hash(images)
+    folder = None if path is None else _folder_path(path)
+    hashes, readable = _hashes(images, folder, files)
     times = np.full(len(files), np.nan)
-    if path is not None:
-        folder = Path(path).expanduser()
-        if not folder.is_dir():
-            raise ValueError(f"path must be the images' folder. Received: path={path!r}")
+    if folder is not None:
         for i, rel in enumerate(files):
             taken = capture_time(folder / rel)
             times[i] = np.nan if taken is None else taken
-    pairs = []
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)
-        pairs += [
-            (a, b, f"look: dHash distance {d}")
-            for a, b, d in _close_hashes(hashes, members, max_distance)
-        ]
-        pairs += [
-            (a, b, f"time: taken {s:g} s apart")
-            for a, b, s in _close_times(times, members, max_seconds)
-        ]
+    pairs = _links(labels, hashes, readable, times, (max_distance, max_seconds))
     ids, joining = _components(len(files), [(a, b) for a, b, _ in pairs])
     links = tuple((files[pairs[i][0]], files[pairs[i][1]], pairs[i][2]) for i in joining)
     timed = int(np.sum(~np.isnan(times)))

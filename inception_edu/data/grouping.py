@@ -64,6 +64,8 @@ _EXIF_IFD, _DATE_TIME_ORIGINAL, _SUBSEC_TIME_ORIGINAL = 0x8769, 0x9003, 0x9291
 class ImageGroups:
     """The groups of a folder's images, and what made them.
 
+    ``files`` and ``labels`` (N,) are the images' paths and integer classes, in the
+    folder's order; ``method`` says what grouped them.
     ``ids`` (N,) int: images with one id must go to one part of a split. ``held_out`` (N,)
     bool: images that form the test part whatever the seed (the course folder's held-out
     regions; all False for a learner's folder). ``left_out`` (N,) bool: images in no part
@@ -107,7 +109,8 @@ class ImageGroups:
         return result
 
     def summary(self) -> str:
-        """A few lines: what grouped the images and the groups it made."""
+        """One line: what grouped the images, the groups it made and, for near-duplicates,
+        the first links (file ~ file, why)."""
         kept = ~self.left_out
         sizes = self.sizes()
         text = (
@@ -155,7 +158,7 @@ def difference_hash(images, hash_size: int = 8) -> np.ndarray:
     """
     hash_size = check_int(hash_size, "hash_size", 2, 64)
     array = np.asarray(images)
-    if array.ndim not in (3, 4) or len(array) == 0 or array.shape[-1 if array.ndim == 4 else 1] < 1:
+    if array.ndim not in (3, 4) or array.size == 0:
         raise ValueError(
             f"images must be a non-empty (N, H, W, C) or (N, H, W) array. Received shape "
             f"{array.shape}"

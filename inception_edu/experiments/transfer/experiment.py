@@ -1256,6 +1256,7 @@ def _plot_confused_pairs(ax, confusion, names, count: int) -> str:
     else:
         ax.set_yticks([])
         ax.text(0.5, 0.5, "no mistakes", ha="center", va="center", transform=ax.transAxes)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # counts: no 1.25 mistakes
     ax.set_xlabel("mistakes (validation images, seeds summed)", fontsize=11)
     return (
         f"{len(names)} classes: the {len(pairs)} most-confused of {confused} confused "

@@ -31,8 +31,8 @@ __all__ = ["READABLE_CLASSES", "check_max_classes", "plot_per_class", "show_exam
 
 #: The most classes a figure shows one by one (a row of examples, a group of bars, a row
 #: of the confusion matrix); more, and it shows a selection and says so in its title.
-#: 20 keeps the per-class bars within 18 inches and the example grid within 30, and
-#: leaves the course's 12 classes (and the source's 51 cut to 20) readable.
+#: 20 keeps the per-class bars within 18 inches wide and the example grid within 30 tall;
+#: the course's 12 classes are all shown, the source's 51 cut to their worst 20.
 READABLE_CLASSES = 20
 _MOST_CLASSES = 30  # the largest max_classes allowed: figures stay bounded
 

@@ -119,7 +119,7 @@ def test_the_estimate_is_printed_once_and_only_when_progress_is_on(capsys):
 
 
 def test_training_progress_refuses_bad_arguments():
-    with pytest.raises(ValueError, match="initial_epoch"):
-        TrainingProgress("run", epochs=2, steps=3, initial_epoch=3, progress=False)
-    with pytest.raises(ValueError, match="steps"):
-        TrainingProgress("run", epochs=2, steps=0, progress=False)
+    with pytest.raises(ValueError, match="label must be a string"):
+        TrainingProgress(3)
+    with pytest.raises(ValueError, match="progress must be"):
+        TrainingProgress("run", progress="on")

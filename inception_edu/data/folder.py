@@ -185,8 +185,10 @@ class ImageFolder:
 
         With ``test_fraction`` > 0 a test part is held out too, and with ``groups`` (from
         :meth:`groups`, or (N,) integer ids) no group straddles two parts:
-        :func:`~inception_edu.data.grouping.grouped_split`. Called with neither, the split
-        is the stratified one it always was, image by image."""
+        :func:`~inception_edu.data.grouping.grouped_split`. A test part without groups
+        splits image by image, so near-duplicates can straddle it: give
+        ``groups=self.groups(path, test_fraction)``. Called with neither, the split is the
+        stratified one it always was."""
         val_fraction = check_fraction(val_fraction)
         seed = check_int(seed, "seed", 0)
         test_fraction = check_test_fraction(test_fraction, val_fraction)
@@ -679,11 +681,8 @@ def load_image_folder(
             nor on a JPEG less than twice ``size``.
         workers: threads decoding files at once (``None``: the CPU count, at most 8; 1:
             one after another). The result's order never depends on it.
-        progress: a progress bar of the files decoded (``tqdm.auto``: a widget in
-            JupyterLab and Colab): ``True``, ``False``, or ``None``, on where someone
-            watches and never in a headless run such as nbval
-            (:func:`~inception_edu.data.progress.progress_enabled`). None when the
-            arrays come from the cache.
+        progress: a bar of the files decoded: ``True``, ``False``, or ``None``, on where
+            someone watches, never in a headless run (:mod:`inception_edu.data.progress`).
 
     Images are read with Pillow: grey, palette and RGBA images become RGB (alpha is
     dropped, as Keras drops it; 16-bit grey is scaled to 8 bits), and a photo's EXIF
@@ -699,8 +698,8 @@ def load_image_folder(
         ValueError: ``path`` missing or not a folder; fewer than 2 class sub-folders; a
             class with fewer than ``min_images_per_class`` readable images (named, with
             its count); a bad ``size``, ``min_images_per_class``, ``draft``, ``workers``
-            or ``cache_dir`` (a file, a path under a file, or a folder inside ``path``),
-            or a ``progress`` other than True, False or None.
+            ``cache_dir`` (a file, a path under a file, or a folder inside ``path``) or
+            ``progress``.
     """
     size = check_int(size, "size", 1)
     min_images_per_class = check_int(min_images_per_class, "min_images_per_class", 1)
@@ -720,14 +719,13 @@ def load_image_folder(
     fingerprint = _fingerprint(folder, per_class, strays, system + [("draft", str(draft))])
 
     data = None if cache is None else _read_cache(cache, fingerprint, size)
-    if data is None:
+    fresh = data is None
+    if fresh:
         listing = (per_class, strays, system, list(classes))
         data = _build(folder, listing, size, options, names_notes, progress)
-        _check_counts(data.counts(), data.skipped, min_images_per_class, path)
-        if cache is not None:
-            _write_cache(cache, data, fingerprint)
-    else:
-        _check_counts(data.counts(), data.skipped, min_images_per_class, path)
+    _check_counts(data.counts(), data.skipped, min_images_per_class, path)
+    if fresh and cache is not None:  # a folder with too few images is not cached
+        _write_cache(cache, data, fingerprint)
     if verbose:
         print(data.summary())
     return data

@@ -25,43 +25,33 @@ __all__ = ["SHOWN_METRICS", "TimeEstimate", "TrainingProgress", "time_estimate"]
 SHOWN_METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
-def _check_label(label) -> str:
-    if not isinstance(label, str):
-        raise ValueError(f"label must be a string. Received: {label!r}")
-    return label
-
-
 class TrainingProgress(keras.callbacks.Callback):
-    """One ``tqdm.auto`` bar for one training run: ``steps`` x the epochs still to train.
+    """One ``tqdm.auto`` bar for one training run: its steps over the epochs it trains
+    (``fit``'s ``epochs`` and ``steps``; epochs resumed from a checkpoint not counted),
+    named ``label`` and the epoch, with the last epoch's :data:`SHOWN_METRICS`.
 
-    Args:
-        label: what the bar is called (e.g. ``"augmented, seed 1"``); the epoch is added.
-        epochs: the run's total epochs; ``initial_epoch``: those already done (resumed),
-            not counted.
-        steps: batches per epoch.
-        progress: ``True``, ``False`` or ``None`` (on where someone watches): off, the
-            callback prints nothing.
+    ``progress``: ``True``, ``False`` or ``None`` (on where someone watches); off
+    (``enabled`` false), the callback prints nothing.
     """
 
-    def __init__(self, label: str, epochs: int, steps: int, initial_epoch: int = 0, progress=None):
+    def __init__(self, label: str = "", progress=None):
         super().__init__()
-        self.label = _check_label(label)
-        self.epochs = check_int(epochs, "epochs", 1)
-        self.steps = check_int(steps, "steps", 1)
-        self.initial_epoch = check_int(initial_epoch, "initial_epoch", 0, self.epochs)
+        if not isinstance(label, str):
+            raise ValueError(f"label must be a string (the bar's name). Received: {label!r}")
+        self.label = label
         self.enabled = progress_enabled(progress)
         self._bar = None
 
     def _describe(self, epoch: int) -> str:
-        where = f"epoch {epoch + 1}/{self.epochs}"
+        where = f"epoch {epoch + 1}/{self.params['epochs']}"
         return f"{self.label}, {where}" if self.label else where
 
-    def on_train_begin(self, logs=None):
-        total = (self.epochs - self.initial_epoch) * self.steps
-        self._bar = progress_bar(total, self._describe(self.initial_epoch), "step", self.enabled)
-
     def on_epoch_begin(self, epoch, logs=None):
-        if self._bar is not None:
+        if self._bar is None:  # the first epoch this run trains
+            steps = self.params.get("steps")
+            total = None if steps is None else (self.params["epochs"] - epoch) * steps
+            self._bar = progress_bar(total, self._describe(epoch), "step", self.enabled)
+        else:
             self._bar.set_description_str(self._describe(epoch), refresh=False)
 
     def on_train_batch_end(self, batch, logs=None):

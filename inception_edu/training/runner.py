@@ -44,7 +44,6 @@ import numpy as np
 
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
-from inception_edu.data.progress import progress_enabled
 from inception_edu.data.stream import StreamSplit
 from inception_edu.spec.checks import check_int, checks_keywords
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
@@ -171,6 +170,13 @@ class _Data:
         return count
 
 
+def _check_run(epochs, batch_size, seed, verbose) -> tuple:
+    """:func:`run`'s numbers, checked: ``(epochs, batch_size, seed)``."""
+    check_int(verbose, "verbose", 0, 2)
+    epochs = check_int(epochs, "epochs", 1)
+    return epochs, check_int(batch_size, "batch_size", 1), check_int(seed, "seed", 0)
+
+
 def _parts(train, val, batch_size: int, seed: int):
     """``(train, val)``: a :class:`~inception_edu.data.Split` becomes its two parts, a
     :class:`~inception_edu.data.stream.StreamSplit` its two streams (the training one
@@ -189,6 +195,8 @@ def _parts(train, val, batch_size: int, seed: int):
         return (train.x_train, train.y_train), (train.x_val, train.y_val)
     if isinstance(train, StreamSplit):
         return train.train_batches(batch_size, seed), train.val_batches(batch_size)
+    if train is None:
+        raise ValueError("train must be (x, y), a tf.data.Dataset or a Split. Received: None")
     return train, val
 
 
@@ -398,11 +406,9 @@ def run(
             a model built inside ``strategy.scope()``, whose variables are mirrored.
         train: ``(x, y)`` numpy arrays, with ``y`` integer labels ``(N,)`` or one-hot rows
             ``(N, K)``; or a batched ``tf.data.Dataset`` of ``(x, y)`` (``batch_size`` is
-            then the dataset's own; :func:`~inception_edu.data.stream.folder_stream`
-            streams an image folder); or an :class:`inception_edu.data.Split` or a
-            :class:`~inception_edu.data.stream.StreamSplit` (an image folder decoded batch
-            by batch, its training part shuffled with ``seed``), with ``val=None``: its
-            validation part is used.
+            then the dataset's own); or an :class:`inception_edu.data.Split` or a
+            :class:`~inception_edu.data.stream.StreamSplit` (a folder streamed, shuffled
+            with ``seed``), with ``val=None``: its validation part is used.
         val: the same kinds as ``train`` (not a split), or ``None`` for no validation.
         recipe: a :class:`~inception_edu.training.Recipe`.
         epochs: the total number of epochs of the run, resumed ones included.
@@ -414,12 +420,9 @@ def run(
         callbacks: Keras callbacks; they run after the checkpoint of each epoch is saved.
         strategy: a ``tf.distribute.Strategy`` (``MirroredStrategy``, notebook 10) or None.
         verbose: Keras' ``fit`` verbosity (0 silent, 1 progress bar, 2 one line/epoch).
-        progress: one ``tqdm.auto`` bar for the run (its steps over all epochs, the epoch
-            and the last epoch's loss and accuracy; :class:`~inception_edu.training.
-            progress.TrainingProgress`): ``True``, ``False``, or ``None``, on where
-            someone watches (JupyterLab, Colab, a terminal) and never in a headless run
-            such as nbval (:func:`~inception_edu.data.progress.progress_enabled`).
-        label: the bar's name, e.g. ``"augmented, seed 1"``.
+        progress: a bar for the run named ``label`` (:class:`~inception_edu.training.
+            progress.TrainingProgress`): ``True``, ``False``, or ``None``, on where someone
+            watches, never in a headless run such as nbval.
 
     Returns:
         A ``keras.callbacks.History``: ``history.history`` maps each logged metric to one
@@ -427,27 +430,17 @@ def run(
         a ``checkpoint_dir``, the epochs read back from ``history.csv`` included).
     """
     recipe = check_recipe(recipe)
-    epochs = check_int(epochs, "epochs", 1)
-    batch_size = check_int(batch_size, "batch_size", 1)
-    seed = check_int(seed, "seed", 0)
-    check_int(verbose, "verbose", 0, 2)
-    progress = progress_enabled(progress)
-    if not isinstance(label, str):
-        raise ValueError(f"label must be a string (the progress bar's name). Received: {label!r}")
+    epochs, batch_size, seed = _check_run(epochs, batch_size, seed, verbose)
+    bar = TrainingProgress(label, progress)
     callbacks = _check_callbacks(callbacks)
     train, val = _parts(train, val, batch_size, seed)
-    if train is None:
-        raise ValueError("train must be (x, y), a tf.data.Dataset or a Split. Received: None")
     directory = CheckpointDir(checkpoint_dir) if checkpoint_dir is not None else None
     model = _model(model, strategy, seed)
     training = _Data(model, train, "train", recipe, smooth=True, batch_size=batch_size)
     validation = None
     if val is not None:
         validation = _Data(model, val, "val", recipe, smooth=False, batch_size=batch_size)
-
-    def scope():
-        return strategy.scope() if strategy is not None else contextlib.nullcontext()
-
+    scope = strategy.scope if strategy is not None else contextlib.nullcontext
     with scope():
         reused = _compile_or_reset(model, recipe, training.steps, epochs, strategy)
     done = 0
@@ -456,8 +449,7 @@ def run(
         if done == epochs:
             return directory.history(model)
         callbacks = [EpochCheckpoint(directory), *callbacks]
-    if progress:
-        callbacks.append(TrainingProgress(label, epochs, training.steps, done, True))
+    callbacks += [bar] if bar.enabled else []
     if strategy is None and not reused:
         build_training_state(model, training.x, training.y)
     _seed_run(seed, reused_with_dataset=reused and training.y is None)

@@ -771,9 +771,7 @@ class _History:
     epoch: list
 
 
-def _run_phases(
-    split, experiment, train, epochs, batch_size, directory, callbacks, models, progress=False
-):
+def _run_phases(split, experiment, epochs, batch_size, directory, callbacks, models, progress):
     """Train ``experiment`` for ``epochs`` epochs in its phases (:meth:`Experiment.phases`);
     returns ``(the trained model, its history over all epochs)``.
 
@@ -787,6 +785,7 @@ def _run_phases(
     epochs of the second phase are numbered after the first's, also for ``callbacks``.
     With ``progress``, each phase's run shows a bar named by the arm, seed and phase.
     """
+    train = _training_data(split, batch_size, experiment.seed, experiment.augment)
     shared = models or SharedModels()
     classes, shape = split.num_classes, split.input_shape
     logs, done, model = {}, 0, None
@@ -878,9 +877,8 @@ def run_experiment(
 
     Args:
         split: the images (RGB, in [0, 1]) and integer labels, train and validation: a
-            :class:`~inception_edu.data.Split` in memory, or a
-            :class:`~inception_edu.data.stream.StreamSplit`, an image folder decoded batch
-            by batch (for a folder too large for memory; the same runs, the same seeds).
+            :class:`~inception_edu.data.Split`, or a folder too large for memory streamed
+            (:class:`~inception_edu.data.stream.StreamSplit`: the same runs and seeds).
         experiment: the arm (:class:`Experiment`, with its seed).
         epochs: the run's total epochs, >= 1 (resumed ones included).
         batch_size: 64, as the source (the last batch of an epoch may be smaller).
@@ -908,19 +906,10 @@ def run_experiment(
     settle = check_flag(settle, "settle")
     progress = progress_enabled(progress)
     directory = _checkpoint_dir(checkpoint_root, experiment)
-    train = _training_data(split, batch_size, experiment.seed, experiment.augment)
     timer = _EpochTimer()
     start = time.perf_counter()
     model, history = _run_phases(
-        split,
-        experiment,
-        train,
-        epochs,
-        batch_size,
-        directory,
-        [timer, *callbacks],
-        models,
-        progress,
+        split, experiment, epochs, batch_size, directory, [timer, *callbacks], models, progress
     )
     if settle:
         first = split.images("train", 256) if isinstance(split, StreamSplit) else split.x_train

@@ -210,3 +210,16 @@ def test_bad_arguments_say_what_was_received_and_what_is_allowed(files, call, me
     assert isinstance(files, FolderFiles) and len(files) == 19
     with pytest.raises(ValueError, match=message):
         call(files)
+
+
+def test_a_comparison_streams_a_folder_with_a_bar_per_run_and_one_estimate(files, capsys):
+    arm = te.Experiment(name="arm", backbone=_tiny_backbone)
+    split = stream_split(files, size=SIZE, val_fraction=0.3)
+    comparison = te.compare(split, [arm], (0, 1), 2, batch_size=8, settle=False, progress=True)
+    shown = capsys.readouterr()
+    assert shown.out.count("about ") == 1
+    assert "for 1 arms x 2 seeds x 2 epochs (first epoch took" in shown.out
+    assert "arm, seed 0, epoch 2/2" in shown.err and "arm, seed 1, epoch 2/2" in shown.err
+    results = comparison.results["arm"]
+    assert [len(r.epochs) for r in results] == [2, 2]
+    assert all(np.array_equal(r.labels, split.y_val) for r in results)

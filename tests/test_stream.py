@@ -200,6 +200,8 @@ def test_a_file_broken_after_listing_stops_the_epoch_naming_it(tmp_path):
         (lambda f: StreamSplit(f, [0, 1], [1, 2]), "must not share a file"),
         (lambda f: StreamSplit("folder", [0], [1]), "FolderFiles"),
         (lambda f: stream_split(f, val_fraction=1.5), "val_fraction"),
+        (lambda f: stream_split(f, val_fraction=0.5, test_fraction=0.6), "test_fraction"),
+        (lambda f: stream_split(f, groups=np.zeros(3, int)), "one entry per image"),
         (lambda f: StreamSplit(f, [0], [1]).images("both"), "part"),
         (lambda f: StreamSplit(f, [0], [1]).test_batches(), "no test part"),
         (lambda f: list_image_folder(f.root, verify="yes"), "verify"),
@@ -223,3 +225,17 @@ def test_a_comparison_streams_a_folder_with_a_bar_per_run_and_one_estimate(files
     results = comparison.results["arm"]
     assert [len(r.epochs) for r in results] == [2, 2]
     assert all(np.array_equal(r.labels, split.y_val) for r in results)
+
+
+def test_a_test_part_and_groups_split_the_files_as_the_in_memory_folder(files, loaded):
+    groups = np.arange(len(files)) // 2  # pairs of files stay together
+    streamed = stream_split(files, size=SIZE, val_fraction=0.25, test_fraction=0.25, groups=groups)
+    in_memory = loaded.split(val_fraction=0.25, seed=0, test_fraction=0.25, groups=groups)
+    assert np.array_equal(streamed.images("test"), in_memory.x_test)
+    assert np.array_equal(streamed.y_test, in_memory.y_test)
+    assert np.array_equal(streamed.images("val"), in_memory.x_val)
+    for part in (streamed.train, streamed.val, streamed.test):  # no pair straddles parts
+        others = np.setdiff1d(np.concatenate([streamed.train, streamed.val, streamed.test]), part)
+        assert not set(groups[part]) & set(groups[others])
+    x, y = _everything(streamed.test_batches(batch_size=4))
+    assert np.array_equal(x, in_memory.x_test) and np.array_equal(y, in_memory.y_test)

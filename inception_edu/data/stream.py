@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inception_edu.data.arrays import stratified_split
+from inception_edu.data.arrays import check_fraction, check_test_fraction, stratified_split
 from inception_edu.data.folder import (
     _all_skipped,
     _check_counts,
@@ -55,6 +55,7 @@ from inception_edu.data.folder import (
     reported,
     to_unit_range,
 )
+from inception_edu.data.grouping import grouped_split
 from inception_edu.data.progress import progress_enabled
 from inception_edu.spec.checks import check_choice, check_flag, check_int, checks_keywords
 
@@ -450,13 +451,33 @@ class StreamSplit:
 
 
 @checks_keywords
-def stream_split(source, size: int = 75, val_fraction: float = 0.2, seed: int = 0) -> StreamSplit:
-    """A stratified train/validation :class:`StreamSplit` of a listed folder (a
-    :class:`FolderFiles`, or a path listed first): the files partitioned by
-    :func:`~inception_edu.data.arrays.stratified_split`, as an in-memory folder's images
-    are by ``ImageFolder.split`` at the same ``val_fraction`` and ``seed``."""
+def stream_split(
+    source,
+    size: int = 75,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+    test_fraction: float = 0.0,
+    groups=None,
+) -> StreamSplit:
+    """A listed folder (a :class:`FolderFiles`, or a path listed first) split into train,
+    validation and, with ``test_fraction`` > 0, test parts, as ``ImageFolder.split``
+    splits the in-memory images with the same arguments: stratified file by file
+    (:func:`~inception_edu.data.arrays.stratified_split`), or with ``groups`` (or a test
+    part) by :func:`~inception_edu.data.grouping.grouped_split`, no group straddling two
+    parts. For a streamed folder, near-duplicates are grouped from thumbnails read off
+    disk: ``near_duplicate_groups(None, files.labels, files.files, files.root)``."""
     files = _check_files(source)
-    positions = np.arange(len(files), dtype=np.int64)
-    parts = stratified_split(positions, files.labels, files.class_names, val_fraction, seed)
-    train = parts.x_train.astype(np.int64)  # exact: positions below 2**24 as float32
-    return StreamSplit(files, train, parts.x_val.astype(np.int64), size)
+    positions = np.arange(len(files), dtype=np.int64)  # exact as float32 below 2**24
+    val_fraction = check_fraction(val_fraction)
+    seed = check_int(seed, "seed", 0)
+    test_fraction = check_test_fraction(test_fraction, val_fraction)
+    if groups is None and test_fraction == 0:
+        parts = stratified_split(positions, files.labels, files.class_names, val_fraction, seed)
+    else:
+        ids = positions if groups is None else groups  # no groups: every file its own
+        parts = grouped_split(
+            positions, files.labels, ids, files.class_names, val_fraction, test_fraction, seed
+        )
+    test = () if parts.x_test is None else parts.x_test.astype(np.int64)
+    train, val = parts.x_train.astype(np.int64), parts.x_val.astype(np.int64)
+    return StreamSplit(files, train, val, size, test)

@@ -1,0 +1,573 @@
+"""Notebook 11's experiment: every design in the same small network, on the accuracy-cost
+plane beside the paper's modules.
+
+- :func:`reference_blocks` / :func:`reference_designs`: the course's four references, taken
+  from the zoo at a quarter of the papers' widths: the naive module and inception(3a)'s
+  bottleneck module (GoogLeNet, Szegedy et al. 2014, Figure 2 and Table 1), v3's
+  factorized Inception-A (Szegedy et al. 2015, Figure 5, as released) and an
+  Inception-ResNet-A (Szegedy et al. 2016, Figure 10, scale 0.17 as released).
+- :func:`capstone_network`: a 3x3 stem, the block, global average pooling and a softmax:
+  every design in the same network, so only the block differs.
+- :func:`train_designs`: every design, trained on the same data with the same seeds and
+  budget through :func:`~inception_edu.training.run`, with checkpoints; one
+  :class:`DesignRun` per design and seed (validation error, the block's and the network's
+  parameters and multiply-adds).
+- :func:`design_table`, :func:`pareto_front`, :func:`plot_plane`, :func:`target_verdict`:
+  the class's numbers, its best trade-offs, the plane, and whether a design meets a target.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from inception_edu.analysis import Table, analyze_model, fmt_count
+from inception_edu.course.claims import empirical_verdict
+from inception_edu.data import Split
+from inception_edu.experiments.capstone.design import BLOCK_INPUT, design_to_spec, spec_to_design
+from inception_edu.spec.checks import (
+    check_choice,
+    check_flag,
+    check_input_shape,
+    check_int,
+    check_items,
+    check_number,
+    check_seeds,
+    checks_keywords,
+)
+from inception_edu.spec.nodes import Concat, Residual
+from inception_edu.spec.ops import classifier_head, conv_bn, conv_relu, named, scaled
+from inception_edu.viz.figures import new_figure
+from inception_edu.zoo import googlenet, inception_resnet, inception_v3
+from inception_edu.zoo.layout import Layout
+
+if TYPE_CHECKING:  # the training modules import TensorFlow: only when a run starts
+    from inception_edu.training.recipe import Recipe
+
+__all__ = [
+    "REFERENCE_WIDTH",
+    "DesignRun",
+    "capstone_network",
+    "design_table",
+    "pareto_front",
+    "plot_plane",
+    "reference_blocks",
+    "reference_designs",
+    "target_verdict",
+    "train_designs",
+    "write_table_csv",
+]
+
+#: The references' width: a quarter of the papers' filters, on a quarter of inception(3a)'s
+#: 192 input channels (:data:`~inception_edu.experiments.capstone.design.BLOCK_INPUT`).
+REFERENCE_WIDTH = 0.25
+
+#: Where each reference comes from, for the table.
+REFERENCE_SOURCES = {
+    "naive": "GoogLeNet Fig. 2a",
+    "inception(3a)": "GoogLeNet Fig. 2b, Table 1",
+    "v3 Inception-A": "Inception-v3 Fig. 5",
+    "Inception-ResNet-A": "Inception-ResNet-v1 Fig. 10",
+}
+
+
+def reference_blocks(width: float = REFERENCE_WIDTH, batch_norm: bool = True) -> dict:
+    """``{label: block spec}`` of the course's references, built by the zoo at ``width``.
+
+    The naive module takes inception(3a)'s 1x1, 3x3 and 5x5 filter counts (Table 1: 64,
+    128, 32) without its reductions; its pool passes the input's channels through.
+    ``batch_norm=True`` (the default) gives the two GoogLeNet modules v3's convolution,
+    batch-norm and ReLU, as BN-Inception did (Ioffe and Szegedy 2015), so that the plane
+    compares the blocks' structure and not their normalisation: without it, the 2014
+    modules learn far more slowly in a short run. ``False``: their 2014 convolutions
+    (a bias and a ReLU).
+    """
+    width = check_number(width, "width", 0, 4, open_min=True)
+    conv = conv_bn if check_flag(batch_norm, "batch_norm") else conv_relu
+    columns = dict(zip(googlenet.COLUMNS, googlenet.MODULES["3a"], strict=True))
+
+    def w(filters):
+        return scaled(filters, width)
+
+    return {
+        "naive": googlenet.naive_inception_module(
+            "naive", w(columns["ch1x1"]), w(columns["ch3x3"]), w(columns["ch5x5"]), conv=conv
+        ),
+        "inception(3a)": googlenet.inception_module(
+            "inception_3a", *(w(columns[c]) for c in googlenet.COLUMNS), conv=conv
+        ),
+        "v3 Inception-A": inception_v3.inception_a("inception_a", 32, w),
+        "Inception-ResNet-A": inception_resnet.block(
+            "v1", "a", "inception_resnet_a", inception_resnet.RESIDUAL_SCALES[0], w
+        ),
+    }
+
+
+def reference_designs(width: float = REFERENCE_WIDTH, batch_norm: bool = True) -> dict:
+    """``{label: design}``: :func:`reference_blocks` in the design format, named by label
+    (a learner opens one, changes it and saves it as their own)."""
+    return {
+        label: spec_to_design(block, label)
+        for label, block in reference_blocks(width, batch_norm).items()
+    }
+
+
+def _block(design, input_shape, label: str):
+    """A design dict or a block spec, as a block spec checked on ``input_shape``."""
+    if isinstance(design, (Concat, Residual)):
+        design_to_spec(spec_to_design(design), input_shape, source=label)  # the same checks
+        return design
+    return design_to_spec(design, input_shape, source=label)
+
+
+def capstone_network(block, classes: int = 10, input_shape=(8, 8, 1), stem_channels: int = 48):
+    """The network every design is trained in: a 3x3 convolution with batch-norm and ReLU
+    (``stem_channels`` filters), ``block`` (its stage named ``"block"``), global average
+    pooling and a softmax classifier. A :class:`~inception_edu.spec.ModelSpec`."""
+    if not isinstance(block, (Concat, Residual)):
+        raise ValueError(
+            f"block must be a Concat or Residual spec (design_to_spec(design)). "
+            f"Received: {type(block).__name__}"
+        )
+    classes = check_int(classes, "classes", 2)
+    input_shape = check_input_shape(input_shape, 4, "the capstone network")
+    stem_channels = check_int(stem_channels, "stem_channels", 1)
+    layout = (
+        Layout()
+        .add("stem", [named(conv_bn(stem_channels, 3), "stem_3x3")])
+        .add("block", [named(block, "block")])
+        .add("classifier", classifier_head(classes, None, "softmax"))
+    )
+    spec = layout.spec("capstone", default_input=input_shape[0], min_input=4, classes=classes)
+    analyze_model(spec, input_shape)  # a block that does not fit fails here, clearly
+    return spec
+
+
+@dataclass(frozen=True)
+class DesignRun:
+    """One design trained with one seed: its validation error and what it costs (the
+    block's and the whole network's parameters and multiply-adds per image)."""
+
+    design: str
+    source: str
+    seed: int
+    val_error: float
+    block_params: int
+    block_macs: int
+    network_params: int
+    network_macs: int
+
+
+def _default_recipe():
+    from inception_edu.training.recipe import Recipe
+
+    return Recipe(optimizer="adam", learning_rate=1e-2, schedule="cosine", alpha=0.05)
+
+
+def _checkpoint_dir(root, digest: str, seed: int):
+    if root is None:
+        return None
+    if not isinstance(root, (str, os.PathLike)) or not str(os.fspath(root)):
+        raise ValueError(
+            f"checkpoint_root must be None or a folder path. Received: checkpoint_root={root!r}"
+        )
+    return os.path.join(os.fspath(root), digest, f"seed_{seed}")
+
+
+@checks_keywords
+def train_designs(
+    split,
+    designs: dict,
+    seeds=(0, 1, 2),
+    epochs: int = 4,
+    batch_size: int = 64,
+    stem_channels: int = BLOCK_INPUT[2],
+    recipe: Recipe | None = None,
+    checkpoint_root=None,
+    sources: dict | None = None,
+) -> list:
+    """Train :func:`capstone_network` with each design on ``split``; return one
+    :class:`DesignRun` per seed and design, seed by seed, designs in the given order.
+
+    ``designs``: ``{label: design dict or block spec}`` (every one is checked on the
+    block's input first, so a bad design fails before anything trains). All designs train
+    side by side in one Keras model
+    (:func:`~inception_edu.training.side_by_side.side_by_side`), each network's loss
+    weighing 1, so that each learns as if alone, on the same batches in the same order
+    (shuffled from the seed) with the same recipe (default: Adam at 1e-2, cosine decay to
+    5%) for ``epochs``. For each seed, every weight is drawn anew from the seed and its
+    layer's name (:func:`~inception_edu.keras_build.weights.reinitialize`: the designs'
+    stems start alike, so within a seed only the block differs) and the model is trained
+    through :func:`~inception_edu.training.run`, which keeps the step it traced for the
+    first seed. With ``checkpoint_root``, every epoch is saved under
+    ``checkpoint_root/<the setup's digest>/seed_<seed>`` and an interrupted run resumes
+    there. Batch-norm statistics are then set from the training images
+    (:func:`~inception_edu.training.batch_norm.settle_batch_norm`), as a long run would
+    leave them, and the validation error is measured once. ``sources``: ``{label: where it
+    came from}`` for the table (a file name; "course reference" for the references).
+    """
+    if not isinstance(split, Split):
+        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+    if not isinstance(designs, dict) or not designs:
+        raise ValueError(
+            f"designs must be a non-empty {{label: design}} dict. Received: {designs!r:.80}"
+        )
+    seeds = check_seeds(seeds)
+    epochs = check_int(epochs, "epochs", 1)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    stem_channels = check_int(stem_channels, "stem_channels", 1)
+    from inception_edu.training.recipe import check_recipe
+
+    recipe = check_recipe(recipe, _default_recipe())
+    sources = dict(sources or {})
+    height, width, _ = split.input_shape
+    block_input = (height, width, stem_channels)
+    specs = {}
+    for label, design in designs.items():
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"Each design's label must be a non-empty text. Received: {label!r}")
+        block = _block(design, block_input, label)
+        specs[label] = capstone_network(block, split.num_classes, split.input_shape, stem_channels)
+    costs = {label: analyze_model(spec, split.input_shape) for label, spec in specs.items()}
+    digest = _digest(specs, split, seeds, epochs, batch_size, recipe)
+
+    from inception_edu.backend import keras
+    from inception_edu.keras_build import build
+    from inception_edu.keras_build.weights import reinitialize
+    from inception_edu.training.batch_norm import settle_batch_norm
+    from inception_edu.training.runner import run
+    from inception_edu.training.side_by_side import replica_keys, side_by_side
+
+    model = side_by_side([build(spec, split.input_shape) for spec in specs.values()])
+    keys = dict(zip(specs, replica_keys(len(specs)), strict=True))
+    recipe = recipe.replace(loss_weights={key: 1.0 for key in keys.values()})
+    runs = []
+    for seed in seeds:
+        reinitialize(model, seed)
+        run(
+            model,
+            _batches(split.x_train, split.y_train, batch_size, seed),
+            None,
+            recipe,
+            epochs,
+            seed=seed,
+            checkpoint_dir=_checkpoint_dir(checkpoint_root, digest, seed),
+        )
+        settle_batch_norm(model, split.x_train)
+        predictions = model(split.x_val, training=False)  # one call: the set is small
+        for label, key in keys.items():
+            guesses = keras.ops.convert_to_numpy(predictions[key]).argmax(axis=1)
+            cost = costs[label]
+            block = cost.block("block")
+            runs.append(
+                DesignRun(
+                    label,
+                    sources.get(label, ""),
+                    seed,
+                    float(np.mean(guesses != split.y_val)),
+                    block.params,
+                    block.macs,
+                    cost.total_params,
+                    cost.total_macs,
+                )
+            )
+    return runs
+
+
+def _batches(x, y, batch_size: int, seed: int):
+    """The training images as a ``tf.data`` pipeline, shuffled anew each epoch from
+    ``seed`` alone (:func:`~inception_edu.data.stream.epoch_orders`), so that the runner
+    keeps its traced step from one seed to the next without resetting TensorFlow's seed."""
+    from inception_edu.backend import tf
+    from inception_edu.data.stream import epoch_orders
+
+    images, labels = tf.constant(x), tf.constant(np.asarray(y, dtype=np.int64))
+    steps = -(-len(x) // batch_size)
+    dataset = epoch_orders(len(x), seed).batch(batch_size)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(steps))
+    dataset = dataset.map(lambda index: (tf.gather(images, index), tf.gather(labels, index)))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _digest(specs: dict, split: Split, seeds, epochs: int, batch_size: int, recipe) -> str:
+    """A short name for one training setup: the designs, the data's shape, the budget."""
+    described = {
+        "designs": {label: repr(spec) for label, spec in specs.items()},
+        "data": [list(split.x_train.shape), list(split.x_val.shape)],
+        "budget": [list(seeds), epochs, batch_size, repr(recipe.to_config())],
+    }
+    text = json.dumps(described, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _check_runs(runs) -> list:
+    return check_items(runs, DesignRun, "runs")
+
+
+def _by_design(runs) -> dict:
+    grouped: dict = {}
+    for one in _check_runs(runs):
+        grouped.setdefault(one.design, []).append(one)
+    return grouped
+
+
+def _cost(run: DesignRun, cost: str) -> int:
+    return run.block_macs if cost == "block" else run.network_macs
+
+
+def pareto_front(runs, cost: str = "block") -> list:
+    """The designs no other design beats on both counts, cheapest first: none has fewer
+    or as many multiply-adds (of the ``"block"`` or the whole ``"network"``) with a lower
+    or equal mean validation error, one of the two strictly."""
+    check_choice(cost, ("block", "network"), "cost")
+    points = {
+        label: (_cost(group[0], cost), float(np.mean([r.val_error for r in group])))
+        for label, group in _by_design(runs).items()
+    }
+
+    def beaten(label):
+        macs, error = points[label]
+        return any(
+            (m <= macs and e <= error) and (m < macs or e < error)
+            for other, (m, e) in points.items()
+            if other != label
+        )
+
+    return sorted((label for label in points if not beaten(label)), key=lambda k: points[k])
+
+
+def design_table(runs) -> Table:
+    """One row per design: where it came from, the block's parameters and multiply-adds,
+    the network's multiply-adds, the validation error per seed, its mean and spread
+    (highest minus lowest), and whether it is on the :func:`pareto_front` (of the block's
+    multiply-adds)."""
+    grouped = _by_design(runs)
+    seeds = list(dict.fromkeys(r.seed for r in _check_runs(runs)))
+    front = set(pareto_front(runs))
+    rows = []
+    for label, group in grouped.items():
+        errors = {r.seed: r.val_error for r in group}
+        first = group[0]
+        values = list(errors.values())
+        rows.append(
+            (
+                label,
+                first.source,
+                fmt_count(first.block_params),
+                fmt_count(first.block_macs),
+                fmt_count(first.network_macs),
+                *(f"{errors[s]:.1%}" if s in errors else "" for s in seeds),
+                f"{np.mean(values):.1%}",
+                f"{max(values) - min(values):.1%}",
+                "yes" if label in front else "",
+            )
+        )
+    columns = (
+        "design",
+        "from",
+        "block params",
+        "block mult-adds",
+        "network mult-adds",
+        *(f"error seed {s}" for s in seeds),
+        "mean error",
+        "spread",
+        "Pareto front",
+    )
+    return Table(columns, tuple(rows), left=2)
+
+
+def write_table_csv(runs, path) -> str:
+    """Write :func:`design_table`'s numbers, unformatted, to the CSV file ``path`` (one row
+    per design; errors as fractions, counts as integers), for a spreadsheet. Returns it."""
+    grouped = _by_design(runs)
+    if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)):
+        raise ValueError(f"path must be a file path. Received: path={path!r}")
+    seeds = list(dict.fromkeys(r.seed for r in _check_runs(runs)))
+    front = set(pareto_front(runs))
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "design",
+                "from",
+                "block_params",
+                "block_macs",
+                "network_params",
+                "network_macs",
+                *(f"val_error_seed_{s}" for s in seeds),
+                "mean_val_error",
+                "spread",
+                "pareto_front",
+            ]
+        )
+        for label, group in grouped.items():
+            errors = {r.seed: r.val_error for r in group}
+            values = list(errors.values())
+            first = group[0]
+            writer.writerow(
+                [
+                    label,
+                    first.source,
+                    first.block_params,
+                    first.block_macs,
+                    first.network_params,
+                    first.network_macs,
+                    *(f"{errors[s]:.6f}" if s in errors else "" for s in seeds),
+                    f"{np.mean(values):.6f}",
+                    f"{max(values) - min(values):.6f}",
+                    label in front,
+                ]
+            )
+    return os.fspath(path)
+
+
+# --------------------------------------------------------------------------- the plane
+
+
+def _label_heights(xs, ys, gap: float) -> list:
+    """Label heights (in log-x, linear-y data) for points: labels whose points lie within
+    a factor 1.6 of each other on the x axis keep ``gap`` apart, pushed apart around
+    their points' mean height."""
+    order = sorted(range(len(xs)), key=lambda i: -ys[i])
+    heights = list(ys)
+    placed: list = []
+    for i in order:
+        height = ys[i]
+        for j in placed:
+            if abs(math.log(xs[i] / xs[j])) < math.log(1.6) and heights[j] - height < gap:
+                height = heights[j] - gap
+        heights[i] = height
+        placed.append(i)
+    return heights
+
+
+def plot_plane(runs, title: str | None = None, cost: str = "block", references=None):
+    """Validation error against multiply-adds per image (log scale), one design per colour.
+
+    Each seed is a small dot; each design's mean a large marker with a bar from its best
+    to its worst seed; the :func:`pareto_front` (lower error for fewer multiply-adds) is
+    the dashed staircase through the designs no other beats. ``cost``: the multiply-adds
+    of the ``"block"`` (what the designs differ in) or of the whole ``"network"``.
+    ``references``: labels drawn as squares (by default those of
+    :func:`reference_blocks`); the others, the learners' designs, as circles.
+    """
+    grouped = _by_design(runs)
+    check_choice(cost, ("block", "network"), "cost")
+    references = set(REFERENCE_SOURCES if references is None else references)
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    figure = new_figure(figsize=(9, 5.6), layout="constrained")
+    ax = figure.subplots()
+    labels = list(grouped)
+    xs = [_cost(grouped[k][0], cost) for k in labels]
+    means = [float(np.mean([r.val_error for r in grouped[k]])) for k in labels]
+    lows = [min(r.val_error for r in grouped[k]) for k in labels]
+    highs = [max(r.val_error for r in grouped[k]) for k in labels]
+    front = pareto_front(runs, cost)
+    front_points = sorted((xs[labels.index(k)], means[labels.index(k)]) for k in front)
+    if len(front_points) > 1:
+        steps_x, steps_y = [], []
+        for (x0, y0), (x1, _) in zip(front_points, front_points[1:], strict=False):
+            steps_x += [x0, x1]
+            steps_y += [y0, y0]
+        steps_x.append(front_points[-1][0])
+        steps_y.append(front_points[-1][1])
+        ax.plot(
+            steps_x, steps_y, "--", color="#555555", linewidth=1.2, zorder=1, label="Pareto front"
+        )
+    for index, label in enumerate(labels):
+        colour = f"C{index % 10}"
+        marker = "s" if label in references else "o"
+        dots = [r.val_error for r in grouped[label]]
+        ax.scatter([xs[index]] * len(dots), dots, s=14, color=colour, alpha=0.45, zorder=2)
+        ax.errorbar(
+            xs[index],
+            means[index],
+            yerr=[[means[index] - lows[index]], [highs[index] - means[index]]],
+            fmt=marker,
+            markersize=9,
+            color=colour,
+            markeredgecolor="black" if label in front else colour,
+            capsize=4,
+            zorder=3,
+        )
+    span = (max(highs) - min(lows)) or 0.01
+    heights = _label_heights(xs, means, 0.07 * span)
+    for label, x, mean, height in zip(labels, xs, means, heights, strict=True):
+        ax.annotate(
+            f"{label}  {mean:.1%}",
+            (x, mean),
+            xytext=(x * 1.12, height),
+            fontsize=10,
+            va="center",
+            arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6, "shrinkB": 5},
+        )
+    ax.set_xscale("log")
+    ax.set_xlim(min(xs) / 1.6, max(xs) * 3.2)
+    ax.set_ylim(max(0.0, min(lows) - 0.15 * span), max(highs) + 0.15 * span)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:g} M"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
+    what = "the block" if cost == "block" else "the whole network"
+    ax.set_xlabel(f"multiply-adds of {what} per image (log scale)", fontsize=11)
+    ax.set_ylabel("validation error (lower is better)", fontsize=11)
+    ax.tick_params(labelsize=10)
+    ax.grid(alpha=0.3, which="both")
+    seeds = len({r.seed for r in _check_runs(runs)})
+    ax.set_title(
+        title
+        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed(s) each\n"
+        "(seeds: dots; mean: marker, bar from best to worst seed; squares: the course's "
+        "references; black edge: on the front)",
+        fontsize=11,
+    )
+    if len(front_points) > 1:
+        ax.legend(fontsize=10, loc="upper right")
+    return figure
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def target_verdict(
+    runs,
+    design: str,
+    reference: str = "inception(3a)",
+    cost_fraction: float = 0.5,
+    error_points: float = 2.0,
+):
+    """Whether ``design`` meets the capstone's target against ``reference``: its block
+    costs at most ``cost_fraction`` of the reference's multiply-adds, and its validation
+    error stays within ``error_points`` percentage points of the reference's, seed by seed.
+
+    Returns ``(cost_ratio, cost_met, verdict)``: the block's multiply-adds over the
+    reference's, whether that is at most ``cost_fraction``, and the course's
+    :func:`~inception_edu.course.claims.empirical_verdict` on the per-seed margin
+    (reference's error + ``error_points`` - the design's, claimed positive; at least three
+    seeds that both were trained with).
+    """
+    grouped = _by_design(runs)
+    for name, value in (("design", design), ("reference", reference)):
+        check_choice(value, tuple(grouped), name)
+    cost_fraction = check_number(cost_fraction, "cost_fraction", 0, open_min=True)
+    error_points = check_number(error_points, "error_points", 0)
+    mine = {r.seed: r.val_error for r in grouped[design]}
+    theirs = {r.seed: r.val_error for r in grouped[reference]}
+    seeds = [s for s in mine if s in theirs]
+    ratio = grouped[design][0].block_macs / max(1, grouped[reference][0].block_macs)
+    verdict = empirical_verdict(
+        f"{design} within {error_points:g} points of {reference}'s error",
+        [theirs[s] + error_points / 100 - mine[s] for s in seeds],
+        f"{reference}'s error + {error_points:g} points - {design}'s",
+    )
+    return ratio, ratio <= cost_fraction, verdict

@@ -151,6 +151,43 @@ def _worst_classes(runs: dict, count: int, error: bool) -> np.ndarray:
     return np.argsort(-badness, kind="stable")[:count]
 
 
+def _checked_runs(results, class_names: list) -> dict:
+    """``results`` as ``{label: (runs, classes) values}``, each with one value per class."""
+    runs = _per_class_runs(results) if results is not None else {}
+    if not runs:
+        raise ValueError(
+            f"plot_per_class needs at least one ProbeResult or run. Received: {results!r}"
+        )
+    wrong = {label: v.shape[1] for label, v in runs.items() if v.shape[1] != len(class_names)}
+    if wrong:
+        raise ValueError(
+            f"Each run needs one value per class ({len(class_names)}). Received {wrong}"
+        )
+    return runs
+
+
+def _grouped_bars(ax, runs: dict, class_names: list) -> None:
+    """One bar per run and class at the mean over its seeds, whiskers over the seeds, in
+    :data:`~inception_edu.viz.palette.CATEGORICAL`'s colours; class names under them."""
+    width = 0.8 / len(runs)
+    positions = np.arange(len(class_names))
+    for i, (label, values) in enumerate(runs.items()):
+        mean, spread = _mean_and_whiskers(values)
+        ax.bar(
+            positions + (i - (len(runs) - 1) / 2) * width,
+            mean,
+            width,
+            label=label,
+            color=CATEGORICAL[i % len(CATEGORICAL)],
+            yerr=spread,
+            capsize=2,
+            error_kw={"linewidth": 0.8},
+        )
+    many = len(class_names) > 10
+    labels = class_names if many else [textwrap.fill(str(n), 12) for n in class_names]
+    ax.set_xticks(positions, labels, rotation=45 if many else 0, ha="right" if many else "center")
+
+
 def plot_per_class(
     results,
     class_names,
@@ -176,17 +213,8 @@ def plot_per_class(
     colours in order.
     """
     max_classes = check_max_classes(max_classes)
-    runs = _per_class_runs(results) if results is not None else {}
-    if not runs:
-        raise ValueError(
-            f"plot_per_class needs at least one ProbeResult or run. Received: {results!r}"
-        )
     class_names = list(class_names)
-    wrong = {label: v.shape[1] for label, v in runs.items() if v.shape[1] != len(class_names)}
-    if wrong:
-        raise ValueError(
-            f"Each run needs one value per class ({len(class_names)}). Received {wrong}"
-        )
+    runs = _checked_runs(results, class_names)
     error = "error" in ylabel
     classes = len(class_names)
     left_out = ""
@@ -197,23 +225,7 @@ def plot_per_class(
         left_out = _left_out(max_classes, classes, "worst")
     figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8), layout="constrained")
     ax = figure.subplots()
-    width = 0.8 / len(runs)
-    positions = np.arange(len(class_names))
-    for i, (label, values) in enumerate(runs.items()):
-        mean, spread = _mean_and_whiskers(values)
-        ax.bar(
-            positions + (i - (len(runs) - 1) / 2) * width,
-            mean,
-            width,
-            label=label,
-            color=CATEGORICAL[i % len(CATEGORICAL)],
-            yerr=spread,
-            capsize=2,
-            error_kw={"linewidth": 0.8},
-        )
-    many = len(class_names) > 10
-    labels = class_names if many else [textwrap.fill(str(n), 12) for n in class_names]
-    ax.set_xticks(positions, labels, rotation=45 if many else 0, ha="right" if many else "center")
+    _grouped_bars(ax, runs, class_names)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(ylabel)
     if chance:

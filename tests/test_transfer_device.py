@@ -43,6 +43,11 @@ def test_the_policy_is_set_and_undone_and_the_head_stays_float32():
         out = model(np.zeros((2, 8, 8, 3), np.float32))
         assert model.get_layer("predictions").compute_dtype == "float32"
         assert keras.ops.convert_to_numpy(out).dtype == np.float32
+        from inception_edu.experiments.transfer.experiment import source_model
+
+        course = source_model(lambda: body, 3)
+        assert course.get_layer("predictions").compute_dtype == "float32"
+        assert course.output.dtype == "float32"
     finally:
         assert device.apply_plan(device.device_plan(gpus=[])) == "float32"
     assert keras.mixed_precision.global_policy().name == "float32"

@@ -278,7 +278,10 @@ def source_model(
     features = body(inputs)
     if len(features.shape) == 4:
         features = keras.layers.GlobalAveragePooling2D(name="avg_pool")(features)
-    outputs = keras.layers.Dense(classes, activation="softmax", name="predictions")(features)
+    # float32 under a mixed-precision policy too (device.py): a float16 softmax overflows
+    outputs = keras.layers.Dense(
+        classes, activation="softmax", name="predictions", dtype="float32"
+    )(features)
     return keras.Model(inputs, outputs, name=name)
 
 

@@ -109,11 +109,12 @@ def test_the_plane_draws_every_design_its_seeds_and_the_front(tmp_path):
     assert ax.get_xscale() == "log"
     texts = [t.get_text() for t in ax.texts]
     assert texts == ["cheap  11.0%", "balanced  5.0%", "dominated  8.0%", "best  2.0%"]
-    front = [line for line in ax.lines if line.get_label() == "Pareto front"]
+    front = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(front) == 1
     assert list(front[0].get_xdata()) == [100_000, 400_000, 400_000, 2_000_000, 2_000_000]
     dots = [c for c in ax.collections if len(c.get_offsets()) == 3]
     assert len(dots) == 4  # each design's three seeds
+    assert ax.get_title() == "the accuracy-cost plane: 4 designs, 3 seeds each"
     figure.savefig(tmp_path / "plane.png")
     assert (tmp_path / "plane.png").stat().st_size > 10_000
 

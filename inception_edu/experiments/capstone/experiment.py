@@ -434,21 +434,51 @@ def write_table_csv(runs, path) -> str:
 # --------------------------------------------------------------------------- the plane
 
 
-def _label_heights(xs, ys, gap: float) -> list:
-    """Label heights (in log-x, linear-y data) for points: labels whose points lie within
-    a factor 1.6 of each other on the x axis keep ``gap`` apart, pushed apart around
-    their points' mean height."""
-    order = sorted(range(len(xs)), key=lambda i: -ys[i])
-    heights = list(ys)
+def _place_labels(points, texts, size: tuple, fontsize: float) -> list:
+    """Where each point's label goes, as ``(x, y, ha, va)`` in axes fractions: beside its
+    point (right, else left; just above, else below, else further off), the first place
+    that overlaps no label already placed and no other point, highest points first.
+
+    ``points``: each point in axes fractions; ``size``: the axes' (width, height) in
+    inches, which turns a label's characters into its width and height there.
+    """
+    char = fontsize * 0.6 / 72 / size[0]
+    line = fontsize * 1.25 / 72 / size[1]
+    marker = (0.012, 0.02)
     placed: list = []
-    for i in order:
-        height = ys[i]
-        for j in placed:
-            if abs(math.log(xs[i] / xs[j])) < math.log(1.6) and heights[j] - height < gap:
-                height = heights[j] - gap
-        heights[i] = height
-        placed.append(i)
-    return heights
+    positions: list = [None] * len(points)
+
+    def overlaps(box, other):
+        return not (
+            box[2] <= other[0] or other[2] <= box[0] or box[3] <= other[1] or other[3] <= box[1]
+        )
+
+    for i in sorted(range(len(points)), key=lambda k: -points[k][1]):
+        x, y = points[i]
+        width = char * len(texts[i])
+        others = [
+            (px - marker[0], py - marker[1], px + marker[0], py + marker[1])
+            for k, (px, py) in enumerate(points)
+            if k != i
+        ]
+        choice = None
+        for dy in (0.012, -0.012 - line, 0.06, -0.06 - line, 0.11, -0.11 - line):
+            for side in ("left", "right"):  # the text's left edge right of the point, or
+                left = x + 0.02 if side == "left" else x - 0.02 - width
+                box = (left, y + dy, left + width, y + dy + line)
+                inside = 0 <= box[0] and box[2] <= 1 and 0 <= box[1] and box[3] <= 1
+                if inside and not any(overlaps(box, o) for o in placed + others):
+                    choice = (box, side)
+                    break
+            if choice:
+                break
+        if choice is None:  # nowhere free: right of the point, above it
+            left = x + 0.02
+            choice = ((left, y + 0.012, left + width, y + 0.012 + line), "left")
+        box, side = choice
+        placed.append(box)
+        positions[i] = (box[0] if side == "left" else box[2], box[1], side, "bottom")
+    return positions
 
 
 def plot_plane(runs, title: str | None = None, cost: str = "block", references=None):
@@ -464,7 +494,8 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     grouped = _by_design(runs)
     check_choice(cost, ("block", "network"), "cost")
     references = set(REFERENCE_SOURCES if references is None else references)
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
     figure = new_figure(figsize=(9, 5.6), layout="constrained")
     ax = figure.subplots()
@@ -482,9 +513,7 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
             steps_y += [y0, y0]
         steps_x.append(front_points[-1][0])
         steps_y.append(front_points[-1][1])
-        ax.plot(
-            steps_x, steps_y, "--", color="#555555", linewidth=1.2, zorder=1, label="Pareto front"
-        )
+        ax.plot(steps_x, steps_y, "--", color="#555555", linewidth=1.2, zorder=1)
     for index, label in enumerate(labels):
         colour = f"C{index % 10}"
         marker = "s" if label in references else "o"
@@ -502,21 +531,34 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
             zorder=3,
         )
     span = (max(highs) - min(lows)) or 0.01
-    heights = _label_heights(xs, means, 0.07 * span)
-    for label, x, mean, height in zip(labels, xs, means, heights, strict=True):
+    x_low, x_high = min(xs) / 1.5, max(xs) * 3
+    y_low, y_high = max(0.0, min(lows) - 0.12 * span), max(highs) + 0.15 * span
+    ax.set_xscale("log")
+    ax.set_xlim(x_low, x_high)
+    ax.set_ylim(y_low, y_high)
+    in_axes = [
+        (math.log(x / x_low) / math.log(x_high / x_low), (m - y_low) / (y_high - y_low))
+        for x, m in zip(xs, means, strict=True)
+    ]
+    texts = [f"{label}  {mean:.1%}" for label, mean in zip(labels, means, strict=True)]
+    size = (figure.get_figwidth() * 0.86, figure.get_figheight() * 0.68)  # the axes, roughly
+    for text, point, (tx, ty, ha, va) in zip(
+        texts, in_axes, _place_labels(in_axes, texts, size, 10), strict=True
+    ):
         ax.annotate(
-            f"{label}  {mean:.1%}",
-            (x, mean),
-            xytext=(x * 1.12, height),
+            text,
+            point,
+            xycoords="axes fraction",
+            xytext=(tx, ty),
+            textcoords="axes fraction",
             fontsize=10,
-            va="center",
+            ha=ha,
+            va=va,
             arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6, "shrinkB": 5},
         )
-    ax.set_xscale("log")
-    ax.set_xlim(min(xs) / 1.6, max(xs) * 3.2)
-    ax.set_ylim(max(0.0, min(lows) - 0.15 * span), max(highs) + 0.15 * span)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:g} M"))
-    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _macs_tick(v)))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     what = "the block" if cost == "block" else "the whole network"
     ax.set_xlabel(f"multiply-adds of {what} per image (log scale)", fontsize=11)
@@ -526,14 +568,52 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     seeds = len({r.seed for r in _check_runs(runs)})
     ax.set_title(
         title
-        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed(s) each\n"
-        "(seeds: dots; mean: marker, bar from best to worst seed; squares: the course's "
-        "references; black edge: on the front)",
-        fontsize=11,
+        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed"
+        f"{'s' if seeds > 1 else ''} each",
+        fontsize=12,
     )
-    if len(front_points) > 1:
-        ax.legend(fontsize=10, loc="upper right")
+    grey = "#777777"
+    keys = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            color=grey,
+            linestyle="",
+            markersize=8,
+            label="a course reference: mean, bar from best to worst seed",
+        ),
+        Line2D([], [], marker="o", color=grey, linestyle="", markersize=8, label="a class design"),
+        Line2D(
+            [], [], marker="o", color=grey, alpha=0.45, linestyle="", markersize=4, label="one seed"
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color="white",
+            markeredgecolor="black",
+            linestyle="--",
+            markersize=8,
+            label="the Pareto front (black edge: on it)",
+        ),
+    ]
+    keys[-1].set_color("#555555")
+    keys[-1].set_markerfacecolor("white")
+    ax.legend(
+        handles=keys,
+        fontsize=9,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=2,
+        frameon=False,
+    )
     return figure
+
+
+def _macs_tick(value: float) -> str:
+    """A tick of the multiply-adds axis: ``"200 k"``, ``"1.5 M"``."""
+    return f"{value / 1e6:g} M" if value >= 1e6 else f"{value / 1e3:g} k"
 
 
 # --------------------------------------------------------------------------- targets

@@ -151,7 +151,7 @@ def test_designs_train_side_by_side_and_resume_from_their_checkpoints(tmp_path):
         block = analyze(design_to_spec(TINY[r.design]), BLOCK_INPUT)
         assert (r.block_params, r.block_macs) == (block.params, block.macs)
         assert 0.0 <= r.val_error <= 1.0
-    assert runs[2].source == "r" and runs[0].source == ""
+    assert runs[2].source == "r" and runs[0].source == ""  # a reference's: its figure (CLI)
     assert len(list(tmp_path.glob("*/seed_*"))) == 2
     again = train_designs(split, TINY, seeds=(0, 1), epochs=1, checkpoint_root=tmp_path)
     assert [r.val_error for r in again] == [r.val_error for r in runs]  # read back, not retrained
@@ -184,7 +184,7 @@ def test_the_command_trains_a_folder_and_writes_the_plane_and_the_table(tmp_path
         "reduce 3x3",
         "residual",
     ]
-    assert rows[0]["from"] == "course reference" and rows[-1]["from"] == "residual.json"
+    assert rows[0]["from"] == "GoogLeNet Fig. 2a" and rows[-1]["from"] == "residual.json"
     assert "reduce 3x3" in printed and f"plane: {out / 'plane.png'}" in printed
 
 

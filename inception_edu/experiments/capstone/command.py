@@ -111,7 +111,7 @@ def _train(args) -> tuple:
     designs, sources = {}, {}
     if not args.no_references:
         for label, design in experiment.reference_designs().items():
-            designs[label], sources[label] = design, "course reference"
+            designs[label] = design  # its source: the paper's figure
     for label, (design, file) in found.items():
         if label in designs:
             label = f"{label} ({Path(file).stem})"
@@ -146,3 +146,7 @@ def main(argv=None) -> int:
     print(table.text())
     print(f"\nplane: {plane}\ntable: {csv_file}")
     return 0
+
+
+if __name__ == "__main__":  # python -m inception_edu.experiments.capstone.command DESIGNS_DIR
+    sys.exit(main())

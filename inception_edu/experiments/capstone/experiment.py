@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # the training modules import TensorFlow: only when a run sta
     from inception_edu.training.recipe import Recipe
 
 __all__ = [
+    "REFERENCE_SOURCES",
     "REFERENCE_WIDTH",
     "DesignRun",
     "capstone_network",
@@ -211,7 +212,8 @@ def train_designs(
     there. Batch-norm statistics are then set from the training images
     (:func:`~inception_edu.training.batch_norm.settle_batch_norm`), as a long run would
     leave them, and the validation error is measured once. ``sources``: ``{label: where it
-    came from}`` for the table (a file name; "course reference" for the references).
+    came from}`` for the table (a file name); a reference's is the paper's figure by
+    default (:data:`REFERENCE_SOURCES`).
     """
     if not isinstance(split, Split):
         raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
@@ -269,7 +271,7 @@ def train_designs(
             runs.append(
                 DesignRun(
                     label,
-                    sources.get(label, ""),
+                    sources.get(label, REFERENCE_SOURCES.get(label, "")),
                     seed,
                     float(np.mean(guesses != split.y_val)),
                     block.params,

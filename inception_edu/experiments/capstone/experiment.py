@@ -228,6 +228,10 @@ def train_designs(
     from inception_edu.training.recipe import check_recipe
 
     recipe = check_recipe(recipe, _default_recipe())
+    if sources is not None and not isinstance(sources, dict):
+        raise ValueError(
+            f"sources must be a {{label: text}} dict or None. Received: {sources!r:.80}"
+        )
     sources = dict(sources or {})
     height, width, _ = split.input_shape
     block_input = (height, width, stem_channels)
@@ -261,6 +265,7 @@ def train_designs(
             epochs,
             seed=seed,
             checkpoint_dir=_checkpoint_dir(checkpoint_root, digest, seed),
+            label=f"{len(specs)} designs, seed {seed}",
         )
         settle_batch_norm(model, split.x_train)
         predictions = model(split.x_val, training=False)  # one call: the set is small

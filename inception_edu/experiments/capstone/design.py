@@ -39,7 +39,7 @@ block's input. ``author`` and ``notes`` (text) may be added; they are kept but n
 **Operations.** ``{"op": "conv", "kernel": k, "filters": n}``: a convolution with a
 ``k`` x ``k`` kernel (or ``[h, w]``: ``[1, 3]`` then ``[3, 1]`` is v3's factorized 3x3,
 Szegedy et al. 2015, section 3.2), ``n`` filters (1 to 512), and optionally ``"stride"``
-(1 by default; an int or ``[h, w]``), ``"padding"`` (``"same"`` by default, or
+(1 by default, up to 4; an int or ``[h, w]``), ``"padding"`` (``"same"`` by default, or
 ``"valid"``) and ``"batch_norm"`` (``true`` by default: convolution, batch-norm and ReLU,
 as in v3; ``false``: a convolution with a bias and a ReLU, as in the 2014 GoogLeNet).
 Kernel sides run from 1 to 11. ``{"op": "pool", "kind": "max" | "avg"}``: a pooling

@@ -267,7 +267,7 @@ def _check_shapes(block, branches, combine: str, projection, input_shape: tuple)
                     f"Layer '{one.name}_{op.name}'", f"branches[{index}][{position}] ({op.name})"
                 )
             raise _Bad(
-                f"branches[{index}] on a {fmt_shape(input_shape)} input: {message}"
+                f"branches[{index}], on the {fmt_shape(input_shape)} input: {message}"
             ) from None
     different = next((i for i, grid in enumerate(grids) if grid != grids[0]), None)
     if combine == "concat" and different is not None:

@@ -333,3 +333,21 @@ def test_an_exported_model_predicts_the_same_in_a_fresh_process(tiny_model, new_
             rtol=0,
             atol=1e-6,
         )
+
+
+def test_the_test_report_reads_an_in_memory_test_part():
+    from inception_edu.data import Split
+    from inception_edu.experiments.transfer import test_report
+
+    inputs = keras.Input((4, 4, 3))
+    flat = keras.layers.Flatten()(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(flat))
+    x = np.random.default_rng(0).random((6, 4, 4, 3), dtype=np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2])
+    split = Split(x, y, x, y, ("a", "b", "c"), x_test=x, y_test=y)
+    report = test_report(model, split)
+    predicted = model(x).numpy().argmax(axis=1)
+    assert report["images"] == 6 and report["top5"] is None
+    assert report["top1"] == pytest.approx(np.mean(predicted == y))
+    with pytest.raises(ValueError, match="with a test part"):
+        test_report(model, Split(x, y, x, y, ("a", "b", "c")))

@@ -13,13 +13,23 @@
   arm, which metric, which seeds; which classes fail and as what);
 - :mod:`~inception_edu.experiments.transfer.use`: the trained model used on new images
   (top-k classes of a file or a folder, shown), exported to ``.keras`` with its class
-  names and read back in a fresh process.
+  names and read back in a fresh process;
+- :mod:`~inception_edu.experiments.transfer.device`: what a GPU changes (mixed precision
+  with a float32 softmax, a larger batch, ImageNet's 299 px) and what a CPU keeps.
 
-Every public name of the five is importable from here, as the notebook does
+Every public name of the six is importable from here, as the notebook does
 (``from inception_edu.experiments import transfer as tx``).
 """
 
-from inception_edu.experiments.transfer import experiment, explorers, finetune, pretrained, use
+from inception_edu.experiments.transfer import (
+    device,
+    experiment,
+    explorers,
+    finetune,
+    pretrained,
+    use,
+)
+from inception_edu.experiments.transfer.device import *  # noqa: F403
 from inception_edu.experiments.transfer.experiment import *  # noqa: F403
 from inception_edu.experiments.transfer.explorers import *  # noqa: F403
 from inception_edu.experiments.transfer.finetune import *  # noqa: F403
@@ -33,5 +43,6 @@ __all__ = sorted(
         *explorers.__all__,
         *finetune.__all__,
         *use.__all__,
+        *device.__all__,
     }
 )

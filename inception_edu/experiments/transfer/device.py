@@ -26,7 +26,6 @@ the mixed-precision policy (a global Keras setting: models built afterwards use 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from inception_edu.backend import keras, tf
@@ -90,7 +89,7 @@ def device_plan(
     if not isinstance(gpus, (list, tuple)) or not all(isinstance(g, str) for g in gpus):
         raise ValueError(f"gpus must be a list of GPU names (str) or None. Received: {gpus!r}")
     if not gpus:
-        return DevicePlan(f"CPU ({os.cpu_count()} cores)", batch_size, input_size, False, ())
+        return DevicePlan("CPU", batch_size, input_size, False, ())
     changes = [
         "mixed precision: float16 arithmetic, float32 weights and a float32 softmax",
         f"batch {batch_size} -> {batch_size * GPU_BATCH_FACTOR}",

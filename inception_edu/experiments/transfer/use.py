@@ -67,6 +67,7 @@ __all__ = [
     "predict_images",
     "show_predictions",
     "sidecar_path",
+    "test_report",
 ]
 
 #: What the JSON file beside an exported model says it is, and its layout's version.
@@ -584,3 +585,34 @@ def load_exported(path) -> tuple:
             f"{str(model_file)!r} (was one of the two files replaced?): {error}"
         ) from error
     return model, names, size
+
+
+def test_report(model, split, batch_size: int = 64) -> dict:
+    """``model`` on the held-out test part of ``split``: ``{"images", "top1", "top5",
+    "balanced"}`` (:func:`~inception_edu.training.metrics.accuracy_summary`; ``top5`` is
+    ``None`` with five classes or fewer, where every label is in the top five).
+
+    ``split``: an in-memory :class:`~inception_edu.data.Split` or a streamed
+    :class:`~inception_edu.data.stream.StreamSplit` (its test part decoded batch by
+    batch), made with a ``test_fraction``; a split without a test part is a
+    ``ValueError``. Balanced accuracy is the mean of the per-class recalls, so a large
+    class cannot hide a class the model never gets right."""
+    from inception_edu.data.stream import StreamSplit
+    from inception_edu.training.metrics import accuracy_summary
+
+    batch_size = check_int(batch_size, "batch_size", 1)
+    if isinstance(split, StreamSplit):
+        batches = split.test_batches(batch_size)  # a ValueError without a test part
+        probabilities = np.concatenate(
+            [predict(model, x, batch_size) for x, _ in batches.as_numpy_iterator()]
+        )
+        labels = split.y_test
+    elif getattr(split, "has_test", False):
+        probabilities, labels = predict(model, split.x_test, batch_size), split.y_test
+    else:
+        raise ValueError(
+            "split must be a Split or StreamSplit with a test part (made with "
+            f"test_fraction > 0). Received: {split!r}"
+        )
+    return {"images": int(len(labels)), **accuracy_summary(labels, probabilities)}
+

@@ -615,4 +615,3 @@ def test_report(model, split, batch_size: int = 64) -> dict:
             f"test_fraction > 0). Received: {split!r}"
         )
     return {"images": int(len(labels)), **accuracy_summary(labels, probabilities)}
-

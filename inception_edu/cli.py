@@ -1,5 +1,7 @@
-"""The command line (DESIGN contract): ``python -m inception_edu summarize MODEL [options]``
-and ``python -m inception_edu predict MODEL.keras IMAGE_OR_FOLDER... [--top K]``.
+"""The command line (DESIGN contract): ``python -m inception_edu summarize MODEL [options]``,
+``python -m inception_edu predict MODEL.keras IMAGE_OR_FOLDER... [--top K]`` and
+``python -m inception_edu capstone DESIGNS_DIR [--seeds ...]`` (notebook 11's class run,
+:mod:`inception_edu.experiments.capstone.command`).
 
 ``summarize`` without ``--keras`` runs the analytic engine only and never imports
 TensorFlow, so it answers in a fraction of a second; with ``--keras`` it builds the model
@@ -63,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="classes listed per image (default 5, or all if fewer)",
     )
+    commands.add_parser(  # parsed by inception_edu.experiments.capstone.command (see main)
+        "capstone",
+        help="train a folder of block designs beside the course's references and draw the "
+        "class's accuracy-cost plane (capstone DESIGNS_DIR --help for its options)",
+        add_help=False,
+    )
     return parser
 
 
@@ -99,6 +107,11 @@ def predict(model_file, images, top: int | None = None) -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["capstone"]:  # its own options, its own errors (exit 2, one line)
+        from inception_edu.experiments.capstone.command import main as capstone
+
+        return capstone(argv[1:])
     try:
         args = _parser().parse_args(argv)
         if args.command == "predict":

@@ -168,3 +168,9 @@ def test_predict_bad_input_exits_2_with_one_line(exported, capsys, args, message
     captured = capsys.readouterr()
     assert captured.out == "" and len(captured.err.strip().splitlines()) == 1
     assert message in captured.err
+
+
+def test_the_capstone_command_is_reached_and_says_what_is_wrong(tmp_path, capsys):
+    assert main(["capstone", str(tmp_path / "nowhere")]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere" in err and "not a folder" in err and err.count("\n") == 1

@@ -228,23 +228,11 @@ def train_designs(
     from inception_edu.training.recipe import check_recipe
 
     recipe = check_recipe(recipe, _default_recipe())
-    if sources is not None and not isinstance(sources, dict):
-        raise ValueError(
-            f"sources must be a {{label: text}} dict or None. Received: {sources!r:.80}"
-        )
-    sources = dict(sources or {})
-    height, width, _ = split.input_shape
-    block_input = (height, width, stem_channels)
-    specs = {}
-    for label, design in designs.items():
-        if not isinstance(label, str) or not label:
-            raise ValueError(f"Each design's label must be a non-empty text. Received: {label!r}")
-        block = _block(design, block_input, label)
-        specs[label] = capstone_network(block, split.num_classes, split.input_shape, stem_channels)
+    sources = _check_sources(sources)
+    specs = _design_networks(split, designs, stem_channels)
     costs = {label: analyze_model(spec, split.input_shape) for label, spec in specs.items()}
     digest = _digest(specs, split, seeds, epochs, batch_size, recipe)
 
-    from inception_edu.backend import keras
     from inception_edu.keras_build import build
     from inception_edu.keras_build.weights import reinitialize
     from inception_edu.training.batch_norm import settle_batch_norm
@@ -268,23 +256,58 @@ def train_designs(
             label=f"{len(specs)} designs, seed {seed}",
         )
         settle_batch_norm(model, split.x_train)
-        predictions = model(split.x_val, training=False)  # one call: the set is small
-        for label, key in keys.items():
-            guesses = keras.ops.convert_to_numpy(predictions[key]).argmax(axis=1)
-            cost = costs[label]
-            block = cost.block("block")
-            runs.append(
-                DesignRun(
-                    label,
-                    sources.get(label, REFERENCE_SOURCES.get(label, "")),
-                    seed,
-                    float(np.mean(guesses != split.y_val)),
-                    block.params,
-                    block.macs,
-                    cost.total_params,
-                    cost.total_macs,
-                )
+        runs += _measure_designs(model, keys, split, costs, sources, seed)
+    return runs
+
+
+def _check_sources(sources) -> dict:
+    """``sources`` (``{label: where it came from}`` or None) as a dict of its own."""
+    if sources is not None and not isinstance(sources, dict):
+        raise ValueError(
+            f"sources must be a {{label: text}} dict or None. Received: {sources!r:.80}"
+        )
+    return dict(sources or {})
+
+
+def _design_networks(split: Split, designs: dict, stem_channels: int) -> dict:
+    """``{label: capstone_network}`` of each design, checked on the block's input (the
+    stem's output on ``split``'s images), so that a bad design fails before anything
+    trains."""
+    height, width, _ = split.input_shape
+    block_input = (height, width, stem_channels)
+    specs = {}
+    for label, design in designs.items():
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"Each design's label must be a non-empty text. Received: {label!r}")
+        block = _block(design, block_input, label)
+        specs[label] = capstone_network(block, split.num_classes, split.input_shape, stem_channels)
+    return specs
+
+
+def _measure_designs(model, keys: dict, split: Split, costs: dict, sources: dict, seed: int):
+    """One :class:`DesignRun` per design of the side-by-side ``model`` (its output
+    ``keys[label]``) just trained with ``seed``: its validation error on ``split`` and its
+    ``costs``; its source from ``sources``, else :data:`REFERENCE_SOURCES`, else empty."""
+    from inception_edu.backend import keras
+
+    predictions = model(split.x_val, training=False)  # one call: the set is small
+    runs = []
+    for label, key in keys.items():
+        guesses = keras.ops.convert_to_numpy(predictions[key]).argmax(axis=1)
+        cost = costs[label]
+        block = cost.block("block")
+        runs.append(
+            DesignRun(
+                label,
+                sources.get(label, REFERENCE_SOURCES.get(label, "")),
+                seed,
+                float(np.mean(guesses != split.y_val)),
+                block.params,
+                block.macs,
+                cost.total_params,
+                cost.total_macs,
             )
+        )
     return runs
 
 
@@ -501,8 +524,6 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     grouped = _by_design(runs)
     check_choice(cost, ("block", "network"), "cost")
     references = set(REFERENCE_SOURCES if references is None else references)
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
     figure = new_figure(figsize=(9, 5.6), layout="constrained")
     ax = figure.subplots()
@@ -512,42 +533,86 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     lows = [min(r.val_error for r in grouped[k]) for k in labels]
     highs = [max(r.val_error for r in grouped[k]) for k in labels]
     front = pareto_front(runs, cost)
-    front_points = sorted((xs[labels.index(k)], means[labels.index(k)]) for k in front)
-    if len(front_points) > 1:
-        steps_x, steps_y = [], []
-        for (x0, y0), (x1, _) in zip(front_points, front_points[1:], strict=False):
-            steps_x += [x0, x1]
-            steps_y += [y0, y0]
-        steps_x.append(front_points[-1][0])
-        steps_y.append(front_points[-1][1])
-        ax.plot(steps_x, steps_y, "--", color="#555555", linewidth=1.2, zorder=1)
+    _draw_front(ax, [(xs[labels.index(k)], means[labels.index(k)]) for k in front])
     for index, label in enumerate(labels):
-        colour = f"C{index % 10}"
-        marker = "s" if label in references else "o"
-        dots = [r.val_error for r in grouped[label]]
-        ax.scatter([xs[index]] * len(dots), dots, s=14, color=colour, alpha=0.45, zorder=2)
-        ax.errorbar(
+        _draw_design(
+            ax,
             xs[index],
-            means[index],
-            yerr=[[means[index] - lows[index]], [highs[index] - means[index]]],
-            fmt=marker,
-            markersize=9,
-            color=colour,
-            markeredgecolor="black" if label in front else colour,
-            capsize=4,
-            zorder=3,
+            [r.val_error for r in grouped[label]],
+            (lows[index], means[index], highs[index]),
+            f"C{index % 10}",
+            square=label in references,
+            on_front=label in front,
         )
+    limits = _set_plane_limits(ax, xs, lows, highs)
+    texts = [f"{label}  {mean:.1%}" for label, mean in zip(labels, means, strict=True)]
+    _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits)
+    _format_plane_axes(ax, cost)
+    seeds = len({r.seed for r in _check_runs(runs)})
+    ax.set_title(
+        title
+        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed"
+        f"{'s' if seeds > 1 else ''} each",
+        fontsize=12,
+    )
+    _plane_legend(ax)
+    return figure
+
+
+def _draw_front(ax, points: list) -> None:
+    """The Pareto front as a dashed staircase through its ``(macs, mean error)`` points,
+    cheapest first: level from each point to the next one's multiply-adds, then down."""
+    front_points = sorted(points)
+    if len(front_points) < 2:
+        return
+    steps_x, steps_y = [], []
+    for (x0, y0), (x1, _) in zip(front_points, front_points[1:], strict=False):
+        steps_x += [x0, x1]
+        steps_y += [y0, y0]
+    steps_x.append(front_points[-1][0])
+    steps_y.append(front_points[-1][1])
+    ax.plot(steps_x, steps_y, "--", color="#555555", linewidth=1.2, zorder=1)
+
+
+def _draw_design(ax, x, errors: list, spread: tuple, colour: str, square: bool, on_front: bool):
+    """One design at multiply-adds ``x``: a small dot per seed's error, and its mean as a
+    large marker (a square for a reference, else a circle; a black edge on the front) with
+    a bar from its best to its worst seed (``spread``: lowest, mean, highest error)."""
+    low, mean, high = spread
+    ax.scatter([x] * len(errors), errors, s=14, color=colour, alpha=0.45, zorder=2)
+    ax.errorbar(
+        x,
+        mean,
+        yerr=[[mean - low], [high - mean]],
+        fmt="s" if square else "o",
+        markersize=9,
+        color=colour,
+        markeredgecolor="black" if on_front else colour,
+        capsize=4,
+        zorder=3,
+    )
+
+
+def _set_plane_limits(ax, xs: list, lows: list, highs: list) -> tuple:
+    """A log multiply-adds axis with room for the labels on both sides, and an error axis
+    a little beyond the best and worst seeds. Returns ``(x_low, x_high, y_low, y_high)``."""
     span = (max(highs) - min(lows)) or 0.01
     x_low, x_high = min(xs) / 1.5, max(xs) * 3
     y_low, y_high = max(0.0, min(lows) - 0.12 * span), max(highs) + 0.15 * span
     ax.set_xscale("log")
     ax.set_xlim(x_low, x_high)
     ax.set_ylim(y_low, y_high)
+    return x_low, x_high, y_low, y_high
+
+
+def _label_points(ax, figure, points: list, texts: list, limits: tuple) -> None:
+    """Each ``(macs, mean error)`` point's text beside it where :func:`_place_labels`
+    finds room, joined to it by a thin grey line (``limits``: the axes' data limits)."""
+    x_low, x_high, y_low, y_high = limits
     in_axes = [
         (math.log(x / x_low) / math.log(x_high / x_low), (m - y_low) / (y_high - y_low))
-        for x, m in zip(xs, means, strict=True)
+        for x, m in points
     ]
-    texts = [f"{label}  {mean:.1%}" for label, mean in zip(labels, means, strict=True)]
     size = (figure.get_figwidth() * 0.86, figure.get_figheight() * 0.68)  # the axes, roughly
     for text, point, (tx, ty, ha, va) in zip(
         texts, in_axes, _place_labels(in_axes, texts, size, 10), strict=True
@@ -563,6 +628,13 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
             va=va,
             arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6, "shrinkB": 5},
         )
+
+
+def _format_plane_axes(ax, cost: str) -> None:
+    """The plane's ticks (multiply-adds as ``"200 k"``, errors as percentages), axis
+    names (of ``cost``: the block's or the whole network's multiply-adds) and grid."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
+
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _macs_tick(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
@@ -572,13 +644,13 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     ax.set_ylabel("validation error (lower is better)", fontsize=11)
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3, which="both")
-    seeds = len({r.seed for r in _check_runs(runs)})
-    ax.set_title(
-        title
-        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed"
-        f"{'s' if seeds > 1 else ''} each",
-        fontsize=12,
-    )
+
+
+def _plane_legend(ax) -> None:
+    """The plane's key, below the axes: references' squares, the class's circles, a
+    seed's dot and the Pareto front's dashes."""
+    from matplotlib.lines import Line2D
+
     grey = "#777777"
     keys = [
         Line2D(
@@ -615,7 +687,6 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
         ncol=2,
         frameon=False,
     )
-    return figure
 
 
 def _macs_tick(value: float) -> str:

@@ -9,6 +9,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 
+#: The transfer tests' image size (75x75x3): the smallest that Keras's InceptionV3 and
+#: InceptionResNetV2 accept without their top.
+TINY_BACKBONE_INPUT = (75, 75, 3)
+
 
 def load_script(relative: str):
     """A script or benchmark of the repository (``"scripts/portability.py"``) imported as a
@@ -41,3 +45,19 @@ def svg_texts(html: str) -> list:
         texts += ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
         start = html.find("<svg", end)
     return texts
+
+
+def tiny_backbone():
+    """A two-conv backbone without top for the transfer tests: conv, batch norm, ReLU,
+    conv, ``TINY_BACKBONE_INPUT`` (75x75x3) -> an 18x18x8 feature map, built the same every
+    call. Its batch norm makes a resumed run restore moving statistics too; its
+    "pretrained" weights are whatever the arm's seed draws, so the tests check the
+    protocol's behaviour, not its accuracy. Keras is imported here, not with this module."""
+    from inception_edu.backend import keras
+
+    inputs = keras.Input(TINY_BACKBONE_INPUT, name="image")
+    x = keras.layers.Conv2D(4, 3, strides=2, name="conv_1")(inputs)
+    x = keras.layers.BatchNormalization(name="bn_1")(x)
+    x = keras.layers.Activation("relu", name="relu_1")(x)
+    x = keras.layers.Conv2D(8, 3, strides=2, activation="relu", name="conv_2")(x)
+    return keras.Model(inputs, x, name="tiny_backbone")

@@ -5,24 +5,14 @@ import csv
 
 import numpy as np
 import pytest
+from helpers import TINY_BACKBONE_INPUT as SHAPE
+from helpers import tiny_backbone
 
 from inception_edu import data, models
 from inception_edu.backend import keras, tf
 from inception_edu.experiments.transfer import experiment as te
 
 CLASSES = 4
-SHAPE = (75, 75, 3)
-
-
-def tiny_backbone():
-    """A two-conv backbone without top (75x75x3 -> 18x18x8 feature map), batch-norm
-    included so a resumed run must restore moving statistics too."""
-    inputs = keras.Input(SHAPE, name="image")
-    x = keras.layers.Conv2D(4, 3, strides=2, name="conv_1")(inputs)
-    x = keras.layers.BatchNormalization(name="bn_1")(x)
-    x = keras.layers.Activation("relu", name="relu_1")(x)
-    x = keras.layers.Conv2D(8, 3, strides=2, activation="relu", name="conv_2")(x)
-    return keras.Model(inputs, x, name="tiny_backbone")
 
 
 def pooled_backbone():

@@ -7,7 +7,8 @@ import json
 
 import numpy as np
 import pytest
-from helpers import load_script
+from helpers import TINY_BACKBONE_INPUT as SHAPE
+from helpers import load_script, tiny_backbone
 from synthetic_transfer import synthetic_comparison
 
 from inception_edu import data
@@ -17,20 +18,7 @@ from inception_edu.experiments.transfer import experiment as te
 from inception_edu.experiments.transfer import finetune as ft
 from inception_edu.training.batch_norm import batch_norm_layers
 
-SHAPE = (75, 75, 3)
 CLASSES = 4
-
-
-def tiny_backbone():
-    """Conv, batch norm, ReLU, conv: 75x75x3 -> 18x18x8, built the same every call (its
-    "pretrained" weights are whatever the arm's seed draws: the protocol's behaviour, not
-    its accuracy, is tested here)."""
-    inputs = keras.Input(SHAPE, name="image")
-    x = keras.layers.Conv2D(4, 3, strides=2, name="conv_1")(inputs)
-    x = keras.layers.BatchNormalization(name="bn_1")(x)
-    x = keras.layers.Activation("relu", name="relu_1")(x)
-    x = keras.layers.Conv2D(8, 3, strides=2, activation="relu", name="conv_2")(x)
-    return keras.Model(inputs, x, name="tiny_backbone")
 
 
 @pytest.fixture(scope="module")

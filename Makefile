@@ -12,7 +12,7 @@ NBVAL  := --nbval --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt constraints.txt pyproject.toml binder/overrides.json
 	@# the Python that makes (or made) .venv must be one the pinned set installs on
 	@if test -x $(BIN)/python; then $(BIN)/python scripts/check_python.py; \
 	  else $(PYTHON) scripts/check_python.py; fi
@@ -20,6 +20,9 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	  echo "error: '$(PYTHON) -m venv' failed; on Debian/Ubuntu install it with: apt-get install python3-venv"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	@# JupyterLab's defaults for the live slides (jupyterlab-deck on JupyterLab >= 4.1)
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
 # JupyterLab refuses to run as root unless told to (containers, Colab-like machines).

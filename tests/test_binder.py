@@ -1,6 +1,7 @@
 """Binder builds the course's own pinned environment on the Python the pins were made on."""
 
 import importlib.metadata
+import json
 import re
 import sys
 import tomllib
@@ -52,3 +53,15 @@ def test_binders_python_is_the_one_every_pin_accepts():
         if needs and not SpecifierSet(needs).contains(here, prereleases=True):
             refused[name] = needs
     assert refused == {}
+
+
+def test_make_and_binder_install_the_same_jupyterlab_defaults():
+    """The live slides' settings (binder/overrides.json) reach JupyterLab both ways."""
+    overrides = json.loads((BINDER / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/notebook-extension:tracker"] == {"scrollPastEnd": False}
+    assert "cp binder/overrides.json" in (BINDER / "postBuild").read_text(encoding="utf-8")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "cp binder/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    if installed.is_file():  # a venv made by make setup
+        assert json.loads(installed.read_text(encoding="utf-8")) == overrides

@@ -67,36 +67,31 @@ LATENCY_BUDGET_MS = lab_browser.LATENCY_BUDGET_MS
 HEADLINE_AFTER = "output 28x28x427"  # b2 3x3 from 128 to 139 filters: 64 + 139 + 32 + 192
 
 # jupyterlab-deck 0.2.0 was written for JupyterLab 4.0; two settings make it present in
-# 4.1 and later (deathbeds/jupyterlab-deck#63, the unmerged #69):
+# 4.1 and later (deathbeds/jupyterlab-deck#63, the unmerged #69), and `make setup` and
+# Binder's postBuild install them as JupyterLab's defaults (binder/overrides.json):
 # - "scroll past last cell" adds a spacer below the cells that scrolls each slide's top
 #   out of sight (the deck shows only the slide's cells, so the spacer is most of it);
 # - its keys are bound to a focused notebook, but JupyterLab 4.1 focuses the cell, which
 #   the deck hides as it moves on, so focus falls to the page's body. The deck marks the
 #   body while presenting; these bindings act there. Space is left to the widgets (it
 #   ticks a checkbox on the slide); Page Down/Up step through everything, as a clicker.
+OVERRIDES = REPO / "binder" / "overrides.json"
 PRESENTING = "body[data-jp-deck-mode='presenting']"
-DECK_SHORTCUTS = [
-    {"command": "deck:forward", "keys": ["ArrowRight"], "selector": PRESENTING},
-    {"command": "deck:back", "keys": ["ArrowLeft"], "selector": PRESENTING},
-    {"command": "deck:down", "keys": ["ArrowDown"], "selector": PRESENTING},
-    {"command": "deck:up", "keys": ["ArrowUp"], "selector": PRESENTING},
-    {
-        "command": "deck:go",
-        "keys": ["PageDown"],
-        "selector": PRESENTING,
-        "args": {"direction": "down", "alternate": "forward"},
-    },
-    {
-        "command": "deck:go",
-        "keys": ["PageUp"],
-        "selector": PRESENTING,
-        "args": {"direction": "up", "alternate": "back"},
-    },
-]
-DECK_SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"scrollPastEnd": False},
-    "@jupyterlab/shortcuts-extension/shortcuts.jupyterlab-settings": {"shortcuts": DECK_SHORTCUTS},
-}
+
+
+def _settings_files() -> dict:
+    """binder/overrides.json as user settings files (plugin ``a:b`` -> ``a/b.jupyterlab-
+    settings``), written into the test server's own settings folder: the test presents
+    with exactly what an instructor's `make lab` gets, whichever JupyterLab it starts."""
+    overrides = json.loads(OVERRIDES.read_text(encoding="utf-8"))
+    return {
+        plugin.replace(":", "/") + ".jupyterlab-settings": values
+        for plugin, values in overrides.items()
+    }
+
+
+DECK_SETTINGS = _settings_files()
+
 
 # Where the deck is: the index of the active cell and of the cells on screen (the deck
 # hides the others), and whether it is presenting.

@@ -37,13 +37,13 @@ MEASURED = ["inception_edu", "tests/e2e", "tests/synthetic_transfer.py"]
 SAMPLES = ("numbers_ms", "painted_ms", "diagram_ms")
 
 
-def run_test() -> None:
-    """Run the latency test alone; exit, recording nothing, if it failed or was skipped."""
-    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-s", TEST, "-k", "latency"]
+def run_test(test: str = TEST, select: tuple = ("-k", "latency")) -> None:
+    """Run the browser test alone; exit, recording nothing, if it failed or was skipped."""
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-s", test, *select]
     print(" ".join(command[1:]), flush=True)
     done = subprocess.run(command, cwd=REPO)
     if done.returncode:
-        sys.exit(f"error: the latency test failed (exit {done.returncode}); nothing recorded")
+        sys.exit(f"error: {test} failed (exit {done.returncode}); nothing recorded")
 
 
 def summarize(last_run: dict) -> dict:
@@ -68,37 +68,45 @@ def summarize(last_run: dict) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def record(argv, last_file, results, run, how: str, about: str, measured, packages) -> int:
+    """The command line of a latency recorder: run the browser test (``run``) unless
+    ``--last-run``, then write ``last_file``'s samples to ``results`` with ``about``, the
+    summary and the provenance of ``measured`` and ``packages``; print each case."""
+    parser = argparse.ArgumentParser(description=about)
     parser.add_argument(
-        "--last-run", action="store_true", help=f"record {LAST_RUN.relative_to(REPO)} as is"
+        "--last-run", action="store_true", help=f"record {last_file.relative_to(REPO)} as is"
     )
     args = parser.parse_args(argv)
     if not args.last_run:
-        LAST_RUN.unlink(missing_ok=True)
-        run_test()
-    if not LAST_RUN.is_file():
-        sys.exit(f"error: no {LAST_RUN.relative_to(REPO)}: the latency test did not run")
-    last_run = json.loads(LAST_RUN.read_text())
-    how = (
-        f"{TEST}::test_key_press_to_new_numbers_latency, {last_run['presses']} presses per "
-        "control in headless Chromium and JupyterLab, recorded by benchmarks/record_latency.py"
-        + (" --last-run" if args.last_run else "")
-    )
-    found = provenance(MEASURED, how, packages=("jupyterlab", "ipykernel", "playwright"))
+        last_file.unlink(missing_ok=True)
+        run()
+    if not last_file.is_file():
+        sys.exit(f"error: no {last_file.relative_to(REPO)}: the browser test did not run")
+    last_run = json.loads(last_file.read_text())
+    how = how.format(presses=last_run["presses"]) + (" --last-run" if args.last_run else "")
+    found = provenance(measured, how, packages=packages)
     found["date"] = last_run["date"]  # when and under which load it was measured
     found["load_average"] = last_run.get("load_average")
+    summary = summarize(last_run)
+    write_results(results, {"about": about, **summary, **found, "chromium": last_run["chromium"]})
+    for label, case in summary["cases"].items():
+        print(f"{label:<60}median {case['median_ms']:>5.0f} ms, slowest {case['max_ms']:>4.0f} ms")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    how = (
+        f"{TEST}::test_key_press_to_new_numbers_latency, {{presses}} presses per "
+        "control in headless Chromium and JupyterLab, recorded by benchmarks/record_latency.py"
+    )
     about = (
         "Key press (or a dropdown's choice) to the new numbers on the page, in "
         "milliseconds, per control; written by benchmarks/record_latency.py from the "
         "browser test's build/e2e/latency.json, read by scripts/readme_tables.py "
         "(README, Speed)."
     )
-    summary = summarize(last_run)
-    write_results(RESULTS, {"about": about, **summary, **found, "chromium": last_run["chromium"]})
-    for label, case in summary["cases"].items():
-        print(f"{label:<56}median {case['median_ms']:>5.0f} ms, slowest {case['max_ms']:>4.0f} ms")
-    return 0
+    packages = ("jupyterlab", "ipykernel", "playwright")
+    return record(argv, LAST_RUN, RESULTS, run_test, how, about, MEASURED, packages)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ check: setup  ## lint, the unit tests that need no training, twins and format ch
 	$(BIN)/python -m pytest -q $(CHECK_TESTS)
 
 # The notebooks that train: their checked outputs must not depend on float noise.
-TRAINING_NOTEBOOKS := 01 03 05 06 07 08 09 10
+TRAINING_NOTEBOOKS := 01 03 05 06 07 08 09 10 11
 
 # Strict nbval runs under other float kernels than `make notebooks` stored the outputs with
 # (TensorFlow's Eigen kernels instead of oneDNN's): every CI run is a second machine.
@@ -80,7 +80,7 @@ NB ?=
 NOTEBOOK_FILES = $(if $(NB),$(foreach n,$(NB),$(wildcard notebooks/$(n)_*.ipynb)),notebooks/*.ipynb)
 
 notebooks: setup  ## re-run notebooks top to bottom and store their outputs (NB=07: one)
-	@test -n "$(strip $(NOTEBOOK_FILES))" || { echo "error: no notebook NB=$(NB); allowed: 00 to 10"; exit 2; }
+	@test -n "$(strip $(NOTEBOOK_FILES))" || { echo "error: no notebook NB=$(NB); allowed: 00 to 11"; exit 2; }
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.record_timing=False $(NOTEBOOK_FILES)
 	$(BIN)/python scripts/stable_widget_ids.py $(NOTEBOOK_FILES)  # a re-run changes no id

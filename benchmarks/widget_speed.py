@@ -32,6 +32,7 @@ matplotlib.use("Agg")
 
 from inception_edu.analysis import analyze  # noqa: E402
 from inception_edu.data import load_digits_split  # noqa: E402
+from inception_edu.experiments.capstone import BlockDesigner  # noqa: E402
 from inception_edu.experiments.residual_scaling import (
     ScaleExplorer,  # noqa: E402
     activation_growth,  # noqa: E402
@@ -100,10 +101,6 @@ def explorer_cases(explorer_3a) -> list:
     # notebook 08's explorer: the forward passes for every scale are made once, up front
     wide = mini_inception_resnet_spec(channels=1024, blocks=16, width=1.0, branches=3)
     scale = ScaleExplorer(activation_growth(wide, load_digits_split(seed=0).x_val[:8]))
-    # notebook 09's explorers, on made-up results of its shape (12 classes, 75x75 images)
-    comparison, x_val = synthetic_comparison(classes=12, per_class=8, size=75)
-    picker = ExperimentPicker(comparison)
-    class_errors = ClassErrorExplorer(comparison.results["baseline"], x_val)
     cases = [
         ("01", "block explorer, 3a: tick a branch", explorer_3a.checkboxes["b3"], [False, True]),
         (
@@ -155,6 +152,18 @@ def explorer_cases(explorer_3a) -> list:
         ("07", "stage explorer (07): section dropdown", stages.section, [0, 1, 2, 3, 4, 5, 6]),
         ("07", "stage explorer (07): input size slider", stages.input_size, list(range(260, 300))),
         ("08", "scale explorer (08): residual scale slider", scale.slider, [0.1, 0.3, 0.5, 1.0]),
+    ]
+    return cases + _results_and_designer_cases()
+
+
+def _results_and_designer_cases() -> list:
+    """:func:`explorer_cases` of notebook 09 (on made-up results of its shape: 12 classes,
+    75x75 images) and of notebook 11 (the block designer, a branch line typed)."""
+    comparison, x_val = synthetic_comparison(classes=12, per_class=8, size=75)
+    picker = ExperimentPicker(comparison)
+    class_errors = ClassErrorExplorer(comparison.results["baseline"], x_val)
+    designer = BlockDesigner("inception(3a)")
+    return [
         ("09", "experiment picker (09): loss dropdown", picker.loss, ["binary", "categorical"]),
         ("09", "experiment picker (09): metric dropdown", picker.metric, list(picker.metrics)),
         (
@@ -163,8 +172,13 @@ def explorer_cases(explorer_3a) -> list:
             class_errors.dropdown,
             [value for _, value in class_errors.dropdown.options],
         ),
+        (
+            "11",
+            "block designer (11): type in a branch",
+            designer.branches[1],
+            [f"1x1:24 > 3x3:{filters}" for filters in range(20, 60)],
+        ),
     ]
-    return cases
 
 
 def print_latencies(cases) -> dict:

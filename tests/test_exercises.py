@@ -156,6 +156,30 @@ def test_exercise_definitions_are_checked():
     assert Close("m", value=3).matches(3.0, 0.0) and not Close("m", value=3).matches(4, 0.5)
     with pytest.raises(ValueError, match="minimum must be"):
         Exercise("q?", lambda: 1, "h", "w", minimum=float("nan"))
+    with pytest.raises(ValueError, match="needs its judge"):
+        Exercise("q?", lambda: 1, "h", "w", kind="target")
+    with pytest.raises(ValueError, match="only it has one"):
+        Exercise("q?", lambda: 1, "h", "w", judge=lambda a: ("correct", ""))
+
+
+def test_a_target_exercise_grades_what_its_judge_measures():
+    def judge(answer):
+        if not isinstance(answer, int):
+            raise ValueError(f"Answer with a block size. Received: {answer!r}")
+        return ("correct", "met.") if answer < 5 else ("close" if answer < 8 else "wrong", "no.")
+
+    target = Exercise("Build one?", lambda: 5, "Smaller.", lambda v: f"under {v}",
+                      kind="target", judge=judge)  # fmt: skip
+    assert target.check(None).status == "unanswered"
+    assert target.check("big").message.startswith("Answer with a block size")
+    assert target.wrong_answers == 0
+    assert target.check(9).message == "no. Smaller."
+    second = target.check(6)
+    assert second.status == "close" and second.message == "no.\nWorked step: under 5"
+    assert target.check(3).status == "correct"
+    broken = Exercise("?", lambda: 1, "h", "w", kind="target", judge=lambda a: ("maybe", ""))
+    with pytest.raises(ValueError, match="judge must return"):
+        broken.check(1)
 
 
 def test_the_299_grid_is_named_as_the_slip_it_is():

@@ -12,6 +12,11 @@ course's numbers), and grades what a learner types:
 - anything else: the first time a hint that points at the idea, from the second time on
   the hint *and* a worked step.
 
+A ``"target"`` exercise asks for something to build rather than a number (notebook 11: a
+block under half inception(3a)'s multiply-adds, within two points of its accuracy): its
+``judge`` measures the answer and says whether it meets the target, nearly meets it, or
+misses, in the same four statuses, with the same hint and worked step.
+
 Each check returns a :class:`Feedback`, which a notebook shows as a coloured box.
 """
 
@@ -84,8 +89,11 @@ class Exercise:
         worked: the worked step said from the second wrong answer on; a function of the
             expected answer, or a string.
         right: what to say when right; a function of the expected answer, or a string.
-        kind: ``"number"`` (an int or float, within ``tolerance``) or ``"choice"`` (one of
-            ``choices``).
+        kind: ``"number"`` (an int or float, within ``tolerance``), ``"choice"`` (one of
+            ``choices``) or ``"target"`` (anything ``judge`` grades).
+        judge: for a ``"target"``: a function of the answer returning ``(status,
+            detail)``, status ``"correct"``, ``"close"`` or ``"wrong"`` and detail what was
+            measured; a ``ValueError`` from it is a malformed answer (said, not counted).
         close: known slips, checked before "wrong".
         minimum: for a quantity that cannot go below it (a count, a ratio of costs: 0),
             the least answer allowed; an answer below it, like one that is not a finite
@@ -102,11 +110,16 @@ class Exercise:
     choices: tuple = ()
     close: tuple = ()
     minimum: float | None = None
+    judge: Callable[[Any], tuple] | None = None
     wrong_answers: int = field(default=0, init=False)
 
     def __post_init__(self):
-        if self.kind not in ("number", "choice"):
-            raise ValueError(f"kind must be 'number' or 'choice'. Received: kind={self.kind!r}")
+        if self.kind not in ("number", "choice", "target"):
+            raise ValueError(
+                f"kind must be 'number', 'choice' or 'target'. Received: kind={self.kind!r}"
+            )
+        if (self.kind == "target") != (self.judge is not None):
+            raise ValueError("A 'target' exercise needs its judge, and only it has one.")
         if self.kind == "choice" and not self.choices:
             raise ValueError("A 'choice' exercise needs its choices.")
         if self.minimum is not None and (
@@ -153,6 +166,8 @@ class Exercise:
                 "unanswered",
                 f"Not attempted yet: {self.question} Set ANSWER and run the cell again.",
             )
+        if self.kind == "target":
+            return self._judged(answer)
         answer = self._normalised(answer)
         problem = self._well_formed(answer)
         if problem:  # a typing slip, not a wrong idea: not counted as an attempt
@@ -169,6 +184,24 @@ class Exercise:
         status, message = ("close", slip.message) if slip else ("wrong", f"Not quite. {self.hint}")
         if self.wrong_answers >= 2:
             message += f"\nWorked step: {self._text(self.worked, expected)}"
+        return Feedback(status, message)
+
+    def _judged(self, answer) -> Feedback:
+        """A ``"target"`` answer, measured by ``judge``."""
+        try:
+            status, detail = self.judge(answer)
+        except ValueError as error:  # a malformed answer: not counted as an attempt
+            return Feedback("wrong", str(error))
+        if status not in ("correct", "close", "wrong"):
+            raise ValueError(
+                f"judge must return 'correct', 'close' or 'wrong'. Received: {status!r}"
+            )
+        if status == "correct":
+            return Feedback("correct", f"{detail} {self._text(self.right, self.answer())}")
+        self.wrong_answers += 1
+        message = f"{detail} {self.hint}" if status == "wrong" else detail
+        if self.wrong_answers >= 2:
+            message += f"\nWorked step: {self._text(self.worked, self.answer())}"
         return Feedback(status, message)
 
     def reset(self) -> None:

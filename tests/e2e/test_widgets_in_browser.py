@@ -12,13 +12,18 @@ in headless Chromium (driven by Playwright) and run every cell:
   "output 28x28x416", holding checkboxes "branch b1" to "branch b4"), unticks
   "branch b3" (the 5x5 branch, 32 filters) and waits for the headline to read 384 output
   channels and the SVG diagram to follow: the round trip browser -> kernel -> browser.
+- ``test_an_error_is_shown_on_the_widget_and_it_recovers`` unticks every branch of the
+  block explorer, and types a stride into a line of notebook 11's designer ("branches
+  give 8x8 (b1) and 4x4 (b2): they cannot be concatenated"): a red message on the widget,
+  and the numbers back once the mistake is undone.
 - ``test_the_rise_slideshow_shows_every_explorer`` opens the same notebook in RISE's live
   slideshow and finds every explorer there, live or as its static copy.
 - ``test_key_press_to_new_numbers_latency`` opens a small notebook it writes itself (a
   block explorer on inception(3a), the naive-vs-bottleneck explorer, and the explorers of
   notebooks 04-06: factorization, grid-reduction strategies, Reduction-A, label
-  smoothing), focuses a
-  slider or a checkbox, presses a key (ArrowRight, Space) and measures in the page, with
+  smoothing, and notebook 11's block designer), focuses a slider, a checkbox or a branch
+  line, presses a key (ArrowRight, Space; typing "2" and Backspace in turn) and measures
+  in the page, with
   ``performance.now()`` at the keydown and a ``MutationObserver`` on the explorer's
   headline, how long the new numbers take to appear (and the diagram after them, and the
   next painted frame). It prints the median and max of each and asserts the medians of
@@ -86,6 +91,7 @@ LATENCY_CELLS = [
     "from inception_edu.zoo.mini import mini_inception_resnet_spec\n"
     "from inception_edu.zoo.googlenet import INPUT_3A, module\n"
     "from inception_edu.experiments.transfer import ClassErrorExplorer, ExperimentPicker\n"
+    "from inception_edu.experiments.capstone import BlockDesigner\n"
     "import sys\n"
     f"sys.path.insert(0, {str(TESTS_DIR)!r})  # the tests' made-up results of notebook 09\n"
     "from synthetic_transfer import synthetic_comparison",
@@ -102,6 +108,8 @@ LATENCY_CELLS = [
     # notebook 09's explorers on made-up results of its shape (12 classes, 75x75 images)
     "comparison, x_val = synthetic_comparison()\nExperimentPicker(comparison)",
     'ClassErrorExplorer(comparison.results["baseline"], x_val)',
+    # notebook 11's block designer, as the notebook opens it
+    'BlockDesigner("inception(3a)")',
 ]
 # Each explorer of the latency notebook, in its order, and the course notebook it is from.
 LATENCY_EXPLORERS = {
@@ -115,6 +123,7 @@ LATENCY_EXPLORERS = {
     "scale": "08",
     "picker": "09",
     "class_errors": "09",
+    "designer": "11",
 }
 LATENCY_RESULTS = SCREENSHOTS / "latency.json"  # every run's samples, the last run's only
 
@@ -569,13 +578,17 @@ def test_the_rise_slideshow_shows_every_explorer(lab, page, screenshots):
         raise
 
 
-def _measure(page, probe: str, control, key: str) -> dict:
+def _measure(page, probe: str, control, key) -> dict:
     """Press ``key`` on the focused ``control`` once to warm up, then PRESSES times, each
-    after the previous answer (numbers and diagram) is on the page; return the samples."""
+    after the previous answer (numbers and diagram) is on the page; return the samples.
+    ``key`` may be a tuple of keys, pressed in turn (typing into a text field)."""
+    keys = key if isinstance(key, tuple) else (key,)
     page.evaluate("key => { window.__e2e.active = key; }", probe)
     control.focus()
+    if len(keys) > 1:
+        page.keyboard.press("End")  # type at the end of the field's text
     for count in range(1, PRESSES + 2):
-        page.keyboard.press(key)
+        page.keyboard.press(keys[count % len(keys)])
         page.wait_for_function(SAMPLES_JS, arg=[probe, count], timeout=REACT_MS, polling="raf")
     samples = page.evaluate("key => window.__e2e.probes[key]", probe)
     return {kind: samples[kind][1:] for kind in ("numbers", "painted", "diagram")} | {
@@ -655,6 +668,9 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
         def slider(explorer, label):
             return explorer.locator(f".widget-slider:has(> label:text-is('{label}')) .noUi-handle")
 
+        def branch_line(explorer, index):
+            return explorer.locator(".inception-edu-branch input").nth(index)
+
         def dropdown(explorer, label):
             return explorer.locator(f".widget-dropdown:has(> label:text-is('{label}')) select")
 
@@ -712,6 +728,12 @@ def test_key_press_to_new_numbers_latency(lab, page, screenshots):
                 "scale",
                 slider(found["scale"], "residual scale"),
                 "ArrowRight",
+            ),
+            (
+                "block designer (11): typing in branch b2, 2/Backspace",
+                "designer",
+                branch_line(found["designer"], 1),
+                ("2", "Backspace"),  # 1x1:24 > 3x3:32 -> ...:3 -> ...:32, each valid
             ),
         ]
         results = {}
@@ -792,6 +814,30 @@ def test_an_error_is_shown_on_the_widget_and_it_recovers(lab, page, screenshots)
         expect(diagram.locator("svg text", has_text="concatenate → 28x28x128")).to_have_count(
             1, timeout=REACT_MS
         )
+        _a_bad_design_is_said_on_the_designer(page, screenshots)
     except (Exception, pytest.fail.Exception):
         _failure_screenshot(page, lab)
         raise
+
+
+def _a_bad_design_is_said_on_the_designer(page, screenshots) -> None:
+    """Notebook 11's designer: type "/2" after b2's 3x3 (a stride the other branches do
+    not have): the red message names the two grids on the widget; delete it: the numbers
+    come back."""
+    expect = sync_api.expect
+    designer = page.locator(".inception-edu-explorer").last
+    headline = designer.locator(":scope > .widget-html").first
+    expect(headline).to_contain_text("653,312 multiply-adds")
+    line = designer.locator(".inception-edu-branch input").nth(1)
+    line.scroll_into_view_if_needed()
+    line.focus()
+    page.keyboard.press("End")
+    page.keyboard.type("/2")
+    message = headline.get_by_text("they cannot be concatenated")
+    expect(message).to_be_visible(timeout=REACT_MS)
+    expect(message).to_contain_text("branches give 8x8 (b1) and 4x4 (b2)")
+    assert message.evaluate("el => getComputedStyle(el).color") == "rgb(176, 0, 32)"
+    _screenshot(page, designer, screenshots / "designer_error.png")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    expect(headline).to_contain_text("653,312 multiply-adds", timeout=REACT_MS)

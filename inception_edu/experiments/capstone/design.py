@@ -77,6 +77,7 @@ __all__ = [
     "BLOCK_INPUT",
     "FORMAT",
     "VERSION",
+    "design_json",
     "design_to_spec",
     "load_design",
     "save_design",
@@ -464,8 +465,23 @@ def save_design(design, path, input_shape=BLOCK_INPUT) -> Path:
         written.update({k: design[k] for k in ("author", "notes") if k in design})
     if path.parent and not path.parent.is_dir():
         raise ValueError(f"path must be in an existing folder. Received: path={str(path)!r}")
-    path.write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(design_json(written), encoding="utf-8")
     return path
+
+
+def design_json(design: dict) -> str:
+    """``design`` as the text of its file: one field per line and one operation per line,
+    so that a design reads (and diffs) like the block it is."""
+
+    def one(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    branches = ",\n".join(
+        "    [\n" + ",\n".join(f"      {one(op)}" for op in ops) + "\n    ]"
+        for ops in design["branches"]
+    )
+    fields = [f"  {one(k)}: {one(v)}" for k, v in design.items() if k != "branches"]
+    return "{\n" + ",\n".join([*fields, f'  "branches": [\n{branches}\n  ]']) + "\n}\n"
 
 
 def load_design(path, input_shape=BLOCK_INPUT) -> dict:

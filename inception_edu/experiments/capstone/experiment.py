@@ -511,7 +511,9 @@ def _place_labels(points, texts, size: tuple, fontsize: float) -> list:
     return positions
 
 
-def plot_plane(runs, title: str | None = None, cost: str = "block", references=None):
+def plot_plane(
+    runs, title: str | None = None, cost: str = "block", references=None, paper: bool = False
+):
     """Validation error against multiply-adds per image (log scale), one design per colour.
 
     Each seed is a small dot; each design's mean a large marker with a bar from its best
@@ -520,13 +522,21 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
     of the ``"block"`` (what the designs differ in) or of the whole ``"network"``.
     ``references``: labels drawn as squares (by default those of
     :func:`reference_blocks`); the others, the learners' designs, as circles.
+    ``paper=True`` draws, beside the plane, the v3 paper's own ablation (its Table 3,
+    notebook 06: ImageNet top-1 error against its "Bn ops") on the same kind of axes, for
+    scale: what a change of design bought on ImageNet.
     """
     grouped = _by_design(runs)
     check_choice(cost, ("block", "network"), "cost")
     references = set(REFERENCE_SOURCES if references is None else references)
+    paper = check_flag(paper, "paper")
 
-    figure = new_figure(figsize=(9, 5.6), layout="constrained")
-    ax = figure.subplots()
+    figure = new_figure(figsize=(14, 5.6) if paper else (9, 5.6), layout="constrained")
+    if paper:
+        ax, paper_ax = figure.subplots(1, 2, width_ratios=(9, 5))
+        _draw_paper_ablation(paper_ax)
+    else:
+        ax = figure.subplots()
     labels = list(grouped)
     xs = [_cost(grouped[k][0], cost) for k in labels]
     means = [float(np.mean([r.val_error for r in grouped[k]])) for k in labels]
@@ -546,7 +556,8 @@ def plot_plane(runs, title: str | None = None, cost: str = "block", references=N
         )
     limits = _set_plane_limits(ax, xs, lows, highs)
     texts = [f"{label}  {mean:.1%}" for label, mean in zip(labels, means, strict=True)]
-    _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits)
+    share = 9 / 14 if paper else 1.0
+    _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits, share)
     _format_plane_axes(ax, cost)
     seeds = len({r.seed for r in _check_runs(runs)})
     ax.set_title(
@@ -583,7 +594,7 @@ def _draw_design(ax, x, errors: list, spread: tuple, colour: str, square: bool, 
     ax.errorbar(
         x,
         mean,
-        yerr=[[mean - low], [high - mean]],
+        yerr=[[max(0.0, mean - low)], [max(0.0, high - mean)]],  # ties: no negative bar
         fmt="s" if square else "o",
         markersize=9,
         color=colour,
@@ -605,15 +616,16 @@ def _set_plane_limits(ax, xs: list, lows: list, highs: list) -> tuple:
     return x_low, x_high, y_low, y_high
 
 
-def _label_points(ax, figure, points: list, texts: list, limits: tuple) -> None:
+def _label_points(ax, figure, points: list, texts: list, limits: tuple, share: float = 1.0) -> None:
     """Each ``(macs, mean error)`` point's text beside it where :func:`_place_labels`
-    finds room, joined to it by a thin grey line (``limits``: the axes' data limits)."""
+    finds room, joined to it by a thin grey line (``limits``: the axes' data limits;
+    ``share``: the part of the figure's width the axes take)."""
     x_low, x_high, y_low, y_high = limits
     in_axes = [
         (math.log(x / x_low) / math.log(x_high / x_low), (m - y_low) / (y_high - y_low))
         for x, m in points
     ]
-    size = (figure.get_figwidth() * 0.86, figure.get_figheight() * 0.68)  # the axes, roughly
+    size = (figure.get_figwidth() * 0.86 * share, figure.get_figheight() * 0.68)  # roughly
     for text, point, (tx, ty, ha, va) in zip(
         texts, in_axes, _place_labels(in_axes, texts, size, 10), strict=True
     ):
@@ -687,6 +699,35 @@ def _plane_legend(ax) -> None:
         ncol=2,
         frameon=False,
     )
+
+
+def _draw_paper_ablation(ax) -> None:
+    """The v3 paper's Table 3 (:data:`~inception_edu.course.history.V3_ABLATION`, quoted)
+    as top-1 error against its "Bn ops", each row a point, its front dashed."""
+    from inception_edu.course.history import V3_ABLATION
+
+    costs = [cost for _, _, _, cost in V3_ABLATION]
+    errors = [top1 / 100 for _, top1, _, _ in V3_ABLATION]
+    front, best = [], math.inf
+    for cost, error in sorted(zip(costs, errors, strict=True)):
+        if error < best:
+            front.append((cost, error))
+            best = error
+    _draw_front(ax, front)
+    ax.scatter(costs, errors, s=40, color="#555555", zorder=3)
+    for (network, *_), cost, error in zip(V3_ABLATION, costs, errors, strict=True):
+        ax.annotate(network, (cost, error), xytext=(6, 0), textcoords="offset points",
+                    fontsize=9, va="center", bbox={"facecolor": "white", "edgecolor": "none",
+                    "pad": 0.5})  # fmt: skip
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_xlim(1.0, 6.4)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel('cost (the paper\'s "Bn ops" per image)', fontsize=11)
+    ax.set_ylabel("ImageNet top-1 error (single crop)", fontsize=11)
+    ax.set_title("for scale: the v3 paper's ablation (Table 3, nb 06)", fontsize=12)
+    ax.tick_params(labelsize=10)
+    ax.grid(alpha=0.3)
 
 
 def _macs_tick(value: float) -> str:

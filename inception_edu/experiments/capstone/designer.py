@@ -1,0 +1,392 @@
+"""Notebook 11's block designer: a learner's own block, drawn, counted and checked as they type.
+
+A branch is written as one line, the operations it applies in order separated by ``>``
+(:func:`parse_branch`, :func:`branch_text`)::
+
+    1x1:24 > 3x3:32          a 1x1 reduction to 24 channels, then 32 3x3 filters
+    1x1:16 > 1x3:24 > 3x1:24 v3's factorized 3x3 (Szegedy et al. 2015, section 3.2)
+    1x1:16 > 3x3:24 > 3x3:24 two stacked 3x3s: a 5x5's receptive field (section 3.1)
+    max3 > 1x1:8             a 3x3 max-pool and its 1x1 projection (GoogLeNet, Figure 2b)
+    3x3:32/2V                stride 2, "V" for valid padding, as the v4 paper's figures write it
+
+A convolution is ``HxW:filters`` (a kernel of H rows and W columns); a pool is ``max`` or
+``avg`` and its window side (``max3``); either may end in ``/stride`` and ``V``. Every
+convolution has batch-norm and ReLU (v3's), or a bias and ReLU (the 2014 GoogLeNet's) when
+the designer's "batch-norm" box is unticked.
+
+:class:`BlockDesigner` is an :class:`~inception_edu.widgets.base.Explorer`: a text field per
+branch, buttons to add and remove branches, a choice of concatenation or a scaled residual
+add (Inception-ResNet, Szegedy et al. 2016, section 3.3), and a "start from" menu of the
+course's references. Every key press re-reads the design (:func:`design_to_spec`, the
+same checks as a design file), and the analytic engine answers with the output shape,
+parameters, multiply-adds (and their ratio to inception(3a)'s, the capstone's yardstick)
+and the diagram; a design with no answer ("branches give 8x8 and 4x4: they cannot be
+concatenated") is said in red on the widget. :attr:`BlockDesigner.design` is the design,
+ready for :func:`~inception_edu.experiments.capstone.experiment.train_designs` or
+:func:`~inception_edu.experiments.capstone.design.save_design`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ipywidgets as widgets
+
+from inception_edu.analysis import Table, analyze, fmt_count, fmt_shape
+from inception_edu.experiments.capstone.design import (
+    BLOCK_INPUT,
+    FORMAT,
+    VERSION,
+    design_to_spec,
+    load_design,
+)
+from inception_edu.experiments.capstone.experiment import reference_designs
+from inception_edu.spec.checks import check_input_shape
+from inception_edu.spec.nodes import Residual
+from inception_edu.viz.diagrams import block_svg
+from inception_edu.widgets.base import DOT, Explorer
+
+__all__ = ["YARDSTICK", "BlockDesigner", "branch_text", "parse_branch"]
+
+#: The reference every design's multiply-adds are compared with (the capstone's target).
+YARDSTICK = "inception(3a)"
+
+_CONV = re.compile(r"^(\d+)x(\d+):(\d+)(?:/(\d+))?(V)?$", re.IGNORECASE)
+_POOL = re.compile(r"^(max|avg)(\d+)(?:/(\d+))?(V)?$", re.IGNORECASE)
+_SYNTAX = (
+    "a convolution HxW:filters (1x1:16, 3x3:32, 1x3:24) or a pool max3 / avg3, "
+    "optionally followed by /stride and V for valid padding (3x3:32/2V)"
+)
+_RESIDUAL = "scaled residual add"
+_CONCAT = "concatenate"
+
+
+def _operation(token: str, where: str) -> dict:
+    conv, pool = _CONV.match(token), _POOL.match(token)
+    if conv:
+        height, width, filters, stride, valid = conv.groups()
+        kernel = int(height) if height == width else [int(height), int(width)]
+        op = {"op": "conv", "kernel": kernel, "filters": int(filters)}
+    elif pool:
+        kind, size, stride, valid = pool.groups()
+        op = {"op": "pool", "kind": kind.lower()}
+        if int(size) != 3:
+            op["size"] = int(size)
+    else:
+        raise ValueError(f"{where}: {token!r} is not an operation. Write {_SYNTAX}.")
+    if stride is not None and int(stride) != 1:
+        op["stride"] = int(stride)
+    if valid:
+        op["padding"] = "valid"
+    return op
+
+
+def parse_branch(text: str, where: str = "branch") -> list:
+    """The operations of one branch written as ``"1x1:24 > 3x3:32"`` (the module's
+    docstring), as design operations (dicts of the design format). ``where`` names the
+    branch in a ``ValueError`` for a line that is not one."""
+    if not isinstance(text, str):
+        raise ValueError(f"{where} must be a text such as '1x1:24 > 3x3:32'. Received: {text!r}")
+    tokens = [token.strip() for token in text.split(">")]
+    if not text.strip():
+        raise ValueError(f"{where} is empty: write at least one operation, {_SYNTAX}.")
+    if "" in tokens:
+        raise ValueError(
+            f"{where}: an empty step between two '>' (or at an end). Received: {text!r}"
+        )
+    return [_operation(token, where) for token in tokens]
+
+
+def _side(value) -> tuple:
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def _suffix(op: dict) -> str:
+    stride = _side(op.get("stride", 1))
+    if stride[0] != stride[1]:
+        raise ValueError(f"A branch line writes one stride for both sides. Received: {op!r}")
+    return (f"/{stride[0]}" if stride[0] != 1 else "") + (
+        "V" if op.get("padding", "same") == "valid" else ""
+    )
+
+
+def branch_text(ops: list) -> str:
+    """One branch of a design (a list of design operations) as the designer's line,
+    the inverse of :func:`parse_branch` (names are not kept: the line has none)."""
+    parts = []
+    for op in ops:
+        if op.get("op") == "conv":
+            height, width = _side(op["kernel"])
+            parts.append(f"{height}x{width}:{op['filters']}{_suffix(op)}")
+        elif op.get("op") == "pool":
+            size = _side(op.get("size", 3))
+            if size[0] != size[1]:
+                raise ValueError(f"A branch line writes square pools only. Received: {op!r}")
+            parts.append(f"{op['kind']}{size[0]}{_suffix(op)}")
+        else:
+            raise ValueError(f"An operation is a conv or a pool. Received: {op!r:.80}")
+    return " > ".join(parts)
+
+
+def _batch_norm(design: dict) -> bool:
+    """The designer's one batch-norm setting for ``design``'s convolutions."""
+    flags = {
+        op.get("batch_norm", True)
+        for ops in design["branches"]
+        for op in ops
+        if op.get("op") == "conv"
+    }
+    if len(flags) > 1:
+        raise ValueError(
+            "The designer shows blocks whose convolutions all have batch-norm or all have "
+            "none; this design mixes them. Edit its file instead."
+        )
+    return flags.pop() if flags else True
+
+
+class BlockDesigner(Explorer):
+    """Design a block as text, one line per branch; see its shape, parameters,
+    multiply-adds and diagram as you type.
+
+    ``start``: a reference's label (:func:`reference_designs`: ``"naive"``,
+    ``"inception(3a)"``, ``"v3 Inception-A"``, ``"Inception-ResNet-A"``), a design dict,
+    or the path of a design file. ``input_shape``: the block's input (the capstone
+    network's, :data:`BLOCK_INPUT`, by default). Attributes: ``branches`` (the text
+    fields), ``summary`` (the analysis), ``macs_ratio`` (the block's multiply-adds over
+    inception(3a)'s on the same input), ``spec`` and :attr:`design` (the last design that
+    worked), ``error`` (the message on the widget, or ``None``).
+    """
+
+    def __init__(self, start=YARDSTICK, input_shape=BLOCK_INPUT, draw: bool = True):
+        self.input_shape = check_input_shape(input_shape)
+        self.references = reference_designs()
+        yardstick = design_to_spec(self.references[YARDSTICK], self.input_shape)
+        self.yardstick_macs = analyze(yardstick, self.input_shape).macs
+        design = self._start_design(start)
+        self.name = widgets.Text(description="name", layout=widgets.Layout(width="300px"))
+        self.start = widgets.Dropdown(
+            options=["(your design)", *self.references],
+            value="(your design)",
+            description="start from",
+            layout=widgets.Layout(width="300px"),
+        )
+        self.combine = widgets.Dropdown(
+            options=[_CONCAT, _RESIDUAL],
+            description="combine",
+            layout=widgets.Layout(width="300px"),
+        )
+        self.scale = widgets.BoundedFloatText(
+            value=0.2,
+            min=0.01,
+            max=10.0,
+            step=0.01,
+            description="scale",
+            layout=widgets.Layout(width="160px"),
+        )
+        self.batch_norm = widgets.Checkbox(value=True, description="batch-norm", indent=False)
+        self.add_button = widgets.Button(description="add branch", icon="plus")
+        self.add_button.on_click(lambda _: self.add_branch())
+        self.rows = widgets.VBox()
+        self.branches: list = []
+        self._loading, self._started = True, False
+        self._fill(design)
+        header = widgets.VBox(
+            [
+                widgets.HBox([self.name, self.start]),
+                widgets.HBox([self.combine, self.scale, self.batch_norm]),
+            ]
+        )
+        controls = widgets.VBox([header, self.rows, self.add_button])
+        observed = [self.name, self.combine, self.scale, self.batch_norm, *self.branches]
+        self._loading = False
+        super().__init__(controls, draw, observe=observed)
+        self._started = True
+        self.start.observe(self._choose_start, names="value")
+        self.combine.observe(self._enable_scale, names="value")
+        self._enable_scale()
+
+    # ------------------------------------------------------------------ the design in fields
+
+    def _start_design(self, start) -> dict:
+        if isinstance(start, str) and start in self.references:
+            return self.references[start]
+        if isinstance(start, dict):
+            design_to_spec(start, self.input_shape)
+            return start
+        if isinstance(start, str) and start.endswith(".json"):
+            return load_design(start, self.input_shape)
+        shown = ", ".join(repr(label) for label in self.references)
+        raise ValueError(
+            f"start must be one of {shown}, a design dict or a design file (.json). "
+            f"Received: start={start!r:.80}"
+        )
+
+    def _fill(self, design: dict) -> None:
+        """Set every control from ``design`` (one update afterwards, not one per field)."""
+        loading, self._loading = self._loading, True
+        try:
+            self.batch_norm.value = _batch_norm(design)
+            self.name.value = design["name"]
+            combine = design["combine"]
+            self.combine.value = _CONCAT if combine == "concat" else _RESIDUAL
+            if combine != "concat":
+                self.scale.value = combine["residual"]
+            for field in self.branches:
+                field.unobserve_all()
+            self.branches = []
+            for ops in design["branches"]:
+                self._new_field(branch_text(ops))
+            self._show_rows()
+        finally:
+            self._loading = loading
+
+    def _new_field(self, text: str) -> widgets.Text:
+        field = widgets.Text(
+            value=text, continuous_update=True, layout=widgets.Layout(width="420px")
+        )
+        field.add_class("inception-edu-branch")  # the browser tests find the lines by it
+        if self._started:  # the first fields are observed by the base class
+            field.observe(self.update, names="value")
+        self.branches.append(field)
+        return field
+
+    def _show_rows(self) -> None:
+        rows = []
+        for index, field in enumerate(self.branches):
+            remove = widgets.Button(
+                description="remove",
+                icon="minus",
+                layout=widgets.Layout(width="100px"),
+                disabled=len(self.branches) == 1,
+            )
+            remove.on_click(lambda _, i=index: self.remove_branch(i))
+            label = widgets.Label(f"b{index + 1}", layout=widgets.Layout(width="30px"))
+            rows.append(widgets.HBox([label, field, remove]))
+        self.rows.children = rows
+
+    def _choose_start(self, change) -> None:
+        if change["new"] in self.references:
+            self._fill(self.references[change["new"]])
+            self.update()
+
+    def _enable_scale(self, change=None) -> None:
+        self.scale.disabled = self.combine.value != _RESIDUAL
+
+    def add_branch(self, text: str = "1x1:8") -> None:
+        """Add a branch written as ``text`` (a 1x1 convolution to 8 channels by default)."""
+        parse_branch(text, "the new branch")
+        self._new_field(text)
+        self._show_rows()
+        self.update()
+
+    def remove_branch(self, index: int) -> None:
+        """Remove branch ``index`` (0 is b1); a block keeps at least one branch."""
+        if not isinstance(index, int) or not 0 <= index < len(self.branches):
+            raise ValueError(
+                f"index must be a branch's position, 0 to {len(self.branches) - 1}. "
+                f"Received: {index!r}"
+            )
+        if len(self.branches) == 1:
+            raise ValueError("A block needs at least one branch: this is its last one.")
+        self.branches.pop(index).unobserve_all()
+        self._show_rows()
+        self.update()
+
+    def set_design(self, design) -> None:
+        """Show ``design`` (a reference's label, a design dict or a file) in the fields."""
+        self._fill(self._start_design(design))
+        self.update()
+
+    # ------------------------------------------------------------------ the explorer's loop
+
+    def _read(self) -> dict:
+        branches = [
+            parse_branch(field.value, f"b{index + 1}") for index, field in enumerate(self.branches)
+        ]
+        if not self.batch_norm.value:
+            for ops in branches:
+                for op in ops:
+                    if op["op"] == "conv":
+                        op["batch_norm"] = False
+        combine = "concat" if self.combine.value == _CONCAT else {"residual": self.scale.value}
+        name = self.name.value.strip() or "my block"
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "name": name,
+            "combine": combine,
+            "branches": branches,
+        }
+
+    def update(self, change=None) -> None:
+        """The explorer's loop, once the fields hold a whole design (not field by field
+        while :meth:`set_design` fills them)."""
+        if not self._loading:
+            super().update(change)
+
+    def transform(self):
+        design = self._read()
+        try:
+            spec = design_to_spec(design, self.input_shape, source="this design")
+        except ValueError as error:  # the file's field names, as the designer's rows
+            raise ValueError(
+                re.sub(r"branches\[(\d+)\]", lambda m: f"b{int(m.group(1)) + 1}", str(error))
+            ) from None
+        self._design = design
+        return spec
+
+    def analyze(self, spec) -> dict:
+        summary = analyze(spec, self.input_shape)
+        return {"summary": summary, "macs_ratio": summary.macs / self.yardstick_macs}
+
+    @property
+    def design(self) -> dict:
+        """The last design that worked, in the design format (a new dict each time)."""
+        return {**self._design, "branches": [list(ops) for ops in self._design["branches"]]}
+
+    def headline_html(self) -> str:
+        s = self.summary
+        return (
+            f"<b>output {fmt_shape(s.output_shape)}</b>{DOT}{fmt_count(s.params)} "
+            f"parameters{DOT}{fmt_count(s.macs)} multiply-adds{DOT}"
+            f"{self.macs_ratio:.2f}x {YARDSTICK}'s"
+        )
+
+    def table(self) -> Table:
+        rows = []
+        for index, branch in enumerate(self.spec.branches):
+            prefix = f"{self.spec.name}_{branch.name}_"
+            layers = [r for r in self.summary.layers if r.name.startswith(prefix)]
+            rows.append(
+                (
+                    f"b{index + 1}",
+                    self.branches[index].value.strip(),
+                    fmt_shape(layers[-1].output_shape),
+                    fmt_count(sum(r.params for r in layers)),
+                    fmt_count(sum(r.macs for r in layers)),
+                )
+            )
+        if isinstance(self.spec, Residual):
+            up = next(r for r in self.summary.layers if r.name == f"{self.spec.name}_up")
+            rows.append(
+                (
+                    "",
+                    "linear 1x1 to the input's channels",
+                    fmt_shape(up.output_shape),
+                    fmt_count(up.params),
+                    fmt_count(up.macs),
+                )
+            )
+        s = self.summary
+        rows.append(
+            ("block", "", fmt_shape(s.output_shape), fmt_count(s.params), fmt_count(s.macs))
+        )
+        return Table(
+            ("branch", "operations", "output", "parameters", "multiply-adds"),
+            tuple(rows),
+            left=2,
+            bold_last=True,
+        )
+
+    def render(self, spec) -> str:
+        return block_svg(spec, self.input_shape)

@@ -188,7 +188,7 @@ def build_deck(path: Path, out: Path) -> dict:
     body, _ = exporter.from_notebook_node(deck, resources=resources)
     target = out / f"{path.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
-    types = [cell.metadata.slideshow.slide_type for cell in deck.cells]
+    types = [slide_rules.slide_type_of(cell) for cell in deck.cells]
     return {
         "file": target.name,
         "title": title,

@@ -61,13 +61,15 @@ SPEED_RESULTS = {
     "widget_latency": "python benchmarks/record_latency.py",
     "training_utilisation": "python benchmarks/training_speed.py utilisation --notebook --record",
     "deck_latency": "python benchmarks/record_deck_latency.py",
+    "capstone_session": "python benchmarks/capstone_session.py --designs 12 --record",
 }
 
-#: The notebooks each of the two 90-minute lectures presents (README, "Two 90-minute
-#: lectures"); the others are optional (00) or lab work (09, 10).
+#: The notebooks each 90-minute session presents (README, "Two 90-minute lectures" and
+#: "The capstone session"); the others are optional (00) or lab work (09, 10).
 LECTURES = {
     "1": ("01", "02", "03"),
     "2": ("04", "05", "06", "07", "08"),
+    "capstone": ("11",),
 }
 
 MARKER = re.compile(r"<!-- begin: (?P<name>[\w-]+) -->(?P<body>.*?)<!-- end: (?P=name) -->", re.S)
@@ -116,7 +118,8 @@ class Facts:
         decks = {}
         for number, stem in self.notebooks.items():
             nb = nbformat.read(self.notebook_dir / f"{stem}.ipynb", as_version=4)
-            types = [cell.metadata.slideshow.slide_type for cell in build_slides.prepare(nb).cells]
+            deck = build_slides.prepare(nb)
+            types = [build_slides.slide_rules.slide_type_of(cell) for cell in deck.cells]
             sections = types.count("slide")
             decks[number] = Deck(sections, sections + types.count("subslide"))
         return decks
@@ -228,12 +231,25 @@ def lecture_totals(lecture: str) -> Callable[[Facts, str], str]:
         slides = sum(facts.decks[n].slides for n in numbers)
         sections = sum(facts.decks[n].sections for n in numbers)
         seconds = sum(round(facts.seconds(n)) for n in numbers)
-        return (
-            f"notebooks {numbers[0]}-{numbers[-1]}; {slides} slides, {sections} sections; "
-            f"{seconds} s"
+        which = (
+            f"notebooks {numbers[0]}-{numbers[-1]}"
+            if len(numbers) > 1
+            else f"notebook {numbers[0]}"
         )
+        return f"{which}; {slides} slides, {sections} sections; {seconds} s"
 
     return render
+
+
+def capstone_class_time(facts: Facts, current: str) -> str:
+    """The capstone command on a class folder: "12 designs and the 4 references, 3 seeds,
+    4 epochs: 95 s"."""
+    record = facts.speed("capstone_session")
+    return (
+        f"{record['designs']} designs and the {record['references']} references, "
+        f"{len(record['seeds'])} seeds, {record['epochs']} epochs: "
+        f"{_secs(record['seconds'])}"
+    )
 
 
 def notebook_time(number: str) -> Callable[[Facts, str], str]:
@@ -419,6 +435,7 @@ PARTS: dict[str, Callable[[Facts, str], str]] = {
     "lecture-notebook-times": lecture_notebook_times,
     **{f"lecture-{lecture}-totals": lecture_totals(lecture) for lecture in LECTURES},
     **{f"runs-in-{n}": notebook_time(n) for n in ("03", "05", "09", "10")},
+    "capstone-class-time": capstone_class_time,
     "make-test-time": make_test_time,
     "make-test-parts": make_test_parts,
     "make-check": make_check,

@@ -35,7 +35,8 @@ The rules, in the order they are tried (the module's constants name each piece):
 5. ``fragment``: a markdown cell that fits under the current slide appears on the next key
    press (a verdict thus follows its evidence), and a code cell after another code cell
    appears on its own press.
-6. ``-``: the first code cell after a markdown cell, shown with it.
+6. ``-``: the first code cell after a markdown cell, shown with it (stored as no slide
+   type at all: see :func:`slideshow_metadata`).
 
 Heights are estimates (markdown wrapped at the slide's width, code and output lines, image
 and SVG sizes scaled as the decks' CSS scales them); ``tests/e2e/test_slides.py`` measures
@@ -491,15 +492,31 @@ def slide_types(nb, page: Page = PAGE) -> list[str]:
     return types
 
 
+def slideshow_metadata(slide_type: str) -> dict | None:
+    """What a cell of ``slide_type`` stores as ``metadata["slideshow"]``: nothing for "-"
+    (continue the slide), ``{"slide_type": ...}`` otherwise. A missing type means "-" to
+    nbconvert and RISE, and it is the only "continue" jupyterlab-deck knows: the deck
+    hides a cell typed "-" (an explorer among them), so the rules leave it unset."""
+    return None if slide_type == "-" else {"slide_type": slide_type}
+
+
+def slide_type_of(cell) -> str:
+    """A cell's stored slide type, "-" when it stores none."""
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
 def assign_slide_types(nb, page: Page = PAGE) -> int:
-    """Set ``cell.metadata["slideshow"] = {"slide_type": ...}`` on every cell of ``nb`` as
-    the rules give it; return how many cells changed. Nothing else is touched, and a second
-    call changes nothing."""
+    """Set every cell's ``metadata["slideshow"]`` of ``nb`` as the rules give it
+    (:func:`slideshow_metadata`); return how many cells changed. Nothing else is touched,
+    and a second call changes nothing."""
     changed = 0
     for cell, slide_type in zip(nb.cells, slide_types(nb, page), strict=True):
-        wanted = {"slide_type": slide_type}
+        wanted = slideshow_metadata(slide_type)
         if cell.metadata.get("slideshow") != wanted:
-            cell.metadata["slideshow"] = nbformat.from_dict(wanted)
+            if wanted is None:
+                del cell.metadata["slideshow"]
+            else:
+                cell.metadata["slideshow"] = nbformat.from_dict(wanted)
             changed += 1
     return changed
 
@@ -510,7 +527,7 @@ def differences(nb, page: Page = PAGE) -> list[tuple[int, object, str]]:
     found = []
     for index, (cell, slide_type) in enumerate(zip(nb.cells, slide_types(nb, page), strict=True)):
         stored = cell.metadata.get("slideshow")
-        if stored != {"slide_type": slide_type}:
+        if stored != slideshow_metadata(slide_type):
             found.append((index, stored, slide_type))
     return found
 
@@ -646,7 +663,7 @@ def main(argv=None) -> int:
             found = differences(nb)
             if found:
                 index, stored, wanted = found[0]
-                shown = stored.get("slide_type") if isinstance(stored, dict) else None
+                shown = stored.get("slide_type") if isinstance(stored, dict) else "-"
                 stale.append(path)
                 print(
                     f"{path}: {len(found)} of {len(nb.cells)} cells differ from the rules "

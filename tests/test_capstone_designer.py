@@ -211,7 +211,7 @@ def _reference_runs(errors=(0.03, 0.03, 0.03)):
 
 
 def _fake_training(errors):
-    def train(split, designs, seeds, epochs):
+    def train(split, designs, seeds, epochs, *batch_size):
         ((label, design),) = designs.items()
         macs = capstone_exercises.block_macs(design)
         return [DesignRun(label, "", s, errors[s], 1, macs, 1, macs) for s in seeds]
@@ -255,3 +255,30 @@ def test_the_target_is_close_when_cheap_but_less_accurate_and_refuses_a_bad_desi
     assert "Worked step" in target.check(cx.BlockDesigner("naive")).message
     with pytest.raises(ValueError, match="runs must hold inception"):
         capstone_exercises.design_target(None, [])
+
+
+def test_the_train_button_puts_the_design_on_the_plane_beside_the_references(monkeypatch):
+    from inception_edu.experiments.capstone import designer as designer_module
+
+    monkeypatch.setattr(designer_module, "train_designs", _fake_training((0.04, 0.045, 0.035)))
+    designer = cx.BlockDesigner("inception(3a)")
+    for field, line in zip(designer.branches, THIN, strict=True):
+        field.value = line
+    designer.name.value = "mine"
+    trainer = cx.PlaneTrainer(designer, None, _reference_runs())
+    assert "3 seeds x 4 epochs, beside 1 design" in repr(trainer)
+    assert trainer.train() and trainer.error is None and not trainer.button.disabled
+    assert sorted({r.design for r in trainer.runs}) == ["inception(3a)", "mine"]
+    assert "mean validation error 4.0% over 3 seeds" in trainer.status.value
+    assert "0.35x inception(3a)&#x27;s multiply-adds; within 2 points: holds" in (
+        trainer.status.value
+    )
+    assert bytes(trainer.plane.value).startswith(b"\x89PNG")  # the plane, drawn again
+    trainer.train()  # the same name again: replaced, not added
+    assert len(trainer.runs) == 6
+    designer.branches[0].value = "1x1:8/2"
+    assert trainer.train() == [] and "fix the design first" in trainer.error
+    with pytest.raises(ValueError, match="designer must be a BlockDesigner"):
+        cx.PlaneTrainer("designer", None, _reference_runs())
+    with pytest.raises(ValueError, match="runs must be the non-empty list"):
+        cx.PlaneTrainer(designer, None, [])

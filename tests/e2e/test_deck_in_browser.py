@@ -19,6 +19,9 @@ with the deck's settings the README gives an instructor (:data:`DECK_SETTINGS`),
   notebook (``performance.now()`` at the keydown, a ``MutationObserver`` on the
   explorer's headline and diagram), then checks the numbers and the diagram for
   b2 = 139 filters, and that the deck stayed on the explorer's slide;
+- steps on to the stack explorer, whose cell continues its slide (no slide type: the
+  deck hides a cell typed "-"), and finds its slider on screen
+  (``build/e2e/deck_stack_explorer.png``);
 - saves ``build/e2e/deck_explorer.png`` (the slide as the room sees it at 1280x720) and
   the samples in ``build/e2e/deck_latency.json``, and fails on any error in the page.
 
@@ -178,12 +181,12 @@ def _deck_state(page) -> dict:
     return page.evaluate(DECK_STATE_JS)
 
 
-def _step_to(page, explorer) -> int:
+def _step_to(page, explorer, mark: str = "explorer-cell") -> int:
     """Press Page Down until ``explorer``'s cell is on screen; return the presses."""
     cell = explorer.locator("xpath=ancestor::div[contains(@class, 'jp-Cell')][1]")
-    cell.evaluate("el => el.setAttribute('data-e2e', 'explorer-cell')")
+    cell.evaluate("(el, mark) => el.setAttribute('data-e2e', mark)", mark)
     for presses in range(MAX_STEPS + 1):
-        if page.locator("[data-e2e='explorer-cell']").is_visible():
+        if page.locator(f"[data-e2e='{mark}']").is_visible():
             return presses
         before = _deck_state(page)["active"]
         page.keyboard.press("PageDown")
@@ -251,6 +254,13 @@ def test_an_explorer_reacts_on_a_live_slide(lab, page):
         assert "3x3 conv, 139" in lab_browser._svg_texts(diagram)
         assert _deck_state(page) == slide, "the slider's keys moved the deck off the slide"
         page.screenshot(path=SCREENSHOTS / "deck_explorer.png")
+
+        # the stack explorer's cell continues its slide (no slide type: the deck would
+        # hide a cell typed "-"), and is on the deck as well, after the block explorer
+        stack = page.locator(".inception-edu-explorer").filter(has_text="after 4 blocks")
+        _step_to(page, stack, "stack-cell")
+        expect(stack.locator(".widget-slider")).to_be_visible()
+        page.screenshot(path=SCREENSHOTS / "deck_stack_explorer.png")
     except (Exception, pytest.fail.Exception):
         lab_browser._failure_screenshot(page, lab)
         raise

@@ -10,7 +10,8 @@ the paper's modules and placed with them on the accuracy-cost plane.
   the runner with checkpoints, the table, the Pareto front, the plane, and whether a
   design meets a target;
 - :mod:`~inception_edu.experiments.capstone.designer`: :class:`BlockDesigner`, the block
-  designer (a text line per branch, ``"1x1:24 > 3x3:32"``; live diagram and numbers);
+  designer (a text line per branch, ``"1x1:24 > 3x3:32"``; live diagram and numbers), and
+  :class:`PlaneTrainer`, its train button (the design on show, onto the plane);
 - :mod:`~inception_edu.experiments.capstone.command`: ``python -m inception_edu capstone
   DESIGNS_DIR``, a class's folder of designs trained under one budget (:func:`main`).
 

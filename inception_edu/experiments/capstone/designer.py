@@ -24,10 +24,16 @@ and the diagram; a design with no answer ("branches give 8x8 and 4x4: they canno
 concatenated") is said in red on the widget. :attr:`BlockDesigner.design` is the design,
 ready for :func:`~inception_edu.experiments.capstone.experiment.train_designs` or
 :func:`~inception_edu.experiments.capstone.design.save_design`.
+
+:class:`PlaneTrainer` is the designer's train button: it trains the design on show with
+the notebook's seeds and budget and puts it on the plane beside the designs already
+trained, with the verdict on the capstone's target.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import re
 
 import ipywidgets as widgets
@@ -40,13 +46,19 @@ from inception_edu.experiments.capstone.design import (
     design_to_spec,
     load_design,
 )
-from inception_edu.experiments.capstone.experiment import reference_designs
+from inception_edu.experiments.capstone.experiment import (
+    plot_plane,
+    reference_designs,
+    target_verdict,
+    train_designs,
+)
 from inception_edu.spec.checks import check_input_shape
 from inception_edu.spec.nodes import Residual
 from inception_edu.viz.diagrams import block_svg
-from inception_edu.widgets.base import DOT, Explorer
+from inception_edu.widgets.base import DOT, ERROR_COLOUR, Explorer
+from inception_edu.widgets.compat import widget_bundle
 
-__all__ = ["YARDSTICK", "BlockDesigner", "branch_text", "parse_branch"]
+__all__ = ["YARDSTICK", "BlockDesigner", "PlaneTrainer", "branch_text", "parse_branch"]
 
 #: The reference every design's multiply-adds are compared with (the capstone's target).
 YARDSTICK = "inception(3a)"
@@ -390,3 +402,95 @@ class BlockDesigner(Explorer):
 
     def render(self, spec) -> str:
         return block_svg(spec, self.input_shape)
+
+
+class PlaneTrainer:
+    """A "train" button for a :class:`BlockDesigner`: the design on show, trained with the
+    same ``seeds``, ``epochs`` and ``batch_size`` on ``split`` as the designs of ``runs``
+    (:func:`train_designs`), then drawn on the plane beside them
+    (:func:`plot_plane`), with its cost and the target's verdict against inception(3a)
+    (:func:`target_verdict`, when ``runs`` hold it).
+
+    Pressing the button (or calling :meth:`train`) replaces an earlier run of a design of
+    the same name; ``runs`` holds every run so far, ``error`` the last failure shown on
+    the panel (a design with an error is refused before anything trains), else ``None``.
+    """
+
+    def __init__(self, designer, split, runs, seeds=(0, 1, 2), epochs: int = 4, batch_size=64):
+        if not isinstance(designer, BlockDesigner):
+            raise ValueError(
+                f"designer must be a BlockDesigner. Received: {type(designer).__name__}"
+            )
+        if not isinstance(runs, list) or not runs:
+            raise ValueError(
+                "runs must be the non-empty list train_designs returned (the designs to "
+                f"draw beside yours). Received: {runs!r:.60}"
+            )
+        self.designer, self.split, self.runs = designer, split, list(runs)
+        self.seeds, self.epochs, self.batch_size = tuple(seeds), epochs, batch_size
+        self.error: str | None = None
+        self.button = widgets.Button(
+            description="train my design", icon="play", button_style="primary",
+            layout=widgets.Layout(width="200px"),
+        )  # fmt: skip
+        self.button.on_click(lambda _: self.train())
+        self.status = widgets.HTML(self._waiting())
+        self.plane = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.widget = widgets.VBox([widgets.HBox([self.button, self.status]), self.plane])
+
+    def _waiting(self) -> str:
+        designs = len({r.design for r in self.runs})
+        return (
+            f"{len(self.seeds)} seeds x {self.epochs} epochs, beside {designs} "
+            f"design{'s' if designs > 1 else ''}"
+        )
+
+    def train(self) -> list:
+        """Train the designer's design, redraw the plane; returns its runs (empty if it
+        could not train)."""
+        if self.designer.error:
+            self.error = f"fix the design first: {self.designer.error}"
+            self.status.value = f"<b style='color:{ERROR_COLOUR}'>{html.escape(self.error)}</b>"
+            return []
+        design = self.designer.design
+        label = design["name"]
+        self.button.disabled, self.error = True, None
+        self.status.value = f"training {html.escape(label)}: {self._waiting()}..."
+        try:
+            mine = train_designs(
+                self.split, {label: design}, self.seeds, self.epochs, self.batch_size
+            )
+        except Exception as error:  # noqa: BLE001 (shown on the panel)
+            self.error = f"{type(error).__name__}: {error}"
+            self.status.value = f"<b style='color:{ERROR_COLOUR}'>{html.escape(self.error)}</b>"
+            return []
+        finally:
+            self.button.disabled = False
+        self.runs = [r for r in self.runs if r.design != label] + mine
+        self.status.value = html.escape(self._result(label, mine))
+        buffer = io.BytesIO()
+        plot_plane(self.runs).savefig(buffer, format="png", dpi=80)
+        self.plane.value = buffer.getvalue()
+        return mine
+
+    def _result(self, label: str, mine: list) -> str:
+        mean = sum(r.val_error for r in mine) / len(mine)
+        text = f"{label}: mean validation error {mean:.1%} over {len(mine)} seeds"
+        if len(mine) >= 3 and any(r.design == YARDSTICK for r in self.runs) and label != YARDSTICK:
+            ratio, _, verdict = target_verdict(self.runs, label)
+            text += (
+                f"; {ratio:.2f}x {YARDSTICK}'s multiply-adds; within 2 points: {verdict.verdict}"
+            )
+        return text
+
+    def __repr__(self) -> str:
+        return f"PlaneTrainer({self._waiting()})"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = widget_bundle(self.widget, **kwargs)
+        bundle["text/plain"] = repr(self)
+        bundle["text/html"] = (
+            "<div style='color:#555555;font-size:90%'>A train button: run the notebook to "
+            f"train your design here ({html.escape(self._waiting())}).</div>"
+        )
+        return bundle

@@ -19,18 +19,15 @@ in README's lecture plan.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from run_times import REPO, provenance, write_results  # (benchmarks/, beside this file)
 
-from inception_edu.course.provenance import provenance  # noqa: E402
-from inception_edu.experiments.capstone import reference_designs, save_design  # noqa: E402
+from inception_edu.experiments.capstone import reference_designs, save_design
 
 RESULTS = REPO / "benchmarks" / "results" / "capstone_session.json"
 FACTORS = (0.5, 0.75, 1.25)
@@ -69,10 +66,8 @@ def main(argv=None) -> int:
         f"python -m inception_edu capstone designs/ --seeds {' '.join(map(str, args.seeds))} "
         f"--epochs {args.epochs}"
     )
-    record = provenance(
-        f"python benchmarks/capstone_session.py --designs {args.designs}",
-        ["inception_edu", "benchmarks/capstone_session.py"],
-    )
+    how = f"python benchmarks/capstone_session.py --designs {args.designs} --record"
+    record = provenance(["inception_edu", "benchmarks/capstone_session.py"], how)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "designs"
         folder.mkdir()
@@ -93,20 +88,19 @@ def main(argv=None) -> int:
         "s per design and seed)"
     )
     if args.record:
-        record.update(
-            {
-                "about": "Wall time of the capstone command on a class folder (README, the "
-                "capstone lecture plan); written by benchmarks/capstone_session.py --record.",
-                "measured": command,
-                "designs": len(names),
-                "references": len(reference_designs()),
-                "seeds": args.seeds,
-                "epochs": args.epochs,
-                "seconds": round(seconds, 1),
-            }
+        about = (
+            "Wall time of the capstone command on a class folder (README, the capstone "
+            "lecture plan); written by benchmarks/capstone_session.py --record."
         )
-        RESULTS.write_text(json.dumps(record, indent=2) + "\n")
-        print(f"recorded in {RESULTS.relative_to(REPO)}")
+        measured = {
+            "measured": command,
+            "designs": len(names),
+            "references": len(reference_designs()),
+            "seeds": args.seeds,
+            "epochs": args.epochs,
+            "seconds": round(seconds, 1),
+        }
+        write_results(RESULTS, {"about": about, **measured, **record})
     return 0
 
 

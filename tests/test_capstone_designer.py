@@ -282,3 +282,16 @@ def test_the_train_button_puts_the_design_on_the_plane_beside_the_references(mon
         cx.PlaneTrainer("designer", None, _reference_runs())
     with pytest.raises(ValueError, match="runs must be the non-empty list"):
         cx.PlaneTrainer(designer, None, [])
+
+
+def test_a_crowded_plane_numbers_its_points_and_names_them_in_a_key():
+    runs = [
+        DesignRun(f"pair {n:02d}", "class", seed, 0.02 + 0.01 * n + 0.001 * seed, 1, 1000 * n, 2, 0)
+        for n in range(1, 13)
+        for seed in range(3)
+    ]
+    ax = cx.plot_plane(runs).get_axes()[0]
+    numbers = [t.get_text() for t in ax.texts]
+    assert numbers == [str(n) for n in range(1, 13)]
+    key = [t.get_text() for t in ax.artists[0].get_texts()]
+    assert key[0] == "1  pair 01  3.1%" and len(key) == 12

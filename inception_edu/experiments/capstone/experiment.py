@@ -70,6 +70,9 @@ __all__ = [
 #: 192 input channels (:data:`~inception_edu.experiments.capstone.design.BLOCK_INPUT`).
 REFERENCE_WIDTH = 0.25
 
+#: More designs than this and the plane numbers its points and names them in a key.
+CROWDED = 8
+
 #: Where each reference comes from, for the table.
 REFERENCE_SOURCES = {
     "naive": "GoogLeNet Fig. 2a",
@@ -531,7 +534,10 @@ def plot_plane(
     references = set(REFERENCE_SOURCES if references is None else references)
     paper = check_flag(paper, "paper")
 
-    figure = new_figure(figsize=(14, 5.6) if paper else (9, 5.6), layout="constrained")
+    crowded = len(grouped) > CROWDED
+    width = 14 if paper else (12.5 if crowded else 9)
+    figure = new_figure(figsize=(width, 5.6 + (0.2 * len(grouped) - 3 if crowded else 0)),
+                        layout="constrained")  # fmt: skip
     if paper:
         ax, paper_ax = figure.subplots(1, 2, width_ratios=(9, 5))
         _draw_paper_ablation(paper_ax)
@@ -556,8 +562,11 @@ def plot_plane(
         )
     limits = _set_plane_limits(ax, xs, lows, highs)
     texts = [f"{label}  {mean:.1%}" for label, mean in zip(labels, means, strict=True)]
-    share = 9 / 14 if paper else 1.0
-    _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits, share)
+    if crowded:  # a class's plane: numbers at the points, the names in a key beside it
+        _number_points(ax, xs, means, texts, [label in references for label in labels])
+    else:
+        share = 9 / 14 if paper else 1.0
+        _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits, share)
     _format_plane_axes(ax, cost)
     seeds = len({r.seed for r in _check_runs(runs)})
     ax.set_title(
@@ -568,6 +577,38 @@ def plot_plane(
     )
     _plane_legend(ax)
     return figure
+
+
+def _number_points(ax, xs: list, means: list, texts: list, squares: list) -> None:
+    """A crowded plane's labels: each design's number beside its mean, and a key to the
+    right of the axes giving each number its design, marker and mean error."""
+    from matplotlib.lines import Line2D
+
+    for number, (x, mean) in enumerate(zip(xs, means, strict=True), start=1):
+        ax.annotate(str(number), (x, mean), xytext=(6, 4), textcoords="offset points",
+                    fontsize=9, fontweight="bold")  # fmt: skip
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s" if square else "o",
+            color=f"C{index % 10}",
+            linestyle="",
+            markersize=7,
+        )  # fmt: skip
+        for index, square in enumerate(squares)
+    ]
+    key = ax.legend(
+        handles,
+        [f"{number}  {text}" for number, text in enumerate(texts, start=1)],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=9,
+        frameon=False,
+        title="design  mean error",
+        title_fontsize=9,
+    )
+    ax.add_artist(key)  # the plane's own key (below the axes) is a second legend
 
 
 def _draw_front(ax, points: list) -> None:

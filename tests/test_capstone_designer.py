@@ -193,12 +193,13 @@ def test_the_plane_can_show_the_papers_ablation_beside_it():
 def test_the_factorized_5x5_answer_is_counted_layer_by_layer():
     exercise = capstone_exercises.FACTORIZED_5X5
     exercise.reset()
-    # 5x5 on 4 channels to 8: 800 per position; two 3x3s: 288 + 576 = 864; 64 positions
-    expected = (653_312 + 64 * (864 - 800)) / 653_312
+    # per position: the 1x1 (48*4 = 192) in both; 5x5 on 4 to 8: 800; two 3x3s: 288 + 576
+    expected = (192 + 864) / (192 + 800)
     assert exercise.answer() == pytest.approx(expected)
     assert exercise.check(round(expected, 2)).status == "correct"
+    assert exercise.check(1.0).status == "wrong"  # "nothing changes" is not right
     assert exercise.check(0.72).status == "close"  # the paper's 18/25
-    assert exercise.check(0.5).status == "wrong"
+    assert exercise.check(1.08).status == "close"  # the convolutions alone
     assert "Worked step" in exercise.check(0.4).message
     exercise.reset()
 
@@ -276,6 +277,11 @@ def test_the_train_button_puts_the_design_on_the_plane_beside_the_references(mon
     assert bytes(trainer.plane.value).startswith(b"\x89PNG")  # the plane, drawn again
     trainer.train()  # the same name again: replaced, not added
     assert len(trainer.runs) == 6
+    designer.name.value = "inception(3a)"  # a reference's name: drawn beside it
+    trainer.train()
+    assert sorted({r.design for r in trainer.runs}) == [
+        "inception(3a)", "inception(3a) (yours)", "mine"
+    ]  # fmt: skip
     designer.branches[0].value = "1x1:8/2"
     assert trainer.train() == [] and "fix the design first" in trainer.error
     with pytest.raises(ValueError, match="designer must be a BlockDesigner"):
@@ -295,3 +301,18 @@ def test_a_crowded_plane_numbers_its_points_and_names_them_in_a_key():
     assert numbers == [str(n) for n in range(1, 13)]
     key = [t.get_text() for t in ax.artists[0].get_texts()]
     assert key[0] == "1  pair 01  3.1%" and len(key) == 12
+
+
+def test_an_outlier_turns_the_error_axis_logarithmic_unless_a_seed_scored_zero():
+    def plane(errors):
+        runs = [
+            DesignRun(name, "test", seed, error, 1, macs, 2, macs)
+            for name, macs, error in zip("abc", (1000, 2000, 4000), errors, strict=True)
+            for seed in range(3)
+        ]
+        return cx.plot_plane(runs).get_axes()[0]
+
+    assert plane((0.02, 0.03, 0.30)).get_yscale() == "log"  # 15 times the best
+    assert "log scale" in plane((0.02, 0.03, 0.30)).get_ylabel()
+    assert plane((0.02, 0.03, 0.05)).get_yscale() == "linear"
+    assert plane((0.0, 0.03, 0.30)).get_yscale() == "linear"  # log of 0: linear

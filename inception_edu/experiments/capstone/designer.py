@@ -365,36 +365,25 @@ class BlockDesigner(Explorer):
         )
 
     def table(self) -> Table:
+        s = self.summary
         rows = []
+
+        def row(label, operations, layers):
+            macs = sum(r.macs for r in layers)
+            share = f"{macs / s.macs:.0%}" if s.macs else "-"
+            return (label, operations, fmt_shape(layers[-1].output_shape),
+                    fmt_count(sum(r.params for r in layers)), fmt_count(macs), share)  # fmt: skip
+
         for index, branch in enumerate(self.spec.branches):
             prefix = f"{self.spec.name}_{branch.name}_"
-            layers = [r for r in self.summary.layers if r.name.startswith(prefix)]
-            rows.append(
-                (
-                    f"b{index + 1}",
-                    self.branches[index].value.strip(),
-                    fmt_shape(layers[-1].output_shape),
-                    fmt_count(sum(r.params for r in layers)),
-                    fmt_count(sum(r.macs for r in layers)),
-                )
-            )
+            layers = [r for r in s.layers if r.name.startswith(prefix)]
+            rows.append(row(f"b{index + 1}", self.branches[index].value.strip(), layers))
         if isinstance(self.spec, Residual):
-            up = next(r for r in self.summary.layers if r.name == f"{self.spec.name}_up")
-            rows.append(
-                (
-                    "",
-                    "linear 1x1 to the input's channels",
-                    fmt_shape(up.output_shape),
-                    fmt_count(up.params),
-                    fmt_count(up.macs),
-                )
-            )
-        s = self.summary
-        rows.append(
-            ("block", "", fmt_shape(s.output_shape), fmt_count(s.params), fmt_count(s.macs))
-        )
+            up = [r for r in s.layers if r.name == f"{self.spec.name}_up"]
+            rows.append(row("", "linear 1x1 to the input's channels", up))
+        rows.append(row("block", "", list(s.layers)))
         return Table(
-            ("branch", "operations", "output", "parameters", "multiply-adds"),
+            ("branch", "operations", "output", "parameters", "multiply-adds", "share"),
             tuple(rows),
             left=2,
             bold_last=True,
@@ -412,7 +401,8 @@ class PlaneTrainer:
     (:func:`target_verdict`, when ``runs`` hold it).
 
     Pressing the button (or calling :meth:`train`) replaces an earlier run of a design of
-    the same name; ``runs`` holds every run so far, ``error`` the last failure shown on
+    the same name (a design named as one of ``runs``' is drawn as "name (yours)", beside
+    it); ``runs`` holds every run so far, ``error`` the last failure shown on
     the panel (a design with an error is refused before anything trains), else ``None``.
     """
 
@@ -427,6 +417,7 @@ class PlaneTrainer:
                 f"draw beside yours). Received: {runs!r:.60}"
             )
         self.designer, self.split, self.runs = designer, split, list(runs)
+        self.given = {run.design for run in runs}  # never replaced by a run of the button
         self.seeds, self.epochs, self.batch_size = tuple(seeds), epochs, batch_size
         self.error: str | None = None
         self.button = widgets.Button(
@@ -454,6 +445,8 @@ class PlaneTrainer:
             return []
         design = self.designer.design
         label = design["name"]
+        if label in self.given:  # a reference opened and changed keeps its name: not it
+            label = f"{label} (yours)"
         self.button.disabled, self.error = True, None
         self.status.value = f"training {html.escape(label)}: {self._waiting()}..."
         try:

@@ -30,6 +30,7 @@ import numpy as np
 
 from inception_edu.analysis import Table, analyze_model, fmt_count
 from inception_edu.course.claims import empirical_verdict
+from inception_edu.course.history import V3_ABLATION
 from inception_edu.data import Split
 from inception_edu.experiments.capstone.design import BLOCK_INPUT, design_to_spec, spec_to_design
 from inception_edu.spec.checks import (
@@ -69,6 +70,10 @@ __all__ = [
 #: The references' width: a quarter of the papers' filters, on a quarter of inception(3a)'s
 #: 192 input channels (:data:`~inception_edu.experiments.capstone.design.BLOCK_INPUT`).
 REFERENCE_WIDTH = 0.25
+
+#: The plane's error axis turns logarithmic when the worst seed's error is more than
+#: this many times the best's.
+LOG_ERRORS = 5
 
 #: More designs than this and the plane numbers its points and names them in a key.
 CROWDED = 8
@@ -567,7 +572,7 @@ def plot_plane(
     else:
         share = 9 / 14 if paper else 1.0
         _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits, share)
-    _format_plane_axes(ax, cost)
+    _format_plane_axes(ax, cost, limits[-1])
     seeds = len({r.seed for r in _check_runs(runs)})
     ax.set_title(
         title
@@ -647,25 +652,36 @@ def _draw_design(ax, x, errors: list, spread: tuple, colour: str, square: bool, 
 
 def _set_plane_limits(ax, xs: list, lows: list, highs: list) -> tuple:
     """A log multiply-adds axis with room for the labels on both sides, and an error axis
-    a little beyond the best and worst seeds. Returns ``(x_low, x_high, y_low, y_high)``."""
-    span = (max(highs) - min(lows)) or 0.01
+    a little beyond the best and worst seeds: a log one when the worst is more than
+    :data:`LOG_ERRORS` times the best (an outlier would squash the others into a band),
+    a linear one otherwise (and always when a seed scored 0). Returns ``(x_low, x_high,
+    y_low, y_high, log_errors)``."""
     x_low, x_high = min(xs) / 1.5, max(xs) * 3
-    y_low, y_high = max(0.0, min(lows) - 0.12 * span), max(highs) + 0.15 * span
     ax.set_xscale("log")
     ax.set_xlim(x_low, x_high)
+    log_errors = min(lows) > 0 and max(highs) > LOG_ERRORS * min(lows)
+    if log_errors:
+        y_low, y_high = min(lows) / 1.25, max(highs) * 1.3
+        ax.set_yscale("log")
+    else:
+        span = (max(highs) - min(lows)) or 0.01
+        y_low, y_high = max(0.0, min(lows) - 0.12 * span), max(highs) + 0.15 * span
     ax.set_ylim(y_low, y_high)
-    return x_low, x_high, y_low, y_high
+    return x_low, x_high, y_low, y_high, log_errors
 
 
 def _label_points(ax, figure, points: list, texts: list, limits: tuple, share: float = 1.0) -> None:
     """Each ``(macs, mean error)`` point's text beside it where :func:`_place_labels`
     finds room, joined to it by a thin grey line (``limits``: the axes' data limits;
     ``share``: the part of the figure's width the axes take)."""
-    x_low, x_high, y_low, y_high = limits
-    in_axes = [
-        (math.log(x / x_low) / math.log(x_high / x_low), (m - y_low) / (y_high - y_low))
-        for x, m in points
-    ]
+    x_low, x_high, y_low, y_high, log_errors = limits
+
+    def height(m):
+        if log_errors:
+            return math.log(m / y_low) / math.log(y_high / y_low)
+        return (m - y_low) / (y_high - y_low)
+
+    in_axes = [(math.log(x / x_low) / math.log(x_high / x_low), height(m)) for x, m in points]
     size = (figure.get_figwidth() * 0.86 * share, figure.get_figheight() * 0.68)  # roughly
     for text, point, (tx, ty, ha, va) in zip(
         texts, in_axes, _place_labels(in_axes, texts, size, 10), strict=True
@@ -683,7 +699,7 @@ def _label_points(ax, figure, points: list, texts: list, limits: tuple, share: f
         )
 
 
-def _format_plane_axes(ax, cost: str) -> None:
+def _format_plane_axes(ax, cost: str, log_errors: bool = False) -> None:
     """The plane's ticks (multiply-adds as ``"200 k"``, errors as percentages), axis
     names (of ``cost``: the block's or the whole network's multiply-adds) and grid."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
@@ -691,10 +707,14 @@ def _format_plane_axes(ax, cost: str) -> None:
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _macs_tick(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
+    if log_errors:
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     what = "the block" if cost == "block" else "the whole network"
     ax.set_xlabel(f"multiply-adds of {what} per image (log scale)", fontsize=11)
-    ax.set_ylabel("validation error (lower is better)", fontsize=11)
+    scale = ", log scale" if log_errors else ""
+    ax.set_ylabel(f"validation error (lower is better{scale})", fontsize=11)
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3, which="both")
 
@@ -744,8 +764,11 @@ def _plane_legend(ax) -> None:
 
 def _draw_paper_ablation(ax) -> None:
     """The v3 paper's Table 3 (:data:`~inception_edu.course.history.V3_ABLATION`, quoted)
-    as top-1 error against its "Bn ops", each row a point, its front dashed."""
-    from inception_edu.course.history import V3_ABLATION
+    as top-1 error against its "Bn ops" (whole networks, log scale as the plane), each row
+    a point labelled on its left (the front's steps leave each point to the right), the
+    rows' front dashed. Its rows change recipes (RMSProp, label smoothing) as well as
+    architectures, and cost whole networks, not blocks."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, PercentFormatter
 
     costs = [cost for _, _, _, cost in V3_ABLATION]
     errors = [top1 / 100 for _, top1, _, _ in V3_ABLATION]
@@ -757,16 +780,17 @@ def _draw_paper_ablation(ax) -> None:
     _draw_front(ax, front)
     ax.scatter(costs, errors, s=40, color="#555555", zorder=3)
     for (network, *_), cost, error in zip(V3_ABLATION, costs, errors, strict=True):
-        ax.annotate(network, (cost, error), xytext=(6, 0), textcoords="offset points",
-                    fontsize=9, va="center", bbox={"facecolor": "white", "edgecolor": "none",
-                    "pad": 0.5})  # fmt: skip
-    from matplotlib.ticker import PercentFormatter
-
-    ax.set_xlim(1.0, 6.4)
+        ax.annotate(network, (cost, error), xytext=(-7, 0), textcoords="offset points",
+                    fontsize=9, va="center", ha="right")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_xlim(0.55, 6.5)
+    ax.xaxis.set_major_locator(FixedLocator([1, 2, 3, 4, 5]))
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:g}")
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel('cost (the paper\'s "Bn ops" per image)', fontsize=11)
+    ax.set_xlabel("the whole network's cost (the paper's \"Bn ops\", log scale)", fontsize=11)
     ax.set_ylabel("ImageNet top-1 error (single crop)", fontsize=11)
-    ax.set_title("for scale: the v3 paper's ablation (Table 3, nb 06)", fontsize=12)
+    ax.set_title("for scale: the v3 paper's Table 3 (notebook 06)", fontsize=12)
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3)
 
@@ -793,8 +817,8 @@ def target_verdict(
     Returns ``(cost_ratio, cost_met, verdict)``: the block's multiply-adds over the
     reference's, whether that is at most ``cost_fraction``, and the course's
     :func:`~inception_edu.course.claims.empirical_verdict` on the per-seed margin
-    (reference's error + ``error_points`` - the design's, claimed positive; at least three
-    seeds that both were trained with).
+    (reference's error + ``error_points`` - the design's, in percentage points, claimed
+    positive; at least three seeds that both were trained with).
     """
     grouped = _by_design(runs)
     for name, value in (("design", design), ("reference", reference)):
@@ -807,7 +831,7 @@ def target_verdict(
     ratio = grouped[design][0].block_macs / max(1, grouped[reference][0].block_macs)
     verdict = empirical_verdict(
         f"{design} within {error_points:g} points of {reference}'s error",
-        [theirs[s] + error_points / 100 - mine[s] for s in seeds],
-        f"{reference}'s error + {error_points:g} points - {design}'s",
+        [100 * (theirs[s] + error_points / 100 - mine[s]) for s in seeds],
+        f"{reference}'s error + {error_points:g} points - {design}'s error, in points",
     )
     return ratio, ratio <= cost_fraction, verdict

@@ -258,6 +258,7 @@ def test_an_explorer_reacts_on_a_live_slide(lab, page):
         # the stack explorer's cell continues its slide (no slide type: the deck would
         # hide a cell typed "-"), and is on the deck as well, after the block explorer
         stack = page.locator(".inception-edu-explorer").filter(has_text="after 4 blocks")
+        page.evaluate("document.activeElement.blur()")  # Page Down to the deck, not the slider
         _step_to(page, stack, "stack-cell")
         expect(stack.locator(".widget-slider")).to_be_visible()
         page.screenshot(path=SCREENSHOTS / "deck_stack_explorer.png")

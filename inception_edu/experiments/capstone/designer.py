@@ -483,7 +483,8 @@ class PlaneTrainer:
         bundle = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
         bundle["text/html"] = (
-            "<div style='color:#555555;font-size:90%'>A train button: run the notebook to "
-            f"train your design here ({html.escape(self._waiting())}).</div>"
+            "<div class='inception-edu-training-static' style='color:#555555;font-size:90%'>"
+            "A train button: run the notebook to train your design here "
+            f"({html.escape(self._waiting())}).</div>"
         )
         return bundle

@@ -29,9 +29,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from inception_edu.i18n import N_, _
+
 __all__ = ["Close", "Exercise", "Feedback"]
 
 STATUSES = ("correct", "close", "wrong", "unanswered")
+#: Each status as the feedback box shows it (marked for the message catalog).
+STATUS_WORDS = {
+    "correct": N_("correct"),
+    "close": N_("close"),
+    "wrong": N_("wrong"),
+    "unanswered": N_("unanswered"),
+}
 _COLOURS = {"correct": "#1b7f3b", "close": "#b86e00", "wrong": "#b00020", "unanswered": "#555"}
 
 
@@ -53,7 +62,7 @@ class Feedback:
         text = html.escape(self.message).replace("\n", "<br>")
         return (
             f"<div style='border-left:4px solid {colour};padding:4px 10px'>"
-            f"<b style='color:{colour}'>{self.status}</b>: {text}</div>"
+            f"<b style='color:{colour}'>{_(STATUS_WORDS[self.status])}</b>: {text}</div>"
         )
 
 
@@ -146,17 +155,19 @@ class Exercise:
 
     def _well_formed(self, answer) -> str | None:
         if self.kind == "number" and not _is_number(answer):
-            return f"Answer with a number. Received: {answer!r}"
+            return _("Answer with a number. Received: {answer}").format(answer=repr(answer))
         if self.kind == "number" and not math.isfinite(answer):
-            return f"Answer with a finite number. Received: {answer!r}"
+            return _("Answer with a finite number. Received: {answer}").format(answer=repr(answer))
         if self.kind == "number" and self.minimum is not None and answer < self.minimum:
-            return (
-                f"Answer with a number of at least {self.minimum:g}: this quantity cannot "
-                f"be below it. Received: {answer!r}"
-            )
+            return _(
+                "Answer with a number of at least {minimum}: this quantity cannot be "
+                "below it. Received: {answer}"
+            ).format(minimum=f"{self.minimum:g}", answer=repr(answer))
         if self.kind == "choice" and answer not in self.choices:
             shown = ", ".join(repr(c) for c in self.choices)
-            return f"Answer with one of {shown}. Received: {answer!r}"
+            return _("Answer with one of {choices}. Received: {answer}").format(
+                choices=shown, answer=repr(answer)
+            )
         return None
 
     def check(self, answer) -> Feedback:
@@ -164,7 +175,9 @@ class Exercise:
         if answer is None:
             return Feedback(
                 "unanswered",
-                f"Not attempted yet: {self.question} Set ANSWER and run the cell again.",
+                _("Not attempted yet: {question} Set ANSWER and run the cell again.").format(
+                    question=self.question
+                ),
             )
         if self.kind == "target":
             return self._judged(answer)
@@ -181,9 +194,15 @@ class Exercise:
             return Feedback("correct", self._text(self.right, expected))
         self.wrong_answers += 1
         slip = next((s for s in self.close if s.matches(answer, self.tolerance)), None)
-        status, message = ("close", slip.message) if slip else ("wrong", f"Not quite. {self.hint}")
+        status, message = (
+            ("close", slip.message)
+            if slip
+            else ("wrong", _("Not quite. {hint}").format(hint=self.hint))
+        )
         if self.wrong_answers >= 2:
-            message += f"\nWorked step: {self._text(self.worked, expected)}"
+            message += "\n" + _("Worked step: {step}").format(
+                step=self._text(self.worked, expected)
+            )
         return Feedback(status, message)
 
     def _judged(self, answer) -> Feedback:
@@ -201,7 +220,9 @@ class Exercise:
         self.wrong_answers += 1
         message = f"{detail} {self.hint}" if status == "wrong" else detail
         if self.wrong_answers >= 2:
-            message += f"\nWorked step: {self._text(self.worked, self.answer())}"
+            message += "\n" + _("Worked step: {step}").format(
+                step=self._text(self.worked, self.answer())
+            )
         return Feedback(status, message)
 
     def reset(self) -> None:

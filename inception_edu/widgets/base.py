@@ -32,6 +32,7 @@ import inspect
 
 import ipywidgets as widgets
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_flag, checks_keywords
 from inception_edu.widgets.compat import widget_bundle
 
@@ -42,14 +43,9 @@ DOT = " &nbsp;·&nbsp; "
 
 ERROR_COLOUR = "#b00020"
 
-_STALE_NOTE = (
-    "<div style='color:#555555;font-size:90%'>The table and the picture below "
-    "show the last settings that worked.</div>"
-)
-_STATIC_NOTE = (
-    "<div style='color:#555555;font-size:90%'>A static copy of the explorer: "
-    "run the notebook to move its controls.</div>"
-)
+_NOTE = "<div style='color:#555555;font-size:90%'>{}</div>"
+_STALE_NOTE = N_("The table and the picture below show the last settings that worked.")
+_STATIC_NOTE = N_("A static copy of the explorer: run the notebook to move its controls.")
 
 
 class Explorer:
@@ -171,7 +167,7 @@ class Explorer:
             f"<div style='color:{ERROR_COLOUR};font-weight:bold'>⚠ {html.escape(message)}</div>"
         )
         if self._table_html:
-            self.numbers.value = _STALE_NOTE + self._table_html
+            self.numbers.value = _NOTE.format(_(_STALE_NOTE)) + self._table_html
 
     # ------------------------------------------------------------------ display
 
@@ -180,7 +176,7 @@ class Explorer:
         picture = self._picture if self.draw else ""
         return (
             "<div class='inception-edu-explorer-static'>"
-            f"{_STATIC_NOTE}<div>{self.headline.value}</div>{self.numbers.value}"
+            f"{_NOTE.format(_(_STATIC_NOTE))}<div>{self.headline.value}</div>{self.numbers.value}"
             f"{picture}</div>"
         )
 

@@ -74,12 +74,11 @@ def _translations(code: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
-def set_language(code: str) -> str:
-    """Print and draw in ``code`` from now on (``"en"`` or ``"ko"``); returns it."""
+def set_language(code: str) -> None:
+    """Print and draw in ``code`` from now on (``"en"`` or ``"ko"``)."""
     code = _checked(code)
     _translations(code)  # a missing or broken catalog fails here, not at the next print
     _current["language"] = code
-    return code
 
 
 def language() -> str:

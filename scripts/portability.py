@@ -61,19 +61,22 @@ UNCOMPARED = (
 
 
 def notebook_paths(names: list[str]) -> list[Path]:
-    """The notebooks named by number ("07") or path; every notebook when none is named."""
-    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The notebooks named by number ("07"; the Korean edition's: "ko/07") or path; every
+    notebook of both editions when none is named."""
+    english = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    korean = sorted((NOTEBOOKS / "ko").glob("[0-9][0-9]_*.ipynb"))
     if not names:
-        return every
+        return english + korean
+    named = {p.name[:2]: p for p in english} | {f"ko/{p.name[:2]}": p for p in korean}
     chosen = []
     for name in names:
         path = Path(name)
         if path.suffix == ".ipynb" and path.exists():
             chosen.append(path.resolve())
             continue
-        found = [p for p in every if p.name.startswith(f"{name}_")]
+        found = [named[name]] if name in named else []
         if len(found) != 1:
-            numbers = ", ".join(p.name[:2] for p in every)
+            numbers = ", ".join(named)
             raise ValueError(f"No notebook {name!r}. Allowed: a path or one of {numbers}")
         chosen += found
     return chosen

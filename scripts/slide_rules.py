@@ -69,12 +69,14 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 """The values nbformat's schema allows for ``metadata.slideshow.slide_type``."""
 
 PARAMETERS_HEADING = "Parameters"
+#: The Parameters section's heading in each edition (the Korean edition's: 매개변수).
+PARAMETERS_HEADINGS = (PARAMETERS_HEADING, "매개변수")
 """The ``##`` section whose content is speaker notes (the notebooks' format, COURSE.md)."""
 
 NOTES_PREFIXES = ("Things to try",)
 """Markdown cells starting with one of these are instructor-facing: speaker notes."""
 
-CLAIM_PREFIX = "> **Claim"
+CLAIM_PREFIX = ("> **Claim", "> **주장")  # a claim box, in either edition
 """A claim box starts a vertical slide: the claim, its evidence and its verdict."""
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -417,6 +419,7 @@ def _kind(cell, index: int, in_parameters: bool, colab: int | None) -> str:
     if cell.cell_type == "code":
         if (
             index == colab
+            or "language" in cell.metadata.get("tags", [])  # the Korean edition's switch
             or _is_imports_only(cell.source)
             or _ENVIRONMENT.search(cell.source)
             or _PIP.search(cell.source)
@@ -430,7 +433,11 @@ def _kind(cell, index: int, in_parameters: bool, colab: int | None) -> str:
     if first.startswith("# "):
         return "title"
     if sections:
-        only_parameters = sections == [PARAMETERS_HEADING] and first == f"## {PARAMETERS_HEADING}"
+        only_parameters = (
+            len(sections) == 1
+            and sections[0] in PARAMETERS_HEADINGS
+            and first == f"## {sections[0]}"
+        )
         return "notes" if only_parameters else "section"
     if in_parameters or first.startswith(NOTES_PREFIXES):
         return "notes"
@@ -450,7 +457,7 @@ def cell_kinds(nb) -> list[str]:
         kinds.append(_kind(cell, index, in_parameters, colab))
         sections = [text.strip() for level, text in _headings(cell) if level <= 2]
         if sections:
-            in_parameters = sections[-1] == PARAMETERS_HEADING
+            in_parameters = sections[-1] in PARAMETERS_HEADINGS
     return kinds
 
 

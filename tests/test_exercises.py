@@ -187,3 +187,9 @@ def test_the_299_grid_is_named_as_the_slip_it_is():
     feedback = nb07.INCEPTION_B_GRID.check(17)
     assert feedback.status == "close" and "299" in feedback.message
     nb07.INCEPTION_B_GRID.reset()
+
+
+def test_the_stacked_blocks_question_states_the_filters_it_computes_with():
+    question = nb01.THREE_NAIVE_BLOCKS.question
+    assert f"{nb01.FILTERS[0]} 1x1, {nb01.FILTERS[1]} 3x3 and {nb01.FILTERS[2]} 5x5" in question
+    assert nb01.BLOCKS == 3 and "third block" in question

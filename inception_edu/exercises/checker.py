@@ -12,6 +12,11 @@ course's numbers), and grades what a learner types:
 - anything else: the first time a hint that points at the idea, from the second time on
   the hint *and* a worked step.
 
+The question, hint, close messages and a worked step or "right" given as text are shown
+in the course's language (:mod:`inception_edu.i18n`): an exercise marks them ``N_("...")``
+where it defines them, and a function of the answer formats a marked template
+(``_("Right: {n}.").format(n=n)``), so the message catalog holds their Korean.
+
 A ``"target"`` exercise asks for something to build rather than a number (notebook 11: a
 block under half inception(3a)'s multiply-adds, within two points of its accuracy): its
 ``judge`` measures the answer and says whether it meets the target, nearly meets it, or
@@ -143,7 +148,7 @@ class Exercise:
         return self.expected()
 
     def _text(self, value, expected) -> str:
-        return value(expected) if callable(value) else value
+        return value(expected) if callable(value) else _(value)
 
     def _normalised(self, answer):
         """A choice typed with other capitals or spaces is the same choice."""
@@ -176,7 +181,7 @@ class Exercise:
             return Feedback(
                 "unanswered",
                 _("Not attempted yet: {question} Set ANSWER and run the cell again.").format(
-                    question=self.question
+                    question=_(self.question)
                 ),
             )
         if self.kind == "target":
@@ -195,9 +200,9 @@ class Exercise:
         self.wrong_answers += 1
         slip = next((s for s in self.close if s.matches(answer, self.tolerance)), None)
         status, message = (
-            ("close", slip.message)
+            ("close", _(slip.message))
             if slip
-            else ("wrong", _("Not quite. {hint}").format(hint=self.hint))
+            else ("wrong", _("Not quite. {hint}").format(hint=_(self.hint)))
         )
         if self.wrong_answers >= 2:
             message += "\n" + _("Worked step: {step}").format(
@@ -218,7 +223,7 @@ class Exercise:
         if status == "correct":
             return Feedback("correct", f"{detail} {self._text(self.right, self.answer())}")
         self.wrong_answers += 1
-        message = f"{detail} {self.hint}" if status == "wrong" else detail
+        message = f"{detail} {_(self.hint)}" if status == "wrong" else detail
         if self.wrong_answers >= 2:
             message += "\n" + _("Worked step: {step}").format(
                 step=self._text(self.worked, self.answer())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inception_edu.analysis import analyze_model
 from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.i18n import N_, _
 from inception_edu.zoo import model_spec
 
 #: The answers offered, as fractions of the full network's parameters.
@@ -23,28 +24,33 @@ def nearest_fraction() -> str:
 
 
 HALF_THE_FILTERS = Exercise(
-    question="if every layer of inception_v3 had half its filters, about what fraction of "
-    'its parameters would remain: "1/2", "1/4" or "1/8"?',
+    question=N_(
+        "if every layer of inception_v3 had half its filters, about what fraction of "
+        'its parameters would remain: "1/2", "1/4" or "1/8"?'
+    ),
     expected=nearest_fraction,
     kind="choice",
     choices=tuple(FRACTIONS),
-    hint="A convolution's kernel weights are kernel height x width x input channels x "
-    "filters. Halve every layer's filters: what happens to the next layer's input "
-    "channels?",
-    worked=lambda f: (
+    hint=N_(
+        "A convolution's kernel weights are kernel height x width x input channels x "
+        "filters. Halve every layer's filters: what happens to the next layer's input "
+        "channels?"
+    ),
+    worked=lambda f: _(
         "both the filters and the input channels of every convolution halve, "
         "so each kernel keeps 1/2 x 1/2 = 1/4 of its weights; counted exactly, "
-        f"{half_width_fraction():.0%} remain (the 1000-way classifier only "
-        "halves)."
-    ),
-    right=lambda f: (
-        f"Right: about {f} ({half_width_fraction():.0%}, counted). Width costs "
-        "quadratically: the filters and the channels they read both shrink."
-    ),
+        "{share} remain (the 1000-way classifier only halves)."
+    ).format(share=f"{half_width_fraction():.0%}"),
+    right=lambda f: _(
+        "Right: about {fraction} ({share}, counted). Width costs quadratically: the "
+        "filters and the channels they read both shrink."
+    ).format(fraction=f, share=f"{half_width_fraction():.0%}"),
     close=(
         Close(
-            "Close: the filters halve, but so do the input channels every later layer "
-            "reads: two factors of 1/2.",
+            N_(
+                "Close: the filters halve, but so do the input channels every later layer "
+                "reads: two factors of 1/2."
+            ),
             value="1/2",
         ),
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inception_edu.analysis import analyze
 from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.i18n import N_, _
 from inception_edu.zoo.googlenet import INPUT_3A, naive_inception_module
 
 #: The new case: three naive blocks with 32 1x1, 64 3x3 and 16 5x5 filters each.
@@ -19,35 +20,43 @@ def channels_after_blocks(blocks: int = BLOCKS, filters=FILTERS, input_shape=INP
 
 
 THREE_NAIVE_BLOCKS = Exercise(
-    question=f"three naive blocks, each with {FILTERS[0]} 1x1, {FILTERS[1]} 3x3 and "
-    f"{FILTERS[2]} 5x5 filters, are stacked on a 28x28x192 map. How many channels "
-    "leave the third block?",
+    question=N_(  # FILTERS and BLOCKS (tests/test_exercises.py checks the text says them)
+        "three naive blocks, each with 32 1x1, 64 3x3 and 16 5x5 filters, are stacked on "
+        "a 28x28x192 map. How many channels leave the third block?"
+    ),
     expected=channels_after_blocks,
-    hint="Each block concatenates its conv outputs AND everything its max-pool branch "
-    "passes through. What does the pool branch of block 2 receive?",
-    worked=lambda n: (
-        f"Each block adds {sum(FILTERS)} conv channels to all the channels it "
-        f"receives: 192 -> {192 + sum(FILTERS)} -> {192 + 2 * sum(FILTERS)} -> "
-        f"{n}."
+    hint=N_(
+        "Each block concatenates its conv outputs AND everything its max-pool branch "
+        "passes through. What does the pool branch of block 2 receive?"
     ),
-    right=lambda n: (
-        f"Right: {n}. The pool branch carries every channel forward, so each "
-        "naive block only ever widens the network."
-    ),
+    worked=lambda n: _(
+        "Each block adds {added} conv channels to all the channels it receives: "
+        "192 -> {one} -> {two} -> {n}."
+    ).format(added=sum(FILTERS), one=192 + sum(FILTERS), two=192 + 2 * sum(FILTERS), n=n),
+    right=lambda n: _(
+        "Right: {n}. The pool branch carries every channel forward, so each naive block "
+        "only ever widens the network."
+    ).format(n=n),
     close=(
         Close(
-            "Close: that is the conv channels of three blocks. The pool branch also "
-            "passes the 192 input channels through.",
+            N_(
+                "Close: that is the conv channels of three blocks. The pool branch also "
+                "passes the 192 input channels through."
+            ),
             value=BLOCKS * sum(FILTERS),
         ),
         Close(
-            "Close: that is after one block. Keep going: block 2's pool branch passes "
-            "all of block 1's output through.",
+            N_(
+                "Close: that is after one block. Keep going: block 2's pool branch passes "
+                "all of block 1's output through."
+            ),
             value=192 + sum(FILTERS),
         ),
         Close(
-            "Close: the pool branch does not add a new copy of the input each time; it "
-            "passes on what the previous block output.",
+            N_(
+                "Close: the pool branch does not add a new copy of the input each time; it "
+                "passes on what the previous block output."
+            ),
             test=lambda n: n == BLOCKS * (192 + sum(FILTERS)),
         ),
     ),

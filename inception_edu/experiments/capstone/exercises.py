@@ -26,6 +26,7 @@ from inception_edu.experiments.capstone.experiment import (
     target_verdict,
     train_designs,
 )
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_number
 
 __all__ = ["FACTORIZED_5X5", "as_design", "block_macs", "design_target"]
@@ -73,34 +74,42 @@ def _factorized_ratio() -> float:
 
 
 FACTORIZED_5X5 = Exercise(
-    question="inception(3a) at the capstone's width has a 5x5 branch 1x1:4 > 5x5:8 on its "
-    "8x8x48 input. Replace it with two stacked 3x3s, 1x1:4 > 3x3:8 > 3x3:8. How many "
-    "times the old branch's multiply-adds does the new branch need? (two decimals)",
+    question=N_(
+        "inception(3a) at the capstone's width has a 5x5 branch 1x1:4 > 5x5:8 on its "
+        "8x8x48 input. Replace it with two stacked 3x3s, 1x1:4 > 3x3:8 > 3x3:8. How many "
+        "times the old branch's multiply-adds does the new branch need? (two decimals)"
+    ),
     expected=_factorized_ratio,
     tolerance=0.005,
     minimum=0,
-    hint="Count the whole branch, layer by layer: per output position a convolution costs "
-    "kernel height x width x input channels x filters, and the 1x1 reduction is part of it.",
-    worked=lambda r: (
-        "per position: 1x1 48*4 = 192 in both; 5x5 on 4 channels to 8: 5*5*4*8 = 800; two "
-        f"3x3s: 3*3*4*8 + 3*3*8*8 = 288 + 576 = 864. (192 + 864) / (192 + 800) = {r:.2f}."
+    hint=N_(
+        "Count the whole branch, layer by layer: per output position a convolution costs "
+        "kernel height x width x input channels x filters, and the 1x1 reduction is part of it."
     ),
-    right=lambda r: (
-        f"Right: {r:.2f}, more than before. The paper's 18/25 (section 3.1) holds when both "
+    worked=lambda r: _(
+        "per position: 1x1 48*4 = 192 in both; 5x5 on 4 channels to 8: 5*5*4*8 = 800; two "
+        "3x3s: 3*3*4*8 + 3*3*8*8 = 288 + 576 = 864. (192 + 864) / (192 + 800) = {ratio}."
+    ).format(ratio=f"{r:.2f}"),
+    right=lambda r: _(
+        "Right: {ratio}, more than before. The paper's 18/25 (section 3.1) holds when both "
         "3x3s keep the 5x5's input channels; here the first 3x3 outputs 8 channels, so the "
         "second reads 8 where the 5x5 read 4."
-    ),
+    ).format(ratio=f"{r:.2f}"),
     close=(
         Close(
-            "That is the paper's 18/25 for a 5x5 whose two 3x3s keep its channels; here the "
-            "first 3x3 reads 4 channels and the second 8. Count each layer.",
+            N_(
+                "That is the paper's 18/25 for a 5x5 whose two 3x3s keep its channels; here "
+                "the first 3x3 reads 4 channels and the second 8. Count each layer."
+            ),
             test=lambda a: (
                 abs(a - 18 / 25) <= 0.005 or abs(a - (192 + 18 / 25 * 800) / 992) <= 0.005
             ),
         ),
         Close(
-            "Close: that compares the convolutions alone (864 / 800); the 1x1 reduction's "
-            "192 per position is part of both branches.",
+            N_(
+                "Close: that compares the convolutions alone (864 / 800); the 1x1 reduction's "
+                "192 per position is part of both branches."
+            ),
             value=864 / 800,
         ),
     ),
@@ -136,34 +145,44 @@ def design_target(
         design = as_design(answer)
         ratio = block_macs(design) / yardstick
         if ratio > cost_fraction:
-            return "wrong", f"Your block costs {ratio:.2f}x {YARDSTICK}'s multiply-adds."
+            return "wrong", _("Your block costs {ratio}x {reference}'s multiply-adds.").format(
+                ratio=f"{ratio:.2f}", reference=YARDSTICK
+            )
         mine = train_designs(split, {"your design": design}, seeds, epochs, batch_size)
-        _, _, verdict = target_verdict(
+        verdict = target_verdict(
             [*reference, *mine], "your design", YARDSTICK, cost_fraction, error_points
+        )[2]
+        detail = _("Your block costs {ratio}x {reference}'s multiply-adds; {verdict}.").format(
+            ratio=f"{ratio:.2f}", reference=YARDSTICK, verdict=verdict
         )
-        detail = f"Your block costs {ratio:.2f}x {YARDSTICK}'s multiply-adds; {verdict}."
         if verdict.verdict == "holds":
             return "correct", detail
         return "close", (
-            f"{detail} Cheap enough, not yet accurate enough on every seed: spend the "
-            "multiply-adds you saved where they buy accuracy (wider 3x3s, factorized, "
-            "rather than wide 1x1s or a 5x5)."
+            f"{detail} "
+            + _(
+                "Cheap enough, not yet accurate enough on every seed: spend the multiply-adds "
+                "you saved where they buy accuracy (wider 3x3s, factorized, rather than wide "
+                "1x1s or a 5x5)."
+            )
         )
 
     return Exercise(
-        question=f"Design a block that costs at most {cost_fraction:g}x {YARDSTICK}'s "
-        f"multiply-adds and whose validation error stays within {error_points:g} points of "
-        f"its own on every seed.",
+        question=_(  # formatted here, in the language set when the exercise is made
+            "Design a block that costs at most {fraction}x {reference}'s multiply-adds and "
+            "whose validation error stays within {points} points of its own on every seed."
+        ).format(fraction=f"{cost_fraction:g}", reference=YARDSTICK, points=f"{error_points:g}"),
         expected=lambda: yardstick,
         kind="target",
         judge=judge,
-        hint="Where do the multiply-adds go? Read the designer's table: thin the widest "
-        "branch, put a 1x1 reduction before every large kernel, factorize n x n into "
-        "1 x n and n x 1.",
-        worked=lambda macs: (
-            f"{YARDSTICK} costs {macs:,} multiply-adds per image; its 3x3 branch "
+        hint=N_(
+            "Where do the multiply-adds go? Read the designer's table: thin the widest "
+            "branch, put a 1x1 reduction before every large kernel, factorize n x n into "
+            "1 x n and n x 1."
+        ),
+        worked=lambda macs: _(
+            "{reference} costs {macs} multiply-adds per image; its 3x3 branch "
             "(1x1:24 > 3x3:32) is most of it. 1x1:16 > 1x3:16 > 3x1:16 keeps a 3x3's "
             "receptive field for about a third of that; then thin the other branches."
-        ),
-        right=lambda macs: "Target met: cheaper and as accurate, on every seed.",
+        ).format(reference=YARDSTICK, macs=f"{macs:,}"),
+        right=N_("Target met: cheaper and as accurate, on every seed."),
     )

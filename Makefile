@@ -28,8 +28,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml binder/overrides.json
 # JupyterLab refuses to run as root unless told to (containers, Colab-like machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: setup  ## open the course in JupyterLab
-	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
+# The edition the learner's locale asks for: the Korean one (notebooks/ko/, 한국어판) when
+# LANG or LC_ALL starts with "ko", the English one otherwise.
+EDITION := $(if $(filter ko%,$(LC_ALL) $(LANG)),notebooks/ko,notebooks)
+
+lab: setup  ## open the course in JupyterLab (한국어판: make lab LANG=ko_KR.UTF-8)
+	@echo "opening $(EDITION)/; the other edition: make lab LANG=$(if $(filter notebooks/ko,$(EDITION)),en_US,ko_KR).UTF-8 (한국어판: notebooks/ko/)"
+	$(BIN)/jupyter lab $(AS_ROOT) $(EDITION)/
 
 # `make check`: the fast gate while editing (its time is in README, measured by
 # benchmarks/run_times.py): lint, the layers (import-linter, .importlinter), the unit tests

@@ -90,3 +90,11 @@ def test_the_check_names_an_untranslated_cell_changed_code_and_a_misaligned_note
 def test_bad_input_is_said_with_exit_2(capsys):
     assert edition.main(["build", "99"]) == 2
     assert "no English notebook '99'; allowed: 00" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", KOREAN, ids=[p.stem for p in KOREAN])
+def test_a_korean_notebooks_badges_open_the_korean_notebook(path):
+    title = nbformat.read(path, as_version=4).cells[0].source
+    own = f"notebooks/ko/{path.name}"
+    assert title.count(own) == 2, f"{path.name}: its Colab and Binder badges must open {own}"
+    assert f"notebooks/{path.name}" not in title

@@ -145,6 +145,7 @@ def test_a_design_saved_from_the_designer_opens_in_it_the_same(tmp_path):
     designer.batch_norm.value = False
     path = cx.save_design(designer.design, tmp_path / "mine.json")
     again = cx.BlockDesigner(str(path))
+    assert cx.BlockDesigner(path).design == again.design  # a pathlib.Path opens it too
     assert again.design == designer.design
     assert not again.batch_norm.value
     assert (again.summary.params, again.summary.macs) == (

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 
 import ipywidgets as widgets
@@ -225,7 +226,7 @@ class BlockDesigner(Explorer):
         if isinstance(start, dict):
             design_to_spec(start, self.input_shape)
             return start
-        if isinstance(start, str) and start.endswith(".json"):
+        if isinstance(start, os.PathLike) or (isinstance(start, str) and start.endswith(".json")):
             return load_design(start, self.input_shape)
         shown = ", ".join(repr(label) for label in self.references)
         raise ValueError(

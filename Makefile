@@ -95,10 +95,10 @@ notebooks: setup  ## re-run notebooks top to bottom and store their outputs (NB=
 twins: setup  ## rewrite every notebook's text twin, notebooks/text/NN_name.md (jupytext.toml)
 	$(BIN)/jupytext --quiet --to "text//md:myst" notebooks/*.ipynb
 
-slides: setup  ## lecture decks of every notebook, offline reveal.js: open build/slides/index.html
-	$(BIN)/python scripts/build_slides.py --out build/slides notebooks/*.ipynb
+slides: setup  ## lecture decks of every notebook, offline reveal.js: build/slides/index.html (한국어판: ko/)
+	$(BIN)/python scripts/build_slides.py --out build/slides
 
-site: setup  ## the course website from the notebooks' stored outputs: build/site/index.html
+site: setup  ## the course website, both editions, from stored outputs: build/site/index.html (ko/)
 	$(BIN)/python scripts/build_site.py --out build/site
 
 slide-metadata: setup  ## re-apply the Colab/Binder cells and the RISE slide metadata to every notebook

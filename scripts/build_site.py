@@ -1,10 +1,17 @@
 """Build the course website from the notebooks' stored outputs (never re-executed).
 
-    python scripts/build_site.py [--out build/site] [--cache build/site-cache]
+    python scripts/build_site.py [--out build/site] [--cache build/site-cache] [--edition ko]
 
-Stages ``site/index.md``, ``CREDITS.md`` with the two licence files it links to, and every
-``notebooks/*.ipynb`` (in name order, so a new notebook joins the table of contents by
-itself) in ``CACHE/src``, each notebook without its saved widget state, then runs
+Two editions, each a Sphinx build of its own: the English one (``notebooks/*.ipynb``,
+front page ``site/index.md``) into OUT, and the Korean one (한국어판: ``notebooks/ko/``,
+front page ``site/index.ko.md``, the Sphinx tag ``ko``) into ``OUT/ko``; each page's header
+links to the same page in the other edition (``site/conf.py``). ``--edition en`` or ``ko``
+builds one of them.
+
+For each edition it stages the front page, ``CREDITS.md`` with the two licence files it
+links to, and every notebook of the edition (in name order, so a new notebook joins the
+table of contents by itself) in ``CACHE/src`` (the Korean one in ``CACHE/ko/src``), each
+notebook without its saved widget state, then runs
 ``sphinx-build -c site`` (configuration, styles, templates: ``site/``) into OUT.
 
 Every figure (an image output: matplotlib's PNG or SVG) gets an ``alt`` text on the page,
@@ -38,6 +45,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +53,27 @@ SITE = REPO / "site"
 NOTEBOOKS = REPO / "notebooks"
 DEFAULT_OUT = REPO / "build" / "site"
 DEFAULT_CACHE = REPO / "build" / "site-cache"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One language of the site: its notebooks and front page, where it is built (a
+    folder of OUT and of CACHE; "" for the root) and the Sphinx tags it is built with."""
+
+    notebooks: Path
+    index: Path
+    folder: str
+    tags: tuple = ()
+
+
+EDITIONS = {
+    "en": Edition(NOTEBOOKS, SITE / "index.md", ""),
+    "ko": Edition(NOTEBOOKS / "ko", SITE / "index.ko.md", "ko", ("ko",)),
+}
 WIDGET_STATE = "widgets"  # notebook metadata key of the saved ipywidgets state
+# The Korean notebooks' mark (scripts/korean_edition.py): MyST-NB would show a notebook's
+# other metadata as a field list, which docutils reads as a language tag "edition".
+EDITION_MARK = "language_edition"
 # The first line of each notebook's Colab install cell (inception_edu.course.launch.
 # INSTALL_MARKER): it does nothing outside Colab, so the page leaves it out (REMOVE_CELL);
 # the download keeps it, since the downloaded copy fails on Colab without it.
@@ -98,7 +126,7 @@ ALT_LENGTH = 250  # characters: a screen reader reads all of an alt; a sentence 
 # Comment lines that are instructions to a tool, not a description: nbval's markers,
 # linters' pragmas.
 _TOOL_COMMENT = re.compile(r"#\s*(NBVAL_|noqa|type:|fmt:|pragma|ruff:|pylint)", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(가-힣])")  # Hangul: Korean
 
 
 def _text(source) -> str:
@@ -240,13 +268,13 @@ def add_alt_text(cells: list) -> list:
     return described
 
 
-def stage(src: Path, notebooks: list[Path]) -> list[str]:
-    """Write ``index.md``, the credits page with its licence files, and the notebooks
-    (without saved widget state; the install cell hidden on the page, kept in the download;
-    an ``alt`` text on every figure, :func:`add_alt_text`) into ``src``; remove notebooks
-    staged earlier that no longer exist. Returns the files rewritten."""
+def stage(src: Path, notebooks: list[Path], index: Path = SITE / "index.md") -> list[str]:
+    """Write ``index.md`` (from ``index``), the credits page with its licence files, and the
+    notebooks (without saved widget state; the install cell hidden on the page, kept in the
+    download; an ``alt`` text on every figure, :func:`add_alt_text`) into ``src``; remove
+    notebooks staged earlier that no longer exist. Returns the files rewritten."""
     changed = []
-    pages = {"index.md": SITE / "index.md"}
+    pages = {"index.md": index}
     pages.update({name: REPO / original for original, name in CREDIT_FILES.items()})
     for name, original in pages.items():
         if _write_if_changed(src / name, original.read_bytes()):
@@ -259,6 +287,7 @@ def stage(src: Path, notebooks: list[Path]) -> list[str]:
         # (the explorer's static copy) is what the site shows. Dropping the state keeps
         # 10-260 kB of inert JSON off each page.
         notebook.get("metadata", {}).pop(WIDGET_STATE, None)
+        notebook.get("metadata", {}).pop(EDITION_MARK, None)
         notebook["cells"] = add_alt_text(
             [
                 _hide_on_page(cell) if _colab_setup(cell) else cell
@@ -290,25 +319,8 @@ def _check_folder(path: Path, what: str) -> Path:
     return path
 
 
-def build_site(
-    out: Path = DEFAULT_OUT,
-    cache: Path = DEFAULT_CACHE,
-    notebooks: Path = NOTEBOOKS,
-    allow_warnings: bool = False,
-    jobs: str = "auto",
-) -> float:
-    """Build the site into ``out``; return the seconds it took. Raises ValueError on bad
-    arguments and ``subprocess.CalledProcessError`` when Sphinx fails."""
-    out, cache = _check_folder(out, "--out"), _check_folder(cache, "--cache")
-    if out == cache or out.is_relative_to(cache) or cache.is_relative_to(out):
-        raise ValueError(
-            f"--out and --cache must be separate folders; received --out {out} and --cache {cache}"
-        )
-    if jobs != "auto" and not (jobs.isdigit() and int(jobs) >= 1):
-        raise ValueError(f"--jobs must be 'auto' or a whole number >= 1; received {jobs!r}")
-    start = time.perf_counter()
-    src = cache / "src"
-    stage(src, notebook_paths(notebooks))
+def _sphinx(src: Path, out: Path, cache: Path, tags, allow_warnings: bool, jobs: str) -> None:
+    """Run sphinx-build on the staged ``src`` into ``out`` (doctrees in ``cache``)."""
     # Sphinx re-reads a page when its source or a config value changes, not when conf.py's
     # own transforms do: a changed conf.py re-reads everything (-E).
     conf_hash = hashlib.sha256((SITE / "conf.py").read_bytes()).hexdigest()
@@ -326,12 +338,57 @@ def build_site(
         "-j",
         jobs,
         "-q",  # only warnings and errors
+        *(option for tag in tags for option in ("-t", tag)),
         *(["-E"] if fresh else []),
         *([] if allow_warnings else ["-W", "--keep-going"]),
         str(src),
         str(out),
     ]
     subprocess.run(command, check=True)
+
+
+def build_site(
+    out: Path = DEFAULT_OUT,
+    cache: Path = DEFAULT_CACHE,
+    notebooks: Path = NOTEBOOKS,
+    allow_warnings: bool = False,
+    jobs: str = "auto",
+    editions=tuple(EDITIONS),
+) -> float:
+    """Build the site's ``editions`` (English into ``out``, Korean into ``out/ko``); return
+    the seconds it took. ``notebooks`` is the English edition's folder, its ``ko/`` the
+    Korean one's. Raises ValueError on bad arguments and ``subprocess.CalledProcessError``
+    when Sphinx fails."""
+    out, cache = _check_folder(out, "--out"), _check_folder(cache, "--cache")
+    if out == cache or out.is_relative_to(cache) or cache.is_relative_to(out):
+        raise ValueError(
+            f"--out and --cache must be separate folders; received --out {out} and --cache {cache}"
+        )
+    if jobs != "auto" and not (jobs.isdigit() and int(jobs) >= 1):
+        raise ValueError(f"--jobs must be 'auto' or a whole number >= 1; received {jobs!r}")
+    editions = (editions,) if isinstance(editions, str) else tuple(editions)
+    unknown = [e for e in editions if e not in EDITIONS]
+    if unknown or not editions:
+        raise ValueError(
+            f"editions must be some of {', '.join(map(repr, EDITIONS))}; received {editions!r}"
+        )
+    start = time.perf_counter()
+    staged = {}
+    for name in editions:  # every edition's notebooks are checked before Sphinx runs
+        edition = EDITIONS[name]
+        folder = Path(notebooks) / edition.folder
+        staged[name] = (edition, notebook_paths(folder))
+    for edition, paths in staged.values():
+        edition_cache = cache / edition.folder
+        stage(edition_cache / "src", paths, edition.index)
+        _sphinx(
+            edition_cache / "src",
+            out / edition.folder,
+            edition_cache,
+            edition.tags,
+            allow_warnings,
+            jobs,
+        )
     return time.perf_counter() - start
 
 
@@ -349,6 +406,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", default="auto", help="Sphinx processes: 'auto' or N")
     parser.add_argument(
+        "--edition",
+        choices=(*EDITIONS, "both"),
+        default="both",
+        help="the English edition (into OUT), the Korean one (into OUT/ko) or both (both)",
+    )
+    parser.add_argument(
         "--allow-warnings", action="store_true", help="print Sphinx warnings, don't fail on them"
     )
     parser.add_argument(
@@ -359,13 +422,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.clean:
             for folder in (args.out, args.cache):
                 shutil.rmtree(_check_folder(folder, "--out/--cache"), ignore_errors=True)
-        seconds = build_site(args.out, args.cache, args.notebooks, args.allow_warnings, args.jobs)
+        editions = tuple(EDITIONS) if args.edition == "both" else (args.edition,)
+        seconds = build_site(
+            args.out, args.cache, args.notebooks, args.allow_warnings, args.jobs, editions
+        )
     except ValueError as error:
         parser.error(str(error))
     except subprocess.CalledProcessError as error:
         print(f"error: sphinx-build failed with exit code {error.returncode}", file=sys.stderr)
         return 1
-    print(f"site built in {seconds:.1f} s: {Path(args.out).resolve() / 'index.html'}")
+    where = Path(args.out).resolve()
+    print(f"site built in {seconds:.1f} s: {where / 'index.html'} (한국어판: ko/index.html)")
     return 0
 
 

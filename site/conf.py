@@ -27,11 +27,22 @@ read from here, so ``html_static_path`` and ``templates_path`` are relative to `
 Every page's footer names the licences and links to the credits page. Printed output
 wraps as in JupyterLab, except printed tables, which keep their columns (see
 ``MarkTabularStreams``).
+
+The site has two editions, built from the same configuration: the English one (the
+notebooks of ``notebooks/``) at the site's root, and the Korean one (한국어판, the notebooks
+of ``notebooks/ko/``, front page ``site/index.ko.md``) under ``ko/``, built with the Sphinx
+tag ``ko`` (``sphinx-build -t ko``, as ``scripts/build_site.py`` does). Every page's header
+has a language switch (``_templates/language-switch.html``) to the same page in the other
+edition. Few machines without a Korean system have a Korean font, so both editions (the
+English one has Hangul in its switch and its glossary) serve their own, NanumGothic (from
+the ``koreanize-matplotlib`` wheel, SIL Open Font License, the font of the course's
+figures), used only for Hangul (``course-hangul.css``).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from docutils import nodes
 from docutils.utils.math import latex2mathml
@@ -41,7 +52,17 @@ from sphinx.util import logging
 project = "inception-edu"
 author = "the inception-edu authors"
 copyright = "2026, the inception-edu authors"  # noqa: A001 (Sphinx's name)
-language = "en"
+# The edition this build makes: Korean under the tag "ko" (sphinx-build -t ko), else English.
+EDITION = "ko" if tags.has("ko") else "en"  # noqa: F821 (Sphinx defines `tags` here)
+language = EDITION
+# The other edition's copy of a page: its path from the site's root is this prefix and the
+# page's own path (language-switch.html).
+html_context = {
+    "edition_switch": {
+        "en": {"prefix": "ko/", "lang": "ko", "label": "한국어", "title": "한국어판으로"},
+        "ko": {"prefix": "../", "lang": "en", "label": "English", "title": "English edition"},
+    }[EDITION],
+}
 
 extensions = ["myst_nb"]
 
@@ -70,7 +91,7 @@ html_theme = "sphinx_book_theme"
 html_title = "inception-edu"
 html_static_path = ["_static"]
 templates_path = ["_templates"]  # licence.html: the footer's licence line
-html_css_files = ["course.css"]
+html_css_files = ["course.css", "course-hangul.css"]
 html_copy_source = True  # the download button offers the .ipynb
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -90,6 +111,8 @@ html_theme_options = {
     # every page's footer: the copyright, then the licences and a link to the credits page
     # (CREDITS.md, staged as credits.md)
     "footer_content_items": ["copyright.html", "licence.html"],
+    # every page's header: the switch to the other edition, then the theme's buttons
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
 pygments_style = "default"
 
@@ -163,7 +186,20 @@ def _visit_math_block(translator, node: nodes.math_block) -> None:
     raise nodes.SkipNode
 
 
+def _write_hangul_fonts(app, exception) -> None:
+    """The Hangul font files into ``_static/fonts`` (course-hangul.css loads them)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    from inception_edu.viz.hangul import write_web_fonts
+
+    try:
+        write_web_fonts(Path(app.outdir) / "_static" / "fonts")
+    except ValueError as error:
+        logger.warning("%s; Hangul shows only where the reader has a Korean font", error)
+
+
 def setup(app) -> dict:
+    app.connect("build-finished", _write_hangul_fonts)
     app.add_transform(RemoteImagesToLinks)
     app.add_transform(MarkTabularStreams)
     app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_math_block, None))

@@ -106,8 +106,10 @@ def _source(cell: dict) -> str:
 
 def _build(tmp_path: Path, notebook: dict) -> subprocess.CompletedProcess:
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
+    (notebooks / "ko").mkdir(parents=True)
     (notebooks / "10_x.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    korean = {**notebook, "metadata": {**notebook.get("metadata", {}), "language_edition": "ko"}}
+    (notebooks / "ko" / "10_x.ipynb").write_text(json.dumps(korean), encoding="utf-8")
     command = [sys.executable, str(SCRIPT), "--notebooks", str(notebooks)]
     command += ["--out", str(tmp_path / "site"), "--cache", str(tmp_path / "cache")]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
@@ -174,6 +176,32 @@ def test_every_page_links_the_licence_and_credits(built):
         (found,) = site.glob(f"_downloads/*/{name}")
         assert found.read_bytes() == (REPO / name).read_bytes()
         assert f'/{name}"' in credits
+
+
+def test_each_page_links_its_twin_in_the_other_edition(built):
+    """The Korean edition (한국어판) is built under ko/, from notebooks/ko/ and
+    site/index.ko.md; each page's header links to the same page in the other edition,
+    and both serve the Hangul font as web fonts a browser accepts."""
+    site = built / "site"
+    for page, twin in (
+        ("index.html", "ko/index.html"),
+        ("notebooks/10_x.html", "ko/notebooks/10_x.html"),
+        ("ko/notebooks/10_x.html", "notebooks/10_x.html"),
+        ("ko/credits.html", "credits.html"),
+    ):
+        html = (site / page).read_text(encoding="utf-8")
+        (link,) = re.findall(r'class="btn btn-sm language-switch" href="([^"]+)"', html)
+        assert (site / page).parent.joinpath(link).resolve() == (site / twin).resolve(), page
+        assert f'<html lang="{"ko" if page.startswith("ko/") else "en"}"' in html, page
+    assert "inception-edu · 한국어판" in (site / "ko" / "index.html").read_text(encoding="utf-8")
+    for edition in (site, site / "ko"):
+        for name in ("NanumGothic.woff", "NanumGothicBold.woff"):
+            assert (edition / "_static" / "fonts" / name).read_bytes()[:4] == b"wOFF"
+
+
+def test_a_bad_edition_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="editions must be some of 'en', 'ko'"):
+        build_site.build_site(out=tmp_path / "a", cache=tmp_path / "b", editions=("fr",))
 
 
 def test_the_course_notebooks_are_staged_with_their_install_cell(tmp_path):

@@ -28,7 +28,7 @@ import functools
 import importlib.util
 from pathlib import Path
 
-__all__ = ["KOREAN_FAMILY", "korean_font_path", "register_korean_font"]
+__all__ = ["KOREAN_FAMILY", "korean_font_path", "register_korean_font", "write_web_fonts"]
 
 #: The family name matplotlib knows the registered font by.
 KOREAN_FAMILY = "NanumGothic"
@@ -53,6 +53,36 @@ def korean_font_path(bold: bool = False) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def write_web_fonts(folder) -> list[Path]:
+    """NanumGothic (regular and bold) as WOFF files a browser accepts, written into
+    ``folder`` as ``NanumGothic.woff`` and ``NanumGothicBold.woff`` (kept when newer than
+    the font), for the course's website and slides to serve their Hangul offline. The VTT
+    source tables NanumGothic carries (``TSI0``-``TSI5``, one of them empty) are dropped:
+    Chromium's font sanitizer refuses the file with them. Returns the files; raises
+    ValueError when ``koreanize-matplotlib`` is not installed."""
+    from fontTools.ttLib import TTFont  # matplotlib's dependency
+
+    folder = Path(folder)
+    written = []
+    for bold in (False, True):
+        source = korean_font_path(bold)
+        if source is None:
+            raise ValueError(
+                f"the Korean font {_FILES[bold]} is missing: install requirements.txt "
+                f"({_PACKAGE.replace('_', '-')})"
+            )
+        target = folder / Path(_FILES[bold]).with_suffix(".woff").name
+        if not target.is_file() or target.stat().st_mtime < source.stat().st_mtime:
+            folder.mkdir(parents=True, exist_ok=True)
+            font = TTFont(source)
+            for tag in [tag for tag in font.keys() if tag.startswith("TSI")]:
+                del font[tag]
+            font.flavor = "woff"
+            font.save(target)
+        written.append(target)
+    return written
 
 
 @functools.lru_cache(maxsize=1)

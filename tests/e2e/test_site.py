@@ -16,6 +16,14 @@ Chromium (driven by Playwright), recording every request the pages make:
   figures; its one widget is a training panel, whose static copy is text);
 - ``test_search_finds_a_term`` (served, and opened from ``file://``): Sphinx's search page
   lists every notebook whose prose mentions "bottleneck", and only pages that contain it;
+- the Korean edition (한국어판, ``ko/``) the same way: its front page lists every Korean
+  notebook, each Korean notebook's page passes ``test_notebook_page``, and its Hangul is
+  drawn in the font the site serves (NanumGothic loaded: no glyph falls back to an empty
+  box), figures included (their ``alt``, the figure's own titles, is Korean where the
+  stored figure's is);
+- ``test_every_page_switches_language``: every page of both editions (front pages,
+  notebooks, credits, search, index) has one language switch in its header, leading to the
+  same page in the other edition; a click on it, both ways, opens that page;
 - every test fails if a page asked for anything outside 127.0.0.1 (the site must work
   offline: no CDN, no web fonts, no MathJax, no widget manager).
 
@@ -48,7 +56,11 @@ for _module in ("sphinx", "myst_nb", "sphinx_book_theme"):
     )
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+ENGLISH = sorted((REPO / "notebooks").glob("*.ipynb"))
+KOREAN = sorted((REPO / "notebooks" / "ko").glob("*.ipynb"))
+NOTEBOOKS = ENGLISH + KOREAN
+FRONT_TITLES = {"": "inception-edu", "ko/": "inception-edu · 한국어판"}
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 BUILD_SCRIPT = REPO / "scripts" / "build_site.py"
 SCREENSHOTS = REPO / "build" / "site-screenshots"
 
@@ -56,7 +68,11 @@ VIEWPORT = {"width": 1280, "height": 720}
 BUILD_S = 240  # the whole site from a cold cache (about 10-20 s on the course's 2-core CPU)
 PAGE_MS = 30_000
 
-SEARCH_TERM = "bottleneck"
+SEARCH_TERM = "bottleneck"  # the English edition's search
+# the page's Hangul font, loaded once the fonts have settled
+HANGUL_FONT_LOADED = """async () => { await document.fonts.ready;
+  return Array.from(document.fonts).some(
+    (f) => f.family.replace(/"/g, '') === 'NanumGothic' && f.status === 'loaded'); }"""
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STATIC_COPY = ".inception-edu-explorer-static, .inception-edu-training-static"
 # text a broken widget leaves on a page
@@ -76,6 +92,21 @@ def _plain(markdown: str) -> str:
 def _source(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
+
+
+def _edition(path: Path) -> str:
+    """Where a notebook's edition lives in the site: ``"ko/"`` for a Korean one, else ``""``."""
+    return "ko/" if path.parent.name == "ko" else ""
+
+
+def _korean_figures(notebook: dict) -> int:
+    """How many of the stored figures carry a Korean ``alt`` (their own Korean titles)."""
+    return sum(
+        any(HANGUL.search(str(meta.get("alt", ""))) for meta in output.get("metadata", {}).values())
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if any(mime in output.get("data", {}) for mime in ("image/png", "image/jpeg"))
+    )
 
 
 @functools.cache
@@ -117,7 +148,8 @@ def expected(path: Path) -> dict:
     word = re.compile(rf"\b{SEARCH_TERM}", re.IGNORECASE)
     return {
         "title": title,
-        "page": f"notebooks/{path.stem}.html",
+        "page": f"{_edition(path)}notebooks/{path.stem}.html",
+        "korean_figures": _korean_figures(notebook),
         "widget_reprs": widget_reprs,
         "mentions_term": bool(word.search("\n".join(prose))),
         "contains_term": bool(word.search("\n".join(everything))),
@@ -235,19 +267,21 @@ def _texts(locator) -> list[str]:
     return [" ".join(t.split()) for t in locator.all_inner_texts()]
 
 
-def test_front_page_lists_every_notebook(server, page, screenshots):
-    assert NOTEBOOKS, "no notebooks/*.ipynb"
-    page.goto(f"{server}/index.html")
-    assert _heading(page.locator("article h1").first) == "inception-edu"
-    titles = [expected(path)["title"] for path in NOTEBOOKS]
+@pytest.mark.parametrize("edition", FRONT_TITLES, ids=["English", "Korean"])
+def test_front_page_lists_every_notebook(server, page, screenshots, edition):
+    notebooks = [path for path in NOTEBOOKS if _edition(path) == edition]
+    assert notebooks, f"no notebooks in the edition {edition!r}"
+    page.goto(f"{server}/{edition}index.html")
+    assert _heading(page.locator("article h1").first) == FRONT_TITLES[edition]
+    titles = [expected(path)["title"] for path in notebooks]
     in_page = _texts(page.locator("article .toctree-wrapper li.toctree-l1 > a"))
     in_sidebar = _texts(page.locator(".bd-sidebar-primary nav.bd-links li.toctree-l1 > a"))
     assert in_page == titles, "the front page's table of contents, in notebook order"
     assert [t for t in in_sidebar if t in titles] == titles, "the sidebar, in notebook order"
-    for path in NOTEBOOKS:
-        link = page.locator(f"article .toctree-wrapper a[href='{expected(path)['page']}']")
-        sync_api.expect(link).to_have_count(1)
-    page.screenshot(path=screenshots / "index.png")
+    for path in notebooks:
+        href = expected(path)["page"].removeprefix(edition)
+        sync_api.expect(page.locator(f"article .toctree-wrapper a[href='{href}']")).to_have_count(1)
+    page.screenshot(path=screenshots / f"{edition.replace('/', '_')}index.png")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -292,15 +326,24 @@ def test_notebook_page(server, page, screenshots, path):
     width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], f"the page scrolls sideways: {width[0]} px in {width[1]} px"
 
+    # Hangul (the Korean edition's text, its figures' titles) in the font the site serves
+    if _edition(path):
+        assert page.evaluate(HANGUL_FONT_LOADED), "NanumGothic not loaded: Hangul as empty boxes"
+        alts = figures.evaluate_all("els => els.map(i => i.alt)")
+        korean = [alt for alt in alts if HANGUL.search(alt)]
+        assert len(korean) >= want["korean_figures"], f"figures without their Korean alt: {alts}"
+
     print(
-        f"\n{path.stem}: {want['figures']} figures, {want['svg']} SVG diagrams, "
+        f"\n{_edition(path)}{path.stem}: {want['figures']} figures "
+        f"({want['korean_figures']} with Korean titles), {want['svg']} SVG diagrams, "
         f"{want['static_copies']} widget static copies, {want['math']} formulas"
     )
-    page.screenshot(path=screenshots / f"{path.stem}.png")
+    shot = f"{_edition(path).replace('/', '_')}{path.stem}"
+    page.screenshot(path=screenshots / f"{shot}.png")
     # and, to look at, the first explorer's static copy and the first figure on the page
     for name, found in (("explorer", copies), ("figure", figures)):
         if found.count():
-            _screenshot(page, found.first, screenshots / f"{path.stem}_{name}.png")
+            _screenshot(page, found.first, screenshots / f"{shot}_{name}.png")
 
 
 def _search(page, url: str) -> set[str]:
@@ -315,8 +358,8 @@ def _search(page, url: str) -> set[str]:
 
 
 def _check_search_results(found: set[str]) -> None:
-    wanted = {expected(p)["page"] for p in NOTEBOOKS if expected(p)["mentions_term"]}
-    allowed = {expected(p)["page"] for p in NOTEBOOKS if expected(p)["contains_term"]}
+    wanted = {expected(p)["page"] for p in ENGLISH if expected(p)["mentions_term"]}
+    allowed = {expected(p)["page"] for p in ENGLISH if expected(p)["contains_term"]}
     assert wanted, f"no notebook mentions {SEARCH_TERM!r}: choose another SEARCH_TERM"
     assert wanted <= found, f"search for {SEARCH_TERM!r} missed {sorted(wanted - found)}"
     assert found <= allowed | {"index.html"}, f"pages without the term: {found - allowed}"
@@ -334,3 +377,32 @@ def test_search_works_from_a_file_url(site, page, problems):
     _check_search_results(_search(page, (site / "search.html").as_uri()))
     page.wait_for_timeout(500)  # the snippets' fetches settle
     problems["errors"][:] = [e for e in problems["errors"] if e != "Failed to fetch"]
+
+
+SWITCH = re.compile(r'<a class="[^"]*\blanguage-switch\b[^"]*" href="([^"]+)"')
+
+
+def test_every_page_switches_language(site, server, page):
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    pages = [p for p in pages if not p.startswith(("_", "ko/_"))]  # Sphinx's own assets
+    assert any(p.startswith("ko/notebooks/") for p in pages), "no Korean notebook pages"
+    problems = []
+    for name in pages:
+        links = SWITCH.findall((site / name).read_text(encoding="utf-8"))
+        twin = name.removeprefix("ko/") if name.startswith("ko/") else f"ko/{name}"
+        target = [(site / name).parent.joinpath(link).resolve() for link in links]
+        if target != [site / twin] or not (site / twin).is_file():
+            problems.append(f"{name}: language switch {links}, expected one to {twin}")
+    assert not problems, "\n".join(problems)
+    for start, twin in (
+        (
+            "notebooks/03_googlenet_aux_classifiers.html",
+            "ko/notebooks/03_googlenet_aux_classifiers.html",
+        ),
+        ("ko/index.html", "index.html"),
+    ):
+        page.goto(f"{server}/{start}")
+        page.locator("a.language-switch").click()
+        page.wait_for_load_state("load")
+        assert page.url == f"{server}/{twin}"
+        assert page.evaluate("document.documentElement.lang") == ("ko" if "ko/" in twin else "en")

@@ -1,7 +1,8 @@
 """End to end: the lecture decks, built from every notebook, as a projector shows them.
 
 ``scripts/build_slides.py`` builds the reveal.js deck of every notebook in ``notebooks/``
-into a temporary folder, a stdlib HTTP server serves it on 127.0.0.1, and headless Chromium
+and of every Korean one in ``notebooks/ko/`` (into ``ko/``) into a temporary folder, a
+stdlib HTTP server serves it on 127.0.0.1, and headless Chromium
 (driven by Playwright) opens each deck at 1280x720, the size the decks are laid out for,
 and visits every slide (horizontal and vertical) with all its fragments shown:
 
@@ -18,7 +19,10 @@ and visits every slide (horizontal and vertical) with all its fragments shown:
 - ``test_widgets_show_their_static_copy``: no deck holds a widget view (which would render
   as an empty box without a kernel); each explorer shows its stored static HTML/SVG copy;
 - ``test_scroll_boxes_are_few_and_hold_no_figure``: the only scroll boxes are the outputs
-  the build tagged ``slides-scroll`` (text or tables taller than a slide), never a figure.
+  the build tagged ``slides-scroll`` (text or tables taller than a slide), never a figure;
+- ``test_language_switch_and_hangul``: every deck and both indexes link to their twin in
+  the other edition (English / 한국어), and every Korean deck draws its Hangul in the font
+  the decks serve (NanumGothic loaded, so no glyph falls back to an empty box).
 
 A PNG of one representative slide per notebook (the first after the title slide that shows
 a figure, else a table) lands in ``build/slides/screenshots/``. The whole module takes 35-45 s
@@ -49,13 +53,16 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 import slide_rules as slides  # noqa: E402
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
+    (REPO / "notebooks" / "ko").glob("*.ipynb")
+)
 SCREENSHOTS = REPO / "build" / "slides" / "screenshots"
 WIDTH, HEIGHT = 1280, 720  # the decks' slide size (scripts/build_slides.py)
 MIN_SLIDES, MAX_SLIDES = 5, 120
 PAGE_LOAD_MS = 30_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STATIC_NOTE = "A static copy of the explorer: run the notebook to move its controls."
+STATIC_NOTE_KO = "탐색기의 정적 사본입니다. 노트북을 실행하면 컨트롤을 움직일 수 있습니다."
 LOCAL = ("data:", "about:blank")  # inline resources; MathJax probes a font at about:blank
 
 # Visit every slide with all fragments shown, fit it as the deck does, and measure it.
@@ -99,7 +106,11 @@ async () => {
       });
     });
   });
+  const switchLink = document.querySelector('a.course-language-switch');
   return {
+    switch: switchLink ? switchLink.getAttribute('href') : null,
+    hangulFonts: Array.from(document.fonts).filter(
+      (f) => f.family.replace(/"/g, '') === 'NanumGothic' && f.status === 'loaded').length,
     total: Reveal.getTotalSlides(),
     slides,
     widgetViews: document.querySelectorAll(
@@ -108,6 +119,11 @@ async () => {
   };
 }
 """
+
+
+def _deck(path: Path) -> str:
+    """A notebook's deck, relative to the build folder: ``ko/`` for a Korean notebook."""
+    return f"{'ko/' if path.parent.name == 'ko' else ''}{path.stem}.slides.html"
 
 
 def _sections(nb) -> list[str]:
@@ -119,7 +135,7 @@ def _sections(nb) -> list[str]:
         for line in cell.source.splitlines():
             if line.startswith("## "):
                 title = line[3:].strip()
-                if title != slides.PARAMETERS_HEADING:
+                if title not in slides.PARAMETERS_HEADINGS:
                     found.append(title)
     return found
 
@@ -185,10 +201,10 @@ def measured(server):
         )
         page.on("pageerror", lambda error: requests["errors"].append(str(error)))
         for path in NOTEBOOKS:
-            page.goto(f"{server}/{path.stem}.slides.html", timeout=PAGE_LOAD_MS)
+            page.goto(f"{server}/{_deck(path)}", timeout=PAGE_LOAD_MS)
             page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=PAGE_LOAD_MS)
             result = page.evaluate(MEASURE_JS)
-            results[path.stem] = result
+            results[_deck(path)] = result
             shown = [s for s in result["slides"] if s["h"] > 0]
             pick = next((s for s in shown if s["figures"]), None) or next(
                 (s for s in shown if s["tables"]), shown[0] if shown else result["slides"][0]
@@ -196,7 +212,7 @@ def measured(server):
             page.evaluate(f"Reveal.slide({pick['h']}, {pick['v']})")
             page.evaluate("() => { while (Reveal.nextFragment()) {} }")
             page.wait_for_timeout(100)
-            page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"))
+            page.screenshot(path=str(SCREENSHOTS / _deck(path).replace("/", "_")[:-12]) + ".png")
         browser.close()
     total = sum(r["total"] for r in results.values())
     print(
@@ -218,7 +234,7 @@ def test_every_notebook_gives_a_sensible_deck(measured):
     results, _ = measured
     problems = []
     for path in NOTEBOOKS:
-        result = results[path.stem]
+        result = results[_deck(path)]
         if not MIN_SLIDES <= result["total"] <= MAX_SLIDES:
             problems.append(
                 f"{path.name}: {result['total']} slides, expected {MIN_SLIDES}-{MAX_SLIDES}"
@@ -235,7 +251,7 @@ def test_no_slide_overflows(measured):
     problems = []
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
-        for s in results[path.stem]["slides"]:
+        for s in results[_deck(path)]["slides"]:
             if s["height"] <= HEIGHT and s["width"] <= WIDTH:
                 continue
             cells = [
@@ -255,7 +271,7 @@ def test_widgets_show_their_static_copy(measured):
     problems = []
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
-        result = results[path.stem]
+        result = results[_deck(path)]
         if result["widgetViews"]:
             problems.append(f"{path.name}: {result['widgetViews']} widget views in the deck")
         for index, cell in enumerate(nb.cells):
@@ -264,7 +280,8 @@ def test_widgets_show_their_static_copy(measured):
                 if WIDGET_VIEW not in data or "text/html" not in data:
                     continue
                 text = "".join(html.unescape(re.sub(r"<[^>]+>", "", data["text/html"])).split())
-                text = text.replace("".join(STATIC_NOTE.split()), "")  # the deck hides it
+                for note in (STATIC_NOTE, STATIC_NOTE_KO):  # the deck hides it
+                    text = text.replace("".join(note.split()), "")
                 if text[:40] not in result["text"]:
                     problems.append(
                         f"{path.name} cell {index}: static copy missing ({text[:40]!r})"
@@ -277,10 +294,35 @@ def test_scroll_boxes_are_few_and_hold_no_figure(measured):
     boxes = [
         (path.name, s["h"], s["v"], box)
         for path in NOTEBOOKS
-        for s in results[path.stem]["slides"]
+        for s in results[_deck(path)]["slides"]
         for box in s["scrollers"]
     ]
     print(f"\n{len(boxes)} scroll boxes: " + ", ".join(f"{n} #/{h}/{v}" for n, h, v, _ in boxes))
     wrong = [f"{n} #/{h}/{v}" for n, h, v, box in boxes if box["figures"] or not box["tagged"]]
     assert not wrong, "scroll boxes around a figure or not tagged by the build: " + ", ".join(wrong)
     assert len(boxes) <= len(NOTEBOOKS), f"{len(boxes)} scroll boxes: more than one a deck"
+
+
+def test_language_switch_and_hangul(built, measured):
+    results, _ = measured
+    problems = []
+    pages = [_deck(path) for path in NOTEBOOKS]
+    for deck in pages:
+        href = results[deck]["switch"]
+        korean = deck.startswith("ko/")
+        twin = deck.removeprefix("ko/") if korean else f"ko/{deck}"
+        if href is None or (built / deck).parent.joinpath(href).resolve() != built / twin:
+            problems.append(f"{deck}: the language switch leads to {href!r}, not to {twin}")
+        if korean and not results[deck]["hangulFonts"]:
+            problems.append(f"{deck}: NanumGothic not loaded, Hangul may show as empty boxes")
+    for index, twin in (("index.html", "ko/index.html"), ("ko/index.html", "index.html")):
+        text = (built / index).read_text(encoding="utf-8")
+        hrefs = re.findall(r'class="course-language-switch" href="([^"]+)"', text)
+        if [(built / index).parent.joinpath(h).resolve() for h in hrefs] != [built / twin]:
+            problems.append(f"{index}: the language switch leads to {hrefs}, not to {twin}")
+        for deck in pages:
+            if deck.startswith("ko/") == index.startswith("ko/") and (
+                f'href="{deck.removeprefix("ko/")}"' not in text
+            ):
+                problems.append(f"{index} does not list {deck}")
+    assert not problems, "\n".join(problems)

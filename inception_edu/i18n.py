@@ -21,6 +21,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +32,10 @@ __all__ = [
     "N_",
     "_",
     "catalog_path",
+    "columns",
     "language",
+    "ljust",
+    "rjust",
     "set_language",
 ]
 
@@ -95,6 +99,23 @@ def N_(message: str) -> str:
     """Mark ``message`` for the catalog where it is defined (a constant), translated later
     with :func:`_` where it is shown."""
     return message
+
+
+def columns(text: str) -> int:
+    """How many columns ``text`` takes in a monospaced output: two for a wide character
+    (Hangul, CJK: East Asian width W or F), one for any other. Printed tables align their
+    columns by it, so a Korean header lines up with the numbers under it."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def ljust(text: str, width: int) -> str:
+    """``text`` padded on the right with spaces to ``width`` columns (:func:`columns`)."""
+    return str(text) + " " * max(0, width - columns(text))
+
+
+def rjust(text: str, width: int) -> str:
+    """``text`` padded on the left with spaces to ``width`` columns (:func:`columns`)."""
+    return " " * max(0, width - columns(text)) + str(text)
 
 
 if os.environ.get(ENVIRONMENT):

@@ -451,3 +451,18 @@ def test_colab_setup_asks_for_a_restart_when_a_replaced_package_was_imported(tmp
         "pluggy had already been imported: restart the session "
         "(Runtime > Restart session) and run this cell again"
     )
+
+
+def test_the_install_cell_speaks_the_notebooks_language():
+    """On Colab the install cell runs before a Korean notebook's set_language("ko"): it
+    reads the edition from the open notebook's metadata instead."""
+    from inception_edu.course.launch import notebook_edition
+
+    def colab(metadata):
+        return lambda kind, timeout_sec: {"ipynb": {"metadata": metadata}}
+
+    assert notebook_edition(colab({"language_edition": "ko"})) == "ko"
+    assert notebook_edition(colab({})) is None  # an English notebook
+    assert notebook_edition(colab({"language_edition": "fr"})) is None  # not a language
+    assert notebook_edition(lambda kind, timeout_sec: None) is None  # an odd answer
+    assert notebook_edition() is None  # not on Colab

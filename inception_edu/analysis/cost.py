@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from inception_edu.analysis.engine import analyze_model
 from inception_edu.analysis.tables import Table
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_int, check_number, checks_keywords
 from inception_edu.zoo.registry import MODEL_LABELS, MODELS, model_spec
 
@@ -79,7 +80,11 @@ class Throughput:
     def __post_init__(self):
         for name in ("device", "model", "precision", "source"):
             if not isinstance(getattr(self, name), str):
-                raise ValueError(f"{name} must be a str. Received: {name}={getattr(self, name)!r}")
+                raise ValueError(
+                    _("{name} must be a str. Received: {name}={value!r}").format(
+                        name=name, value=getattr(self, name)
+                    )
+                )
         check_int(self.macs_per_image, "macs_per_image", 1)
         rate = check_number(self.images_per_second, "images_per_second", 0, open_min=True)
         object.__setattr__(self, "images_per_second", rate)
@@ -161,7 +166,11 @@ def imagenet_costs(
     rate ``reference`` delivered."""
     epochs = check_int(epochs, "epochs", 1)
     if not isinstance(reference, Throughput):
-        raise ValueError(f"reference must be a Throughput. Received: {type(reference).__name__}")
+        raise ValueError(
+            _("reference must be a Throughput. Received: {type}").format(
+                type=type(reference).__name__
+            )
+        )
     peak = check_choice(peak, tuple(PEAKS), "peak")
     peak_macs = PEAKS[peak] / 2  # two floating-point operations per multiply-add
     networks = [(MODEL_LABELS[name], analyze_model(model_spec(name))) for name in MODELS]
@@ -169,12 +178,12 @@ def imagenet_costs(
     rows.append((reference.model, 224, reference.macs_per_image))
     return Table(
         columns=(
-            "network",
-            "input",
-            "multiply-adds / image",
-            f"training multiply-adds ({epochs} epochs)",
-            f"hours at {peak} peak",
-            f"hours at {reference.model}'s rate",
+            _("network"),
+            _("input"),
+            _("multiply-adds / image"),
+            _("training multiply-adds ({epochs} epochs)").format(epochs=epochs),
+            _("hours at {peak} peak").format(peak=peak),
+            _("hours at {model}'s rate").format(model=reference.model),
         ),
         rows=tuple(
             (
@@ -187,5 +196,7 @@ def imagenet_costs(
             )
             for label, size, macs in rows
         ),
-        title=f"ImageNet ({IMAGENET_TRAIN_IMAGES:,} images) x {epochs} epochs on one {peak}",
+        title=_("ImageNet ({images:,} images) x {epochs} epochs on one {peak}").format(
+            images=IMAGENET_TRAIN_IMAGES, epochs=epochs, peak=peak
+        ),
     )

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 
 from inception_edu.analysis.tables import blocks_table, fmt_shape
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_input_shape
 from inception_edu.spec.nodes import (
     NODE_TYPES,
@@ -109,7 +110,9 @@ class ModelSummary:
             if block.name == name:
                 return block
         raise ValueError(
-            f"{self.model} has no block {name!r}. Allowed: {[b.name for b in self.blocks]}"
+            _("{model} has no block {name!r}. Allowed: {allowed}").format(
+                model=self.model, name=name, allowed=[b.name for b in self.blocks]
+            )
         )
 
     def as_dict(self) -> dict:
@@ -124,12 +127,15 @@ class ModelSummary:
             "blocks": [block.as_dict() for block in self.blocks],
         }
 
+    def _title(self) -> str:
+        return _("{model} on {shape}").format(model=self.model, shape=fmt_shape(self.input_shape))
+
     def table(self) -> str:
         """A plain-text table of the blocks and the totals."""
-        return blocks_table(self.blocks, f"{self.model} on {fmt_shape(self.input_shape)}").text()
+        return blocks_table(self.blocks, self._title()).text()
 
     def _repr_html_(self) -> str:
-        return blocks_table(self.blocks, f"{self.model} on {fmt_shape(self.input_shape)}").html()
+        return blocks_table(self.blocks, self._title()).html()
 
 
 # --------------------------------------------------------------------------- shape rules
@@ -141,8 +147,10 @@ def conv_output_size(size: int, kernel: int, stride: int, padding: str, name: st
         return -(-size // stride)
     if size < kernel:
         raise ValueError(
-            f"Layer {name!r}: a 'valid' {kernel}-wide window does not fit a {size}-wide input. "
-            "Use a larger input, padding='same', or a smaller kernel."
+            _(
+                "Layer {name!r}: a 'valid' {kernel}-wide window does not fit a {size}-wide "
+                "input. Use a larger input, padding='same', or a smaller kernel."
+            ).format(name=name, kernel=kernel, size=size)
         )
     return (size - kernel) // stride + 1
 
@@ -157,14 +165,20 @@ def _window(op, height: int, width: int) -> tuple[int, int]:
 def _spatial(op, shape: Shape, name: str) -> tuple[int, int, tuple[int, int]]:
     if len(shape) != 3:
         raise ValueError(
-            f"Layer {name!r} needs a feature map (height, width, channels). "
-            f"Received: input of shape {shape}"
+            _(
+                "Layer {name!r} needs a feature map (height, width, channels). "
+                "Received: input of shape {shape}"
+            ).format(name=name, shape=shape)
         )
     window = _window(op, shape[0], shape[1])
     height = conv_output_size(shape[0], window[0], op.strides[0], op.padding, name)
     width = conv_output_size(shape[1], window[1], op.strides[1], op.padding, name)
     if height < 1 or width < 1:
-        raise ValueError(f"Layer {name!r} leaves a {height}x{width} grid.")
+        raise ValueError(
+            _("Layer {name!r} leaves a {height}x{width} grid.").format(
+                name=name, height=height, width=width
+            )
+        )
     return height, width, window
 
 
@@ -173,7 +187,9 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
         height, width, (kh, kw) = _spatial(op, shape, name)
         if shape[2] % op.groups:
             raise ValueError(
-                f"Layer {name!r}: {shape[2]} input channels do not split into {op.groups} groups."
+                _(
+                    "Layer {name!r}: {channels} input channels do not split into {groups} groups."
+                ).format(name=name, channels=shape[2], groups=op.groups)
             )
         kernel = kh * kw * (shape[2] // op.groups) * op.filters
         params = (
@@ -192,7 +208,11 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
         return LayerRow(name, f"{op.kind}pool {kh}x{kw}/{op.strides[0]}", (height, width, shape[2]))
     if isinstance(op, GlobalPool):
         if len(shape) != 3:
-            raise ValueError(f"Layer {name!r} needs a feature map. Received: shape {shape}")
+            raise ValueError(
+                _("Layer {name!r} needs a feature map. Received: shape {shape}").format(
+                    name=name, shape=shape
+                )
+            )
         return LayerRow(name, "global avgpool", (shape[2],))
     if isinstance(op, Flatten):
         return LayerRow(name, "flatten", (math.prod(shape),))
@@ -201,12 +221,18 @@ def _op_row(op, shape: Shape, name: str) -> LayerRow:
     if isinstance(op, Dense):
         if len(shape) != 1:
             raise ValueError(
-                f"Layer {name!r} (dense) needs a flat vector; flatten or pool first. "
-                f"Received: input of shape {shape}"
+                _(
+                    "Layer {name!r} (dense) needs a flat vector; flatten or pool first. "
+                    "Received: input of shape {shape}"
+                ).format(name=name, shape=shape)
             )
         kernel = shape[0] * op.units
         return LayerRow(name, "dense", (op.units,), kernel + op.units, kernel, kernel)
-    raise ValueError(f"Layer {name!r} is not a spec node. Received: {type(op).__name__}")
+    raise ValueError(
+        _("Layer {name!r} is not a spec node. Received: {type}").format(
+            name=name, type=type(op).__name__
+        )
+    )
 
 
 # --------------------------------------------------------------------------- the engine
@@ -241,21 +267,29 @@ def _analyze(node, shape: Shape, name: str, rows: list, top: bool = False) -> Sh
 
 def _residual(node: Residual, shape: Shape, name: str, rows: list) -> Shape:
     if len(shape) != 3:
-        raise ValueError(f"Residual block {name!r} needs a feature map. Received: {shape}")
+        raise ValueError(
+            _("Residual block {name!r} needs a feature map. Received: {shape}").format(
+                name=name, shape=shape
+            )
+        )
     shapes = _branches(node, shape, name, rows)
     if shapes[0][:2] != shape[:2]:
         raise ValueError(
-            f"Residual block {name!r}: its branches give a {fmt_shape(shapes[0][:2])} grid "
-            f"but its input is {fmt_shape(shape[:2])}; a residual add needs both equal."
+            _(
+                "Residual block {name!r}: its branches give a {grid} grid but its input is "
+                "{input}; a residual add needs both equal."
+            ).format(name=name, grid=fmt_shape(shapes[0][:2]), input=fmt_shape(shape[:2]))
         )
     channels = sum(s[2] for s in shapes)
     if len(shapes) > 1:
         rows.append(LayerRow(f"{name}_concat", "concat", shape[:2] + (channels,)))
     if node.projection_filters not in (None, shape[2]):
         raise ValueError(
-            f"Residual block {name!r}: its projection has {node.projection_filters} filters "
-            f"but its input has {shape[2]} channels; they must be equal for x + F(x). "
-            "Use projection_filters=None to match the input."
+            _(
+                "Residual block {name!r}: its projection has {filters} filters but its input "
+                "has {channels} channels; they must be equal for x + F(x). "
+                "Use projection_filters=None to match the input."
+            ).format(name=name, filters=node.projection_filters, channels=shape[2])
         )
     rows.append(_op_row(node.projection(shape[2]), shape[:2] + (channels,), f"{name}_up"))
     merge = f"add (scale {node.scale:g})" if node.shortcut else f"scale {node.scale:g}"
@@ -273,12 +307,22 @@ def _branches(node, shape: Shape, name: str, rows: list) -> list:
     shapes = [_analyze(branch, shape, f"{name}_{branch.name}", rows) for branch in node.branches]
     for branch, branch_shape in zip(node.branches, shapes, strict=True):
         if len(branch_shape) != 3:
-            raise ValueError(f"Branch {name}_{branch.name} must output a feature map.")
+            raise ValueError(
+                _("Branch {name} must output a feature map.").format(name=f"{name}_{branch.name}")
+            )
         if branch_shape[:2] != shapes[0][:2]:
             raise ValueError(
-                f"Block {name!r} cannot concatenate its branches: {node.branches[0].name} gives "
-                f"{fmt_shape(shapes[0])} but {branch.name} gives {fmt_shape(branch_shape)}. "
-                "Every branch must keep the same height and width (use padding='same')."
+                _(
+                    "Block {name!r} cannot concatenate its branches: {first} gives {shape} but "
+                    "{branch} gives {other}. Every branch must keep the same height and width "
+                    "(use padding='same')."
+                ).format(
+                    name=name,
+                    first=node.branches[0].name,
+                    shape=fmt_shape(shapes[0]),
+                    branch=branch.name,
+                    other=fmt_shape(branch_shape),
+                )
             )
     return shapes
 
@@ -287,8 +331,9 @@ def analyze(node, input_shape) -> NodeSummary:
     """Analyze one block or op on ``input_shape`` (its name prefixes every layer name)."""
     if not isinstance(node, NODE_TYPES):
         raise ValueError(
-            f"analyze needs a spec node ({', '.join(t.__name__ for t in NODE_TYPES)})."
-            f" Received: {type(node).__name__}"
+            _("analyze needs a spec node ({types}). Received: {type}").format(
+                types=", ".join(t.__name__ for t in NODE_TYPES), type=type(node).__name__
+            )
         )
     shape = check_input_shape(input_shape)
     rows: list = []
@@ -301,8 +346,9 @@ def default_input_shape(spec: ModelSpec) -> Shape:
     """The paper's input for ``spec``: (224, 224, 3) for GoogLeNet, (299, 299, 3) else."""
     if not isinstance(spec, ModelSpec):
         raise ValueError(
-            f"default_input_shape needs a ModelSpec (zoo.model_spec(name)). Received: "
-            f"{type(spec).__name__}"
+            _(
+                "default_input_shape needs a ModelSpec (zoo.model_spec(name)). Received: {type}"
+            ).format(type=type(spec).__name__)
         )
     return (spec.default_input, spec.default_input, 3)
 
@@ -313,7 +359,9 @@ def analyze_model(spec: ModelSpec, input_shape=None) -> ModelSummary:
     ``input_shape=None`` takes the paper's input size. The class count is the spec's own.
     """
     if not isinstance(spec, ModelSpec):
-        raise ValueError(f"analyze_model needs a ModelSpec. Received: {type(spec).__name__}")
+        raise ValueError(
+            _("analyze_model needs a ModelSpec. Received: {type}").format(type=type(spec).__name__)
+        )
     shape = check_input_shape(
         default_input_shape(spec) if input_shape is None else input_shape, spec.min_input, spec.name
     )
@@ -352,7 +400,9 @@ def parameter_depth(node) -> int:
     if isinstance(node, NODE_TYPES):
         return 0
     raise ValueError(
-        f"parameter_depth needs a spec node or ModelSpec. Received: {type(node).__name__}"
+        _("parameter_depth needs a spec node or ModelSpec. Received: {type}").format(
+            type=type(node).__name__
+        )
     )
 
 
@@ -360,5 +410,9 @@ def _check_unique(rows) -> None:
     seen = set()
     for row in rows:
         if row.name in seen:
-            raise ValueError(f"Two layers would be named {row.name!r}; give branches unique names.")
+            raise ValueError(
+                _("Two layers would be named {name!r}; give branches unique names.").format(
+                    name=row.name
+                )
+            )
         seen.add(row.name)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from inception_edu.analysis.engine import analyze_model
 from inception_edu.analysis.tables import Table, fmt_shape
+from inception_edu.i18n import N_, _
 from inception_edu.spec.nodes import Conv, ModelSpec, Pool, ops_of
 from inception_edu.zoo import googlenet, inception_v3
 
@@ -45,15 +46,24 @@ def googlenet_table1_comparison(summary=None) -> Table:
             (
                 row,
                 fmt_shape(shape),
-                "yes" if shape == googlenet.OUTPUT_SIZES[row] else "NO",
+                _("yes") if shape == googlenet.OUTPUT_SIZES[row] else _("NO"),
                 f"{weights:.1f}",
                 f"{printed_k:g}",
                 f"{macs:.1f}",
                 f"{printed_m:g}",
-                "differs" if differs else "",
+                _("differs") if differs else "",
             )
         )
-    columns = ("row", "output", "= Table 1", "params (K)", "printed", "ops (M)", "printed", "")
+    columns = (
+        _("row"),
+        _("output"),
+        _("= Table 1"),
+        _("params (K)"),
+        _("printed"),
+        _("ops (M)"),
+        _("printed"),
+        "",
+    )
     return Table(columns, tuple(rows), left=1)
 
 
@@ -69,19 +79,20 @@ class RowDisagreement:
     reasons: tuple
 
     def __str__(self) -> str:
-        return f"row {self.row} ({', '.join(self.cells)}): " + "; ".join(self.reasons)
+        head = _("row {row} ({cells}): ").format(row=self.row, cells=", ".join(self.cells))
+        return head + "; ".join(self.reasons)
 
 
 #: The columns of :func:`inception_v3_table1_comparison`'s table.
 V3_COLUMNS = (
-    "row",
-    "Table 1: type",
-    "patch / stride",
-    "input",
-    "built stage",
-    "built as",
-    "input",
-    "agrees",
+    N_("row"),
+    N_("Table 1: type"),
+    N_("patch / stride"),
+    N_("input"),
+    N_("built stage"),
+    N_("built as"),
+    N_("input"),
+    N_("agrees"),
 )
 
 
@@ -91,7 +102,7 @@ def _parse_shape(text: str) -> tuple:
 
 def _parse_patch(text: str) -> tuple:
     """'3x3 / 2' -> ((3, 3), 2); '8x8' -> ((8, 8), None)."""
-    size, _, stride = text.partition(" / ")
+    size, _sep, stride = text.partition(" / ")
     return _parse_shape(size), int(stride) if stride else None
 
 
@@ -115,29 +126,37 @@ def _stage_words(node) -> str:
 
 
 def _stem_reasons(cells, node) -> list:
-    kind, patch, _ = cells
+    kind, patch, _size = cells
     (kernel, stride) = _parse_patch(patch)
     reasons = []
     wants_conv = kind.startswith("conv")
     if wants_conv != isinstance(node, Conv):
-        reasons.append(f"a {_stage_words(node)}, not a {kind}")
+        reasons.append(_("a {built}, not a {kind}").format(built=_stage_words(node), kind=kind))
     size = node.kernel if isinstance(node, Conv) else node.size
     if size != kernel:
-        reasons.append(f"kernel {_fmt(size)}, not {_fmt(kernel)}")
+        reasons.append(
+            _("kernel {built}, not {kernel}").format(built=_fmt(size), kernel=_fmt(kernel))
+        )
     if node.strides != (stride, stride):
-        reasons.append(f"stride {node.strides[0]}, not {stride}")
+        reasons.append(
+            _("stride {built}, not {stride}").format(built=node.strides[0], stride=stride)
+        )
     padded = kind == "conv padded"
     if (node.padding == "same") != padded:
-        reasons.append("zero-padded" if node.padding == "same" else "not zero-padded")
+        reasons.append(_("zero-padded") if node.padding == "same" else _("not zero-padded"))
     return reasons
 
 
 def _module_reasons(cells, names, spec) -> list:
-    kind, patch, _ = cells
+    kind, patch, _size = cells
     count, figure = int(kind.split("x")[0]), int(patch.split()[-1])
     reasons = []
     if len(names) != count:
-        reasons.append(f"{len(names)} modules ({names[0]} to {names[-1]}), not {count}")
+        reasons.append(
+            _("{built} modules ({first} to {last}), not {count}").format(
+                built=len(names), first=names[0], last=names[-1], count=count
+            )
+        )
     wanted = Counter(_kernels(inception_v3.figure_module(figure)))
     differences: dict = {}  # one reason per kind of difference, naming every module
     for name in names:
@@ -145,13 +164,15 @@ def _module_reasons(cells, names, spec) -> list:
         extra, missing = have - wanted, wanted - have
         if extra or missing:
             key = (
-                ", ".join(_fmt(k) for k in sorted(extra.elements())) or "nothing",
-                ", ".join(_fmt(k) for k in sorted(missing.elements())) or "nothing",
+                ", ".join(_fmt(k) for k in sorted(extra.elements())) or _("nothing"),
+                ", ".join(_fmt(k) for k in sorted(missing.elements())) or _("nothing"),
             )
             differences.setdefault(key, []).append(name)
     for (extra, missing), modules in differences.items():
         reasons.append(
-            f"{', '.join(modules)}: a {extra} conv where Figure {figure} has a {missing}"
+            _("{modules}: a {extra} conv where Figure {figure} has a {missing}").format(
+                modules=", ".join(modules), extra=extra, figure=figure, missing=missing
+            )
         )
     return reasons
 
@@ -173,11 +194,18 @@ def _table_arithmetic(index: int) -> str | None:
     following = _parse_shape(table[index + 1][2])[0]
     if out == following:
         return None
-    padding = "padded" if kind == "conv padded" else "without padding (only row 3 is marked)"
-    return (
-        f"the table itself: a {patch.replace(' ', '')} {kind} {padding} turns "
-        f"{height}x{height} into {out}x{out}, yet row {index + 2} starts at "
-        f"{following}x{following}"
+    padding = _("padded") if kind == "conv padded" else _("without padding (only row 3 is marked)")
+    return _(
+        "the table itself: a {patch} {kind} {padding} turns {height}x{height} into {out}x{out}, "
+        "yet row {row} starts at {following}x{following}"
+    ).format(
+        patch=patch.replace(" ", ""),
+        kind=kind,
+        padding=padding,
+        height=height,
+        out=out,
+        row=index + 2,
+        following=following,
     )
 
 
@@ -185,7 +213,7 @@ def _built_as(cells, names, spec, summary) -> tuple:
     """What the stages ``names`` of a row are built as: ``(words, input, reasons)``, the
     row in the table's terms, the input it gets and why it is not what ``cells`` say
     (apart from the input, which :func:`_input_reasons` checks)."""
-    kind, patch, _ = cells
+    kind, patch, _size = cells
     first = summary.block(names[0])
     node = spec.stage(names[0])
     if isinstance(node, (Conv, Pool)):
@@ -194,13 +222,19 @@ def _built_as(cells, names, spec, summary) -> tuple:
         return f"{len(names)} x Inception", first.input_shape, _module_reasons(cells, names, spec)
     if kind == "pool":
         whole = _parse_patch(patch)[0] == first.input_shape[:2]
-        reasons = [] if whole else [f"a global pool over {_fmt(first.input_shape[:2])}"]
+        reasons = (
+            []
+            if whole
+            else [_("a global pool over {grid}").format(grid=_fmt(first.input_shape[:2]))]
+        )
         return "global avg pool", first.input_shape, reasons
     if kind == "linear":
         return f"dense {node.units}", (1, 1, *first.input_shape), []
     # softmax: the classifier's activation, on its logits
     words = f"{node.activation or 'no'} activation"
-    reasons = [] if node.activation == "softmax" else [f"{words}, not softmax"]
+    reasons = (
+        [] if node.activation == "softmax" else [_("{words}, not softmax").format(words=words)]
+    )
     return words, (1, 1, node.units), reasons
 
 
@@ -209,16 +243,24 @@ def _input_reasons(size: str, built_input, names, summary) -> list:
     if _parse_shape(size) == tuple(built_input):
         return []
     later = {summary.block(n).input_shape for n in names[1:]}
-    also = f" (the later {len(names) - 1} get {size})" if later == {_parse_shape(size)} else ""
-    return [f"input {_fmt(built_input)}, not {size}{also}"]
+    also = (
+        _(" (the later {count} get {size})").format(count=len(names) - 1, size=size)
+        if later == {_parse_shape(size)}
+        else ""
+    )
+    return [
+        _("input {built}, not {size}{also}").format(built=_fmt(built_input), size=size, also=also)
+    ]
 
 
 def _check_v3_spec(spec) -> ModelSpec:
     spec = inception_v3.inception_v3_spec() if spec is None else spec
     if not isinstance(spec, ModelSpec) or spec.name != "inception_v3":
         raise ValueError(
-            "inception_v3_table1_comparison needs an Inception-v3 spec (inception_v3_spec). "
-            f"Received: {getattr(spec, 'name', type(spec).__name__)!r}"
+            _(
+                "inception_v3_table1_comparison needs an Inception-v3 spec (inception_v3_spec). "
+                "Received: {name!r}"
+            ).format(name=getattr(spec, "name", type(spec).__name__))
         )
     return spec
 
@@ -242,7 +284,7 @@ def inception_v3_table1_comparison(spec=None) -> tuple:
         for stage in spec.stage_names[: spec.stage_names.index(names[0])]:
             if stage not in shown:  # a stage no row stands for, in its place
                 block = summary.block(stage)
-                rows.append(("", "", "", "", stage, "not a row", _fmt(block.input_shape), ""))
+                rows.append(("", "", "", "", stage, _("not a row"), _fmt(block.input_shape), ""))
                 shown.add(stage)
         shown.update(names)
         words, built_input, reasons = _built_as(cells, names, spec, summary)
@@ -251,8 +293,9 @@ def inception_v3_table1_comparison(spec=None) -> tuple:
         if own:
             reasons.append(own)
         built = names[0] if len(names) == 1 else f"{names[0]} .. {names[-1]}"
-        agrees = "yes" if not reasons else "NO"
+        agrees = _("yes") if not reasons else _("NO")
         rows.append((index + 1, *cells, built, words, _fmt(built_input), agrees))
         if reasons:
             disagreements.append(RowDisagreement(index + 1, cells, tuple(reasons)))
-    return Table(V3_COLUMNS, tuple(rows), left=8), disagreements
+    header = tuple(_(column) for column in V3_COLUMNS)
+    return Table(header, tuple(rows), left=8), disagreements

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from inception_edu.analysis.engine import analyze, analyze_model
 from inception_edu.analysis.tables import Table, fmt_count, fmt_shape
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_input_shape, check_int
 from inception_edu.spec.nodes import Sequence
 from inception_edu.zoo.grid_reduction import (
@@ -87,7 +88,7 @@ def compare_strategies(input_shape=PAPER_EXAMPLE, kernel: int = 3) -> dict:
     Each maps k channels to 2k and the d x d grid to (d - 3) // 2 + 1 (3x3/2 pooling,
     "valid"); a grid under 3x3 has nothing to reduce (``ValueError``).
     """
-    shape = check_input_shape(input_shape, 3, "a 3x3/2 grid reduction")
+    shape = check_input_shape(input_shape, 3, _("a 3x3/2 grid reduction"))
     return {name: _cost(name, strategy(name, shape[2], kernel), shape) for name in STRATEGIES}
 
 
@@ -109,13 +110,13 @@ def strategy_table(costs: dict, title: str = "") -> Table:
     )
     return Table(
         (
-            "strategy",
-            "output",
-            "narrowest map",
-            "values",
-            "parameters",
-            "multiply-adds",
-            "vs pool → conv",
+            _("strategy"),
+            _("output"),
+            _("narrowest map"),
+            _("values"),
+            _("parameters"),
+            _("multiply-adds"),
+            _("vs pool → conv"),
         ),
         rows,
         title,
@@ -167,7 +168,17 @@ def reduction_a_table(rows=None) -> Table:
     """Table 1 of the v4 paper with the shapes and costs each network's k, l, m, n give."""
     rows = reduction_a_rows() if rows is None else rows
     return Table(
-        ("network", "k", "l", "m", "n", "input", "output", "parameters", "multiply-adds"),
+        (
+            _("network"),
+            "k",
+            "l",
+            "m",
+            "n",
+            _("input"),
+            _("output"),
+            _("parameters"),
+            _("multiply-adds"),
+        ),
         tuple(
             (
                 MODEL_LABELS[r.model],
@@ -179,7 +190,7 @@ def reduction_a_table(rows=None) -> Table:
             )
             for r in rows
         ),
-        "Reduction-A (v4 paper, Figure 7 and Table 1)",
+        _("Reduction-A (v4 paper, Figure 7 and Table 1)"),
     )
 
 
@@ -193,7 +204,7 @@ def stages_table(pairs, title: str = "", input_size: int | None = None) -> Table
     ``input_size``)."""
     pairs = list(pairs)
     if not pairs:
-        raise ValueError("stages_table needs (model, stage) pairs. Received: []")
+        raise ValueError(_("stages_table needs (model, stage) pairs. Received: []"))
     summaries, rows = {}, []
     for model, stage in pairs:
         if model not in summaries:
@@ -210,7 +221,14 @@ def stages_table(pairs, title: str = "", input_size: int | None = None) -> Table
             )
         )
     return Table(
-        ("network", "stage", "input", "output", "parameters", "multiply-adds"),
+        (
+            _("network"),
+            _("stage"),
+            _("input"),
+            _("output"),
+            _("parameters"),
+            _("multiply-adds"),
+        ),
         tuple(rows),
         title,
         left=2,

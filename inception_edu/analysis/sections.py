@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from inception_edu.analysis.engine import ModelSummary, analyze_model
 from inception_edu.analysis.tables import Table, fmt_count, fmt_macs, fmt_shape, macs_unit
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_int
 from inception_edu.spec.nodes import ModelSpec
 
@@ -47,8 +48,9 @@ def section_summaries(spec, input_shape=None, summary: ModelSummary | None = Non
     """
     if not isinstance(spec, ModelSpec):
         raise ValueError(
-            f"spec must be a ModelSpec (e.g. model_spec('inception_v4')). "
-            f"Received: {type(spec).__name__}"
+            _(
+                "spec must be a ModelSpec (e.g. model_spec('inception_v4')). Received: {type}"
+            ).format(type=type(spec).__name__)
         )
     if summary is None:
         summary = analyze_model(spec, input_shape)
@@ -83,7 +85,10 @@ def sections_table(rows, title: str = "", chosen: int | None = None) -> Table:
     rows = list(rows)
     if not rows or not all(isinstance(row, SectionSummary) for row in rows):
         raise ValueError(
-            f"sections_table takes the SectionSummary rows of section_summaries. Received: {rows!r}"
+            _(
+                "sections_table takes the SectionSummary rows of section_summaries. "
+                "Received: {rows!r}"
+            ).format(rows=rows)
         )
     if chosen is not None:
         check_int(chosen, "chosen", 0, len(rows) - 1)
@@ -101,6 +106,14 @@ def sections_table(rows, title: str = "", chosen: int | None = None) -> Table:
         for index, row in enumerate(rows)
     ]
     params, macs = sum(row.params for row in rows), sum(row.macs for row in rows)
-    cells.append(("total", "", "", fmt_count(params), "100%", fmt_macs(macs, unit), "100%"))
-    columns = ("section", "input", "output", "parameters", "share", "multiply-adds", "share")
+    cells.append((_("total"), "", "", fmt_count(params), "100%", fmt_macs(macs, unit), "100%"))
+    columns = (
+        _("section"),
+        _("input"),
+        _("output"),
+        _("parameters"),
+        _("share"),
+        _("multiply-adds"),
+        _("share"),
+    )
     return Table(columns, tuple(cells), title, left=3, bold_last=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from inception_edu.i18n import N_, _, columns, ljust, rjust
+
 __all__ = ["Table", "blocks_table", "fmt_count", "fmt_macs", "fmt_shape", "macs_unit"]
 
 
@@ -59,12 +61,12 @@ class Table:
     def text(self) -> str:
         """A monospaced table, a rule under the header (and above a bold last row)."""
         rows = self._cells()
-        widths = [max(len(row[i]) for row in rows) for i in range(len(self.columns))]
+        widths = [max(columns(row[i]) for row in rows) for i in range(len(self.columns))]
         rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
         lines = [self.title] if self.title else []
         for index, row in enumerate(rows):
             cells = [
-                cell.ljust(w) if i < self.left else cell.rjust(w)
+                ljust(cell, w) if i < self.left else rjust(cell, w)
                 for i, (cell, w) in enumerate(zip(row, widths, strict=True))
             ]
             if self.bold_last and index == len(rows) - 1 and index > 1:
@@ -109,7 +111,7 @@ class Table:
         return self.html()
 
 
-BLOCK_COLUMNS = ("block", "output", "params", "kernel params", "multiply-adds")
+BLOCK_COLUMNS = (N_("block"), N_("output"), N_("params"), N_("kernel params"), N_("multiply-adds"))
 
 
 def blocks_table(blocks, title: str = "") -> Table:
@@ -119,8 +121,10 @@ def blocks_table(blocks, title: str = "") -> Table:
         all(hasattr(b, field) for field in needed) for b in blocks
     ):
         raise ValueError(
-            "blocks must be a list of NodeSummary or LayerRow (summary.blocks, "
-            f"node.rows). Received: {blocks!r:.80}"
+            _(
+                "blocks must be a list of NodeSummary or LayerRow (summary.blocks, "
+                "node.rows). Received: {blocks}"
+            ).format(blocks=f"{blocks!r:.80}")
         )
     rows = [
         (
@@ -134,11 +138,12 @@ def blocks_table(blocks, title: str = "") -> Table:
     ]
     rows.append(
         (
-            "total",
+            _("total"),
             "",
             fmt_count(sum(b.params for b in blocks)),
             fmt_count(sum(b.kernel_params for b in blocks)),
             fmt_count(sum(b.macs for b in blocks)),
         )
     )
-    return Table(BLOCK_COLUMNS, tuple(rows), title, left=2, bold_last=True)
+    header = tuple(_(column) for column in BLOCK_COLUMNS)
+    return Table(header, tuple(rows), title, left=2, bold_last=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_int, check_number
 
 __all__ = ["CLAIMS", "Claim", "EmpiricalVerdict", "VERDICTS", "claims_of", "empirical_verdict"]
@@ -19,6 +20,28 @@ __all__ = ["CLAIMS", "Claim", "EmpiricalVerdict", "VERDICTS", "claims_of", "empi
 #: The verdicts a claim box may give. The last is for an empirical claim whose runs here
 #: neither agree nor disagree with it on enough seeds (:func:`empirical_verdict`).
 VERDICTS = ("holds", "holds approximately", "wrong", "not shown at this scale")
+
+#: The printed line of each verdict (the verdict word stays English in ``verdict``, which
+#: notebooks and tests compare; only the printed line is translated). One whole sentence per
+#: verdict, as "wrong" alone is also an exercise's status word, translated otherwise.
+_VERDICT_LINES = {
+    "holds": N_(
+        "{claim}: holds ({effect} per seed: {shown}; mean {mean}; "
+        "{agreeing} of {seeds} seeds as claimed, {opposing} against)"
+    ),
+    "holds approximately": N_(
+        "{claim}: holds approximately ({effect} per seed: {shown}; mean {mean}; "
+        "{agreeing} of {seeds} seeds as claimed, {opposing} against)"
+    ),
+    "wrong": N_(
+        "{claim}: wrong ({effect} per seed: {shown}; mean {mean}; "
+        "{agreeing} of {seeds} seeds as claimed, {opposing} against)"
+    ),
+    "not shown at this scale": N_(
+        "{claim}: not shown at this scale ({effect} per seed: {shown}; mean {mean}; "
+        "{agreeing} of {seeds} seeds as claimed, {opposing} against)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -194,10 +217,14 @@ class EmpiricalVerdict:
         # + 0.0 turns a negative zero into 0, so no "-0" is printed
         shown = ", ".join(f"{d + 0.0:+.3g}" for d in self.differences)
         mean = sum(self.differences) / len(self.differences) + 0.0
-        return (
-            f"{self.claim}: {self.verdict} ({self.effect} per seed: {shown}; mean {mean:+.3g}; "
-            f"{self.agreeing} of {len(self.differences)} seeds as claimed, "
-            f"{self.opposing} against)"
+        return _(_VERDICT_LINES[self.verdict]).format(
+            claim=self.claim,
+            effect=self.effect,
+            shown=shown,
+            mean=f"{mean:+.3g}",
+            agreeing=self.agreeing,
+            seeds=len(self.differences),
+            opposing=self.opposing,
         )
 
 
@@ -228,9 +255,11 @@ def empirical_verdict(
     check_choice(claimed, ("positive", "negative", "none"), "claimed")
     margin = check_number(margin, "margin", 0)
     values = tuple(float(d) for d in differences) if not isinstance(differences, str) else ()
-    check_int(len(values), "the number of differences (one per seed)", 3)
+    check_int(len(values), _("the number of differences (one per seed)"), 3)
     if not all(math.isfinite(d) for d in values):
-        raise ValueError(f"differences must be finite numbers. Received: {values}")
+        raise ValueError(
+            _("differences must be finite numbers. Received: {values}").format(values=values)
+        )
     sign = {"positive": 1.0, "negative": -1.0}.get(claimed)
     if sign is None:
         agreeing = sum(abs(d) <= margin for d in values)

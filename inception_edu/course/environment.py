@@ -12,6 +12,8 @@ import platform
 import socket
 from pathlib import Path
 
+from inception_edu.i18n import _, ljust
+
 PACKAGES = (
     "tensorflow-cpu",
     "tensorflow",
@@ -63,26 +65,31 @@ def report(check_network: bool = False) -> str:
     lines = [f"{name:<15}{version}" for name, version in package_versions().items()]
     found = devices()
     lines.append(
-        f"{'devices':<15}{found['CPU']} CPU, {found['GPU']} GPU"
-        + ("" if found["GPU"] else " (the course is sized for a CPU)")
+        ljust(_("devices"), 15)
+        + _("{cpu} CPU, {gpu} GPU").format(cpu=found["CPU"], gpu=found["GPU"])
+        + ("" if found["GPU"] else " " + _("(the course is sized for a CPU)"))
     )
     cached = cached_imagenet_weights()
     lines.append(
-        f"{'weights cache':<15}" + (", ".join(cached) if cached else "no ImageNet weights cached")
+        ljust(_("weights cache"), 15)
+        + (", ".join(cached) if cached else _("no ImageNet weights cached"))
     )
     if check_network:
         online = can_reach_weights_host()
         lines.append(
-            f"{'network':<15}"
+            ljust(_("network"), 15)
             + (
-                "online: pretrained weights can be downloaded"
+                _("online: pretrained weights can be downloaded")
                 if online
-                else "offline: random initial weights"
+                else _("offline: random initial weights")
             )
         )
     else:
         lines.append(
-            f"{'network':<15}not checked (set CHECK_NETWORK = True to test); "
-            "everything in the course runs offline"
+            ljust(_("network"), 15)
+            + _(
+                "not checked (set CHECK_NETWORK = True to test); "
+                "everything in the course runs offline"
+            )
         )
     return "\n".join(lines)

@@ -5,7 +5,16 @@ last paragraph of section 1 (Introduction) of Szegedy et al., "Going deeper with
 convolutions" (2014), and
 the results are its Table 2 (ILSVRC 2014 classification, top-5 error on the test set).
 The other quotations here are what the notebooks set their computed numbers against.
+
+The quotations, the papers' titles and the rows of their tables stay as the papers print
+them; what the course says about them (where each is in its paper, what each paper brought,
+how the multi-crop results were evaluated) is read in the course's language
+(:mod:`inception_edu.i18n`) each time a notebook reads it: ``NAME_ORIGIN_SOURCE``, the
+other ``*_SOURCE`` names, ``TIMELINE`` and ``V3_MULTICROP`` are looked up when read
+(:func:`__getattr__`), from the marked sentences below.
 """
+
+from inception_edu.i18n import N_, _
 
 NAME_ORIGIN = (
     "In this paper, we will focus on an efficient deep neural network architecture for "
@@ -13,10 +22,27 @@ NAME_ORIGIN = (
     'network paper by Lin et al [12] in conjunction with the famous "we need to go '
     'deeper" internet meme [1].'
 )
-NAME_ORIGIN_SOURCE = (
-    "Szegedy et al. 2014, 'Going deeper with convolutions', section 1 "
-    "(Introduction), its last paragraph"
-)
+#: Where each quotation and table of this module is in its paper, by the name it is read
+#: as (``history.NAME_ORIGIN_SOURCE`` ...: in the course's language, see the docstring).
+_SOURCES = {
+    "NAME_ORIGIN_SOURCE": N_(
+        "Szegedy et al. 2014, 'Going deeper with convolutions', section 1 "
+        "(Introduction), its last paragraph"
+    ),
+    "ILSVRC_SOURCE": N_("Szegedy et al. 2014, Table 2 (with external data where used)"),
+    "TWELVE_X_QUOTE_SOURCE": N_("Szegedy et al. 2014, 'Going deeper with convolutions', section 1"),
+    "PARAMETERS_QUOTE_SOURCE": N_(
+        "Szegedy et al. 2015, 'Rethinking the Inception Architecture', section 1 (Introduction)"
+    ),
+    "TRAINING_QUOTE_SOURCE": N_("Szegedy et al. 2014, section 6 (Training Methodology)"),
+    "GAP_TOP1_GAIN_SOURCE": N_("Szegedy et al. 2014, section 5"),
+    "V3_ABLATION_SOURCE": N_(
+        "Szegedy et al. 2015, 'Rethinking the Inception Architecture', "
+        "Table 3 (single crop, ILSVRC 2012 validation)"
+    ),
+    "V3_MULTICROP_SOURCE": N_("Szegedy et al. 2015, Table 4 and the abstract"),
+    "LABEL_SMOOTHING_SOURCE": N_("Szegedy et al. 2015, section 7 (Label Smoothing Regularization)"),
+}
 
 #: (team, year, place, top-5 error %) — Table 2 of the GoogLeNet paper.
 ILSVRC_CLASSIFICATION = (
@@ -27,7 +53,6 @@ ILSVRC_CLASSIFICATION = (
     ("VGG", 2014, 2, 7.32),
     ("GoogLeNet", 2014, 1, 6.67),
 )
-ILSVRC_SOURCE = "Szegedy et al. 2014, Table 2 (with external data where used)"
 
 
 def ilsvrc_2014_ranking() -> list:
@@ -36,24 +61,25 @@ def ilsvrc_2014_ranking() -> list:
     return sorted(entries, key=lambda row: row[3])
 
 
-#: (year, paper, what it brought) — the course's timeline, from the papers' arXiv dates.
-TIMELINE = (
-    (2013, "Network in Network (Lin et al.)", "1x1 convolutions, global average pooling"),
+#: (year, paper, what it brought) — the course's timeline, from the papers' arXiv dates
+#: (read as ``TIMELINE``, what each brought in the course's language).
+_TIMELINE = (
+    (2013, "Network in Network (Lin et al.)", N_("1x1 convolutions, global average pooling")),
     (
         2014,
         "Going deeper with convolutions (Szegedy et al.)",
-        "GoogLeNet / Inception-v1: Inception modules, auxiliary classifiers",
+        N_("GoogLeNet / Inception-v1: Inception modules, auxiliary classifiers"),
     ),
-    (2015, "Batch Normalization (Ioffe & Szegedy)", "BN-Inception, sometimes called v2"),
+    (2015, "Batch Normalization (Ioffe & Szegedy)", N_("BN-Inception, sometimes called v2")),
     (
         2015,
         "Rethinking the Inception Architecture (Szegedy et al.)",
-        "Inception-v2/v3: factorized convolutions, grid reduction, label smoothing",
+        N_("Inception-v2/v3: factorized convolutions, grid reduction, label smoothing"),
     ),
     (
         2016,
         "Inception-v4, Inception-ResNet (Szegedy et al.)",
-        "Inception-v4, Inception-ResNet-v1/v2, residual scaling",
+        N_("Inception-v4, Inception-ResNet-v1/v2, residual scaling"),
     ),
 )
 
@@ -63,15 +89,11 @@ TWELVE_X_QUOTE = (
     "winning architecture of Krizhevsky et al [9] from two years ago, while being "
     "significantly more accurate."
 )
-TWELVE_X_QUOTE_SOURCE = "Szegedy et al. 2014, 'Going deeper with convolutions', section 1"
 
 #: Where the sources' "5 million parameters, 12x fewer than AlexNet" comes from (C03).
 PARAMETERS_QUOTE = (
     "GoogLeNet employed only 5 million parameters, which represented a 12x reduction with "
     "respect to its predecessor AlexNet, which used 60 million parameters."
-)
-PARAMETERS_QUOTE_SOURCE = (
-    "Szegedy et al. 2015, 'Rethinking the Inception Architecture', section 1 (Introduction)"
 )
 #: The parameter counts that sentence rounds: GoogLeNet's and AlexNet's, in millions.
 PARAMETERS_QUOTED_MILLIONS = {"googlenet": 5, "alexnet": 60}
@@ -83,11 +105,9 @@ TRAINING_QUOTE = (
     "asynchronous stochastic gradient descent with 0.9 momentum [17], fixed learning rate "
     "schedule (decreasing the learning rate by 4% every 8 epochs)."
 )
-TRAINING_QUOTE_SOURCE = "Szegedy et al. 2014, section 6 (Training Methodology)"
 
 #: Top-1 gain the GoogLeNet paper reports for average pooling over fully connected layers.
 GAP_TOP1_GAIN_PERCENT = 0.6
-GAP_TOP1_GAIN_SOURCE = "Szegedy et al. 2014, section 5"
 
 
 # --------------------------------------------------------------------------- Inception-v3
@@ -105,21 +125,36 @@ V3_ABLATION = (
     ("+ Factorized 7x7", 21.6, 5.8, 4.8),
     ("+ BN-auxiliary", 21.2, 5.6, 4.8),
 )
-V3_ABLATION_SOURCE = (
-    "Szegedy et al. 2015, 'Rethinking the Inception Architecture', "
-    "Table 3 (single crop, ILSVRC 2012 validation)"
-)
 
-#: The paper's multi-crop results (C24): (evaluation, top-1 error %, top-5 error %).
-V3_MULTICROP = (
-    ("Inception-v3, one model, 144 crops (Table 4)", 18.77, 4.2),
-    ("Inception-v3, 4 models, multi-crop (abstract)", 17.3, 3.5),
+#: The paper's multi-crop results (C24): (evaluation, top-1 error %, top-5 error %) (read
+#: as ``V3_MULTICROP``, the evaluation in the course's language).
+_V3_MULTICROP = (
+    (N_("Inception-v3, one model, 144 crops (Table 4)"), 18.77, 4.2),
+    (N_("Inception-v3, 4 models, multi-crop (abstract)"), 17.3, 3.5),
 )
-V3_MULTICROP_SOURCE = "Szegedy et al. 2015, Table 4 and the abstract"
 
 #: The v3 paper's label-smoothing rule (section 7), in its own notation.
 LABEL_SMOOTHING_QUOTE = (
     "q'(k|x) = (1 - epsilon) delta_{k,y} + epsilon u(k) [...] In our ImageNet experiments "
     "with K = 1000 classes, we used u(k) = 1/1000 and epsilon = 0.1."
 )
-LABEL_SMOOTHING_SOURCE = "Szegedy et al. 2015, section 7 (Label Smoothing Regularization)"
+
+
+# --------------------------------------------------------------------------- read when read
+
+
+def __getattr__(attribute: str):
+    """The course's words about the papers, in the current language: each ``*_SOURCE``
+    (where a quotation or a table is in its paper), ``TIMELINE`` (what each paper brought)
+    and ``V3_MULTICROP`` (how each result was evaluated)."""
+    if attribute in _SOURCES:
+        return _(_SOURCES[attribute])
+    if attribute == "TIMELINE":
+        return tuple((year, paper, _(brought)) for year, paper, brought in _TIMELINE)
+    if attribute == "V3_MULTICROP":
+        return tuple((_(evaluation), *errors) for evaluation, *errors in _V3_MULTICROP)
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
+
+
+def __dir__() -> list:
+    return sorted({*globals(), *_SOURCES, "TIMELINE", "V3_MULTICROP"})

@@ -43,6 +43,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+# The course's language (standard library only; Babel, which Colab ships, once Korean is
+# chosen). Imported relatively: the install cell imports this module from the clone before
+# anything is installed, and tests/test_launch.py allows it only this package and packaging.
+from .. import i18n
+from ..i18n import _
+
 __all__ = [
     "BRANCH",
     "GITHUB_REPOSITORY",
@@ -233,7 +239,7 @@ def parse_pins(text: str) -> dict:
         line = raw.split("#", 1)[0].strip()
         if not line or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\s*@\s*\S+", line):
             continue
-        name, _, version = line.partition("==")
+        name, _unused, version = line.partition("==")
         try:
             pins[canonicalize_name(Requirement(name).name)] = str(Version(version))
         except (InvalidRequirement, InvalidVersion):
@@ -269,12 +275,20 @@ class Change:
 
     @property
     def message(self) -> str:
-        needs = f"the course needs {self.specifier}" if self.specifier else "the course needs it"
+        needs = (
+            _("the course needs {range}").format(range=self.specifier)
+            if self.specifier
+            else _("the course needs it")
+        )
         if not self.install:
-            kept = f"{self.name} {self.installed} kept: Colab's own build"
-            return f"{kept} ({needs}; some numbers may differ)"
-        found = self.installed if self.installed is not None else "(not installed)"
-        return f"{self.name} {found} -> the newest in range ({needs})"
+            kept = _("{name} {installed} kept: Colab's own build").format(
+                name=self.name, installed=self.installed
+            )
+            return _("{kept} ({needs}; some numbers may differ)").format(kept=kept, needs=needs)
+        found = self.installed if self.installed is not None else _("(not installed)")
+        return _("{name} {found} -> the newest in range ({needs})").format(
+            name=self.name, found=found, needs=needs
+        )
 
 
 def plan_changes(requirements: Iterable, installed: Mapping) -> list:
@@ -321,9 +335,11 @@ def setup_messages(changes: list, checked: int) -> list:
     lines = [change.message for change in changes]
     if not any(change.install for change in changes):
         lines.append(
-            f"nothing changed: the {checked} packages the course needs are in range on Colab"
+            _(
+                "nothing changed: the {checked} packages the course needs are in range on Colab"
+            ).format(checked=checked)
             if not changes
-            else "nothing changed"
+            else _("nothing changed")
         )
     return lines
 
@@ -356,6 +372,25 @@ def _pip_install(arguments: list) -> None:
     subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", *arguments])
 
 
+#: The Korean notebooks' mark in their metadata (scripts/korean_edition.py)
+EDITION_KEY = "language_edition"
+
+
+def notebook_edition(request: Callable | None = None) -> str | None:
+    """The edition of the notebook open in Colab, read from its metadata
+    (:data:`EDITION_KEY`: ``"ko"`` in a Korean notebook), or ``None`` outside Colab, in an
+    English notebook, or when Colab does not answer. ``request`` stands in for Colab's
+    ``google.colab._message.blocking_request`` (tests)."""
+    try:
+        if request is None:
+            request = importlib.import_module("google.colab._message").blocking_request
+        answer = request("get_ipynb", timeout_sec=5)
+        edition = answer["ipynb"]["metadata"].get(EDITION_KEY)
+    except Exception:  # not on Colab, or an answer of another shape: the default language
+        return None
+    return edition if edition in i18n.LANGUAGES else None
+
+
 def colab_setup(
     home: str | os.PathLike | None = None,
     *,
@@ -369,8 +404,13 @@ def colab_setup(
     (``installer``, default ``pip install``) install each missing or out-of-range one
     within its range, and prints one line per change or one saying nothing changed.
     Returns the changes. If a replaced package was already imported, it says to restart
-    the session and run the cell again (the second run then changes nothing).
+    the session and run the cell again (the second run then changes nothing). In a Korean
+    notebook (:func:`notebook_edition`) it says all this in Korean: the install cell runs
+    before the notebook's own ``set_language("ko")``.
     """
+    edition = notebook_edition()
+    if edition:
+        i18n.set_language(edition)
     home = Path(home if home is not None else os.environ.get(HOME_ENV, COLAB_HOME))
     requirements = course_requirements(home)
     if not (home / "notebooks").is_dir():
@@ -388,7 +428,9 @@ def colab_setup(
         importlib.invalidate_caches()
         if stale:
             out(
-                f"{', '.join(stale)} had already been imported: restart the session "
-                "(Runtime > Restart session) and run this cell again"
+                _(
+                    "{packages} had already been imported: restart the session "
+                    "(Runtime > Restart session) and run this cell again"
+                ).format(packages=", ".join(stale))
             )
     return changes

@@ -22,6 +22,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from inception_edu.i18n import N_, _
+
 #: The checkout this package sits in (for an installed package, a folder with no git:
 #: then :func:`git` answers ``None`` and the record says so).
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -29,6 +31,10 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 #: The packages whose versions a record names; TensorFlow as whichever distribution
 #: installed it (the course pins ``tensorflow-cpu``).
 VERSIONED = ("tensorflow", "keras", "numpy")
+
+#: What the course's stored records hold, as :func:`read_record`'s callers name them
+#: (``what``), marked for the message catalog: its error says them in the course's language.
+RECORD_KINDS = (N_("study"), N_("growth"))
 
 
 def git(*args: str, root: Path = REPOSITORY) -> str | None:
@@ -73,11 +79,16 @@ def uncommitted(scope: Sequence[str], root: Path = REPOSITORY) -> list[str] | No
 
 def read_record(path, what: str, command: str) -> dict:
     """The JSON record a heavy-run script stored at ``path``. A missing file is a
-    ``ValueError`` naming ``what`` it holds and the ``command`` that writes it, so a
-    learner who deleted it (or a checkout without it) knows how to make it again."""
+    ``ValueError`` naming ``what`` it holds (one of :data:`RECORD_KINDS`, or any word
+    marked for the catalog) and the ``command`` that writes it, so a learner who deleted
+    it (or a checkout without it) knows how to make it again."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"No stored {what} at {path}. Run: {command}")
+        raise ValueError(
+            _("No stored {what} at {path}. Run: {command}").format(
+                what=_(what), path=path, command=command
+            )
+        )
     return json.loads(path.read_text())
 
 

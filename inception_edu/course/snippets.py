@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from inception_edu.analysis.tables import Table
+from inception_edu.i18n import N_, _
 
 __all__ = [
     "Fix",
@@ -35,8 +36,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace ``old`` by ``new`` in the code; ``why`` says what was wrong. A fix with an
-    empty ``old`` adds ``new`` before (``at="start"``) or after (``at="end"``) the code."""
+    """Replace ``old`` by ``new`` in the code; ``why`` says what was wrong (marked ``N_``
+    where written, shown in the course's language). A fix with an empty ``old`` adds
+    ``new`` before (``at="start"``) or after (``at="end"``) the code."""
 
     why: str
     old: str = ""
@@ -49,7 +51,9 @@ class Fix:
         if self.at == "end":
             return f"{code.rstrip()}\n{self.new}\n"
         if self.old not in code:
-            raise ValueError(f"This fix does not apply: {self.old!r} is not in the code.")
+            raise ValueError(
+                _("This fix does not apply: {old} is not in the code.").format(old=repr(self.old))
+            )
         return code.replace(self.old, self.new)
 
     def change(self) -> str:
@@ -76,7 +80,7 @@ class Snippet:
 
     def fixed_code(self) -> str:
         code = self.code
-        for _, fix in self.steps():
+        for _unused, fix in self.steps():
             code = fix.apply(code)
         return code
 
@@ -129,13 +133,35 @@ def diagnose(snippet: Snippet) -> list:
         try:
             code = fix.apply(code)
         except ValueError as error:
-            raise ValueError(f"Step {number} of {snippet.name!r}: {error}") from None
+            raise ValueError(
+                _("Step {number} of {name}: {error}").format(
+                    number=number, name=repr(snippet.name), error=error
+                )
+            ) from None
         runs.append(Run(number, *run(code)))
     return runs
 
 
 def _label(step: int | None) -> str:
-    return "as printed" if step is None else f"after fix {step}"
+    return _("as printed") if step is None else _("after fix {step}").format(step=step)
+
+
+def _heading(name: str, source: str, as_html: bool = False) -> str:
+    """The report's first line: the snippet's name (bold in HTML) and its seed article."""
+    template = _("{name} (seed {source}), as printed:")
+    if not as_html:
+        return template.format(name=_(name), source=_(source))
+    return html.escape(template).format(
+        name=f"<b>{html.escape(_(name))}</b>", source=html.escape(_(source))
+    )
+
+
+def _fix(step: int) -> str:
+    return _("fix {step}").format(step=step)
+
+
+def _warns(message: str) -> str:
+    return _("warns {message}").format(message=message)
 
 
 def _new_warnings(runs: list) -> list:
@@ -160,49 +186,51 @@ def _outcomes(snippet: Snippet) -> list:
 
 def report(snippet: Snippet) -> str:
     """The snippet as printed, each step with its change and outcome, the fixed code."""
-    lines = [f"{snippet.name} (seed {snippet.source}), as printed:", "", snippet.code.rstrip(), ""]
+    lines = [_heading(snippet.name, snippet.source), "", snippet.code.rstrip(), ""]
     for step, fix, error, warned in _outcomes(snippet):
         if fix is not None:
-            lines += [f"fix {step}: {fix.why}", fix.change()]
-        lines.append(f"  {_label(step)} -> {error or 'runs'}")
-        lines += [f"     (warns {message})" for message in warned]
-    lines += ["", "fixed:", "", snippet.fixed_code().rstrip()]
+            lines += [f"{_fix(step)}: {_(fix.why)}", fix.change()]
+        outcome = error or _("runs")
+        lines.append(f"  {_label(step)} -> {outcome}")
+        lines += [f"     ({_warns(message)})" for message in warned]
+    lines += ["", _("fixed:"), "", snippet.fixed_code().rstrip()]
     return "\n".join(lines)
+
+
+def _pre(text: str) -> str:
+    return (
+        "<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
+        f"{html.escape(text.rstrip())}</pre>"
+    )
 
 
 def report_html(snippet: Snippet) -> str:
     """:func:`report` as HTML: the code blocks scroll sideways instead of wrapping."""
-
-    def pre(text):
-        return (
-            "<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
-            f"{html.escape(text.rstrip())}</pre>"
-        )
-
     rows = []
     for step, fix, error, warned in _outcomes(snippet):
         change = (
-            "as printed"
+            html.escape(_("as printed"))
             if fix is None
-            else (f"<b>fix {step}</b>: {html.escape(fix.why)}{pre(fix.change())}")
+            else (
+                f"<b>{html.escape(_fix(step))}</b>: {html.escape(_(fix.why))}{_pre(fix.change())}"
+            )
         )
-        outcome = html.escape(error or "runs") + "".join(
-            f"<br><i>warns {html.escape(m)}</i>" for m in warned
+        outcome = html.escape(error or _("runs")) + "".join(
+            f"<br><i>{html.escape(_warns(m))}</i>" for m in warned
         )
         rows.append((change, outcome))
-    table = Table(("step", "outcome"), tuple(rows), left=2, escape=False)
+    table = Table((_("step"), _("outcome")), tuple(rows), left=2, escape=False)
     return (
-        f"<p><b>{html.escape(snippet.name)}</b> (seed {html.escape(snippet.source)}), "
-        f"as printed:</p>{pre(snippet.code)}{table.html()}"
-        f"<p>fixed:</p>{pre(snippet.fixed_code())}"
+        f"<p>{_heading(snippet.name, snippet.source, as_html=True)}</p>{_pre(snippet.code)}"
+        f"{table.html()}<p>{html.escape(_('fixed:'))}</p>{_pre(snippet.fixed_code())}"
     )
 
 
 # --------------------------------------------------------------------------- seed 002
 
 SEQUENTIAL_VS_FUNCTIONAL = Snippet(
-    "Sequential vs functional API",
-    "002 (GoogLeNet article)",
+    N_("Sequential vs functional API"),
+    N_("002 (GoogLeNet article)"),
     """\
 import tensorflow as tf
 from tensorflow import keras
@@ -224,19 +252,19 @@ predictions = Dense(10, activation='softmax')(Flatten()(maxpool1))
 model = Model(inputs=inputs, ouputs=predictions)
 """,
     context=Fix(
-        "the article never defines `input_shape`; give it one",
+        N_("the article never defines `input_shape`; give it one"),
         new="input_shape = (28, 28, 1)",
         at="start",
     ),
     fixes=(
         Fix(
-            "`pool_size(2,2)` calls an undefined function; the keyword needs `=`",
+            N_("`pool_size(2,2)` calls an undefined function; the keyword needs `=`"),
             "MaxPooling2D(pool_size(2,2))",
             "MaxPooling2D(pool_size=(2,2))",
         ),
-        Fix("typo: `ouputs` for `outputs`", "ouputs=predictions", "outputs=predictions"),
+        Fix(N_("typo: `ouputs` for `outputs`"), "ouputs=predictions", "outputs=predictions"),
         Fix(
-            "runs, but Keras 3 warns: a Sequential model should start with an `Input`",
+            N_("runs, but Keras 3 warns: a Sequential model should start with an `Input`"),
             "model = Sequential()\nmodel.add(Conv2D(32, kernel_size=(5,5), input_shape=input_shape))",
             "model = Sequential([Input(shape=input_shape)])\nmodel.add(Conv2D(32, kernel_size=(5,5)))",
         ),
@@ -244,8 +272,8 @@ model = Model(inputs=inputs, ouputs=predictions)
 )
 
 NAIVE_BLOCK_002 = Snippet(
-    "naive Inception block",
-    "002 (GoogLeNet article)",
+    N_("naive Inception block"),
+    N_("002 (GoogLeNet article)"),
     """\
 from keras.layers import Conv2D, MaxPooling2D, concatenate
 
@@ -261,7 +289,7 @@ def naive_inception_block(previous_layer, filters=[64, 128, 32]):
     return concatenate([conv1x1, conv3x3, conv5x5, max_pool], axis=-1)
 """,
     context=Fix(
-        "the article only defines the block; call it on inception(3a)'s input",
+        N_("the article only defines the block; call it on inception(3a)'s input"),
         new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
         "model = Model(inputs, naive_inception_block(inputs))",
         at="end",
@@ -269,8 +297,8 @@ def naive_inception_block(previous_layer, filters=[64, 128, 32]):
 )
 
 GOOGLENET_BLOCK_002 = Snippet(
-    "GoogLeNet's inception block",
-    "002 (GoogLeNet article)",
+    N_("GoogLeNet's inception block"),
+    N_("002 (GoogLeNet article)"),
     """\
 from keras.layers import Conv2D, MaxPooling2D, concatenate
 
@@ -288,15 +316,17 @@ def inception_v1_block(previous_layer):
     return concatenate([conv1x1_1, conv3x3_2, conv5x5_3, conv1x1_4], axis=-1)
 """,
     context=Fix(
-        "the article only defines the block; call it on inception(3a)'s input",
+        N_("the article only defines the block; call it on inception(3a)'s input"),
         new="from keras import Input, Model\n\ninputs = Input((28, 28, 192))\n"
         "model = Model(inputs, inception_v1_block(inputs))",
         at="end",
     ),
     fixes=(
         Fix(
-            "the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
-            "paper's block (fewer parameters, a smaller receptive field)",
+            N_(
+                "the '5x5' branch is built with a 3x3 kernel: it runs, but it is not the "
+                "paper's block (fewer parameters, a smaller receptive field)"
+            ),
             "conv5x5_3 = Conv2D(32, (3,3)",
             "conv5x5_3 = Conv2D(32, (5,5)",
         ),
@@ -306,8 +336,8 @@ def inception_v1_block(previous_layer):
 # --------------------------------------------------------------------------- seed 004
 
 NAIVE_BLOCK_004 = Snippet(
-    "naive Inception block",
-    "004 (Keras blog post)",
+    N_("naive Inception block"),
+    N_("004 (Keras blog post)"),
     """\
 from tensorflow.contrib.keras.python import keras as keras
 from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate, Input
@@ -331,23 +361,25 @@ model = models.Model(input=inputs, output=output_layer)
 """,
     fixes=(
         Fix(
-            "two comment lines are indented with a non-breaking space (U+00A0, a web page's "
-            "copy-paste artefact), which Python does not accept as indentation",
+            N_(
+                "two comment lines are indented with a non-breaking space (U+00A0, a web page's "
+                "copy-paste artefact), which Python does not accept as indentation"
+            ),
             " \u00a0 #",
             "    #",
         ),
         Fix(
-            "`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            N_("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package"),
             "from tensorflow.contrib.keras.python import keras as keras",
             "import keras",
         ),
         Fix(
-            "`output_layer` is local to the function; the block's output is `inception_1`",
+            N_("`output_layer` is local to the function; the block's output is `inception_1`"),
             "output=output_layer)",
             "output=inception_1)",
         ),
         Fix(
-            "Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            N_("Keras 2+ spells the arguments `inputs=` and `outputs=`"),
             "models.Model(input=inputs, output=inception_1)",
             "models.Model(inputs=inputs, outputs=inception_1)",
         ),
@@ -355,8 +387,8 @@ model = models.Model(input=inputs, output=output_layer)
 )
 
 DIM_REDUCE_BLOCK_004 = Snippet(
-    "Inception block with dimension reduction",
-    "004 (Keras blog post)",
+    N_("Inception block with dimension reduction"),
+    N_("004 (Keras blog post)"),
     """\
 from tensorflow.contrib.keras.python import keras as keras
 from keras.layers import Conv2D, MaxPooling2D, AveragePooling2D, concatenate
@@ -386,34 +418,38 @@ model = models.Model(input=inputs, output=output_layer)
 """,
     fixes=(
         Fix(
-            "`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package",
+            N_("`tensorflow.contrib` was removed in TensorFlow 2; Keras is its own package"),
             "from tensorflow.contrib.keras.python import keras as keras",
             "import keras",
         ),
         Fix(
-            "`Input` is used but not imported in this snippet",
+            N_("`Input` is used but not imported in this snippet"),
             "AveragePooling2D, concatenate\n",
             "AveragePooling2D, concatenate, Input\n",
         ),
         Fix(
-            "it calls `inception_block` (the naive one, not defined here) instead of the "
-            "block it just defined, with the filters of inception(3a)",
+            N_(
+                "it calls `inception_block` (the naive one, not defined here) instead of the "
+                "block it just defined, with the filters of inception(3a)"
+            ),
             "inception_reduce_1 = inception_block(inputs, 64, 128, 32)",
             "inception_reduce_1 = inception_block_dim_reduce(inputs, 64, 128, 32, 96, 16, 32)",
         ),
         Fix(
-            "`output_layer` is local to the function",
+            N_("`output_layer` is local to the function"),
             "output=output_layer)",
             "output=inception_reduce_1)",
         ),
         Fix(
-            "Keras 2+ spells the arguments `inputs=` and `outputs=`",
+            N_("Keras 2+ spells the arguments `inputs=` and `outputs=`"),
             "models.Model(input=inputs, output=inception_reduce_1)",
             "models.Model(inputs=inputs, outputs=inception_reduce_1)",
         ),
         Fix(
-            "runs without this fix, but the pool projection lacks the ReLU every other "
-            "conv of the paper's module has",
+            N_(
+                "runs without this fix, but the pool projection lacks the ReLU every other "
+                "conv of the paper's module has"
+            ),
             "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same')(pooling)",
             "pool_proj = Conv2D(pool_proj, kernel_size=(1,1), padding='same', "
             "activation=activation)(pooling)",
@@ -451,23 +487,20 @@ class NetworkSnippet:
     fixed: str
 
     def report(self) -> str:
-        lines = [f"{self.name} (seed {self.source}), as printed:", "", self.code.rstrip(), ""]
-        lines += [f"not run here: it downloads {self.downloads}", ""]
-        lines += [f"- {problem}" for problem in self.problems]
-        return "\n".join(lines + ["", "fixed:", "", self.fixed.rstrip()])
+        lines = [_heading(self.name, self.source), "", self.code.rstrip(), ""]
+        lines += [_("not run here: it downloads {downloads}").format(downloads=_(self.downloads))]
+        lines += [""] + [f"- {_(problem)}" for problem in self.problems]
+        return "\n".join(lines + ["", _("fixed:"), "", self.fixed.rstrip()])
 
     def _repr_html_(self) -> str:
-        def pre(text):
-            return (
-                "<pre style='overflow-x:auto;background:#f6f6f6;padding:6px'>"
-                f"{html.escape(text.rstrip())}</pre>"
-            )
-
-        items = "".join(f"<li>{html.escape(problem)}</li>" for problem in self.problems)
+        items = "".join(f"<li>{html.escape(_(problem))}</li>" for problem in self.problems)
+        downloads = html.escape(_("not run here: it downloads {downloads}")).format(
+            downloads=html.escape(_(self.downloads))
+        )
         return (
-            f"<p><b>{html.escape(self.name)}</b> (seed {html.escape(self.source)}), "
-            f"as printed:</p>{pre(self.code)}<p>not run here: it downloads "
-            f"{html.escape(self.downloads)}</p><ul>{items}</ul><p>fixed:</p>{pre(self.fixed)}"
+            f"<p>{_heading(self.name, self.source, as_html=True)}</p>{_pre(self.code)}"
+            f"<p>{downloads}</p><ul>{items}</ul><p>{html.escape(_('fixed:'))}</p>"
+            f"{_pre(self.fixed)}"
         )
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -475,8 +508,8 @@ class NetworkSnippet:
 
 
 HUB_INCEPTION_V3_002 = NetworkSnippet(
-    "Inception-v3 from TensorFlow Hub",
-    "002 (GoogLeNet article)",
+    N_("Inception-v3 from TensorFlow Hub"),
+    N_("002 (GoogLeNet article)"),
     """\
 import tensorflow_hub as hub
 from keras.models import Sequential
@@ -497,20 +530,28 @@ dtype=tf.float32)         # 예상 dtype
 
 inception_model = Sequential([hub_feature_extractor, \n                              Dense(num_classes, activation='softmax')], \n                              name="inception_tf_hub")
 """,
-    downloads="the pretrained feature extractor (about 90 MB) from tfhub.dev, which "
-    "since 2023 sends its models' addresses on to Kaggle Models",
+    downloads=N_(
+        "the pretrained feature extractor (about 90 MB) from tfhub.dev, which "
+        "since 2023 sends its models' addresses on to Kaggle Models"
+    ),
     problems=(
-        "`tf` is used (`dtype=tf.float32`) but never imported in the snippet",
-        "`tensorflow_hub` is a package of its own, not installed with TensorFlow",
-        "`hub.KerasLayer` is a Keras 2 (tf-keras) layer: with Keras 3, the Keras of "
-        "TensorFlow 2.16 and later, `Sequential([hub_feature_extractor, ...])` raises "
-        '"ValueError: Only instances of `keras.Layer` can be added to a Sequential '
-        'model" (tensorflow/tensorflow issue 65419); build the model with tf-keras '
-        "(`pip install tf-keras`, `import tf_keras`) instead",
-        "the comment on `output_shape` says the output has the input's shape; it is a "
-        "vector of 2048 features, the average-pooled last feature map",
-        "the same features without TensorFlow Hub: keras.applications.InceptionV3("
-        "include_top=False, pooling='avg', weights='imagenet')",
+        N_("`tf` is used (`dtype=tf.float32`) but never imported in the snippet"),
+        N_("`tensorflow_hub` is a package of its own, not installed with TensorFlow"),
+        N_(
+            "`hub.KerasLayer` is a Keras 2 (tf-keras) layer: with Keras 3, the Keras of "
+            "TensorFlow 2.16 and later, `Sequential([hub_feature_extractor, ...])` raises "
+            '"ValueError: Only instances of `keras.Layer` can be added to a Sequential '
+            'model" (tensorflow/tensorflow issue 65419); build the model with tf-keras '
+            "(`pip install tf-keras`, `import tf_keras`) instead"
+        ),
+        N_(
+            "the comment on `output_shape` says the output has the input's shape; it is a "
+            "vector of 2048 features, the average-pooled last feature map"
+        ),
+        N_(
+            "the same features without TensorFlow Hub: keras.applications.InceptionV3("
+            "include_top=False, pooling='avg', weights='imagenet')"
+        ),
     ),
     fixed="""\
 import tensorflow as tf
@@ -527,20 +568,24 @@ inception_model = tf_keras.Sequential(
 )
 
 KERAS_INCEPTION_V3_002 = NetworkSnippet(
-    "Inception-v3 from keras.applications",
-    "002 (GoogLeNet article)",
+    N_("Inception-v3 from keras.applications"),
+    N_("002 (GoogLeNet article)"),
     """\
 # VGG와 동일한 파라미터 시그니처를 가짐
 inceptionV3 = tf.keras.applications.InceptionV3(include_top=True, weights='imagenet', 
                                                 input_tensor=None, input_shape=None, 
                                                 pooling=None, classes=1000)
 """,
-    downloads="the ImageNet weights (about 92 MB, once; Keras keeps them in "
-    "~/.keras/models) from storage.googleapis.com",
+    downloads=N_(
+        "the ImageNet weights (about 92 MB, once; Keras keeps them in "
+        "~/.keras/models) from storage.googleapis.com"
+    ),
     problems=(
-        "it runs under Keras 3 as printed, once `import tensorflow as tf` is done (the "
-        "article imports it earlier); with `weights=None` it builds the same network "
-        "offline, with random weights",
+        N_(
+            "it runs under Keras 3 as printed, once `import tensorflow as tf` is done (the "
+            "article imports it earlier); with `weights=None` it builds the same network "
+            "offline, with random weights"
+        ),
     ),
     fixed="""\
 import keras

@@ -13,13 +13,16 @@ together). Nothing here imports TensorFlow.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_int, check_number
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "check_test_fraction",
     "load_digits_split",
     "stratified_split",
+    "translate_filled",
     "upsample",
 ]
 
@@ -67,6 +71,39 @@ class Split:
         )
 
 
+# --------------------------------------------------------------------------- languages
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern:
+    """A regular expression matching ``template`` filled in: each ``{name}`` any text."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def translate_filled(text: str, templates, translated=()) -> str:
+    """``text`` in the current language, when it is one of ``templates`` filled in.
+
+    For sentences a result keeps in English because code compares or caches them (why a
+    file was skipped, what grouped a folder), translated only where they are shown.
+    ``templates``: English sentences marked ``N_()`` with named placeholders, each used
+    once; the first that matches the whole of ``text`` is translated (:func:`_`) and
+    filled with the same values, those named in ``translated`` translated too. Text that
+    matches none comes back unchanged."""
+    for template in templates:
+        match = _template_pattern(template).fullmatch(text)
+        if match is not None:
+            values = {
+                key: _(value) if key in translated and value else value
+                for key, value in match.groupdict().items()
+            }
+            return _(template).format(**values)
+    return text
+
+
 # --------------------------------------------------------------------------- arguments
 
 
@@ -81,8 +118,10 @@ def check_test_fraction(value, val_fraction: float) -> float:
     value = check_number(value, "test_fraction", 0, 1, open_max=True)
     if val_fraction + value >= 1:
         raise ValueError(
-            "val_fraction + test_fraction must be below 1, leaving images to train on. "
-            f"Received: val_fraction={val_fraction!r}, test_fraction={value!r}"
+            _(
+                "val_fraction + test_fraction must be below 1, leaving images to train on. "
+                "Received: val_fraction={val_fraction!r}, test_fraction={test_fraction!r}"
+            ).format(val_fraction=val_fraction, test_fraction=value)
         )
     return value
 
@@ -96,22 +135,38 @@ def stratified_split(x, y, class_names, val_fraction: float, seed: int) -> Split
     x, y = np.asarray(x), np.asarray(y)
     if x.ndim == 0 or len(x) == 0 or len(x) != len(y):
         raise ValueError(
-            "x and y must be non-empty, with one label per image. Received: "
-            f"x of shape {x.shape}, y of shape {y.shape}"
+            _(
+                "x and y must be non-empty, with one label per image. Received: "
+                "x of shape {x_shape}, y of shape {y_shape}"
+            ).format(x_shape=x.shape, y_shape=y.shape)
         )
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= classes:
-        shown = f", values {y.min()}..{y.max()}" if y.ndim == 1 and y.size else ""
+        shown = ""
+        if y.ndim == 1 and y.size:
+            shown = _(", values {low}..{high}").format(low=y.min(), high=y.max())
         raise ValueError(
-            f"y must be integer labels (N,) in [0, {classes - 1}] (one per class name). "
-            f"Received: y of dtype {y.dtype} and shape {y.shape}{shown}"
+            _(
+                "y must be integer labels (N,) in [0, {last}] (one per class name). "
+                "Received: y of dtype {dtype} and shape {shape}{values}"
+            ).format(last=classes - 1, dtype=y.dtype, shape=y.shape, values=shown)
         )
     n_val = math.ceil(val_fraction * len(y))  # what train_test_split takes for the test part
     if n_val < classes or len(y) - n_val < classes:
         raise ValueError(
-            f"val_fraction leaves {n_val} of {len(y)} images for validation and "
-            f"{len(y) - n_val} for training; each part needs at least one image per class "
-            f"({classes}). Allowed here: val_fraction in [{classes / len(y):.3f}, "
-            f"{1 - classes / len(y):.3f}]. Received: val_fraction={val_fraction!r}"
+            _(
+                "val_fraction leaves {val} of {total} images for validation and {train} for "
+                "training; each part needs at least one image per class ({classes}). Allowed "
+                "here: val_fraction in [{low:.3f}, {high:.3f}]. Received: "
+                "val_fraction={val_fraction!r}"
+            ).format(
+                val=n_val,
+                total=len(y),
+                train=len(y) - n_val,
+                classes=classes,
+                low=classes / len(y),
+                high=1 - classes / len(y),
+                val_fraction=val_fraction,
+            )
         )
     x_train, x_val, y_train, y_val = train_test_split(
         x, y, test_size=val_fraction, random_state=seed, shuffle=True, stratify=y
@@ -149,7 +204,9 @@ def upsample(images: np.ndarray, size: int) -> np.ndarray:
     size = check_int(size, "image_size", 1)
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4:
-        raise ValueError(f"images must be (N, H, W, C). Received shape {images.shape}")
+        raise ValueError(
+            _("images must be (N, H, W, C). Received shape {shape}").format(shape=images.shape)
+        )
     rows = _bilinear_matrix(images.shape[1], size).astype(np.float32)
     cols = _bilinear_matrix(images.shape[2], size).astype(np.float32)
     return np.einsum("ih,nhwc,jw->nijc", rows, images, cols).astype(np.float32)

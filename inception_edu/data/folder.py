@@ -56,7 +56,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from inception_edu.data.arrays import Split, check_fraction, check_test_fraction, stratified_split
+from inception_edu.data.arrays import (
+    Split,
+    check_fraction,
+    check_test_fraction,
+    stratified_split,
+    translate_filled,
+)
 from inception_edu.data.grouping import (
     ImageGroups,
     course_folder_groups,
@@ -65,6 +71,7 @@ from inception_edu.data.grouping import (
 )
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
 from inception_edu.data.progress import progress_bar, progress_enabled
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
 
 __all__ = [
@@ -75,6 +82,7 @@ __all__ = [
     "ImageFolder",
     "folder_dataset",
     "load_image_folder",
+    "shown_reason",
     "write_course_folder",
 ]
 
@@ -94,26 +102,55 @@ HEIF_EXTENSIONS = (".heic", ".heif")
 #: in a folder, lower case -> what they are: never a class nor an image, always reported.
 #: (``._name`` files, macOS resource forks, are recognised by their prefix.)
 SYSTEM_NAMES = {
-    "__macosx": "macOS zip metadata",
-    ".appledouble": "macOS resource forks (AppleDouble)",
-    ".trashes": "macOS trash",
-    ".spotlight-v100": "macOS search index",
-    ".fseventsd": "macOS file-event log",
-    ".temporaryitems": "macOS temporary items",
-    "thumbs.db": "Windows thumbnail cache",
-    "ehthumbs.db": "Windows thumbnail cache",
-    "ehthumbs_vista.db": "Windows thumbnail cache",
-    "desktop.ini": "Windows folder settings",
-    "$recycle.bin": "Windows recycle bin",
-    "system volume information": "Windows system folder",
-    "@eadir": "Synology NAS thumbnails",
-    "#recycle": "NAS recycle bin",
-    ".picasa.ini": "Picasa settings",
-    "picasa.ini": "Picasa settings",
-    ".thumbnails": "thumbnail cache",
+    "__macosx": N_("macOS zip metadata"),
+    ".appledouble": N_("macOS resource forks (AppleDouble)"),
+    ".trashes": N_("macOS trash"),
+    ".spotlight-v100": N_("macOS search index"),
+    ".fseventsd": N_("macOS file-event log"),
+    ".temporaryitems": N_("macOS temporary items"),
+    "thumbs.db": N_("Windows thumbnail cache"),
+    "ehthumbs.db": N_("Windows thumbnail cache"),
+    "ehthumbs_vista.db": N_("Windows thumbnail cache"),
+    "desktop.ini": N_("Windows folder settings"),
+    "$recycle.bin": N_("Windows recycle bin"),
+    "system volume information": N_("Windows system folder"),
+    "@eadir": N_("Synology NAS thumbnails"),
+    "#recycle": N_("NAS recycle bin"),
+    ".picasa.ini": N_("Picasa settings"),
+    "picasa.ini": N_("Picasa settings"),
+    ".thumbnails": N_("thumbnail cache"),
 }
 
-_HEIF_HELP = "HEIC needs pillow-heif: pip install pillow-heif"
+_RESOURCE_FORK = N_("macOS resource fork (AppleDouble)")
+_HEIF_HELP = N_("HEIC needs pillow-heif: pip install pillow-heif")
+
+# Why a file was skipped, what was noted: kept in English in ``skipped`` and ``notes``
+# (they are cached, and compared), shown in the course's language (:func:`shown_reason`).
+_SYSTEM_FOLDER_TOP = N_("{kind} folder, not a class: {count} file(s) in it not read")
+_SYSTEM_FOLDER = N_("{kind} folder: {count} file(s) in it not read")
+_SYSTEM_FILE = N_("{kind}, not an image")
+_BAD_EXTENSION = N_("extension {ext} is not an image extension")
+_NOT_READABLE = N_("not an image Pillow can read")
+_UNREADABLE = N_("unreadable image ({error})")
+_STRAY = N_("not inside a class sub-folder")
+_MERGED = N_("{count} folders named so (NFC and NFD) merged")
+_NFD_NAME = N_("folder name in NFD (as macOS writes it) read as {name} (NFC)")
+_UPRIGHT = N_("turned upright by its EXIF orientation {orientation}")
+_NOT_READ = N_("extension {ext} not read")  # a predicted folder's other files (transfer.use)
+_REASONS = (
+    _SYSTEM_FOLDER_TOP,
+    _SYSTEM_FOLDER,
+    _SYSTEM_FILE,
+    _HEIF_HELP,
+    _BAD_EXTENSION,
+    _NOT_READABLE,
+    _UNREADABLE,
+    _STRAY,
+    _MERGED,
+    _NFD_NAME,
+    _UPRIGHT,
+    _NOT_READ,
+)
 _ORIENTATION = 0x0112  # the EXIF Orientation tag; 2-8 mean mirrored and/or turned
 
 _CACHE_VERSION = 2
@@ -123,15 +160,25 @@ _MARKER = ".course_folder.json"  # hidden: neither pipeline takes it for an imag
 # --------------------------------------------------------------------------- the result
 
 
+def shown_reason(why: str) -> str:
+    """Why a file was skipped, or what was noted on it (an entry of ``skipped`` or
+    ``notes``, kept in English), in the course's language (:mod:`inception_edu.i18n`)."""
+    return translate_filled(why, _REASONS, translated=("kind",))
+
+
 def reported(skipped, notes) -> str:
     """The end of a folder's summary line: the files skipped with why and what was
     noted, the first five of each (``""`` when there is neither)."""
     text = ""
-    for items, verb in ((skipped, "skipped"), (notes, "noted")):
+    lines = (
+        (skipped, N_("; skipped {count} file(s): {shown}{more}")),
+        (notes, N_("; noted {count} file(s): {shown}{more}")),
+    )
+    for items, line in lines:
         if items:
-            shown = "; ".join(f"{name} ({why})" for name, why in items[:5])
-            more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
-            text += f"; {verb} {len(items)} file(s): {shown}{more}"
+            shown = "; ".join(f"{name} ({shown_reason(why)})" for name, why in items[:5])
+            more = _("; and {count} more").format(count=len(items) - 5) if len(items) > 5 else ""
+            text += _(line).format(count=len(items), shown=shown, more=more)
     return text
 
 
@@ -232,10 +279,9 @@ class ImageFolder:
     def summary(self) -> str:
         """One line: images, classes, size, where from, the files skipped with why and
         what was changed on the way (the first five of each)."""
-        where = ", read from the .npy cache" if self.from_cache else ""
-        text = (
-            f"{len(self.files)} images of {self.num_classes} classes at "
-            f"{self.size}x{self.size}{where}"
+        where = _(", read from the .npy cache") if self.from_cache else ""
+        text = _("{count} images of {classes} classes at {size}x{size}{where}").format(
+            count=len(self.files), classes=self.num_classes, size=self.size, where=where
         )
         return text + reported(self.skipped, self.notes)
 
@@ -257,8 +303,10 @@ def _is_hidden(name: str) -> bool:
 def _as_path(value, name: str) -> Path:
     if not isinstance(value, (str, os.PathLike)) or str(value) == "":
         raise ValueError(
-            f"{name} must be a folder path (a non-empty str or pathlib.Path). "
-            f"Received: {name}={value!r}"
+            _(
+                "{name} must be a folder path (a non-empty str or pathlib.Path). "
+                "Received: {name}={value!r}"
+            ).format(name=name, value=value)
         )
     return Path(value).expanduser()
 
@@ -272,13 +320,17 @@ def _check_folder(path) -> Path:
     folder = _as_path(path, "path")
     if not folder.exists():
         raise ValueError(
-            f"path must be an existing folder whose sub-folders are the classes; "
-            f"{str(folder)!r} does not exist. Received: path={path!r}"
+            _(
+                "path must be an existing folder whose sub-folders are the classes; "
+                "{folder!r} does not exist. Received: path={path!r}"
+            ).format(folder=str(folder), path=path)
         )
     if not folder.is_dir():
         raise ValueError(
-            f"path must be a folder whose sub-folders are the classes; {str(folder)!r} is "
-            f"a file. Received: path={path!r}"
+            _(
+                "path must be a folder whose sub-folders are the classes; {folder!r} is "
+                "a file. Received: path={path!r}"
+            ).format(folder=str(folder), path=path)
         )
     return folder
 
@@ -286,17 +338,16 @@ def _check_folder(path) -> Path:
 def _system_kind(name: str) -> str | None:
     """What the system file or folder ``name`` is (:data:`SYSTEM_NAMES`), or None."""
     if name.startswith("._"):
-        return "macOS resource fork (AppleDouble)"
+        return _RESOURCE_FORK
     return SYSTEM_NAMES.get(name.lower())
 
 
 def _system_entry(folder: Path, rel: str, kind: str, is_dir: bool, top: bool) -> tuple:
     """(relative path, why skipped) of a system file or folder; a folder is counted."""
     if not is_dir:
-        return rel, f"{kind}, not an image"
-    count = sum(len(files) for _, _, files in os.walk(folder / rel))
-    role = ", not a class" if top else ""
-    return rel, f"{kind} folder{role}: {count} file(s) in it not read"
+        return rel, _SYSTEM_FILE.format(kind=kind)
+    count = sum(len(files) for _unused, _dirs, files in os.walk(folder / rel))
+    return rel, (_SYSTEM_FOLDER_TOP if top else _SYSTEM_FOLDER).format(kind=kind, count=count)
 
 
 def _class_folders(folder: Path, path) -> tuple[dict, list, list]:
@@ -315,20 +366,18 @@ def _class_folders(folder: Path, path) -> tuple[dict, list, list]:
             on_disk.setdefault(unicodedata.normalize("NFC", entry.name), []).append(entry.name)
     names = sorted(on_disk)
     if len(names) < 2:
-        found = f"only {names[0]!r}" if names else "none"
+        found = _("only {name!r}").format(name=names[0]) if names else _("none")
         raise ValueError(
-            f"path must hold at least 2 class sub-folders (their names are the labels: "
-            f"path/<class>/<image>); {str(folder)!r} has {found}. Received: path={path!r}"
+            _(
+                "path must hold at least 2 class sub-folders (their names are the labels: "
+                "path/<class>/<image>); {folder!r} has {found}. Received: path={path!r}"
+            ).format(folder=str(folder), found=found, path=path)
         )
     notes = []
     for name in names:
         if len(on_disk[name]) > 1:
-            notes.append((name, f"{len(on_disk[name])} folders named so (NFC and NFD) merged"))
-        notes += [
-            (d, f"folder name in NFD (as macOS writes it) read as {name!r} (NFC)")
-            for d in on_disk[name]
-            if d != name
-        ]
+            notes.append((name, _MERGED.format(count=len(on_disk[name]))))
+        notes += [(d, _NFD_NAME.format(name=repr(name))) for d in on_disk[name] if d != name]
     return {name: on_disk[name] for name in names}, system, notes
 
 
@@ -355,7 +404,7 @@ def _walk_class(folder: Path, on_disk: list, system: list) -> list:
             for name in files:
                 kind = _system_kind(name)
                 if kind is not None:
-                    system.append((f"{rel}/{name}", f"{kind}, not an image"))
+                    system.append((f"{rel}/{name}", _SYSTEM_FILE.format(kind=kind)))
                 elif not _is_hidden(name):
                     found.append((rel, name))
     return [f"{root}/{name}" for root, name in sorted(found)]
@@ -437,14 +486,24 @@ def read_image(path, size: int = 75) -> np.ndarray:
     Pillow cannot decode is a ``ValueError`` saying which and what is allowed."""
     size = check_int(size, "size", 1)
     if not isinstance(path, (str, os.PathLike)) or str(path) == "":
-        raise ValueError(f"path must be an image file's path (str or Path); received {path!r}")
+        raise ValueError(
+            _("path must be an image file's path (str or Path); received {path!r}").format(
+                path=path
+            )
+        )
     file = Path(path).expanduser()
     if not file.is_file():
-        raise ValueError(f"path must be an image file; received {str(path)!r}, not a file")
-    pixels, why, _ = _decode_one(file.parent, file.name, size, True)
+        raise ValueError(
+            _("path must be an image file; received {path!r}, not a file").format(path=str(path))
+        )
+    pixels, why, _unused = _decode_one(file.parent, file.name, size, True)
     if pixels is None:
         allowed = ", ".join(IMAGE_EXTENSIONS + HEIF_EXTENSIONS)
-        raise ValueError(f"cannot read {str(path)!r}: {why} (allowed extensions: {allowed})")
+        raise ValueError(
+            _("cannot read {path!r}: {why} (allowed extensions: {allowed})").format(
+                path=str(path), why=shown_reason(why), allowed=allowed
+            )
+        )
     return to_unit_range(pixels)
 
 
@@ -461,9 +520,9 @@ def _heif_available() -> bool:
 
 def _why_unreadable(error: Exception, file: Path) -> str:
     if isinstance(error, UnidentifiedImageError):
-        return "not an image Pillow can read"
+        return _NOT_READABLE
     message = str(error).replace(str(file), file.name)
-    return f"unreadable image ({type(error).__name__}: {message})"
+    return _UNREADABLE.format(error=f"{type(error).__name__}: {message}")
 
 
 def _unreadable_extension(rel: str) -> str | None:
@@ -473,7 +532,7 @@ def _unreadable_extension(rel: str) -> str | None:
     if ext in HEIF_EXTENSIONS and not _heif_available():
         return _HEIF_HELP
     if ext not in IMAGE_EXTENSIONS + HEIF_EXTENSIONS:
-        return f"extension {ext or '(none)'} is not an image extension"
+        return _BAD_EXTENSION.format(ext=ext or "(none)")
     return None
 
 
@@ -486,7 +545,7 @@ def _decode_one(folder: Path, rel: str, size: int, draft: bool) -> tuple:
         pixels, orientation = _read_image(folder / rel, size, draft)
     except Exception as error:  # any decoder failure: skip the file, report why
         return None, _why_unreadable(error, folder / rel), None
-    note = None if orientation == 1 else f"turned upright by its EXIF orientation {orientation}"
+    note = None if orientation == 1 else _UPRIGHT.format(orientation=orientation)
     return pixels, None, note
 
 
@@ -505,7 +564,7 @@ def _decode(
         return _decode_one(folder, item[1], size, draft)
 
     results = []
-    with progress_bar(len(todo), "decoding images", "file", progress) as bar:
+    with progress_bar(len(todo), _("decoding images"), "file", progress) as bar:
         if workers > 1 and len(todo) > 1:
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 for result in pool.map(one, todo):  # in the order of ``todo``
@@ -516,7 +575,7 @@ def _decode(
                 results.append(one(item))
                 bar.update(1)
     images, labels, files, notes = [], [], [], []
-    skipped = [(name, "not inside a class sub-folder") for name in strays]
+    skipped = [(name, _STRAY) for name in strays]
     for (label, rel), (pixels, why, note) in zip(todo, results, strict=True):
         if pixels is None:
             skipped.append((rel, why))
@@ -605,20 +664,38 @@ def _check_counts(counts: dict, skipped, minimum: int, path) -> None:
     """Every class of ``counts`` (name -> readable images) has ``minimum`` images, else a
     ``ValueError`` naming the short ones with their skipped files."""
     skipped_in = {}
-    for rel, _ in skipped:
+    for rel, _why in skipped:
         top = unicodedata.normalize("NFC", rel.split("/")[0])
         skipped_in[top] = skipped_in.get(top, 0) + 1
     short = [
-        f"{name!r} has {count}"
-        + (f" ({skipped_in[name]} file(s) skipped)" if name in skipped_in else "")
+        _("{name!r} has {count}").format(name=name, count=count)
+        + (
+            _(" ({count} file(s) skipped)").format(count=skipped_in[name])
+            if name in skipped_in
+            else ""
+        )
         for name, count in counts.items()
         if count < minimum
     ]
     if short:
         raise ValueError(
-            f"every class needs at least min_images_per_class={minimum} readable images; "
-            f"{', '.join(short)}. Add images or remove the class folder. Received: "
-            f"path={path!r}, min_images_per_class={minimum}"
+            _(
+                "every class needs at least min_images_per_class={minimum} readable images; "
+                "{short}. Add images or remove the class folder. Received: "
+                "path={path!r}, min_images_per_class={minimum}"
+            ).format(minimum=minimum, short=", ".join(short), path=path)
+        )
+
+
+def _check_outside(cache: Path | None, folder: Path, cache_dir, path) -> None:
+    """A ``ValueError`` when the cache folder lies inside the image ``folder``."""
+    if cache is not None and _is_within(cache, folder):
+        raise ValueError(
+            _(
+                "cache_dir must lie outside path: its x.npy, y.npy and meta.json would be read "
+                "as files of the image folder (and change its fingerprint on every call). "
+                "Received: cache_dir={cache_dir!r} inside path={path!r}"
+            ).format(cache_dir=cache_dir, path=path)
         )
 
 
@@ -708,12 +785,7 @@ def load_image_folder(
     progress = progress_enabled(progress)
     cache = None if cache_dir is None else check_folder(cache_dir, "cache_dir")
     folder = _check_folder(path)
-    if cache is not None and _is_within(cache, folder):
-        raise ValueError(
-            f"cache_dir must lie outside path: its x.npy, y.npy and meta.json would be read "
-            f"as files of the image folder (and change its fingerprint on every call). "
-            f"Received: cache_dir={cache_dir!r} inside path={path!r}"
-        )
+    _check_outside(cache, folder, cache_dir, path)
     classes, top_system, names_notes = _class_folders(folder, path)
     per_class, strays, system = _listing(folder, classes, top_system)
     fingerprint = _fingerprint(folder, per_class, strays, system + [("draft", str(draft))])
@@ -771,9 +843,11 @@ def folder_dataset(
     twice = {name: dirs for name, dirs in classes.items() if len(dirs) > 1}
     if twice:
         raise ValueError(
-            f"folder_dataset cannot merge folders whose names differ only in Unicode "
-            f"normalisation (NFC and NFD), as load_image_folder does; rename one of each: "
-            f"{twice}. Received: path={path!r}"
+            _(
+                "folder_dataset cannot merge folders whose names differ only in Unicode "
+                "normalisation (NFC and NFD), as load_image_folder does; rename one of each: "
+                "{twice}. Received: path={path!r}"
+            ).format(twice=twice, path=path)
         )
     from inception_edu.backend import keras
 
@@ -881,8 +955,10 @@ def write_course_folder(path, images_per_class: int = 40, size: int = 96, seed: 
             shutil.rmtree(folder)
         elif any(folder.iterdir()):
             raise ValueError(
-                f"path already holds files that write_course_folder did not write; give a new "
-                f"or empty folder. Received: path={path!r}"
+                _(
+                    "path already holds files that write_course_folder did not write; give a "
+                    "new or empty folder. Received: path={path!r}"
+                ).format(path=path)
             )
         else:
             folder.rmdir()

@@ -38,8 +38,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from inception_edu.data.arrays import Split, check_fraction, check_test_fraction
+from inception_edu.data.arrays import Split, check_fraction, check_test_fraction, translate_filled
 from inception_edu.data.photos import FOLDER_PHOTOS, photo_path
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int, check_number, checks_keywords
 
 __all__ = [
@@ -55,6 +56,21 @@ __all__ = [
 
 #: EXIF tags: the Exif sub-IFD, the time the photo was taken and its fraction of a second.
 _EXIF_IFD, _DATE_TIME_ORIGINAL, _SUBSEC_TIME_ORIGINAL = 0x8769, 0x9003, 0x9291
+
+
+# What grouped a folder and why two images were joined: kept in English in the result's
+# ``method`` and ``links`` (code and tests compare them), shown in the course's language.
+_NEAR_DUPLICATES = N_("near-duplicates (dHash within {bits} bits)")
+_NEAR_DUPLICATES_TIMED = N_(
+    "near-duplicates (dHash within {bits} bits, capture times within {seconds} s, read from "
+    "{files} files)"
+)
+_COURSE_REGIONS = N_("course folder regions (recipe seed {seed})")
+_BY_LOOK = N_("look: dHash distance {distance}")
+_BY_TIME = N_("time: taken {seconds} s apart")
+_SHOWN = (_NEAR_DUPLICATES, _NEAR_DUPLICATES_TIMED, _COURSE_REGIONS, _BY_LOOK, _BY_TIME)
+#: How often each kind of link joined two groups, by the kind (a link's text before ":").
+_JOINED = {"look": N_("{count} times by look"), "time": N_("{count} times by time")}
 
 
 # --------------------------------------------------------------------------- the result
@@ -113,27 +129,46 @@ class ImageGroups:
         the first links (file ~ file, why)."""
         kept = ~self.left_out
         sizes = self.sizes()
-        text = (
-            f"{self.method}: {int(kept.sum())} images in {self.count} groups, "
-            f"{int(np.sum(sizes > 1))} of them with 2 images or more (largest: {sizes[0]})"
+        text = _(
+            "{method}: {images} images in {groups} groups, {several} of them with 2 images "
+            "or more (largest: {largest})"
+        ).format(
+            method=translate_filled(self.method, _SHOWN),
+            images=int(kept.sum()),
+            groups=self.count,
+            several=int(np.sum(sizes > 1)),
+            largest=sizes[0],
         )
         if self.regions:
-            text += (
-                f"; per class, a held-out region of the photograph (test_fraction="
-                f"{self.test_fraction}): {int(self.held_out.sum())} crops inside it are the "
-                f"test part, {int(self.left_out.sum())} that touch it are left out of every "
-                f"part, {int((kept & ~self.held_out).sum())} are train and validation"
+            text += _(
+                "; per class, a held-out region of the photograph (test_fraction="
+                "{test_fraction}): {held} crops inside it are the test part, {left} that "
+                "touch it are left out of every part, {free} are train and validation"
+            ).format(
+                test_fraction=self.test_fraction,
+                held=int(self.held_out.sum()),
+                left=int(self.left_out.sum()),
+                free=int((kept & ~self.held_out).sum()),
             )
+        return text + self._joined()
+
+    def _joined(self) -> str:
+        """The summary's end for near-duplicates: how often each kind of link joined two
+        groups, and the first links (file ~ file, why)."""
         reasons = {}
-        for _, _, why in self.links:
+        for _first, _second, why in self.links:
             kind = why.split(":")[0]
             reasons[kind] = reasons.get(kind, 0) + 1
-        if reasons:
-            joins = " and ".join(f"{n} times by {kind}" for kind, n in reasons.items())
-            text += f"; joined {joins}"
-            shown = "; ".join(f"{a} ~ {b} ({why})" for a, b, why in self.links[:3])
-            text += f", e.g. {shown}"
-        return text
+        if not reasons:
+            return ""
+        joins = _(" and ").join(
+            _(_JOINED[kind]).format(count=n) if kind in _JOINED else f"{n} times by {kind}"
+            for kind, n in reasons.items()
+        )
+        shown = "; ".join(
+            f"{a} ~ {b} ({translate_filled(why, _SHOWN)})" for a, b, why in self.links[:3]
+        )
+        return _("; joined {joins}, e.g. {shown}").format(joins=joins, shown=shown)
 
     def __repr__(self) -> str:
         return (
@@ -160,8 +195,9 @@ def difference_hash(images, hash_size: int = 8) -> np.ndarray:
     array = np.asarray(images)
     if array.ndim not in (3, 4) or array.size == 0:
         raise ValueError(
-            f"images must be a non-empty (N, H, W, C) or (N, H, W) array. Received shape "
-            f"{array.shape}"
+            _(
+                "images must be a non-empty (N, H, W, C) or (N, H, W) array. Received shape {shape}"
+            ).format(shape=array.shape)
         )
     if array.ndim == 4 and array.shape[-1] == 1:
         array = array[..., 0]
@@ -250,15 +286,18 @@ def _check_folder_arrays(labels, files, images=None) -> tuple:
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) or len(labels) == 0:
         raise ValueError(
-            f"labels must be integer class labels (N,). Received dtype {labels.dtype}, "
-            f"shape {labels.shape}"
+            _(
+                "labels must be integer class labels (N,). Received dtype {dtype}, shape {shape}"
+            ).format(dtype=labels.dtype, shape=labels.shape)
         )
     files = tuple(str(f) for f in files)
     images = len(files) if images is None else len(np.asarray(images))
     if images != len(labels) or len(files) != len(labels):
         raise ValueError(
-            "images, labels and files must have one entry per image. Received "
-            f"{images} images, {len(labels)} labels, {len(files)} files"
+            _(
+                "images, labels and files must have one entry per image. Received "
+                "{images} images, {labels} labels, {files} files"
+            ).format(images=images, labels=len(labels), files=len(files))
         )
     return labels.astype(np.int64), files
 
@@ -284,7 +323,9 @@ def _thumbnail(file: Path) -> np.ndarray | None:
 def _folder_path(path) -> Path:
     folder = Path(path).expanduser() if isinstance(path, (str, os.PathLike)) else None
     if folder is None or not folder.is_dir():
-        raise ValueError(f"path must be the images' folder. Received: path={path!r}")
+        raise ValueError(
+            _("path must be the images' folder. Received: path={path!r}").format(path=path)
+        )
     return folder
 
 
@@ -294,7 +335,7 @@ def _hashes(images, folder: Path | None, files: tuple) -> tuple[np.ndarray, np.n
     if images is not None:
         return difference_hash(images), np.ones(len(files), dtype=bool)
     if folder is None:
-        raise ValueError("near_duplicate_groups needs images, or path to read them from")
+        raise ValueError(_("near_duplicate_groups needs images, or path to read them from"))
     thumbnails = [_thumbnail(folder / rel) for rel in files]
     readable = np.array([t is not None for t in thumbnails], dtype=bool)
     blank = np.zeros((_THUMBNAIL, _THUMBNAIL, 3), dtype=np.uint8)
@@ -309,11 +350,11 @@ def _links(labels, hashes, readable, times, limits: tuple) -> list:
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         pairs += [
-            (a, b, f"look: dHash distance {d}")
+            (a, b, _BY_LOOK.format(distance=d))
             for a, b, d in _close_hashes(hashes, members[readable[members]], max_distance)
         ]
         pairs += [
-            (a, b, f"time: taken {s:g} s apart")
+            (a, b, _BY_TIME.format(seconds=f"{s:g}"))
             for a, b, s in _close_times(times, members, max_seconds)
         ]
     return pairs
@@ -363,14 +404,14 @@ def near_duplicate_groups(
             taken = capture_time(folder / rel)
             times[i] = np.nan if taken is None else taken
     pairs = _links(labels, hashes, readable, times, (max_distance, max_seconds))
-    ids, joining = _components(len(files), [(a, b) for a, b, _ in pairs])
+    ids, joining = _components(len(files), [(a, b) for a, b, _why in pairs])
     links = tuple((files[pairs[i][0]], files[pairs[i][1]], pairs[i][2]) for i in joining)
     timed = int(np.sum(~np.isnan(times)))
-    method = (
-        f"near-duplicates (dHash within {max_distance} bits"
-        + (f", capture times within {max_seconds:g} s, read from {timed} files" if path else "")
-        + ")"
-    )
+    method = _NEAR_DUPLICATES.format(bits=max_distance)
+    if path:
+        method = _NEAR_DUPLICATES_TIMED.format(
+            bits=max_distance, seconds=f"{max_seconds:g}", files=timed
+        )
     none = np.zeros(len(files), dtype=bool)
     return ImageGroups(ids, none, none.copy(), files, labels, method, links)
 
@@ -389,8 +430,10 @@ def _course_recipe(recipe) -> dict:
         or recipe["classes"] != [source.name for source in FOLDER_PHOTOS]
     ):
         raise ValueError(
-            "recipe must be the course folder's recorded recipe (version 1, the classes "
-            f"{[s.name for s in FOLDER_PHOTOS]}). Received: recipe={recipe!r:.200}"
+            _(
+                "recipe must be the course folder's recorded recipe (version 1, the classes "
+                "{classes}). Received: recipe={recipe!r:.200}"
+            ).format(classes=[s.name for s in FOLDER_PHOTOS], recipe=recipe)
         )
     check_int(recipe["images_per_class"], "images_per_class", 2, 1000)
     check_int(recipe["size"], "size", 16, 512)
@@ -486,7 +529,7 @@ def _course_files(files, recipe: dict) -> tuple:
     classes = {name: k for k, name in enumerate(recipe["classes"])}
     result = []
     for rel in files:
-        name, _, stem = str(rel).partition("/")
+        name, _slash, stem = str(rel).partition("/")
         crop = stem[:-4] if stem.endswith(".png") else ""
         if (
             name not in classes
@@ -495,8 +538,10 @@ def _course_files(files, recipe: dict) -> tuple:
             or int(crop) >= recipe["images_per_class"]
         ):
             raise ValueError(
-                "files must be the course folder's, '<class>/<nnn>.png' with nnn below "
-                f"images_per_class={recipe['images_per_class']}. Received: {rel!r}"
+                _(
+                    "files must be the course folder's, '<class>/<nnn>.png' with nnn below "
+                    "images_per_class={count}. Received: {rel!r}"
+                ).format(count=recipe["images_per_class"], rel=rel)
             )
         result.append((classes[name], int(crop)))
     return tuple(result)
@@ -540,10 +585,17 @@ def course_folder_groups(recipe, files, labels, test_fraction: float = 0.1) -> I
         region = held_out_region(footprints[name], test_count)
         if region is None:
             raise ValueError(
-                f"No region of the photograph of {name!r} holds {test_count} whole crops "
-                f"(test_fraction={test_fraction} of {recipe['images_per_class']}) and leaves "
-                "2 crops apart from it for training and validation: choose a smaller "
-                "test_fraction, or write the folder with more images_per_class"
+                _(
+                    "No region of the photograph of {name!r} holds {count} whole crops "
+                    "(test_fraction={test_fraction} of {images}) and leaves 2 crops apart "
+                    "from it for training and validation: choose a smaller test_fraction, "
+                    "or write the folder with more images_per_class"
+                ).format(
+                    name=name,
+                    count=test_count,
+                    test_fraction=test_fraction,
+                    images=recipe["images_per_class"],
+                )
             )
         mine = photograph == k
         inside = _inside(boxes, region[None])[0] & mine
@@ -552,7 +604,7 @@ def course_folder_groups(recipe, files, labels, test_fraction: float = 0.1) -> I
         ids[inside] = np.flatnonzero(inside)[0] if inside.any() else ids[inside]
         with Image.open(photo_path(FOLDER_PHOTOS[k])) as image:
             regions.append((name, tuple(int(v) for v in region), image.size))
-    method = f"course folder regions (recipe seed {recipe['seed']})"
+    method = _COURSE_REGIONS.format(seed=recipe["seed"])
     return ImageGroups(
         ids, held, left, files, labels, method, (), tuple(regions), test_fraction, boxes
     )
@@ -566,13 +618,17 @@ def _check_split_arrays(x, y, class_names) -> tuple:
     classes = len(class_names)
     if x.ndim == 0 or len(x) == 0 or len(x) != len(y):
         raise ValueError(
-            "x and y must be non-empty, with one label per image. Received: "
-            f"x of shape {x.shape}, y of shape {y.shape}"
+            _(
+                "x and y must be non-empty, with one label per image. Received: "
+                "x of shape {x_shape}, y of shape {y_shape}"
+            ).format(x_shape=x.shape, y_shape=y.shape)
         )
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= classes:
         raise ValueError(
-            f"y must be integer labels (N,) in [0, {classes - 1}] (one per class name). "
-            f"Received: y of dtype {y.dtype} and shape {y.shape}"
+            _(
+                "y must be integer labels (N,) in [0, {last}] (one per class name). "
+                "Received: y of dtype {dtype} and shape {shape}{values}"
+            ).format(last=classes - 1, dtype=y.dtype, shape=y.shape, values="")
         )
     return x, y
 
@@ -585,13 +641,17 @@ def _group_arrays(groups, count: int) -> tuple:
         ids = np.asarray(groups)
         if ids.ndim != 1 or not (ids.size == 0 or np.issubdtype(ids.dtype, np.integer)):
             raise ValueError(
-                "groups must be an ImageGroups (ImageFolder.groups) or (N,) integer group "
-                f"ids. Received: dtype {ids.dtype}, shape {ids.shape}"
+                _(
+                    "groups must be an ImageGroups (ImageFolder.groups) or (N,) integer group "
+                    "ids. Received: dtype {dtype}, shape {shape}"
+                ).format(dtype=ids.dtype, shape=ids.shape)
             )
         held, left = np.zeros(len(ids), bool), np.zeros(len(ids), bool)
     if len(ids) != count:
         raise ValueError(
-            f"groups must have one entry per image. Received {len(ids)} for {count} images"
+            _("groups must have one entry per image. Received {ids} for {count} images").format(
+                ids=len(ids), count=count
+            )
         )
     return ids, held, left
 
@@ -627,27 +687,45 @@ def _check_enough_groups(ids, y, class_names, parts: int, test_fraction: float) 
         mine = y == label
         found = len(np.unique(ids[mine]))
         if found < parts:
-            what = "train, validation and test" if parts == 3 else "train and validation"
-            hint = ", or set test_fraction=0" if parts == 3 else ""
+            message = (
+                N_(
+                    "class {name!r} has {images} image(s) in {found} group(s) of "
+                    "near-duplicates; train, validation and test need at least {parts} (one "
+                    "group per part). Add photographs of other scenes to {name!r}, or set "
+                    "test_fraction=0. Received: test_fraction={test_fraction}"
+                )
+                if parts == 3
+                else N_(
+                    "class {name!r} has {images} image(s) in {found} group(s) of "
+                    "near-duplicates; train and validation need at least {parts} (one group "
+                    "per part). Add photographs of other scenes to {name!r}. Received: "
+                    "test_fraction={test_fraction}"
+                )
+            )
             raise ValueError(
-                f"class {name!r} has {int(mine.sum())} image(s) in {found} group(s) of "
-                f"near-duplicates; {what} need at least {parts} (one group per part). Add "
-                f"photographs of other scenes to {name!r}{hint}. Received: "
-                f"test_fraction={test_fraction}"
+                _(message).format(
+                    name=name,
+                    images=int(mine.sum()),
+                    found=found,
+                    parts=parts,
+                    test_fraction=test_fraction,
+                )
             )
 
 
 def _check_every_class_in_every_part(y, part, class_names, parts: int) -> None:
     """Groups that mix classes can leave a class out of a part: refused, saying which."""
-    names = ("train", "validation", "test")
+    names = (N_("train"), N_("validation"), N_("test"))
     for p in range(parts):
         missing = sorted(set(range(len(class_names))) - set(y[part == p].tolist()))
         if missing:
             shown = ", ".join(repr(class_names[m]) for m in missing[:5])
             raise ValueError(
-                f"the groups leave no image of {shown} for the {names[p]} part (groups that "
-                "mix classes cannot always be shared out); give groups within classes, or "
-                "more groups"
+                _(
+                    "the groups leave no image of {shown} for the {part} part (groups that "
+                    "mix classes cannot always be shared out); give groups within classes, or "
+                    "more groups"
+                ).format(shown=shown, part=_(names[p]))
             )
 
 
@@ -693,10 +771,11 @@ def grouped_split(
     fixed_test = bool(held.any())
     if fixed_test and groups.test_fraction != test_fraction:
         raise ValueError(
-            f"these groups hold out the course photographs' regions chosen for "
-            f"test_fraction={groups.test_fraction}; give that test_fraction or make the "
-            f"groups with test_fraction={test_fraction}. Received: "
-            f"test_fraction={test_fraction}"
+            _(
+                "these groups hold out the course photographs' regions chosen for "
+                "test_fraction={chosen}; give that test_fraction or make the groups with "
+                "test_fraction={test_fraction}. Received: test_fraction={test_fraction}"
+            ).format(chosen=groups.test_fraction, test_fraction=test_fraction)
         )
     free = ~held & ~left
     free_fractions = [val_fraction] if fixed_test else [val_fraction, test_fraction]

@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from inception_edu.i18n import _
+
 __all__ = [
     "FOLDER_PHOTOS",
     "PRETRAINING_PHOTOS",
@@ -106,14 +108,18 @@ def photo_path(source: PhotoSource) -> Path:
     spec = importlib.util.find_spec(_MODULES[source.package])
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
-            f"The photograph {source.name!r} ships with {source.package}, which is not "
-            f"installed. Install the course's requirements (pip install -r requirements.txt)."
+            _(
+                "The photograph {name!r} ships with {package}, which is not installed. Install "
+                "the course's requirements (pip install -r requirements.txt)."
+            ).format(name=source.name, package=source.package)
         )
     path = Path(next(iter(spec.submodule_search_locations))) / source.file
     if not path.is_file():
         raise FileNotFoundError(
-            f"{source.package} does not ship {source.file} in this version (looked for "
-            f"{path}); the course downloads nothing. Install the version in constraints.txt."
+            _(
+                "{package} does not ship {file} in this version (looked for {path}); the "
+                "course downloads nothing. Install the version in constraints.txt."
+            ).format(package=source.package, file=source.file, path=path)
         )
     return path
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import sys
 
+from inception_edu.i18n import _
+
 __all__ = ["PROGRESS_ENV", "progress_bar", "progress_enabled"]
 
 #: Set to ``1`` or ``0`` to force progress bars on or off where ``progress=None``.
@@ -46,9 +48,11 @@ def progress_enabled(progress) -> bool:
         return _watched()
     if not isinstance(progress, bool):
         raise ValueError(
-            "progress must be True (show a progress bar), False (none) or None (show one "
-            f"when someone watches: a notebook open in JupyterLab or Colab, a terminal). "
-            f"Received: progress={progress!r}"
+            _(
+                "progress must be True (show a progress bar), False (none) or None (show one "
+                "when someone watches: a notebook open in JupyterLab or Colab, a terminal). "
+                "Received: progress={progress!r}"
+            ).format(progress=progress)
         )
     return progress
 

@@ -43,6 +43,7 @@ import numpy as np
 
 from inception_edu.data.arrays import check_fraction, check_test_fraction, stratified_split
 from inception_edu.data.folder import (
+    _STRAY,
     _all_skipped,
     _check_counts,
     _check_folder,
@@ -53,10 +54,12 @@ from inception_edu.data.folder import (
     _listing,
     _unreadable_extension,
     reported,
+    shown_reason,
     to_unit_range,
 )
 from inception_edu.data.grouping import grouped_split
 from inception_edu.data.progress import progress_enabled
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_flag, check_int, checks_keywords
 
 __all__ = [
@@ -109,8 +112,10 @@ class FolderFiles:
     def summary(self) -> str:
         """One line: files, classes, verified or not, the files skipped with why and what
         was noted (the first five of each)."""
-        how = "verified" if self.verified else "not verified"
-        text = f"{len(self.files)} image files of {self.num_classes} classes ({how})"
+        how = _("verified") if self.verified else _("not verified")
+        text = _("{count} image files of {classes} classes ({how})").format(
+            count=len(self.files), classes=self.num_classes, how=how
+        )
         return text + reported(self.skipped, self.notes)
 
     def __repr__(self) -> str:
@@ -165,12 +170,12 @@ def list_image_folder(
     per_class, strays, system = _listing(folder, classes, top_system)
     if verify:
         options = (True, workers)  # the 1/8 draft: as strict, and quicker
-        _, labels, files, skipped, notes = _decode(
+        _pixels, labels, files, skipped, notes = _decode(
             folder, per_class, strays, _VERIFY_SIZE, options, progress
         )
     else:
         labels, files, notes = [], [], []
-        skipped = [(name, "not inside a class sub-folder") for name in strays]
+        skipped = [(name, _STRAY) for name in strays]
         for label, rels in enumerate(per_class):
             for rel in rels:
                 why = _unreadable_extension(rel)
@@ -206,7 +211,7 @@ def epoch_orders(count: int, seed: int):
 
     iteration = tf.Variable(-1, dtype=tf.int64, trainable=False)
 
-    def permutation(_):
+    def permutation(_element):
         key = tf.stack([tf.constant(seed, tf.int64), iteration.assign_add(1)])
         return tf.random.experimental.stateless_shuffle(tf.range(count, dtype=tf.int64), key)
 
@@ -219,8 +224,10 @@ def _check_files(source) -> FolderFiles:
     if isinstance(source, (str, os.PathLike)):
         return list_image_folder(source, verbose=False)
     raise ValueError(
-        "source must be a FolderFiles (list_image_folder(path)) or a folder path. "
-        f"Received: {type(source).__name__}"
+        _(
+            "source must be a FolderFiles (list_image_folder(path)) or a folder path. "
+            "Received: {kind}"
+        ).format(kind=type(source).__name__)
     )
 
 
@@ -230,19 +237,50 @@ def _check_indices(indices, count: int, name: str = "indices") -> np.ndarray:
     values = np.asarray(indices)
     if values.dtype == object or values.ndim != 1 or values.size == 0:
         raise ValueError(
-            f"{name} must be a non-empty 1-D sequence of file indices. Received "
-            f"{values.dtype} of shape {values.shape}"
+            _(
+                "{name} must be a non-empty 1-D sequence of file indices. Received {dtype} of "
+                "shape {shape}"
+            ).format(name=name, dtype=values.dtype, shape=values.shape)
         )
     if not np.issubdtype(values.dtype, np.integer):
-        raise ValueError(f"{name} must be integers (file indices). Received dtype {values.dtype}")
+        raise ValueError(
+            _("{name} must be integers (file indices). Received dtype {dtype}").format(
+                name=name, dtype=values.dtype
+            )
+        )
     if values.min() < 0 or values.max() >= count:
         raise ValueError(
-            f"{name} must lie in [0, {count - 1}] (the listing has {count} files). "
-            f"Received values {values.min()}..{values.max()}"
+            _(
+                "{name} must lie in [0, {last}] (the listing has {count} files). Received "
+                "values {low}..{high}"
+            ).format(name=name, last=count - 1, count=count, low=values.min(), high=values.max())
         )
     if len(np.unique(values)) != len(values):
-        raise ValueError(f"{name} must not repeat a file. Received {len(values)} indices")
+        raise ValueError(
+            _("{name} must not repeat a file. Received {count} indices").format(
+                name=name, count=len(values)
+            )
+        )
     return values.astype(np.int64)
+
+
+def _check_augment(augment, training: bool) -> None:
+    """``augment``: ``None``, or a layer to call on training batches only."""
+    if augment is None:
+        return
+    if not training:
+        raise ValueError(
+            _(
+                "augment applies to training streams only (training=True): validation and "
+                "test images are never augmented. Received augment with training=False"
+            )
+        )
+    if not callable(augment):
+        raise ValueError(
+            _("augment must be None or a Keras layer called on a batch. Received: {kind}").format(
+                kind=type(augment).__name__
+            )
+        )
 
 
 def _decoder(files: FolderFiles, size: int):
@@ -251,12 +289,14 @@ def _decoder(files: FolderFiles, size: int):
 
     def decode(index) -> np.ndarray:
         rel = files.files[int(index)]
-        pixels, why, _ = _decode_one(files.root, rel, size, files.draft)
+        pixels, why, _note = _decode_one(files.root, rel, size, files.draft)
         if pixels is None:
             raise ValueError(
-                f"{rel!r} in {str(files.root)!r} could not be decoded while streaming: "
-                f"{why}. It was listed as readable: was it changed or removed since? List "
-                "the folder again (list_image_folder) to skip it."
+                _(
+                    "{rel!r} in {root!r} could not be decoded while streaming: {why}. It was "
+                    "listed as readable: was it changed or removed since? List the folder "
+                    "again (list_image_folder) to skip it."
+                ).format(rel=rel, root=str(files.root), why=shown_reason(why))
             )
         return to_unit_range(pixels)
 
@@ -308,17 +348,7 @@ def folder_stream(
     chosen = _check_indices(chosen, len(files))
     training = check_flag(training, "training")
     seed = check_int(seed, "seed", 0)
-    if augment is not None:
-        if not training:
-            raise ValueError(
-                "augment applies to training streams only (training=True): validation and "
-                "test images are never augmented. Received augment with training=False"
-            )
-        if not callable(augment):
-            raise ValueError(
-                "augment must be None or a Keras layer called on a batch. Received: "
-                f"{type(augment).__name__}"
-            )
+    _check_augment(augment, training)
     from inception_edu.backend import tf
 
     positions = tf.constant(chosen)
@@ -367,8 +397,9 @@ class StreamSplit:
     def __post_init__(self):
         if not isinstance(self.folder, FolderFiles):
             raise ValueError(
-                "folder must be a FolderFiles (list_image_folder(path)). Received: "
-                f"{type(self.folder).__name__}"
+                _(
+                    "folder must be a FolderFiles (list_image_folder(path)). Received: {kind}"
+                ).format(kind=type(self.folder).__name__)
             )
         count = len(self.folder)
         parts = {
@@ -380,8 +411,10 @@ class StreamSplit:
         every = np.concatenate(list(parts.values()))
         if len(np.unique(every)) != len(every):
             raise ValueError(
-                "train, val and test must not share a file (a shared image would be "
-                "measured on what it was trained on)."
+                _(
+                    "train, val and test must not share a file (a shared image would be "
+                    "measured on what it was trained on)."
+                )
             )
         for name, value in parts.items():
             object.__setattr__(self, name, value)
@@ -425,7 +458,7 @@ class StreamSplit:
     def test_batches(self, batch_size: int = 64):
         """The test part, in ``test``'s order, never augmented."""
         if not len(self.test):
-            raise ValueError("This split has no test part (test is empty).")
+            raise ValueError(_("This split has no test part (test is empty)."))
         return folder_stream(self.folder, self.size, batch_size, self.test, False)
 
     def images(self, part: str = "val", count: int | None = None) -> np.ndarray:

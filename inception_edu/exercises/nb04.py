@@ -9,6 +9,7 @@ convolutions, to ``conv2d_4a_3x3``.
 from __future__ import annotations
 
 from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.i18n import N_, _
 from inception_edu.keras_build.receptive_field import receptive_field_size
 from inception_edu.spec.checks import check_choice
 from inception_edu.spec.nodes import Conv
@@ -41,33 +42,43 @@ def stem_walk(stage: str = STAGE) -> str:
 
 
 STEM_WINDOW = Exercise(
-    question=f"One unit of {STAGE} (the stem's 71x71x192 map) depends on a square window "
-    "of the 299x299 input image. How many pixels wide is that window?",
+    question=N_(  # says STAGE: a marked sentence is a literal, not an f-string
+        "One unit of conv2d_4a_3x3 (the stem's 71x71x192 map) depends on a square window "
+        "of the 299x299 input image. How many pixels wide is that window?"
+    ),
     expected=stem_window,
-    hint="Walk the stem layer by layer. A k x k layer widens the window by (k - 1) times "
-    "the step between neighbouring units, counted in input pixels; every stride-2 "
-    "layer, pools included, doubles that step for all the layers after it.",
-    worked=lambda w: f"window after each layer: {stem_walk()} pixels wide.",
-    right=lambda w: (
-        f"Right: {w}x{w} pixels. The 3x3 conv after the stride-2 pool widens "
+    hint=N_(
+        "Walk the stem layer by layer. A k x k layer widens the window by (k - 1) times "
+        "the step between neighbouring units, counted in input pixels; every stride-2 "
+        "layer, pools included, doubles that step for all the layers after it."
+    ),
+    worked=lambda w: _("window after each layer: {walk} pixels wide.").format(walk=stem_walk()),
+    right=lambda w: _(
+        "Right: {w}x{w} pixels. The 3x3 conv after the stride-2 pool widens "
         "the window by 2 x 4 = 8 pixels at once: strides make later small "
         "kernels see far."
-    ),
+    ).format(w=w),
     close=(
         Close(
-            "Close: 11 is the window of the first three convs (or of all six "
-            "layers with their strides ignored). The max pool widens it and doubles "
-            "the step again, and two more layers follow.",
+            N_(
+                "Close: 11 is the window of the first three convs (or of all six "
+                "layers with their strides ignored). The max pool widens it and doubles "
+                "the step again, and two more layers follow."
+            ),
             value=11,
         ),
         Close(
-            "Close: that counts the first stride but not the max pool's: after "
-            "max_pool_3a_3x3 neighbouring units are 4 input pixels apart, not 2.",
+            N_(
+                "Close: that counts the first stride but not the max pool's: after "
+                "max_pool_3a_3x3 neighbouring units are 4 input pixels apart, not 2."
+            ),
             value=19,
         ),
         Close(
-            "Close: that is the window after the max pool. The 1x1 conv adds "
-            "nothing, but the 3x3 conv after it adds 2 steps.",
+            N_(
+                "Close: that is the window after the max pool. The 1x1 conv adds "
+                "nothing, but the 3x3 conv after it adds 2 steps."
+            ),
             value=15,
         ),
     ),

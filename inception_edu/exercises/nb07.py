@@ -6,6 +6,7 @@ from __future__ import annotations
 from inception_edu.analysis import analyze_model
 from inception_edu.analysis.engine import analyze
 from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.i18n import N_, _
 from inception_edu.zoo import inception_v4
 from inception_edu.zoo.registry import model_spec
 
@@ -33,33 +34,45 @@ def inception_a_saving(channels: int = NEW_CHANNELS) -> int:
 
 
 INCEPTION_B_GRID = Exercise(
-    question=f"Inception-v4 gets GoogLeNet's {NEW_SIZE}x{NEW_SIZE} image instead of 299x299. "
-    "On what grid (one side) do the Inception-B blocks work?",
+    question=N_(  # says NEW_SIZE: a marked sentence is a literal
+        "Inception-v4 gets GoogLeNet's 224x224 image instead of 299x299. "
+        "On what grid (one side) do the Inception-B blocks work?"
+    ),
     expected=inception_b_grid,
-    hint="Follow the grid through every layer that changes it: a 3x3 'valid' window "
-    "turns n into n - 2, with stride 2 into (n - 3) // 2 + 1; the stem has five such "
-    "layers on its main path, and Reduction-A one more.",
-    worked=lambda g: (
+    hint=N_(
+        "Follow the grid through every layer that changes it: a 3x3 'valid' window "
+        "turns n into n - 2, with stride 2 into (n - 3) // 2 + 1; the stem has five such "
+        "layers on its main path, and Reduction-A one more."
+    ),
+    worked=lambda g: (  # sizes and layer names only: the same in every language
         "224 → 111 (3x3/2 V) → 109 (3x3 V) → 109 (3x3 same) → 54 (mixed_3a, /2 V) → "
         f"52 (mixed_4a, 3x3 V) → 25 (mixed_5a, /2 V) → {g} (Reduction-A, /2 V)."
     ),
-    right=lambda g: f"Right: {g}x{g}. Every 'valid' layer floors, so the grid is not 17 x 224/299.",
+    right=lambda g: _(
+        "Right: {g}x{g}. Every 'valid' layer floors, so the grid is not 17 x 224/299."
+    ).format(g=g),
     close=(
         Close(
-            "Close, but 'valid' layers subtract pixels rather than scale the grid: follow "
-            "the layers one by one.",
+            N_(
+                "Close, but 'valid' layers subtract pixels rather than scale the grid: follow "
+                "the layers one by one."
+            ),
             value=13,
         ),
-        Close("Close: 17 is the grid for a 299x299 image; start again from 224.", value=17),
+        Close(N_("Close: 17 is the grid for a 299x299 image; start again from 224."), value=17),
         Close(
-            "Close, but that halves 224 four times. A 'valid' layer also loses the border: "
-            "3x3 V turns n into n - 2, and 3x3/2 V into (n - 3) // 2 + 1, not n / 2; and "
-            "two of the stem's 'valid' layers have stride 1.",
+            N_(
+                "Close, but that halves 224 four times. A 'valid' layer also loses the border: "
+                "3x3 V turns n into n - 2, and 3x3/2 V into (n - 3) // 2 + 1, not n / 2; and "
+                "two of the stem's 'valid' layers have stride 1."
+            ),
             value=NEW_SIZE // 16,
         ),
         Close(
-            "Close: that is where Inception-A works; Reduction-A halves it once more before "
-            "Inception-B.",
+            N_(
+                "Close: that is where Inception-A works; Reduction-A halves it once more before "
+                "Inception-B."
+            ),
             value=25,
         ),
     ),
@@ -68,32 +81,42 @@ INCEPTION_B_GRID = Exercise(
 _FIRST_LAYERS = 96 + 96 + 64 + 64  # the 1x1 convolutions that read the block's input
 
 INCEPTION_A_SAVING = Exercise(
-    question=f"An Inception-A block (Figure 4) receives 35x35x{NEW_CHANNELS} instead of "
-    "35x35x384. How many fewer parameters does it have?",
+    question=N_(  # says NEW_CHANNELS: a marked sentence is a literal
+        "An Inception-A block (Figure 4) receives 35x35x256 instead of "
+        "35x35x384. How many fewer parameters does it have?"
+    ),
     expected=inception_a_saving,
-    hint="Only the layers that read the block's input see its channel count. Which "
-    "layers are they, how many filters do they have, and how many weights does a 1x1 "
-    "filter have per input channel?",
-    worked=lambda s: (
+    hint=N_(
+        "Only the layers that read the block's input see its channel count. Which "
+        "layers are they, how many filters do they have, and how many weights does a 1x1 "
+        "filter have per input channel?"
+    ),
+    worked=lambda s: _(
         "the four 1x1 convolutions that read the input (after the average pool: 96; "
         "alone: 96; before the 3x3s: 64 and 64) have 320 filters of one weight per input "
-        f"channel: 320 x (384 - {NEW_CHANNELS}) = {s} weights. Batch norm counts per output "
+        "channel: 320 x (384 - {channels}) = {saving} weights. Batch norm counts per output "
         "channel, so it does not change."
+    ).format(channels=NEW_CHANNELS, saving=s),
+    right=lambda s: _("Right: {saving} = 320 filters x 128 channels fewer.").format(
+        saving=f"{s:,}"
     ),
-    right=lambda s: f"Right: {s:,} = 320 filters x 128 channels fewer.",
     close=(
         Close(
-            "Close: that is per input channel; multiply by the 128 channels fewer.",
+            N_("Close: that is per input channel; multiply by the 128 channels fewer."),
             value=_FIRST_LAYERS,
         ),
         Close(
-            "Close: the average pool has no weights, but the 1x1 convolution after it reads "
-            "the input's channels too: count all four first 1x1 layers.",
+            N_(
+                "Close: the average pool has no weights, but the 1x1 convolution after it "
+                "reads the input's channels too: count all four first 1x1 layers."
+            ),
             value=(96 + 64 + 64) * (384 - NEW_CHANNELS),
         ),
-        Close(
-            f"Close: that is the block's whole count on {NEW_CHANNELS} channels; the "
-            "question asks how many fewer than on 384.",
+        Close(  # says NEW_CHANNELS
+            N_(
+                "Close: that is the block's whole count on 256 channels; the "
+                "question asks how many fewer than on 384."
+            ),
             value=inception_a_params(),
         ),
     ),

@@ -7,6 +7,7 @@ import math
 
 from inception_edu.analysis import analyze
 from inception_edu.exercises.checker import Close, Exercise
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.zoo import inception_resnet
 
@@ -50,70 +51,96 @@ _C = NEW_INPUT[2]
 _CONCAT = 128 + 128  # the B block's two branches, v1's Figure 11
 
 PROJECTION_1X1 = Exercise(
-    # line breaks keep the printed prompt within 100 characters a line
-    question=f"Inception-ResNet-v1's B block (1x1 with 128; 1x1 -> 1x7 -> 7x1 with 128 "
-    f"each)\nreceives a 17x17x{_C} map.\nHow many parameters does its linear 1x1 have?",
+    # line breaks keep the printed prompt within 100 characters a line; says NEW_INPUT (a
+    # marked sentence is a literal, not an f-string)
+    question=N_(
+        "Inception-ResNet-v1's B block (1x1 with 128; 1x1 -> 1x7 -> 7x1 with 128 "
+        "each)\nreceives a 17x17x640 map.\nHow many parameters does its linear 1x1 have?"
+    ),
     expected=projection_params,
     minimum=0,
-    hint="The linear 1x1 turns the concatenated branches back into the trunk, so the add "
-    "is defined. How many channels come in, how many must go out, and does a conv "
-    "without batch-norm have a bias?",
-    worked=lambda p: (
-        f"the branches concatenate to 128 + 128 = {_CONCAT} channels; the add needs the "
-        f"input's {_C}, so the 1x1 has {_C} filters of {_CONCAT} weights, plus a bias "
-        f"each: {_CONCAT} x {_C} + {_C} = {p}."
+    hint=N_(
+        "The linear 1x1 turns the concatenated branches back into the trunk, so the add "
+        "is defined. How many channels come in, how many must go out, and does a conv "
+        "without batch-norm have a bias?"
     ),
-    right=lambda p: f"Right: {p}. Its filters are the input's channels, whatever the block.",
+    worked=lambda p: _(
+        "the branches concatenate to 128 + 128 = {concat} channels; the add needs the "
+        "input's {channels}, so the 1x1 has {channels} filters of {concat} weights, plus a "
+        "bias each: {concat} x {channels} + {channels} = {params}."
+    ).format(concat=_CONCAT, channels=_C, params=p),
+    right=lambda p: _(
+        "Right: {params}. Its filters are the input's channels, whatever the block."
+    ).format(params=p),
     close=(
         Close(
-            "Close: the linear 1x1 has no batch-norm after it, so it keeps its bias: one "
-            "more number per filter.",
+            N_(
+                "Close: the linear 1x1 has no batch-norm after it, so it keeps its bias: one "
+                "more number per filter."
+            ),
             value=_CONCAT * _C,
         ),
-        Close(
-            "Close: that is v1's own trunk (896 channels). Here the block receives "
-            f"{_C}, and the 1x1 must give back exactly that many.",
+        Close(  # says NEW_INPUT's 640
+            N_(
+                "Close: that is v1's own trunk (896 channels). Here the block receives "
+                "640, and the 1x1 must give back exactly that many."
+            ),
             value=_CONCAT * 896 + 896,
         ),
-        Close(
-            f"Close: the 1x1 must restore the input's {_C} channels, not keep the "
-            f"concatenation's {_CONCAT}.",
+        Close(  # says NEW_INPUT's 640 and _CONCAT
+            N_(
+                "Close: the 1x1 must restore the input's 640 channels, not keep the "
+                "concatenation's 256."
+            ),
             value=_CONCAT * _CONCAT + _CONCAT,
         ),
     ),
 )
 
 GROWTH_30 = Exercise(
-    question=f"A trunk enters its first residual block with RMS {START_RMS}; at "
-    f"initialisation each\nunscaled residual adds a variance of {RESIDUAL_VARIANCE}. With "
-    f"the rule measured in this notebook,\nwhat is the RMS after {BLOCKS} blocks scaled by "
-    f"{SCALE}? (two decimals)",
+    question=N_(  # says START_RMS, RESIDUAL_VARIANCE, BLOCKS and SCALE
+        "A trunk enters its first residual block with RMS 0.5; at "
+        "initialisation each\nunscaled residual adds a variance of 0.09. With "
+        "the rule measured in this notebook,\nwhat is the RMS after 30 blocks scaled by "
+        "0.25? (two decimals)"
+    ),
     expected=rms_after,
     tolerance=0.005,
     minimum=0,
-    hint="Variances add, not RMS values, and a residual scaled by s has s² times the "
-    "variance. Add up the variances, then take the square root.",
-    worked=lambda r: (
-        f"{START_RMS}² + {BLOCKS} x {SCALE}² x {RESIDUAL_VARIANCE} = {START_RMS**2} + "
-        f"{BLOCKS * SCALE**2 * RESIDUAL_VARIANCE:.4f} = "
-        f"{START_RMS**2 + BLOCKS * SCALE**2 * RESIDUAL_VARIANCE:.4f}; its square root is "
-        f"{r:.3f}."
+    hint=N_(
+        "Variances add, not RMS values, and a residual scaled by s has s² times the "
+        "variance. Add up the variances, then take the square root."
     ),
-    right=lambda r: (
-        f"Right: {r:.3f}, {r / START_RMS:.2f}x the start. Unscaled it would be "
-        f"{rms_after(scale=1.0):.2f}."
+    worked=lambda r: _(
+        "{start}² + {blocks} x {scale}² x {variance} = {start_squared} + {added} = "
+        "{total}; its square root is {rms}."
+    ).format(
+        start=START_RMS,
+        blocks=BLOCKS,
+        scale=SCALE,
+        variance=RESIDUAL_VARIANCE,
+        start_squared=START_RMS**2,
+        added=f"{BLOCKS * SCALE**2 * RESIDUAL_VARIANCE:.4f}",
+        total=f"{START_RMS**2 + BLOCKS * SCALE**2 * RESIDUAL_VARIANCE:.4f}",
+        rms=f"{r:.3f}",
+    ),
+    right=lambda r: _("Right: {rms}, {growth}x the start. Unscaled it would be {unscaled}.").format(
+        rms=f"{r:.3f}", growth=f"{r / START_RMS:.2f}", unscaled=f"{rms_after(scale=1.0):.2f}"
     ),
     close=(
         Close(
-            "Close: that adds the RMS values; it is the variances (their squares) that add.",
+            N_("Close: that adds the RMS values; it is the variances (their squares) that add."),
             test=_near(START_RMS + BLOCKS * SCALE * math.sqrt(RESIDUAL_VARIANCE)),
         ),
         Close(
-            "Close: that is the unscaled trunk; each scaled residual adds s² times the variance.",
+            N_(
+                "Close: that is the unscaled trunk; each scaled residual adds s² times the "
+                "variance."
+            ),
             test=_near(rms_after(scale=1.0)),
         ),
         Close(
-            "Close: scaling a residual by s scales its variance by s², not by s.",
+            N_("Close: scaling a residual by s scales its variance by s², not by s."),
             test=_near(math.sqrt(START_RMS**2 + BLOCKS * SCALE * RESIDUAL_VARIANCE)),
         ),
     ),

@@ -35,6 +35,7 @@ import numpy as np
 
 from inception_edu.backend import keras, tf
 from inception_edu.course.claims import empirical_verdict
+from inception_edu.i18n import _
 from inception_edu.keras_build import (
     check_model,
     end_points,
@@ -183,8 +184,10 @@ def _chosen_layers(model, layer_names) -> list:
     if layer_names is None or isinstance(layer_names, str):
         if layer_names not in (None, "early", "all"):
             raise ValueError(
-                "layer_names must be None, 'early', 'all' or a list of Conv2D "
-                f"layer names. Received: layer_names={layer_names!r}"
+                _(
+                    "layer_names must be None, 'early', 'all' or a list of Conv2D "
+                    "layer names. Received: layer_names={layer_names!r}"
+                ).format(layer_names=layer_names)
             )
         return conv_layer_names(model, "all" if layer_names == "all" else "early")
     wanted = list(layer_names)
@@ -193,8 +196,10 @@ def _chosen_layers(model, layer_names) -> list:
     unknown = [name for name in wanted if name not in every]
     if unknown or not wanted:
         raise ValueError(
-            f"layer_names must name Conv2D layers of {model.name}. Received "
-            f"unknown {unknown or wanted!r}; allowed e.g. {order[:4]}..."
+            _(
+                "layer_names must name Conv2D layers of {model}. Received "
+                "unknown {unknown!r}; allowed e.g. {allowed}..."
+            ).format(model=model.name, unknown=unknown or wanted, allowed=order[:4])
         )
     rank = {name: i for i, name in enumerate(order + [n for n in every if n not in order])}
     return sorted(dict.fromkeys(wanted), key=rank.get)
@@ -289,7 +294,9 @@ def gradient_norms_by_stage(model, x, y, loss_weights=None) -> dict:
     stages = {stage: names for stage, names in stages.items() if names}
     names = [name for members in stages.values() for name in members]
     if not names:
-        raise ValueError(f"{model.name} has no Conv2D layer on its main path.")
+        raise ValueError(
+            _("{model} has no Conv2D layer on its main path.").format(model=model.name)
+        )
     grads = dict(zip(names, _kernel_gradients(model, x, y, names, loss_weights), strict=True))
     rms = {}
     for stage, members in stages.items():
@@ -330,8 +337,10 @@ def signals_by_stage(model, x, y, loss_weights=None, stages=None) -> dict:
     unknown = [stage for stage in stages if stage not in convs or stage not in points]
     if unknown or not stages:
         raise ValueError(
-            f"stages must name stages with convs of {model.name}. Received "
-            f"{unknown or stages!r}; allowed: {list(convs)}"
+            _(
+                "stages must name stages with convs of {model}. Received "
+                "{unknown!r}; allowed: {allowed}"
+            ).format(model=model.name, unknown=unknown or stages, allowed=list(convs))
         )
     weights = _weights(model, loss_weights)
     probe = keras.Model(model.input, {"stages": [points[s] for s in stages], "heads": model.output})
@@ -351,7 +360,7 @@ def signals_by_stage(model, x, y, loss_weights=None, stages=None) -> dict:
         result["activation"][stage] = _rms(activation)
         result["error"][stage] = _rms(error)
         squares, count = 0.0, 0
-        for _ in convs[stage]:
+        for _conv in convs[stage]:
             grad = np.asarray(next(kernel_grads), dtype=np.float64)
             squares, count = squares + float(np.sum(np.square(grad))), count + grad.size
         result["gradient"][stage] = math.sqrt(squares / count)
@@ -473,9 +482,11 @@ def c10_verdicts(records, margin: float = 0.1) -> dict:
             if len(rows) < 3:
                 continue
             verdicts["add", setting, bias] = empirical_verdict(
-                f"C10, the heads add gradient at conv1 ({setting}, biases {bias:g})",
+                _("C10, the heads add gradient at conv1 ({setting}, biases {bias:g})").format(
+                    setting=setting, bias=bias
+                ),
                 [r["factor"] - 1 for r in rows],
-                "factor on conv1's gradient - 1",
+                _("factor on conv1's gradient - 1"),
                 "positive",
                 margin,
             )
@@ -488,9 +499,9 @@ def c10_verdicts(records, margin: float = 0.1) -> dict:
         if len(seeds) < 3:
             continue
         verdicts["undo", "paper", bias] = empirical_verdict(
-            f"C10, the heads undo the vanishing (paper, biases {bias:g})",
+            _("C10, the heads undo the vanishing (paper, biases {bias:g})").format(bias=bias),
             [math.log10(course[s]["shrink"] / paper[s]["shrink_with"]) for s in seeds],
-            "log10(He network's error shrink / paper network's with the heads)",
+            _("log10(He network's error shrink / paper network's with the heads)"),
             "positive",
         )
     return verdicts

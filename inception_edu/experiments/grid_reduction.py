@@ -23,6 +23,7 @@ import numpy as np
 from inception_edu.analysis import Table, analyze
 from inception_edu.backend import keras
 from inception_edu.data import Split
+from inception_edu.i18n import _
 from inception_edu.keras_build.graph import build_node
 from inception_edu.spec.checks import check_int, check_items, check_number, check_seeds
 from inception_edu.spec.nodes import Dense, GlobalPool, Sequence
@@ -79,13 +80,19 @@ def seeded_side_by_side(networks: dict, input_shape, contrast: float = 10.0):
     """
     if not isinstance(networks, dict) or not networks:
         raise ValueError(
-            f"networks must be a non-empty {{name: (node, seed)}} dict. Received: {networks!r}"
+            _(
+                "networks must be a non-empty {{name: (node, seed)}} dict. Received: {networks!r}"
+            ).format(networks=networks)
         )
     contrast = check_number(contrast, "contrast", 0, open_min=True)
     models = []
     for name, entry in networks.items():
         if not isinstance(entry, tuple) or len(entry) != 2:
-            raise ValueError(f"networks[{name!r}] must be a (node, seed) pair. Received: {entry!r}")
+            raise ValueError(
+                _("networks[{name!r}] must be a (node, seed) pair. Received: {entry!r}").format(
+                    name=name, entry=entry
+                )
+            )
         node, seed = entry
         analyze(node, input_shape)  # a bad node fails here with a clear message
         keras.utils.set_random_seed(check_int(seed, f"the seed of {name!r}", 0))
@@ -126,13 +133,16 @@ def train_strategies(
     a network's initial weights. Validation accuracy is measured once, at the end.
     """
     if not isinstance(split, Split):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     seeds = check_seeds(seeds)
     strategies = tuple(strategies)
     if not strategies or len(set(strategies)) != len(strategies):
         raise ValueError(
-            f"strategies must name distinct strategies of {tuple(STRATEGIES)}. "
-            f"Received: {strategies!r}"
+            _(
+                "strategies must name distinct strategies of {allowed}. Received: {strategies!r}"
+            ).format(allowed=tuple(STRATEGIES), strategies=strategies)
         )
     epochs = check_int(epochs, "epochs", 1)
     default = Recipe(optimizer="adam", learning_rate=1e-2, schedule="cosine", alpha=0.05)
@@ -184,7 +194,8 @@ def runs_table(runs) -> Table:
                 f"{max(values) - min(values):.1%}",
             )
         )
-    return Table(("strategy", *(f"seed {s}" for s in seeds), "mean", "spread"), tuple(rows))
+    seed_columns = (_("seed {seed}").format(seed=s) for s in seeds)
+    return Table((_("strategy"), *seed_columns, _("mean"), _("spread")), tuple(rows))
 
 
 def plot_accuracy_and_cost(runs, title: str | None = None):
@@ -213,12 +224,14 @@ def plot_accuracy_and_cost(runs, title: str | None = None):
             color=colour,
             alpha=0.7,
             zorder=3,
-            label=f"{LABELS.get(name, name)}: mean {np.mean(accuracy):.0%}",
+            label=_("{strategy}: mean {mean:.0%}").format(
+                strategy=LABELS.get(name, name), mean=np.mean(accuracy)
+            ),
         )
         ax.plot([x * 0.94, x * 1.06], [np.mean(accuracy)] * 2, color=colour, linewidth=3)
     ax.set_xlim(0, max(r.macs for r in runs) / 1e3 * 1.15)
-    ax.set_xlabel("multiply-adds per image (thousands)", fontsize=11)
-    ax.set_ylabel("validation accuracy", fontsize=11)
+    ax.set_xlabel(_("multiply-adds per image (thousands)"), fontsize=11)
+    ax.set_ylabel(_("validation accuracy"), fontsize=11)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.tick_params(labelsize=10)
     low = min(r.val_accuracy for r in runs)
@@ -226,10 +239,9 @@ def plot_accuracy_and_cost(runs, title: str | None = None):
     # under the axes, where no dot can hide behind it
     ax.legend(fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     seeds = len({r.seed for r in runs})
-    ax.set_title(
-        title
-        or f"accuracy and cost of each strategy\n({seeds} seeds: dots, spread sideways to stay "
-        "apart; mean: bar)",
-        fontsize=12,
-    )
+    default = _(
+        "accuracy and cost of each strategy\n({seeds} seeds: dots, spread sideways to stay "
+        "apart; mean: bar)"
+    ).format(seeds=seeds)
+    ax.set_title(title or default, fontsize=12)
     return figure

@@ -17,6 +17,7 @@ import numpy as np
 from inception_edu.analysis import analyze
 from inception_edu.backend import keras
 from inception_edu.data import Split
+from inception_edu.i18n import _
 from inception_edu.keras_build.graph import build_node
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.training.recipe import Recipe, check_recipe
@@ -100,9 +101,15 @@ def compare_blocks(
     seed = check_int(seed, "seed", 0)
     recipe = check_recipe(recipe, Recipe(optimizer="adam", learning_rate=learning_rate))
     if not isinstance(blocks, dict) or not blocks:
-        raise ValueError(f"blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}")
+        raise ValueError(
+            _("blocks must be a non-empty {{name: block}} dict. Received: {blocks!r}").format(
+                blocks=blocks
+            )
+        )
     if not isinstance(split, Split):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     keras.utils.set_random_seed(seed)
     model, keys = _side_by_side(blocks, split.input_shape, split.num_classes)
     fit_side_by_side(model, keys.values(), split, recipe, epochs, batch_size, seed)

@@ -33,6 +33,7 @@ import time
 import numpy as np
 
 from inception_edu.backend import keras, tf
+from inception_edu.i18n import _
 from inception_edu.keras_build.weights import reinitialize
 from inception_edu.spec.checks import check_flag, check_int, check_seeds
 from inception_edu.training.recipe import Recipe
@@ -62,14 +63,16 @@ def split_cpu(devices: int = 2) -> list[str]:
     if configured is None or len(configured) != devices:
         try:
             tf.config.set_logical_device_configuration(
-                cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(devices)]
+                cpu, [tf.config.LogicalDeviceConfiguration() for _device in range(devices)]
             )
         except RuntimeError as error:  # devices already initialised
             have = len(tf.config.list_logical_devices("CPU"))
             raise ValueError(
-                f"split_cpu({devices}) must run before TensorFlow initialises its devices; "
-                f"they are already initialised with {have} logical CPU device(s). Restart "
-                "the kernel and call it first."
+                _(
+                    "split_cpu({devices}) must run before TensorFlow initialises its devices; "
+                    "they are already initialised with {have} logical CPU device(s). Restart "
+                    "the kernel and call it first."
+                ).format(devices=devices, have=have)
             ) from error
     return [device.name for device in tf.config.list_logical_devices("CPU")]
 
@@ -84,7 +87,9 @@ def synchronize_batch_norm(model, synchronized: bool = True):
     weights, and so the parameter counts and the saved checkpoints, are unaffected.
     """
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
+        raise ValueError(
+            _("model must be a keras.Model. Received: {kind}").format(kind=type(model).__name__)
+        )
     synchronized = check_flag(synchronized, "synchronized")
     for layer in model.layers:
         if isinstance(layer, keras.Model):
@@ -122,7 +127,9 @@ def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: 
     """
     if not isinstance(arms, dict) or not arms:
         raise ValueError(
-            f"arms must be a non-empty dict {{label: (model, strategy)}}. Received: {arms!r:.80}"
+            _(
+                "arms must be a non-empty dict {{label: (model, strategy)}}. Received: {arms!r:.80}"
+            ).format(arms=arms)
         )
     seeds = check_seeds(seeds)
     runs: dict = {label: [] for label in arms}
@@ -130,8 +137,10 @@ def train_arms(arms: dict, train, val, recipe: Recipe, epochs: int, batch_size: 
         for label, arm in arms.items():
             if not (isinstance(arm, tuple) and len(arm) == 2):
                 raise ValueError(
-                    f"Each arm must be a (model, strategy) pair. Received for {label!r}: "
-                    f"{arm!r:.80}"
+                    _(
+                        "Each arm must be a (model, strategy) pair. Received for {label!r}: "
+                        "{arm!r:.80}"
+                    ).format(label=label, arm=arm)
                 )
             model, strategy = arm
             reinitialize(model, seed)
@@ -159,18 +168,22 @@ def seconds_per_epoch(runs: dict) -> dict:
     of the rest, because other work on the machine only ever slows an epoch down.
     """
     if not isinstance(runs, dict) or not runs:
-        raise ValueError(f"runs must be train_arms' non-empty dict. Received: {runs!r:.80}")
+        raise ValueError(
+            _("runs must be train_arms' non-empty dict. Received: {runs!r:.80}").format(runs=runs)
+        )
     fastest = {}
     for label, histories in runs.items():
         try:
             seconds = [s for h in histories for s in (h["seconds"][1:] or h["seconds"])]
         except (KeyError, TypeError) as error:
             raise ValueError(
-                f"Every run of {label!r} must have its epochs' 'seconds' (train_arms times "
-                f"them). Received: {histories!r:.80}"
+                _(
+                    "Every run of {label!r} must have its epochs' 'seconds' (train_arms times "
+                    "them). Received: {histories!r:.80}"
+                ).format(label=label, histories=histories)
             ) from error
         if not seconds:
-            raise ValueError(f"{label!r} has no timed epoch.")
+            raise ValueError(_("{label!r} has no timed epoch.").format(label=label))
         fastest[label] = float(min(seconds))
     return fastest
 
@@ -181,7 +194,9 @@ def relative_gaps(runs: dict, reference: str, metric: str = "loss") -> dict:
     if not isinstance(runs, dict) or reference not in runs:
         shown = list(runs) if isinstance(runs, dict) else type(runs).__name__
         raise ValueError(
-            f"reference must be one of the runs' labels {shown}. Received: {reference!r}"
+            _("reference must be one of the runs' labels {shown}. Received: {reference!r}").format(
+                shown=shown, reference=reference
+            )
         )
     base = _curves(runs[reference], metric, reference)
     gaps = {}
@@ -191,8 +206,16 @@ def relative_gaps(runs: dict, reference: str, metric: str = "loss") -> dict:
         curves = _curves(histories, metric, label)
         if curves.shape != base.shape:
             raise ValueError(
-                f"{label!r} has {curves.shape} (seeds, epochs) of {metric!r}, "
-                f"{reference!r} has {base.shape}: train both for the same seeds and epochs."
+                _(
+                    "{label!r} has {shape} (seeds, epochs) of {metric!r}, "
+                    "{reference!r} has {base}: train both for the same seeds and epochs."
+                ).format(
+                    label=label,
+                    shape=curves.shape,
+                    metric=metric,
+                    reference=reference,
+                    base=base.shape,
+                )
             )
         gaps[label] = np.abs(curves - base) / np.abs(base)
     return gaps
@@ -203,5 +226,7 @@ def _curves(histories, metric: str, label: str) -> np.ndarray:
         return np.asarray([h[metric] for h in histories], dtype=float)
     except (KeyError, TypeError) as error:
         raise ValueError(
-            f"Every run of {label!r} must log {metric!r}. Received: {histories!r:.80}"
+            _("Every run of {label!r} must log {metric!r}. Received: {histories!r:.80}").format(
+                label=label, metric=metric, histories=histories
+            )
         ) from error

@@ -10,13 +10,17 @@ error-cost plane. The notebook trains its seeds side by side on the page
 
 from __future__ import annotations
 
+from inception_edu.i18n import N_, _
 from inception_edu.viz.figures import new_figure
 
 __all__ = ["plot_error_vs_cost"]
 
 
 def plot_error_vs_cost(
-    rows, title: str = "", xlabel: str = "multiply-adds (billions)", ylabel: str = "top-1 error (%)"
+    rows,
+    title: str = "",
+    xlabel: str = N_("multiply-adds (billions)"),
+    ylabel: str = N_("top-1 error (%)"),
 ):
     """A labelled scatter of ``rows`` = ``[(label, cost, error), ...]``, joined in order.
 
@@ -26,7 +30,9 @@ def plot_error_vs_cost(
     """
     rows = list(rows)
     if not rows or not all(len(row) == 3 for row in rows):
-        raise ValueError(f"rows must be (label, cost, error) triples. Received: {rows!r:.80}")
+        raise ValueError(
+            _("rows must be (label, cost, error) triples. Received: {rows!r:.80}").format(rows=rows)
+        )
     figure = new_figure(figsize=(8.5, 4.2), layout="constrained")
     ax = figure.subplots()
     costs, errors = [r[1] for r in rows], [r[2] for r in rows]
@@ -50,8 +56,9 @@ def plot_error_vs_cost(
                 "shrinkB": 3,
             },
         )
-    ax.set_xlabel(xlabel, fontsize=11)
-    ax.set_ylabel(ylabel, fontsize=11)
+    # the default labels are marked N_ above; "" (no label) is never looked up
+    ax.set_xlabel(_(xlabel) if xlabel else xlabel, fontsize=11)
+    ax.set_ylabel(_(ylabel) if ylabel else ylabel, fontsize=11)
     ax.set_title(title, fontsize=12)
     ax.margins(x=0.3, y=0.15)
     ax.grid(alpha=0.3)

@@ -22,6 +22,7 @@ import re
 
 from inception_edu.analysis.engine import LayerRow, ModelSummary, NodeSummary
 from inception_edu.backend import keras
+from inception_edu.i18n import N_, _
 
 __all__ = [
     "check_model",
@@ -38,7 +39,11 @@ __all__ = [
 def check_model(model, what: str = "model") -> None:
     """``ValueError`` unless ``model`` is a Keras model."""
     if not isinstance(model, keras.Model):
-        raise ValueError(f"{what} must be a keras.Model. Received: {type(model).__name__}")
+        raise ValueError(
+            _("{what} must be a keras.Model. Received: {type}").format(
+                what=what, type=type(model).__name__
+            )
+        )
 
 
 def _named_layers(model) -> list:
@@ -47,7 +52,7 @@ def _named_layers(model) -> list:
 
 #: What the stage readers (:func:`end_points`, :func:`stage_layers`, :func:`keras_summary`)
 #: can read, said in each of their errors.
-READABLE = (
+READABLE = N_(
     "models built by inception_edu.models (googlenet, inception_v3, inception_v4, "
     "inception_resnet_v1, inception_resnet_v2, build(spec)), also after "
     "keras.models.load_model or clone_model: their layers are named after their stage "
@@ -65,15 +70,21 @@ def _functional_config(model, reader: str) -> dict:
         config = None
     if not isinstance(config, dict) or "output_layers" not in config or "layers" not in config:
         raise ValueError(
-            f"{reader} reads the graph of a functional keras.Model "
-            f"(keras.Model(inputs, outputs)); {READABLE}. Received: a "
-            f"{type(model).__name__} model {model.name!r}, which is not functional"
+            _(
+                "{reader} reads the graph of a functional keras.Model "
+                "(keras.Model(inputs, outputs)); {readable}. Received: a "
+                "{type} model {name!r}, which is not functional"
+            ).format(
+                reader=reader, readable=_(READABLE), type=type(model).__name__, name=model.name
+            )
         )
     nested = [layer.name for layer in model.layers if isinstance(layer, keras.Model)]
     if nested:
         raise ValueError(
-            f"{reader} reads models whose layers are plain layers; {READABLE}. Received: "
-            f"model {model.name!r} with the nested model(s) {nested} among its layers"
+            _(
+                "{reader} reads models whose layers are plain layers; {readable}. Received: "
+                "model {name!r} with the nested model(s) {nested} among its layers"
+            ).format(reader=reader, readable=_(READABLE), name=model.name, nested=nested)
         )
     return config
 
@@ -121,11 +132,12 @@ def _read_stages(model, reader: str) -> list:
     layers Keras had named before).
     """
     config = _functional_config(model, reader)
-    found = f"{reader} cannot read model {model.name!r}"
+    found = _("{reader} cannot read model {name!r}").format(reader=reader, name=model.name)
     if len(model.inputs) != 1:
         raise ValueError(
-            f"{found}: it has {len(model.inputs)} inputs and {reader} reads {READABLE}, "
-            "which have one"
+            _(
+                "{found}: it has {count} inputs and {reader} reads {readable}, which have one"
+            ).format(found=found, count=len(model.inputs), reader=reader, readable=_(READABLE))
         )
     layers = [c for c in config["layers"] if c.get("class_name") != "InputLayer"]
     names = [c["name"] for c in layers]
@@ -133,11 +145,11 @@ def _read_stages(model, reader: str) -> list:
     stages = [name for name in names if _is_stage_name(name, known)]
     by_prefix = sorted(stages, key=len, reverse=True)
     owner = {name: stage_of(name, by_prefix) for name in names}
-    hint = (
-        f"{reader} reads {READABLE}; a layer name that starts with another layer's name "
+    hint = _(
+        "{reader} reads {readable}; a layer name that starts with another layer's name "
         "and '_' is read as part of that layer's stage (Keras' automatic names such as "
         "'conv2d', 'conv2d_1' do not say where a layer sits)"
-    )
+    ).format(reader=reader, readable=_(READABLE))
     for layer_config in layers:
         child = layer_config["name"]
         for parent in _inbound(layer_config):
@@ -146,26 +158,35 @@ def _read_stages(model, reader: str) -> list:
                 continue
             if stage != owner[child] and parent != stage:
                 raise ValueError(
-                    f"{found}: its layer {parent!r} would be inside stage {stage!r}, yet "
-                    f"feeds {child!r} outside it. {hint}"
+                    _(
+                        "{found}: its layer {parent!r} would be inside stage {stage!r}, yet "
+                        "feeds {child!r} outside it. {hint}"
+                    ).format(found=found, parent=parent, stage=stage, child=child, hint=hint)
                 )
             if stage == owner[child] and parent == stage:
                 raise ValueError(
-                    f"{found}: stage {stage!r} would end at its layer {stage!r}, yet "
-                    f"{child!r} reads it inside the stage. {hint}"
+                    _(
+                        "{found}: stage {stage!r} would end at its layer {stage!r}, yet "
+                        "{child!r} reads it inside the stage. {hint}"
+                    ).format(found=found, stage=stage, child=child, hint=hint)
                 )
     automatic = next((layer for layer in _named_layers(model) if _is_automatic(layer)), None)
     if automatic is not None:
         raise ValueError(
-            f"{found}: its layer {automatic.name!r} carries Keras' automatic name for a "
-            f"{type(automatic).__name__}, which does not say which block it belongs to. {hint}"
+            _(
+                "{found}: its layer {name!r} carries Keras' automatic name for a "
+                "{type}, which does not say which block it belongs to. {hint}"
+            ).format(found=found, name=automatic.name, type=type(automatic).__name__, hint=hint)
         )
     outputs = _output_layer_names(config)
     loose = [name for name in outputs.values() if name not in stages]
     if loose:
         raise ValueError(
-            f"{found}: its output layer(s) {loose} would be inside stage(s) "
-            f"{[owner.get(name) for name in loose]}. {hint}"
+            _(
+                "{found}: its output layer(s) {loose} would be inside stage(s) {stages}. {hint}"
+            ).format(
+                found=found, loose=loose, stages=[owner.get(name) for name in loose], hint=hint
+            )
         )
     aux = set(outputs) - {"main"}
     return [s for s in stages if s not in aux] + [s for s in stages if s in aux]
@@ -289,8 +310,10 @@ def parameter_depth(model, output: str | None = None) -> int:
     key = "main" if output is None else output
     if key not in outputs:
         raise ValueError(
-            f"output must be one of {', '.join(map(repr, outputs))} (the outputs of "
-            f"{model.name!r}). Received: output={key!r}"
+            _(
+                "output must be one of {outputs} (the outputs of {name!r}). "
+                "Received: output={key!r}"
+            ).format(outputs=", ".join(map(repr, outputs)), name=model.name, key=key)
         )
     depths: dict = {}
     for layer_config in config["layers"]:  # in topological order

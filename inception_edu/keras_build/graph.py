@@ -16,6 +16,7 @@ from inception_edu.analysis.engine import (
     residual_merge_name,
 )
 from inception_edu.backend import keras
+from inception_edu.i18n import _
 from inception_edu.keras_build.layers import ScaledResidual
 from inception_edu.spec.checks import check_input_shape
 from inception_edu.spec.nodes import (
@@ -93,7 +94,7 @@ def _build_op(op, x, name: str, created: list):
     elif isinstance(op, Dense):
         layer = layers.Dense(op.units, activation=op.activation, name=name)
     else:
-        raise ValueError(f"Not a spec node: {op!r}")
+        raise ValueError(_("Not a spec node: {op!r}").format(op=op))
     return _apply(layer, x, created)
 
 
@@ -148,17 +149,29 @@ def build(spec: ModelSpec, input_shape=None, final_endpoint: str | None = None):
     with auxiliary heads returns a dict of named outputs, ``"main"`` first.
     """
     if not isinstance(spec, ModelSpec):
-        raise ValueError(f"build needs a ModelSpec. Received: {type(spec).__name__}")
+        raise ValueError(
+            _("build needs a ModelSpec. Received: {type}").format(type=type(spec).__name__)
+        )
     if final_endpoint is not None:
         cut = truncate(spec, final_endpoint)
         if spec.aux_heads and cut is not spec:
-            heads = ", ".join(f"{aux.name} on {aux.after}" for aux in spec.aux_heads)
+            heads = ", ".join(
+                _("{head} on {stage}").format(head=aux.name, stage=aux.after)
+                for aux in spec.aux_heads
+            )
             raise ValueError(
-                f"final_endpoint={final_endpoint!r} stops {spec.name} before its end, so "
-                f"its auxiliary heads ({heads}) and classifier would be left out. With aux "
-                f"heads, final_endpoint must be None or {spec.stage_names[-1]!r}; to stop "
-                "early, build without them (googlenet(aux_heads=False), "
-                f"inception_v3(aux_head=False)). Received: final_endpoint={final_endpoint!r}"
+                _(
+                    "final_endpoint={endpoint!r} stops {model} before its end, so its "
+                    "auxiliary heads ({heads}) and classifier would be left out. With aux "
+                    "heads, final_endpoint must be None or {last!r}; to stop early, build "
+                    "without them (googlenet(aux_heads=False), inception_v3(aux_head=False)). "
+                    "Received: final_endpoint={endpoint!r}"
+                ).format(
+                    endpoint=final_endpoint,
+                    model=spec.name,
+                    heads=heads,
+                    last=spec.stage_names[-1],
+                )
             )
         spec = cut
     shape = check_input_shape(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from inception_edu.backend import tf
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.spec.nodes import Concat, Conv, Pool, Sequence
 
@@ -39,7 +40,7 @@ def _nodes(node) -> tuple:
     """``node`` as a tuple of nodes to chain (a list or tuple is chained as given)."""
     nodes = tuple(node) if isinstance(node, (list, tuple)) else (node,)
     if not nodes:
-        raise ValueError("A receptive field needs at least one layer. Received: []")
+        raise ValueError(_("A receptive field needs at least one layer. Received: []"))
     return nodes
 
 
@@ -57,13 +58,17 @@ def _size_and_step(node, size: tuple, step: tuple) -> tuple[tuple, tuple]:
         steps = {end[1] for end in ends}
         if len(steps) > 1:
             raise ValueError(
-                f"The branches of {node.name!r} move their windows in different "
-                f"steps {sorted(steps)}; they could not be concatenated."
+                _(
+                    "The branches of {name!r} move their windows in different steps {steps}; "
+                    "they could not be concatenated."
+                ).format(name=node.name, steps=sorted(steps))
             )
         return (max(e[0][0] for e in ends), max(e[0][1] for e in ends)), ends[0][1]
     raise ValueError(
-        "A receptive field is defined for Conv, Pool, Sequence and Concat nodes "
-        f"(or a list of them). Received: {type(node).__name__}"
+        _(
+            "A receptive field is defined for Conv, Pool, Sequence and Concat nodes "
+            "(or a list of them). Received: {type}"
+        ).format(type=type(node).__name__)
     )
 
 
@@ -87,8 +92,9 @@ def _convs(node) -> list:
     if isinstance(node, Sequence):
         return [conv for op in node.ops for conv in _convs(op)]
     raise ValueError(
-        "The gradient maps need a Conv or a Sequence of Convs (a single path). "
-        f"Received: {type(node).__name__}"
+        _(
+            "The gradient maps need a Conv or a Sequence of Convs (a single path). Received: {type}"
+        ).format(type=type(node).__name__)
     )
 
 
@@ -189,7 +195,11 @@ def effective_receptive_field(
     check_choice(activation, ACTIVATIONS, "activation")
     seeds = tuple(seeds) if isinstance(seeds, (list, tuple, range)) else seeds
     if not isinstance(seeds, tuple) or not seeds:
-        raise ValueError(f"seeds must be a non-empty list of ints. Received: seeds={seeds!r}")
+        raise ValueError(
+            _("seeds must be a non-empty list of ints. Received: seeds={seeds!r}").format(
+                seeds=seeds
+            )
+        )
     for seed in seeds:
         check_int(seed, "seed", 0)
     size = _input_size(convs, size)

@@ -44,6 +44,7 @@ Departures from Keras' ResNet50, all for the classroom:
 from __future__ import annotations
 
 from inception_edu.backend import keras
+from inception_edu.i18n import N_
 from inception_edu.keras_build.graph import BN_MOMENTUM
 from inception_edu.spec.checks import (
     CLASSIFIER_ACTIVATIONS,
@@ -107,7 +108,7 @@ def _check_args(input_shape, include_top, classes, width, depth, pooling, activa
     depth = check_number(depth, "depth", 0, 1, open_min=True)
     check_choice(pooling, _POOLINGS, "pooling")
     check_choice(activation, CLASSIFIER_ACTIVATIONS, "classifier_activation")
-    check_name(name, "model name")
+    check_name(name, N_("model name"))
     return input_shape, classes, width, depth
 
 

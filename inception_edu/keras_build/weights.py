@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 
 from inception_edu.backend import keras
+from inception_edu.i18n import _
 from inception_edu.keras_build.endpoints import check_model, output_layer_names
 from inception_edu.spec.checks import check_int
 
@@ -40,8 +41,12 @@ def transfer_weights(source, target) -> int:
     sources, targets = _weighted_layers(source), _weighted_layers(target)
     if len(sources) != len(targets):
         raise ValueError(
-            f"{source.name} has {len(sources)} layers with weights, {target.name} has "
-            f"{len(targets)}: they are not the same network."
+            _(
+                "{source} has {sources} layers with weights, {target} has {targets}: "
+                "they are not the same network."
+            ).format(
+                source=source.name, sources=len(sources), target=target.name, targets=len(targets)
+            )
         )
     pairs = list(zip(sources, targets, strict=True))
     for src, dst in pairs:
@@ -49,8 +54,15 @@ def transfer_weights(source, target) -> int:
         dst_shapes = [tuple(w.shape) for w in dst.weights]
         if src_shapes != dst_shapes:
             raise ValueError(
-                f"Cannot copy {src.name} {src_shapes} into {dst.name} {dst_shapes}: "
-                "the networks differ here (width, depth, classes or input channels)."
+                _(
+                    "Cannot copy {source} {source_shapes} into {target} {target_shapes}: "
+                    "the networks differ here (width, depth, classes or input channels)."
+                ).format(
+                    source=src.name,
+                    source_shapes=src_shapes,
+                    target=dst.name,
+                    target_shapes=dst_shapes,
+                )
             )
     for src, dst in pairs:
         dst.set_weights(src.get_weights())
@@ -78,7 +90,9 @@ def load_imagenet_weights(model):
     check_model(model)
     if model.name not in _KERAS_APPLICATIONS:
         raise ValueError(
-            f"ImageNet weights exist for {sorted(_KERAS_APPLICATIONS)}. Received: {model.name!r}"
+            _("ImageNet weights exist for {models}. Received: {name!r}").format(
+                models=sorted(_KERAS_APPLICATIONS), name=model.name
+            )
         )
     application = getattr(keras.applications, _KERAS_APPLICATIONS[model.name])
     main = model.get_layer(output_layer_names(model)["main"])
@@ -86,8 +100,10 @@ def load_imagenet_weights(model):
     classes = main.units if include_top else 1000
     if model.input.shape[-1] != 3 or classes != 1000:
         raise ValueError(
-            "ImageNet weights need RGB input (3 channels) and, with a top, 1000 classes. "
-            f"Received: {model.input.shape[-1]} channels, {classes} classes"
+            _(
+                "ImageNet weights need RGB input (3 channels) and, with a top, 1000 classes. "
+                "Received: {channels} channels, {classes} classes"
+            ).format(channels=model.input.shape[-1], classes=classes)
         )
     # Width and depth are checked layer by layer by transfer_weights below; what fails
     # inside this try is the download (keras.utils.get_file raises a bare Exception).
@@ -97,9 +113,11 @@ def load_imagenet_weights(model):
         )
     except Exception as error:  # no network, no cache, a blocked download
         raise WeightsUnavailableError(
-            f"ImageNet weights for {model.name} are unavailable here ({type(error).__name__}: "
-            f"{error}). This course runs offline; connect to the internet (e.g. in Colab) "
-            "to try the pretrained path."
+            _(
+                "ImageNet weights for {model} are unavailable here ({type}: {error}). This "
+                "course runs offline; connect to the internet (e.g. in Colab) to try the "
+                "pretrained path."
+            ).format(model=model.name, type=type(error).__name__, error=error)
         ) from error
     transfer_weights(source, model)
     return model
@@ -138,8 +156,10 @@ def _reinitialize_layer(layer, seed: int) -> None:
             pairs.append((layer.gamma, layer.gamma_initializer))
     elif layer.weights:
         raise ValueError(
-            "reinitialize redraws Conv2D, Dense and BatchNormalization layers. Received "
-            f"layer {layer.name!r} ({type(layer).__name__}) with weights"
+            _(
+                "reinitialize redraws Conv2D, Dense and BatchNormalization layers. Received "
+                "layer {name!r} ({type}) with weights"
+            ).format(name=layer.name, type=type(layer).__name__)
         )
     else:
         return

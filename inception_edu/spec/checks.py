@@ -16,6 +16,8 @@ import numbers
 import os
 from pathlib import Path
 
+from inception_edu.i18n import N_, _
+
 __all__ = [
     "check_choice",
     "check_flag",
@@ -38,6 +40,9 @@ __all__ = [
 #: The largest ``width``/``depth`` multiplier a builder accepts.
 MAX_MULTIPLIER = 4.0
 
+#: The one form of a bound check's error; ``allowed`` says what is allowed.
+_MUST_BE = N_("{name} must be {allowed}. Received: {name}={value!r}")
+
 
 def _is_int(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -55,14 +60,14 @@ def check_int(value, name: str, minimum: int | None = None, maximum: int | None 
         or (maximum is not None and value > maximum)
     ):
         if minimum is not None and maximum is not None:
-            allowed = f"an int in [{minimum}, {maximum}]"
+            allowed = _("an int in [{minimum}, {maximum}]").format(minimum=minimum, maximum=maximum)
         elif minimum is not None:
-            allowed = f"an int >= {minimum}"
+            allowed = _("an int >= {minimum}").format(minimum=minimum)
         elif maximum is not None:
-            allowed = f"an int <= {maximum}"
+            allowed = _("an int <= {maximum}").format(maximum=maximum)
         else:
-            allowed = "an int"
-        raise ValueError(f"{name} must be {allowed}. Received: {name}={value!r}")
+            allowed = _("an int")
+        raise ValueError(_(_MUST_BE).format(name=name, allowed=allowed, value=value))
     return int(value)
 
 
@@ -85,21 +90,27 @@ def check_number(
         low = "" if minimum is None else ("(" if open_min else "[") + f"{minimum:g}"
         high = "" if maximum is None else f"{maximum:g}" + (")" if open_max else "]")
         if minimum is not None and maximum is not None:
-            allowed = f"a number in {low}, {high}"
+            allowed = _("a number in {low}, {high}").format(low=low, high=high)
         elif minimum is not None:
-            allowed = f"a number {'>' if open_min else '>='} {minimum:g}"
+            above = _("a number > {minimum}") if open_min else _("a number >= {minimum}")
+            allowed = above.format(minimum=f"{minimum:g}")
         elif maximum is not None:
-            allowed = f"a number {'<' if open_max else '<='} {maximum:g}"
+            below = _("a number < {maximum}") if open_max else _("a number <= {maximum}")
+            allowed = below.format(maximum=f"{maximum:g}")
         else:
-            allowed = "a finite number"
-        raise ValueError(f"{name} must be {allowed}. Received: {name}={value!r}")
+            allowed = _("a finite number")
+        raise ValueError(_(_MUST_BE).format(name=name, allowed=allowed, value=value))
     return float(value)
 
 
 def check_flag(value, name: str) -> bool:
     """``value`` must be ``True`` or ``False`` (not 1, not "yes")."""
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False. Received: {name}={value!r}")
+        raise ValueError(
+            _("{name} must be True or False. Received: {name}={value!r}").format(
+                name=name, value=value
+            )
+        )
     return value
 
 
@@ -110,9 +121,13 @@ def check_choice(value, allowed, name: str, owner: str | None = None):
     except TypeError:  # an unhashable value asked of a set or dict
         found = False
     if not found:
-        of = f" of {owner!r}" if owner else ""
         shown = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{name}{of} must be one of {shown}. Received: {name}={value!r}")
+        message = (
+            _("{name} of {owner!r} must be one of {shown}. Received: {name}={value!r}")
+            if owner
+            else _("{name} must be one of {shown}. Received: {name}={value!r}")
+        )
+        raise ValueError(message.format(name=name, owner=owner, shown=shown, value=value))
     return value
 
 
@@ -122,7 +137,9 @@ def check_items(value, kind: type, name: str) -> list:
     items = list(value) if isinstance(value, (list, tuple)) else None
     if not items or not all(isinstance(item, kind) for item in items):
         raise ValueError(
-            f"{name} must be a non-empty list of {kind.__name__}. Received: {value!r:.80}"
+            _("{name} must be a non-empty list of {kind}. Received: {value}").format(
+                name=name, kind=kind.__name__, value=f"{value!r:.80}"
+            )
         )
     return items
 
@@ -132,19 +149,26 @@ def check_seeds(seeds) -> tuple:
     repeats its runs over (a repeated seed would count one run twice in the spread)."""
     if not isinstance(seeds, (tuple, list)) or not seeds:
         raise ValueError(
-            f"seeds must be a non-empty list of distinct ints >= 0. Received: seeds={seeds!r}"
+            _(
+                "seeds must be a non-empty list of distinct ints >= 0. Received: seeds={seeds!r}"
+            ).format(seeds=seeds)
         )
     seeds = tuple(check_int(seed, "seed", 0) for seed in seeds)
     if len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be distinct. Received: seeds={list(seeds)!r}")
+        raise ValueError(
+            _("seeds must be distinct. Received: seeds={seeds!r}").format(seeds=list(seeds))
+        )
     return seeds
 
 
-def check_name(value, what: str = "name") -> str:
-    """A spec or layer name: a non-empty string without ``/`` or spaces (Keras 3 layer names)."""
+def check_name(value, what: str = N_("name")) -> str:
+    """A spec or layer name: a non-empty string without ``/`` or spaces (Keras 3 layer names).
+    ``what`` says which name (marked ``N_()`` by the caller, shown translated)."""
     if not isinstance(value, str) or not value or "/" in value or " " in value:
         raise ValueError(
-            f"A {what} must be a non-empty string without '/' or spaces. Received: {value!r}"
+            _(
+                "A {what} must be a non-empty string without '/' or spaces. Received: {value!r}"
+            ).format(what=_(what), value=value)
         )
     return value
 
@@ -157,11 +181,18 @@ def check_pair(value, name: str, owner: str | None = None) -> tuple[int, int]:
         or len(pair) != 2
         or not all(_is_int(v) and v >= 1 for v in pair)
     ):
-        of = f" of {owner!r}" if owner else ""
-        raise ValueError(
-            f"{name}{of} must be a positive int or a pair of positive ints. "
-            f"Received: {name}={value!r}"
+        message = (
+            _(
+                "{name} of {owner!r} must be a positive int or a pair of positive ints. "
+                "Received: {name}={value!r}"
+            )
+            if owner
+            else _(
+                "{name} must be a positive int or a pair of positive ints. "
+                "Received: {name}={value!r}"
+            )
         )
+        raise ValueError(message.format(name=name, owner=owner, value=value))
     return int(pair[0]), int(pair[1])
 
 
@@ -170,11 +201,12 @@ def check_multiplier(value, name: str) -> float:
     return check_number(value, name, 0, MAX_MULTIPLIER, open_min=True)
 
 
-def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") -> tuple:
+def check_input_shape(input_shape, minimum: int = 1, model: str = N_("this model")) -> tuple:
     """``(height, width, channels)`` of positive ints, with height and width >= ``minimum``.
 
     ``minimum`` is the smallest input ``model`` accepts (75 for v3, v4 and the
-    Inception-ResNets, as in Keras; 32 for GoogLeNet's five stride-2 stages).
+    Inception-ResNets, as in Keras; 32 for GoogLeNet's five stride-2 stages). ``model``
+    is a model's name, or words marked ``N_()`` (shown translated).
     """
     if (
         not isinstance(input_shape, (tuple, list))
@@ -183,13 +215,17 @@ def check_input_shape(input_shape, minimum: int = 1, model: str = "this model") 
         or min(input_shape) < 1
     ):
         raise ValueError(
-            "input_shape must be (height, width, channels) with positive ints. "
-            f"Received: input_shape={input_shape!r}"
+            _(
+                "input_shape must be (height, width, channels) with positive ints. "
+                "Received: input_shape={input_shape!r}"
+            ).format(input_shape=input_shape)
         )
     if min(input_shape[:2]) < minimum:
         raise ValueError(
-            f"Input size must be at least {minimum}x{minimum} for {model}. "
-            f"Received: input_shape={tuple(input_shape)!r}"
+            _(
+                "Input size must be at least {minimum}x{minimum} for {model}. "
+                "Received: input_shape={input_shape!r}"
+            ).format(minimum=minimum, model=_(model), input_shape=tuple(input_shape))
         )
     return tuple(int(v) for v in input_shape)
 
@@ -218,11 +254,17 @@ def check_keywords(given, allowed, owner: str) -> None:
     unknown = [name for name in given if name not in allowed]
     if unknown:
         close = difflib.get_close_matches(unknown[0], allowed, n=1)
-        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        guess = _(" (did you mean {close!r}?)").format(close=close[0]) if close else ""
         raise ValueError(
-            f"{owner} takes no argument {', '.join(map(repr, unknown))}{guess}. "
-            f"Allowed: {', '.join(allowed)}. Received: "
-            + ", ".join(f"{name}={given[name]!r:.40}" for name in unknown)
+            _(
+                "{owner} takes no argument {unknown}{guess}. Allowed: {allowed}. Received: {given}"
+            ).format(
+                owner=owner,
+                unknown=", ".join(map(repr, unknown)),
+                guess=guess,
+                allowed=", ".join(allowed),
+                given=", ".join(f"{name}={given[name]!r:.40}" for name in unknown),
+            )
         )
 
 
@@ -250,14 +292,24 @@ def checks_keywords(function):
             shown = [name for name in positional if name != "self"]
             given = args[len(positional) - len(shown) :]  # without self
             takes = (
-                f"takes at most {len(shown)} positional argument(s) ({', '.join(shown)}); "
-                "give the others by name"
+                _(
+                    "takes at most {count} positional argument(s) ({names}); "
+                    "give the others by name"
+                ).format(count=len(shown), names=", ".join(shown))
                 if shown
-                else "takes its arguments by name only"
+                else _("takes its arguments by name only")
             )
             raise ValueError(
-                f"{owner} {takes}. Allowed: {', '.join(allowed)}. Received: "
-                f"{len(given)} positional arguments {given!r:.80}"
+                _(
+                    "{owner} {takes}. Allowed: {allowed}. Received: "
+                    "{count} positional arguments {given}"
+                ).format(
+                    owner=owner,
+                    takes=takes,
+                    allowed=", ".join(allowed),
+                    count=len(given),
+                    given=f"{given!r:.80}",
+                )
             )
         return function(*args, **kwargs)
 
@@ -270,17 +322,25 @@ def check_folder(value, name: str) -> Path:
     file. Nothing is created."""
     if not isinstance(value, (str, os.PathLike)) or str(os.fspath(value)) == "":
         raise ValueError(
-            f"{name} must be a folder path (a non-empty str or pathlib.Path). "
-            f"Received: {name}={value!r}"
+            _(
+                "{name} must be a folder path (a non-empty str or pathlib.Path). "
+                "Received: {name}={value!r}"
+            ).format(name=name, value=value)
         )
     path = Path(value).expanduser()
     for place in (path, *path.parents):
         if place.exists():
             if not place.is_dir():
-                where = "is a file" if place == path else f"lies under the file {str(place)!r}"
+                where = (
+                    _("is a file")
+                    if place == path
+                    else _("lies under the file {file!r}").format(file=str(place))
+                )
                 raise ValueError(
-                    f"{name} must be a folder, or a path where one can be made; "
-                    f"{str(path)!r} {where}. Received: {name}={value!r}"
+                    _(
+                        "{name} must be a folder, or a path where one can be made; "
+                        "{path!r} {where}. Received: {name}={value!r}"
+                    ).format(name=name, path=str(path), where=where, value=value)
                 )
             break
     return path

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import (
     check_choice,
     check_int,
@@ -43,13 +44,17 @@ ACTIVATIONS = (None, "relu", "softmax")
 def _check_children(children, what: str, name: str) -> tuple:
     if not isinstance(children, (tuple, list)) or not children:
         raise ValueError(
-            f"{what} of {name!r} must be a non-empty list of spec nodes. "
-            f"Received: {what}={children!r}"
+            _(
+                "{what} of {name!r} must be a non-empty list of spec nodes. "
+                "Received: {what}={children!r}"
+            ).format(what=what, name=name, children=children)
         )
     for child in children:
         if not isinstance(child, NODE_TYPES):
             raise ValueError(
-                f"{what} of {name!r} must hold spec nodes. Received: {type(child).__name__}"
+                _("{what} of {name!r} must hold spec nodes. Received: {type}").format(
+                    what=what, name=name, type=type(child).__name__
+                )
             )
     return tuple(children)
 
@@ -83,13 +88,15 @@ class Conv:
     groups: int = 1
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
-        check_int(self.filters, f"filters of {self.name!r}", 1)
-        check_int(self.groups, f"groups of {self.name!r}", 1)
+        check_name(self.name, N_("spec name"))
+        check_int(self.filters, _("filters of {name!r}").format(name=self.name), 1)
+        check_int(self.groups, _("groups of {name!r}").format(name=self.name), 1)
         if self.filters % self.groups:
             raise ValueError(
-                f"filters of {self.name!r} must divide into {self.groups} groups. "
-                f"Received: filters={self.filters}"
+                _(
+                    "filters of {name!r} must divide into {groups} groups. "
+                    "Received: filters={filters}"
+                ).format(name=self.name, groups=self.groups, filters=self.filters)
             )
         object.__setattr__(self, "kernel", check_pair(self.kernel, "kernel", self.name))
         object.__setattr__(self, "strides", check_pair(self.strides, "strides", self.name))
@@ -109,7 +116,7 @@ class Pool:
     fit: bool = False
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
         check_choice(self.kind, POOL_KINDS, "kind", self.name)
         object.__setattr__(self, "size", check_pair(self.size, "size", self.name))
         object.__setattr__(self, "strides", check_pair(self.strides, "strides", self.name))
@@ -123,7 +130,7 @@ class GlobalPool:
     name: str
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,7 @@ class Flatten:
     name: str
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
 
 
 @dataclass(frozen=True)
@@ -142,8 +149,8 @@ class Dropout:
     rate: float
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
-        check_number(self.rate, f"rate of {self.name!r}", 0, 1, open_max=True)
+        check_name(self.name, N_("spec name"))
+        check_number(self.rate, _("rate of {name!r}").format(name=self.name), 0, 1, open_max=True)
 
 
 @dataclass(frozen=True)
@@ -156,8 +163,8 @@ class Dense:
     activation: str | None = None
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
-        check_int(self.units, f"units of {self.name!r}", 1)
+        check_name(self.name, N_("spec name"))
+        check_int(self.units, _("units of {name!r}").format(name=self.name), 1)
         check_choice(self.activation, ACTIVATIONS, "activation", self.name)
 
 
@@ -175,7 +182,7 @@ class Sequence:
     ops: tuple
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
         object.__setattr__(self, "ops", _check_children(self.ops, "ops", self.name))
 
 
@@ -191,7 +198,7 @@ class Concat:
     branches: tuple
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
         object.__setattr__(self, "branches", _check_children(self.branches, "branches", self.name))
 
 
@@ -215,16 +222,22 @@ class Residual:
     shortcut: bool = True
 
     def __post_init__(self):
-        check_name(self.name, "spec name")
+        check_name(self.name, N_("spec name"))
         object.__setattr__(self, "branches", _check_children(self.branches, "branches", self.name))
-        check_number(self.scale, f"scale of {self.name!r}", 0)  # a residual shrunk, never flipped
+        # a residual shrunk, never flipped
+        check_number(self.scale, _("scale of {name!r}").format(name=self.name), 0)
         check_choice(self.activation, (None, "relu"), "activation", self.name)
         if self.projection_filters is not None:
-            check_int(self.projection_filters, f"projection_filters of {self.name!r}", 1)
+            check_int(
+                self.projection_filters,
+                _("projection_filters of {name!r}").format(name=self.name),
+                1,
+            )
         if not isinstance(self.shortcut, bool):
             raise ValueError(
-                f"shortcut of {self.name!r} must be True or False. "
-                f"Received: shortcut={self.shortcut!r}"
+                _(
+                    "shortcut of {name!r} must be True or False. Received: shortcut={shortcut!r}"
+                ).format(name=self.name, shortcut=self.shortcut)
             )
 
     def projection(self, channels: int) -> Conv:
@@ -263,10 +276,12 @@ class AuxHead:
     head: Sequence
 
     def __post_init__(self):
-        check_name(self.name, "aux head name")
+        check_name(self.name, N_("aux head name"))
         if not isinstance(self.head, Sequence):
             raise ValueError(
-                f"head of {self.name!r} must be a Sequence. Received: {type(self.head).__name__}"
+                _("head of {name!r} must be a Sequence. Received: {type}").format(
+                    name=self.name, type=type(self.head).__name__
+                )
             )
 
 
@@ -285,11 +300,15 @@ class Section:
     def __post_init__(self):
         if not isinstance(self.title, str) or not self.title:
             raise ValueError(
-                f"A section title must be a non-empty string. Received: {self.title!r}"
+                _("A section title must be a non-empty string. Received: {title!r}").format(
+                    title=self.title
+                )
             )
         object.__setattr__(self, "stages", tuple(self.stages))
         if not self.stages:
-            raise ValueError(f"Section {self.title!r} needs at least one stage.")
+            raise ValueError(
+                _("Section {title!r} needs at least one stage.").format(title=self.title)
+            )
 
 
 @dataclass(frozen=True)
@@ -312,7 +331,7 @@ class ModelSpec:
     notes: str = ""
 
     def __post_init__(self):
-        check_name(self.name, "model name")
+        check_name(self.name, N_("model name"))
         object.__setattr__(self, "stages", _check_children(self.stages, "stages", self.name))
         object.__setattr__(self, "aux_heads", tuple(self.aux_heads))
         if self.classes is not None:
@@ -320,13 +339,19 @@ class ModelSpec:
         names = [s.name for s in self.stages] + [a.name for a in self.aux_heads]
         _check_stage_names(names, self.name)
         for aux in self.aux_heads:
-            check_choice(aux.after, self.stage_names, f"the tap of aux head {aux.name!r}")
+            check_choice(
+                aux.after,
+                self.stage_names,
+                _("the tap of aux head {name!r}").format(name=aux.name),
+            )
         sections = tuple(self.sections) or tuple(Section(s.name, (s.name,)) for s in self.stages)
         covered = [stage for section in sections for stage in section.stages]
         if covered != list(self.stage_names):
             raise ValueError(
-                f"The sections of {self.name} must list its stages once each, "
-                f"in order. Received: {covered}"
+                _(
+                    "The sections of {model} must list its stages once each, in order. "
+                    "Received: {covered}"
+                ).format(model=self.name, covered=covered)
             )
         object.__setattr__(self, "sections", sections)
 
@@ -351,12 +376,16 @@ def _check_stage_names(names: list, model: str) -> None:
     seen = set()
     for name in names:
         if name in seen:
-            raise ValueError(f"{model}: two stages are called {name!r}.")
+            raise ValueError(
+                _("{model}: two stages are called {name!r}.").format(model=model, name=name)
+            )
         seen.add(name)
     for name in names:
         for other in names:
             if other != name and name.startswith(other + "_"):
                 raise ValueError(
-                    f"{model}: stage name {name!r} starts with stage name {other!r} plus '_', "
-                    "so their layers could not be told apart. Rename one of them."
+                    _(
+                        "{model}: stage name {name!r} starts with stage name {other!r} plus "
+                        "'_', so their layers could not be told apart. Rename one of them."
+                    ).format(model=model, name=name, other=other)
                 )

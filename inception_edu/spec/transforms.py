@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_int, check_number
 from inception_edu.spec.nodes import (
     Concat,
@@ -36,7 +37,9 @@ __all__ = [
 def _check_block(block, what: str) -> None:
     if not isinstance(block, (Concat, Residual)):
         raise ValueError(
-            f"{what} needs a Concat or Residual block. Received: {type(block).__name__}"
+            _("{what} needs a Concat or Residual block. Received: {type}").format(
+                what=what, type=type(block).__name__
+            )
         )
 
 
@@ -47,7 +50,11 @@ def keep_branches(block, names):
     known = [b.name for b in block.branches]
     unknown = [n for n in names if n not in known]
     if unknown or not names:
-        raise ValueError(f"Branches of {block.name!r}: {known}. Received: {list(names)}")
+        raise ValueError(
+            _("Branches of {name!r}: {known}. Received: {names}").format(
+                name=block.name, known=known, names=list(names)
+            )
+        )
     return replace(block, branches=tuple(b for b in block.branches if b.name in names))
 
 
@@ -64,10 +71,14 @@ def conv_paths(node, path=()):
 def with_filters(node, filters: dict):
     """A copy of ``node`` whose convs take their filter counts from ``filters`` by path
     (the paths of :func:`conv_paths`); convs not named keep theirs."""
-    known = {path for path, _ in conv_paths(node)}
+    known = {path for path, _conv in conv_paths(node)}
     unknown = [path for path in filters if path not in known]
     if unknown:
-        raise ValueError(f"{node.name!r} has no conv at {unknown}. Allowed: {sorted(known)}")
+        raise ValueError(
+            _("{name!r} has no conv at {unknown}. Allowed: {allowed}").format(
+                name=node.name, unknown=unknown, allowed=sorted(known)
+            )
+        )
     return _with_filters(node, filters, ())
 
 
@@ -77,7 +88,7 @@ def _with_filters(node, filters: dict, path: tuple):
         child_path = path + (child.name,)
         if isinstance(child, Conv):
             value = filters.get(child_path, child.filters)
-            check_int(value, f"filters of {'_'.join(child_path)}", 1)
+            check_int(value, _("filters of {path}").format(path="_".join(child_path)), 1)
             edited.append(replace(child, filters=value))
         elif children(child):
             edited.append(_with_filters(child, filters, child_path))
@@ -92,7 +103,9 @@ def without_shortcut(block: Residual) -> Residual:
     """The block without its ``x +``: the "plain twin" of a residual block (claim C33)."""
     if not isinstance(block, Residual):
         raise ValueError(
-            f"without_shortcut needs a Residual block. Received: {type(block).__name__}"
+            _("without_shortcut needs a Residual block. Received: {type}").format(
+                type=type(block).__name__
+            )
         )
     return replace(block, shortcut=False)
 
@@ -111,8 +124,10 @@ def without_batch_norm(node):
         return replace(node, branches=tuple(without_batch_norm(b) for b in node.branches))
     if children(node):
         raise ValueError(
-            f"without_batch_norm handles convolutions, sequences and "
-            f"concatenations. Received: {type(node).__name__} {node.name!r}"
+            _(
+                "without_batch_norm handles convolutions, sequences and concatenations. "
+                "Received: {type} {name!r}"
+            ).format(type=type(node).__name__, name=node.name)
         )
     return node
 
@@ -120,7 +135,9 @@ def without_batch_norm(node):
 def map_residuals(spec: ModelSpec, edit) -> ModelSpec:
     """``spec`` with every residual stage replaced by ``edit(stage)`` (a Residual)."""
     if not isinstance(spec, ModelSpec):
-        raise ValueError(f"map_residuals needs a ModelSpec. Received: {type(spec).__name__}")
+        raise ValueError(
+            _("map_residuals needs a ModelSpec. Received: {type}").format(type=type(spec).__name__)
+        )
     stages = tuple(edit(s) if isinstance(s, Residual) else s for s in spec.stages)
     return replace(spec, stages=stages)
 
@@ -138,22 +155,32 @@ def factorize(conv: Conv, how: str) -> Sequence:
     comparison; only the last keeps the original's stride, padding and activation.
     """
     if not isinstance(conv, Conv):
-        raise ValueError(f"factorize needs a Conv. Received: {type(conv).__name__}")
+        raise ValueError(
+            _("factorize needs a Conv. Received: {type}").format(type=type(conv).__name__)
+        )
     check_choice(how, FACTORIZATIONS, "how")
     n, m = conv.kernel
     if n != m:
-        raise ValueError(f"factorize needs a square kernel. Received: kernel={conv.kernel}")
+        raise ValueError(
+            _("factorize needs a square kernel. Received: kernel={kernel}").format(
+                kernel=conv.kernel
+            )
+        )
     inner = replace(conv, strides=(1, 1), padding="same")
     if how == "3x3":
         if n < 5 or n % 2 == 0:
             raise ValueError(
-                f"Only an odd kernel of 5 or more factorizes into 3x3s. Received: kernel={n}x{n}"
+                _(
+                    "Only an odd kernel of 5 or more factorizes into 3x3s. Received: kernel={n}x{n}"
+                ).format(n=n)
             )
         count = (n - 1) // 2
         ops = [replace(inner, name=f"{chr(97 + i)}_3x3", kernel=(3, 3)) for i in range(count)]
     else:
         if n < 2:
-            raise ValueError(f"A 1x1 kernel has nothing to factorize. Received: kernel={n}x{n}")
+            raise ValueError(
+                _("A 1x1 kernel has nothing to factorize. Received: kernel={n}x{n}").format(n=n)
+            )
         ops = [
             replace(inner, name=f"a_1x{n}", kernel=(1, n)),
             replace(inner, name=f"b_{n}x1", kernel=(n, 1)),
@@ -168,7 +195,9 @@ def truncate(spec: ModelSpec, final_endpoint: str) -> ModelSpec:
     Auxiliary heads are dropped, and so is the class count when the classifier is cut.
     """
     if not isinstance(spec, ModelSpec):
-        raise ValueError(f"truncate needs a ModelSpec. Received: {type(spec).__name__}")
+        raise ValueError(
+            _("truncate needs a ModelSpec. Received: {type}").format(type=type(spec).__name__)
+        )
     check_choice(final_endpoint, spec.stage_names, "final_endpoint", spec.name)
     end = spec.stage_names.index(final_endpoint) + 1
     if end == len(spec.stages):

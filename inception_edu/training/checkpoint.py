@@ -37,6 +37,7 @@ import re
 import numpy as np
 
 from inception_edu.backend import keras
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_folder
 
 __all__ = ["CheckpointDir", "EpochCheckpoint", "fingerprint"]
@@ -112,15 +113,19 @@ class CheckpointDir:
             if different:
                 shown = {key: (stored.get(key), expected[key]) for key in different}
                 raise ValueError(
-                    f"checkpoint_dir {self.path!r} was written for another run: "
-                    f"{', '.join(different)} differ (stored, now): {shown}. Use a new "
-                    "directory, or the model and recipe that wrote this one."
+                    _(
+                        "checkpoint_dir {path!r} was written for another run: "
+                        "{keys} differ (stored, now): {shown}. Use a new "
+                        "directory, or the model and recipe that wrote this one."
+                    ).format(path=self.path, keys=", ".join(different), shown=shown)
                 )
             return
         if os.path.exists(self.csv_path):
             raise ValueError(
-                f"checkpoint_dir {self.path!r} has a history.csv but no "
-                "run.json: it was not written by run(). Use a new directory."
+                _(
+                    "checkpoint_dir {path!r} has a history.csv but no "
+                    "run.json: it was not written by run(). Use a new directory."
+                ).format(path=self.path)
             )
         temporary = self.run_path + ".tmp"
         with open(temporary, "w") as handle:
@@ -218,8 +223,10 @@ class CheckpointDir:
         missing = [p for p in (weights, state) if not os.path.exists(p)]
         if missing:
             raise ValueError(
-                f"history.csv says epoch {epoch} was completed, but its "
-                f"checkpoint is missing: {missing}."
+                _(
+                    "history.csv says epoch {epoch} was completed, but its "
+                    "checkpoint is missing: {missing}."
+                ).format(epoch=epoch, missing=missing)
             )
         for variables, path, what in (
             (model.weights, weights, "model"),
@@ -232,8 +239,10 @@ class CheckpointDir:
                 for value, variable in zip(values, variables, strict=False)
             ):
                 raise ValueError(
-                    f"{path} holds {len(values)} {what} variables that do not match this "
-                    f"{what}'s {len(variables)}: was it written for another model or recipe?"
+                    _(
+                        "{path} holds {count} {what} variables that do not match this "
+                        "{what}'s {expected}: was it written for another model or recipe?"
+                    ).format(path=path, count=len(values), what=what, expected=len(variables))
                 )
             for variable, value in zip(variables, values, strict=True):
                 variable.assign(value)

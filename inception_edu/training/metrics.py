@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int, check_number
 
 __all__ = [
@@ -61,24 +62,32 @@ def _labels(y, name: str = "labels", classes: int | None = None) -> np.ndarray:
     if array.ndim == 2:
         if classes is not None and array.shape[1] != classes:
             raise ValueError(
-                f"{name} rows must have {classes} columns (one per class). "
-                f"Received shape {array.shape}"
+                _(
+                    "{name} rows must have {classes} columns (one per class). "
+                    "Received shape {shape}"
+                ).format(name=name, classes=classes, shape=array.shape)
             )
         return array.argmax(axis=1)
     if array.ndim != 1 or array.size == 0:
         raise ValueError(
-            f"{name} must be integer labels (N,) or one-hot rows (N, K). "
-            f"Received shape {array.shape}"
+            _(
+                "{name} must be integer labels (N,) or one-hot rows (N, K). Received shape {shape}"
+            ).format(name=name, shape=array.shape)
         )
     if not np.issubdtype(array.dtype, np.integer):
         if not np.issubdtype(array.dtype, np.floating) or np.any(array != np.round(array)):
-            raise ValueError(f"{name} must be integer class labels. Received dtype {array.dtype}")
+            raise ValueError(
+                _("{name} must be integer class labels. Received dtype {dtype}").format(
+                    name=name, dtype=array.dtype
+                )
+            )
         array = array.astype(np.int64)
     if array.min() < 0 or (classes is not None and array.max() >= classes):
         allowed = f"[0, {classes - 1}]" if classes is not None else ">= 0"
         raise ValueError(
-            f"{name} must be class indices in {allowed}. Received values "
-            f"from {array.min()} to {array.max()}"
+            _(
+                "{name} must be class indices in {allowed}. Received values from {low} to {high}"
+            ).format(name=name, allowed=allowed, low=array.min(), high=array.max())
         )
     return array
 
@@ -88,26 +97,35 @@ def _scores(values, name: str) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] < 2:
         raise ValueError(
-            f"{name} must be an (N, K) array with K >= 2 classes. Received shape {array.shape}"
+            _("{name} must be an (N, K) array with K >= 2 classes. Received shape {shape}").format(
+                name=name, shape=array.shape
+            )
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite. Received NaN or infinite values")
+        raise ValueError(
+            _("{name} must be finite. Received NaN or infinite values").format(name=name)
+        )
     return array
 
 
 def _same_length(a: np.ndarray, b: np.ndarray, names: str) -> None:
     if len(a) != len(b):
-        raise ValueError(f"{names} must have one entry per example. Received {len(a)} and {len(b)}")
+        raise ValueError(
+            _("{names} must have one entry per example. Received {first} and {second}").format(
+                names=_(names), first=len(a), second=len(b)
+            )
+        )
 
 
 def _probabilities(values) -> np.ndarray:
     array = _scores(values, "probabilities")
     if array.min() < 0 or not np.allclose(array.sum(axis=1), 1.0, atol=1e-3):
         raise ValueError(
-            "probabilities must be rows of non-negative numbers summing to 1 "
-            "(for logits, use apply_temperature(logits, 1.0) or softmax). "
-            f"Received row sums from {array.sum(axis=1).min():.3g} to "
-            f"{array.sum(axis=1).max():.3g}"
+            _(
+                "probabilities must be rows of non-negative numbers summing to 1 "
+                "(for logits, use apply_temperature(logits, 1.0) or softmax). "
+                "Received row sums from {low:.3g} to {high:.3g}"
+            ).format(low=array.sum(axis=1).min(), high=array.sum(axis=1).max())
         )
     return array
 
@@ -144,7 +162,7 @@ def confusion_matrix(y_true, predictions, classes: int | None = None) -> np.ndar
     classes = _class_count(y_true, predictions, classes)
     truth = _labels(y_true, "y_true", classes)
     predicted = _predicted(predictions, classes)
-    _same_length(truth, predicted, "y_true and predictions")
+    _same_length(truth, predicted, N_("y_true and predictions"))
     return sk_confusion_matrix(truth, predicted, labels=np.arange(classes))
 
 
@@ -179,7 +197,7 @@ def top_k_accuracy(labels, probabilities, k: int = 5) -> float:
     classes = scores.shape[1]
     k = check_int(k, "k", 1, classes - 1)
     truth = _labels(labels, "labels", classes)
-    _same_length(truth, scores, "labels and probabilities")
+    _same_length(truth, scores, N_("labels and probabilities"))
     if classes == 2:  # scikit-learn takes one score column for two classes: 1 = class 1 first
         scores = (scores[:, 1] >= scores[:, 0]).astype(np.float64)
     return float(top_k_accuracy_score(truth, scores, k=k, labels=np.arange(classes)))
@@ -200,7 +218,7 @@ def balanced_accuracy(labels, predictions, classes: int | None = None) -> float:
     classes = _class_count(labels, predictions, classes)
     truth = _labels(labels, "labels", classes)
     predicted = _predicted(predictions, classes)
-    _same_length(truth, predicted, "labels and predictions")
+    _same_length(truth, predicted, N_("labels and predictions"))
     with warnings.catch_warnings():  # "y_pred contains classes not in y_true": documented
         warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
         return float(balanced_accuracy_score(truth, predicted))
@@ -261,7 +279,7 @@ def reliability_bins(probabilities, labels, bins: int = 15) -> ReliabilityBins:
     bins = check_int(bins, "bins", 1)
     probabilities = _probabilities(probabilities)
     truth = _labels(labels, "labels", probabilities.shape[1])
-    _same_length(probabilities, truth, "probabilities and labels")
+    _same_length(probabilities, truth, N_("probabilities and labels"))
     confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == truth
     index = np.clip(np.ceil(confidence * bins).astype(int) - 1, 0, bins - 1)
@@ -302,7 +320,7 @@ def negative_log_likelihood(probabilities, labels) -> float:
     """Mean ``-log p(true class)``: the cross-entropy a validation loss reports."""
     probabilities = _probabilities(probabilities)
     truth = _labels(labels, "labels", probabilities.shape[1])
-    _same_length(probabilities, truth, "probabilities and labels")
+    _same_length(probabilities, truth, N_("probabilities and labels"))
     picked = probabilities[np.arange(len(truth)), truth]
     return float(-np.mean(np.log(np.clip(picked, 1e-12, 1.0))))
 
@@ -336,7 +354,7 @@ def fit_temperature(logits, labels) -> float:
     """
     logits = _scores(logits, "logits")
     truth = _labels(labels, "labels", logits.shape[1])
-    _same_length(logits, truth, "logits and labels")
+    _same_length(logits, truth, N_("logits and labels"))
     rows = np.arange(len(truth))
 
     def nll(log_b: float) -> float:
@@ -346,7 +364,7 @@ def fit_temperature(logits, labels) -> float:
     ratio = (np.sqrt(5.0) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
     fa, fb = nll(a), nll(b)
-    for _ in range(80):  # (0.618 ** 80) * 9.2 < 1e-15: far below float noise in T
+    for _step in range(80):  # (0.618 ** 80) * 9.2 < 1e-15: far below float noise in T
         if fa < fb:
             high, b, fb = b, a, fa
             a = high - ratio * (high - low)
@@ -366,8 +384,9 @@ def history_logs(history) -> dict:
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict):
         raise ValueError(
-            "A history must be a keras History or its .history dict. "
-            f"Received: {type(history).__name__}"
+            _("A history must be a keras History or its .history dict. Received: {kind}").format(
+                kind=type(history).__name__
+            )
         )
     return logs
 
@@ -396,5 +415,9 @@ def metric_values(history, metric: str) -> list:
     logs = history_logs(history)
     key = metric_key(logs, metric)
     if key is None:
-        raise ValueError(f"No metric {metric!r} in this history. Allowed: {sorted(logs)}")
+        raise ValueError(
+            _("No metric {metric!r} in this history. Allowed: {allowed}").format(
+                metric=metric, allowed=sorted(logs)
+            )
+        )
     return [float(v) for v in logs[key]]

@@ -17,6 +17,7 @@ import time
 
 from inception_edu.backend import keras
 from inception_edu.data.progress import progress_bar, progress_enabled
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_int
 
 __all__ = ["SHOWN_METRICS", "TimeEstimate", "TrainingProgress", "time_estimate"]
@@ -37,13 +38,17 @@ class TrainingProgress(keras.callbacks.Callback):
     def __init__(self, label: str = "", progress=None):
         super().__init__()
         if not isinstance(label, str):
-            raise ValueError(f"label must be a string (the bar's name). Received: {label!r}")
+            raise ValueError(
+                _("label must be a string (the bar's name). Received: {label!r}").format(
+                    label=label
+                )
+            )
         self.label = label
         self.enabled = progress_enabled(progress)
         self._bar = None
 
     def _describe(self, epoch: int) -> str:
-        where = f"epoch {epoch + 1}/{self.params['epochs']}"
+        where = _("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=self.params["epochs"])
         return f"{self.label}, {where}" if self.label else where
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -78,13 +83,15 @@ def time_estimate(first_epoch_seconds: float, arms: int, seeds: int, epochs: int
     seconds = float(first_epoch_seconds)
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(
-            f"first_epoch_seconds must be a finite number >= 0. Received {first_epoch_seconds!r}"
+            _("first_epoch_seconds must be a finite number >= 0. Received {seconds!r}").format(
+                seconds=first_epoch_seconds
+            )
         )
     minutes = max(1, math.ceil(seconds * arms * seeds * epochs / 60))
-    return (
-        f"about {minutes} min for {arms} arms x {seeds} seeds x {epochs} epochs "
-        f"(first epoch took {seconds:.0f} s)"
-    )
+    return _(
+        "about {minutes} min for {arms} arms x {seeds} seeds x {epochs} epochs "
+        "(first epoch took {seconds:.0f} s)"
+    ).format(minutes=minutes, arms=arms, seeds=seeds, epochs=epochs, seconds=seconds)
 
 
 class TimeEstimate(keras.callbacks.Callback):

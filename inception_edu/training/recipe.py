@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from inception_edu.backend import keras
+from inception_edu.i18n import _
 from inception_edu.keras_build import check_model, output_layer_names
 from inception_edu.spec.checks import (
     check_choice,
@@ -67,12 +68,18 @@ def output_names(model) -> list:
     if isinstance(output, dict):
         names = list(output)
         if "main" not in names:
-            raise ValueError(f"A dict-output model needs a 'main' output. Received outputs {names}")
+            raise ValueError(
+                _("A dict-output model needs a 'main' output. Received outputs {names}").format(
+                    names=names
+                )
+            )
         return ["main"] + [name for name in names if name != "main"]
     if isinstance(output, (list, tuple)):
         raise ValueError(
-            f"{model.name} has {len(output)} unnamed outputs; return a dict "
-            "of named outputs ({'main': ..., 'aux': ...}) instead."
+            _(
+                "{name} has {count} unnamed outputs; return a dict "
+                "of named outputs ({{'main': ..., 'aux': ...}}) instead."
+            ).format(name=model.name, count=len(output))
         )
     return ["main"]
 
@@ -87,13 +94,17 @@ def main_classes(model) -> int:
     main = sizes["main"]
     if not isinstance(main, int) or main < 2:
         raise ValueError(
-            f"The main output of {model.name} must give scores for K >= 2 "
-            f"classes. Received shape {_output_tensor(model, 'main').shape}"
+            _(
+                "The main output of {name} must give scores for K >= 2 "
+                "classes. Received shape {shape}"
+            ).format(name=model.name, shape=_output_tensor(model, "main").shape)
         )
     different = {name: size for name, size in sizes.items() if size != main}
     if different:
         raise ValueError(
-            f"Every output must have the main output's {main} classes. Received {different}"
+            _(
+                "Every output must have the main output's {main} classes. Received {different}"
+            ).format(main=main, different=different)
         )
     return main
 
@@ -120,7 +131,7 @@ class LossWeights(dict):
 
     def _read_only(self, *args, **kwargs):
         raise TypeError(
-            "A recipe's loss_weights are read-only: use recipe.replace(loss_weights={...})."
+            _("A recipe's loss_weights are read-only: use recipe.replace(loss_weights={...}).")
         )
 
     __setitem__ = __delitem__ = __ior__ = _read_only
@@ -138,9 +149,11 @@ def _frozen_weights(weights):
         return None
     if not isinstance(weights, dict) or not weights:
         raise ValueError(
-            "loss_weights must be None or a non-empty dict {output name: "
-            f"weight}}, e.g. {{'main': 1.0, 'aux_4a': 0.3}}. Received: "
-            f"loss_weights={weights!r}"
+            _(
+                "loss_weights must be None or a non-empty dict {{output name: "
+                "weight}}, e.g. {{'main': 1.0, 'aux_4a': 0.3}}. Received: "
+                "loss_weights={weights!r}"
+            ).format(weights=weights)
         )
     checked = {}
     for name, weight in weights.items():
@@ -228,10 +241,12 @@ class Recipe:
         check_choice(self.loss, LOSSES, "loss")
         if self.loss == "binary_crossentropy" and self.label_smoothing > 0:
             raise ValueError(
-                "label_smoothing must be 0 with loss='binary_crossentropy': smoothed targets "
-                "are meant for one softmax over K classes, and Keras' binary accuracy would "
-                "compare predictions with the smoothed values. Received: "
-                f"label_smoothing={self.label_smoothing!r}"
+                _(
+                    "label_smoothing must be 0 with loss='binary_crossentropy': smoothed "
+                    "targets are meant for one softmax over K classes, and Keras' binary "
+                    "accuracy would compare predictions with the smoothed values. Received: "
+                    "label_smoothing={value!r}"
+                ).format(value=self.label_smoothing)
             )
         set_("loss_weights", _frozen_weights(self.loss_weights))
         if self.clipnorm is not None:
@@ -243,8 +258,10 @@ class Recipe:
             isinstance(m, str) and m for m in metrics
         ):
             raise ValueError(
-                "metrics must be a tuple of Keras metric names, e.g. "
-                f"('accuracy',). Received: metrics={self.metrics!r}"
+                _(
+                    "metrics must be a tuple of Keras metric names, e.g. "
+                    "('accuracy',). Received: metrics={metrics!r}"
+                ).format(metrics=self.metrics)
             )
         set_("metrics", tuple(metrics))
         if self.from_logits is not None:
@@ -283,24 +300,32 @@ class Recipe:
                 or not np.all(array.sum(axis=1) == 1)
             ):
                 raise ValueError(
-                    f"One-hot targets must be rows of {classes} zeros and a "
-                    f"single one. Received an array of shape {array.shape}"
+                    _(
+                        "One-hot targets must be rows of {classes} zeros and a "
+                        "single one. Received an array of shape {shape}"
+                    ).format(classes=classes, shape=array.shape)
                 )
             onehot = array.astype(np.float32)
         elif array.ndim == 1:
             if not np.issubdtype(array.dtype, np.integer) or (
                 array.size and (array.min() < 0 or array.max() >= classes)
             ):
+                received = _("dtype {dtype}").format(dtype=array.dtype)
+                if array.size:
+                    received = _("dtype {dtype}, values {low}..{high}").format(
+                        dtype=array.dtype, low=array.min(), high=array.max()
+                    )
                 raise ValueError(
-                    f"Labels must be integers in [0, {classes - 1}]. Received "
-                    f"dtype {array.dtype}"
-                    + (f", values {array.min()}..{array.max()}" if array.size else "")
+                    _("Labels must be integers in [0, {last}]. Received {received}").format(
+                        last=classes - 1, received=received
+                    )
                 )
             onehot = np.eye(classes, dtype=np.float32)[array]
         else:
             raise ValueError(
-                "y must be integer labels (N,) or one-hot rows (N, K). "
-                f"Received shape {array.shape}"
+                _(
+                    "y must be integer labels (N,) or one-hot rows (N, K). Received shape {shape}"
+                ).format(shape=array.shape)
             )
         epsilon = np.float32(self.label_smoothing)
         return (np.float32(1) - epsilon) * onehot + epsilon / np.float32(classes)
@@ -354,9 +379,10 @@ class Recipe:
         extra = [name for name in weights if name not in names]
         if missing or extra:
             raise ValueError(
-                f"{model.name} has outputs {names}: loss_weights must give a weight for "
-                f"each of them and no other. Received: loss_weights="
-                f"{dict(weights) if weights else None!r}"
+                _(
+                    "{name} has outputs {names}: loss_weights must give a weight for "
+                    "each of them and no other. Received: loss_weights={weights!r}"
+                ).format(name=model.name, names=names, weights=dict(weights) if weights else None)
             )
         return {name: weights[name] for name in names}
 
@@ -474,6 +500,10 @@ def check_recipe(recipe, default: Recipe | None = None) -> Recipe:
     if recipe is None and default is not None:
         return default
     if not isinstance(recipe, Recipe):
-        allowed = "an inception_edu.training.Recipe" + (" or None" if default else "")
-        raise ValueError(f"recipe must be {allowed}. Received: {type(recipe).__name__}")
+        message = (
+            _("recipe must be an inception_edu.training.Recipe or None. Received: {kind}")
+            if default
+            else _("recipe must be an inception_edu.training.Recipe. Received: {kind}")
+        )
+        raise ValueError(message.format(kind=type(recipe).__name__))
     return recipe

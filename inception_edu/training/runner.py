@@ -45,6 +45,7 @@ import numpy as np
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
 from inception_edu.data.stream import StreamSplit
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_int, checks_keywords
 from inception_edu.training.checkpoint import CheckpointDir, EpochCheckpoint, fingerprint
 from inception_edu.training.progress import TrainingProgress
@@ -69,8 +70,9 @@ def _check_x(model, x, what: str) -> None:
     )
     if not fits:
         raise ValueError(
-            f"{what} images must be shaped {('N', *expected[1:])} for "
-            f"{model.name}. Received shape {shape}"
+            _("{what} images must be shaped {expected} for {model}. Received shape {shape}").format(
+                what=what, expected=("N", *expected[1:]), model=model.name, shape=shape
+            )
         )
 
 
@@ -86,26 +88,32 @@ class _Data:
             return
         if not isinstance(value, (tuple, list)) or len(value) != 2:
             raise ValueError(
-                f"{what} must be a pair (x, y) of arrays or a batched "
-                f"tf.data.Dataset of (x, y). Received: {type(value).__name__}"
+                _(
+                    "{what} must be a pair (x, y) of arrays or a batched "
+                    "tf.data.Dataset of (x, y). Received: {kind}"
+                ).format(what=what, kind=type(value).__name__)
             )
         x, y = np.asarray(value[0]), np.asarray(value[1])
         if x.dtype == object or x.ndim == 0 or len(x) == 0:
             raise ValueError(
-                f"{what}: x must be a non-empty numeric array. Received "
-                f"{x.dtype} of shape {x.shape}"
+                _(
+                    "{what}: x must be a non-empty numeric array. Received {dtype} of shape {shape}"
+                ).format(what=what, dtype=x.dtype, shape=x.shape)
             )
         finite = np.isfinite(x) if np.issubdtype(x.dtype, np.number) else None
         if finite is not None and not finite.all():
             raise ValueError(
-                f"{what}: x must hold finite numbers (a NaN or infinity trains to NaN "
-                f"weights). Received {x.size - int(finite.sum())} NaN or infinite values "
-                f"among {x.size}"
+                _(
+                    "{what}: x must hold finite numbers (a NaN or infinity trains to NaN "
+                    "weights). Received {bad} NaN or infinite values among {size}"
+                ).format(what=what, bad=x.size - int(finite.sum()), size=x.size)
             )
         if len(x) != len(y):
             raise ValueError(
-                f"{what}: x and y must have one row per example. Received "
-                f"{len(x)} images and {len(y)} labels"
+                _(
+                    "{what}: x and y must have one row per example. Received "
+                    "{images} images and {labels} labels"
+                ).format(what=what, images=len(x), labels=len(y))
             )
         _check_x(model, x, what)
         try:
@@ -124,14 +132,21 @@ class _Data:
             or not all(isinstance(s, tf.TensorSpec) for s in spec)
         ):
             raise ValueError(
-                f"{what} must yield (x, y) batches of tensors. Received element_spec {spec}"
+                _(
+                    "{what} must yield (x, y) batches of tensors. Received element_spec {spec}"
+                ).format(what=what, spec=spec)
             )
         x_spec, y_spec = spec
         if x_spec.shape.rank != len(model.input.shape):
             raise ValueError(
-                f"{what} must be batched: x must be shaped "
-                f"{('batch', *model.input.shape[1:])}. Received element shape "
-                f"{tuple(x_spec.shape)} (call dataset.batch(n))"
+                _(
+                    "{what} must be batched: x must be shaped {expected}. Received element "
+                    "shape {shape} (call dataset.batch(n))"
+                ).format(
+                    what=what,
+                    expected=("batch", *model.input.shape[1:]),
+                    shape=tuple(x_spec.shape),
+                )
             )
         rank = y_spec.shape.rank
         if rank == 1 and y_spec.dtype.is_integer:
@@ -144,8 +159,10 @@ class _Data:
                 return tf.cast(y, tf.float32)
         else:
             raise ValueError(
-                f"{what}: y must be integer labels (batch,) or one-hot rows "
-                f"(batch, {classes}). Received {y_spec}"
+                _(
+                    "{what}: y must be integer labels (batch,) or one-hot rows "
+                    "(batch, {classes}). Received {spec}"
+                ).format(what=what, classes=classes, spec=y_spec)
             )
         epsilon = recipe.label_smoothing
 
@@ -160,13 +177,17 @@ class _Data:
         count = int(dataset.cardinality())
         if count == tf.data.INFINITE_CARDINALITY:
             raise ValueError(
-                f"{what} must be a finite dataset (one pass = one epoch). "
-                "Received an infinite one (dataset.repeat()?)"
+                _(
+                    "{what} must be a finite dataset (one pass = one epoch). "
+                    "Received an infinite one (dataset.repeat()?)"
+                ).format(what=what)
             )
         if count == tf.data.UNKNOWN_CARDINALITY:  # e.g. after filter(): count one pass
-            count = int(dataset.reduce(np.int64(0), lambda n, _: n + 1))
+            count = int(dataset.reduce(np.int64(0), lambda n, _unused: n + 1))
         if count < 1:
-            raise ValueError(f"{what} must hold at least one batch. Received an empty one")
+            raise ValueError(
+                _("{what} must hold at least one batch. Received an empty one").format(what=what)
+            )
         return count
 
 
@@ -183,20 +204,24 @@ def _parts(train, val, batch_size: int, seed: int):
     shuffled with ``seed``)."""
     if isinstance(val, (Split, StreamSplit)):
         raise ValueError(
-            f"val must be (x, y), a tf.data.Dataset or None; pass a {type(val).__name__} as "
-            "train (with val=None) to use its validation part."
+            _(
+                "val must be (x, y), a tf.data.Dataset or None; pass a {kind} as "
+                "train (with val=None) to use its validation part."
+            ).format(kind=type(val).__name__)
         )
     if isinstance(train, (Split, StreamSplit)) and val is not None:
         raise ValueError(
-            f"train is a {type(train).__name__}, which carries its own validation part: "
-            "pass val=None. Received a val as well."
+            _(
+                "train is a {kind}, which carries its own validation part: "
+                "pass val=None. Received a val as well."
+            ).format(kind=type(train).__name__)
         )
     if isinstance(train, Split):
         return (train.x_train, train.y_train), (train.x_val, train.y_val)
     if isinstance(train, StreamSplit):
         return train.train_batches(batch_size, seed), train.val_batches(batch_size)
     if train is None:
-        raise ValueError("train must be (x, y), a tf.data.Dataset or a Split. Received: None")
+        raise ValueError(_("train must be (x, y), a tf.data.Dataset or a Split. Received: None"))
     return train, val
 
 
@@ -207,22 +232,27 @@ def _model(model, strategy, seed: int):
     if strategy is not None:
         if not isinstance(strategy, tf.distribute.Strategy):
             raise ValueError(
-                "strategy must be a tf.distribute.Strategy or None. Received: "
-                f"{type(strategy).__name__}"
+                _("strategy must be a tf.distribute.Strategy or None. Received: {kind}").format(
+                    kind=type(strategy).__name__
+                )
             )
         if isinstance(model, keras.Model) and not _built_under(model, strategy):
             raise ValueError(
-                "With a strategy, model must be a zero-argument function that builds the "
-                "model, or a keras.Model built inside this strategy's scope(): its "
-                "variables must be created there to be placed on every device. Received "
-                f"a keras.Model built outside it ({model.name!r})."
+                _(
+                    "With a strategy, model must be a zero-argument function that builds the "
+                    "model, or a keras.Model built inside this strategy's scope(): its "
+                    "variables must be created there to be placed on every device. Received "
+                    "a keras.Model built outside it ({name!r})."
+                ).format(name=model.name)
             )
     if isinstance(model, keras.Model):
         return model
     if not callable(model):
         raise ValueError(
-            "model must be a keras.Model or a zero-argument function that "
-            f"builds one. Received: {type(model).__name__}"
+            _(
+                "model must be a keras.Model or a zero-argument function that "
+                "builds one. Received: {kind}"
+            ).format(kind=type(model).__name__)
         )
     keras.utils.set_random_seed(seed)  # the same initial weights for the same seed
     if strategy is None:
@@ -232,7 +262,9 @@ def _model(model, strategy, seed: int):
             built = model()
     if not isinstance(built, keras.Model):
         raise ValueError(
-            f"The model function must return a keras.Model. Received: {type(built).__name__}"
+            _("The model function must return a keras.Model. Received: {kind}").format(
+                kind=type(built).__name__
+            )
         )
     return built
 
@@ -282,7 +314,11 @@ def _check_callbacks(callbacks) -> list:
         callbacks = [callbacks]
     wrong = [type(c).__name__ for c in callbacks if not isinstance(c, keras.callbacks.Callback)]
     if wrong:
-        raise ValueError(f"callbacks must be keras.callbacks.Callback objects. Received: {wrong}")
+        raise ValueError(
+            _("callbacks must be keras.callbacks.Callback objects. Received: {wrong}").format(
+                wrong=wrong
+            )
+        )
     return callbacks
 
 
@@ -336,13 +372,15 @@ def _resume(directory: CheckpointDir, model, recipe: Recipe, epochs: int, scope)
     epochs are done (0 for a new directory). Refuses a directory of another model or recipe,
     or one that holds more epochs than ``epochs``."""
     directory.check_fingerprint(fingerprint(model, recipe))
-    _, rows = directory.read_history()
+    _columns, rows = directory.read_history()
     done = len(rows)
     if done > epochs:
         raise ValueError(
-            f"checkpoint_dir {directory.path!r} holds {done} completed "
-            f"epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
-            "use a new directory."
+            _(
+                "checkpoint_dir {path!r} holds {done} completed "
+                "epochs, more than epochs={epochs}. Pass epochs >= {done}, or "
+                "use a new directory."
+            ).format(path=directory.path, done=done, epochs=epochs)
         )
     with scope():
         if done:

@@ -11,6 +11,7 @@ cost of a short run: the course trains three seeds of a mini network this way.
 from __future__ import annotations
 
 from inception_edu.backend import keras
+from inception_edu.i18n import _
 from inception_edu.keras_build import check_model
 from inception_edu.training.recipe import Recipe
 from inception_edu.training.runner import run
@@ -33,17 +34,21 @@ def side_by_side(models) -> keras.Model:
     """
     models = list(models)
     if not models:
-        raise ValueError("side_by_side needs at least one model. Received: []")
+        raise ValueError(_("side_by_side needs at least one model. Received: []"))
     for model in models:
         check_model(model, "each of models")
         if isinstance(model.output, (dict, list, tuple)):
             raise ValueError(
-                f"side_by_side takes single-output models. Received: "
-                f"{model.name} with outputs {list(model.output)}"
+                _(
+                    "side_by_side takes single-output models. Received: "
+                    "{name} with outputs {outputs}"
+                ).format(name=model.name, outputs=list(model.output))
             )
     shapes = {tuple(model.input.shape[1:]) for model in models}
     if len(shapes) != 1:
-        raise ValueError(f"The models must take the same input shape. Received: {shapes}")
+        raise ValueError(
+            _("The models must take the same input shape. Received: {shapes}").format(shapes=shapes)
+        )
     inputs = keras.Input(shapes.pop(), name="input")
     outputs = {}
     for key, model in zip(replica_keys(len(models)), models, strict=True):
@@ -59,7 +64,11 @@ def replica_curves(history, metric: str = "val_accuracy") -> list:
     prefix, base = ("val_", metric[4:]) if metric.startswith("val_") else ("", metric)
     keys = [key for key in replica_keys(len(logs)) if f"{prefix}{key}_{base}" in logs]
     if not keys:
-        raise ValueError(f"No {metric!r} per replica in this history. Allowed: {sorted(logs)}")
+        raise ValueError(
+            _("No {metric!r} per replica in this history. Allowed: {allowed}").format(
+                metric=metric, allowed=sorted(logs)
+            )
+        )
     return [[float(v) for v in logs[f"{prefix}{key}_{base}"]] for key in keys]
 
 
@@ -68,7 +77,9 @@ def replica_outputs(model, x) -> list:
     check_model(model)
     outputs = model(x, training=False)
     if not isinstance(outputs, dict):
-        raise ValueError(f"{model.name} is not a side-by-side model (one output).")
+        raise ValueError(
+            _("{name} is not a side-by-side model (one output).").format(name=model.name)
+        )
     return [keras.ops.convert_to_numpy(outputs[key]) for key in replica_keys(len(outputs))]
 
 

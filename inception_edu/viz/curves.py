@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int
 from inception_edu.training.metrics import history_logs, metric_key, metric_values
 from inception_edu.viz.figures import new_figure
@@ -34,13 +35,40 @@ __all__ = [
 
 # --------------------------------------------------------------------------- histories
 
+#: A metric's name in words, by the data it is measured on (``{metric}``: its words).
+_SPLIT_LABELS = {"validation": N_("validation {metric}"), "training": N_("training {metric}")}
+#: The words of the metrics the course logs, translated where shown (others stay as named).
+_METRIC_WORDS = {
+    "loss": N_("loss"),
+    "accuracy": N_("accuracy"),
+    "binary accuracy": N_("binary accuracy"),
+    "categorical accuracy": N_("categorical accuracy"),
+    "settled accuracy": N_("settled accuracy"),
+}
+_MAIN_HEAD = N_("{label} (main head)")
+_EPOCH = N_("epoch")
+_BAND = N_("{label} (band: lowest to highest seed)")
 
-def metric_label(metric: str, main_head: bool = False) -> str:
+
+def _shown(text: str) -> str:
+    """``text`` in the course's language if the catalog has it (a default marked ``N_``);
+    ``""`` stays ``""`` (gettext would give the catalog's header for it)."""
+    return _(text) if text else text
+
+
+def metric_label(metric: str, main_head: bool = False, split: bool = True) -> str:
     """What a metric is, in words: ``"val_accuracy"`` -> ``"validation accuracy"``;
-    with ``main_head`` (the history of a model with aux heads) ``"... (main head)"``."""
-    split, base = ("validation", metric[4:]) if metric.startswith("val_") else ("training", metric)
-    label = f"{split} {base.replace('_', ' ')}"
-    return f"{label} (main head)" if main_head else label
+    with ``main_head`` (the history of a model with aux heads) ``"... (main head)"``;
+    ``split=False`` leaves out the data it is measured on (``"loss"``), as a panel whose
+    legend says it does. In the course's language (:mod:`inception_edu.i18n`)."""
+    validation = metric.startswith("val_")
+    base = (metric[4:] if validation else metric).replace("_", " ")
+    words = _(_METRIC_WORDS[base]) if base in _METRIC_WORDS else base
+    label = words
+    if split:
+        split_label = _SPLIT_LABELS["validation" if validation else "training"]
+        label = _(split_label).format(metric=words)
+    return _(_MAIN_HEAD).format(label=label) if main_head else label
 
 
 def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
@@ -54,12 +82,13 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
     """
     if not isinstance(histories, dict) or not histories:
         raise ValueError(
-            "histories must be a non-empty dict {label: History}. "
-            f"Received: {type(histories).__name__}"
+            _("histories must be a non-empty dict {{label: History}}. Received: {kind}").format(
+                kind=type(histories).__name__
+            )
         )
     metrics = (metrics,) if isinstance(metrics, str) else tuple(metrics)
     if not metrics:
-        raise ValueError("metrics must name at least one metric. Received: ()")
+        raise ValueError(_("metrics must name at least one metric. Received: ()"))
     fig = new_figure(figsize=(4 * len(metrics), 3.2), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
@@ -71,7 +100,7 @@ def plot_histories(histories: dict, metrics=("loss", "val_accuracy")):
                 np.arange(1, len(values) + 1), values, marker="o", markersize=3, label=str(label)
             )
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(_(_EPOCH))
         ax.set_ylabel(metric_label(metric, main_head))
         ax.grid(alpha=0.3)
         ax.legend(loc="best")
@@ -88,23 +117,23 @@ def _short(name: str) -> str:
 def _seed_groups(runs) -> tuple:
     """``runs`` as ``{label: [one dict per seed]}``, and the names every dict gives, in
     order; a ``ValueError`` for anything else."""
+    wrong = _(
+        "runs must be a non-empty dict {{label: {{name: value}} or a list of them}}. "
+        "Received: {runs!r:.80}"
+    )
     if not isinstance(runs, dict) or not runs:
-        raise ValueError(
-            "runs must be a non-empty dict {label: {name: value} or a list of "
-            f"them}}. Received: {runs!r:.80}"
-        )
+        raise ValueError(wrong.format(runs=runs))
     seeds = {label: [v] if isinstance(v, dict) else list(v) for label, v in runs.items()}
     if not all(group and all(isinstance(d, dict) and d for d in group) for group in seeds.values()):
-        raise ValueError(
-            "runs must be a non-empty dict {label: {name: value} or a list of "
-            f"them}}. Received: {runs!r:.80}"
-        )
+        raise ValueError(wrong.format(runs=runs))
     names = list(next(iter(seeds.values()))[0])
     for label, group in seeds.items():
         if any(list(values) != names for values in group):
             raise ValueError(
-                f"Every run must give the same names in the same order; "
-                f"{label!r} differs from the first run."
+                _(
+                    "Every run must give the same names in the same order; "
+                    "{label!r} differs from the first run."
+                ).format(label=label)
             )
     return seeds, names
 
@@ -115,10 +144,9 @@ def _plot_seeds(ax, label, group: list, names: list) -> None:
     values = np.array([[d[name] for name in names] for d in group], dtype=float)
     with np.errstate(divide="ignore"):  # a norm of exactly 0 has no place on a log axis
         centre = np.exp(np.log(values).mean(axis=0)) if len(group) > 1 else values[0]
-    seeds_note = f" ({len(group)} seeds: geometric mean)" if len(group) > 1 else ""
-    (line,) = ax.plot(
-        range(len(names)), centre, marker="o", markersize=4, label=str(label) + seeds_note
-    )
+    if len(group) > 1:
+        label = _("{label} ({n} seeds: geometric mean)").format(label=label, n=len(group))
+    (line,) = ax.plot(range(len(names)), centre, marker="o", markersize=4, label=str(label))
     if len(group) > 1:
         ax.fill_between(
             range(len(names)),
@@ -142,7 +170,7 @@ def _mark_taps(ax, names: list, taps) -> None:
             after = max(found) + 0.5
             ax.axvline(after, color="#555555", linestyle=":", linewidth=1.2)
             ax.annotate(
-                f"aux head on {_short(tap)}",
+                _("aux head on {stage}").format(stage=_short(tap)),
                 (after, 1),
                 xycoords=("data", "axes fraction"),
                 xytext=(3, -14),
@@ -155,8 +183,8 @@ def _mark_taps(ax, names: list, taps) -> None:
 def plot_gradient_norms(
     runs: dict,
     taps=("4a", "4d"),
-    title: str = "gradient reaching each stage",
-    ylabel: str = "RMS gradient per kernel weight",
+    title: str = N_("gradient reaching each stage"),
+    ylabel: str = N_("RMS gradient per kernel weight"),
     log: bool = True,
     reference: float | None = None,
 ):
@@ -183,9 +211,9 @@ def plot_gradient_norms(
     ticks = list(range(0, len(names), every))
     ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45, ha="right")
     _mark_taps(ax, names, taps)
-    ax.set_xlabel("from input (left) to output (right)", fontsize=11)
-    ax.set_ylabel(ylabel, fontsize=11)
-    ax.set_title(title, fontsize=12)
+    ax.set_xlabel(_("from input (left) to output (right)"), fontsize=11)
+    ax.set_ylabel(_shown(ylabel), fontsize=11)  # the defaults in the course's language
+    ax.set_title(_shown(title), fontsize=12)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return figure
@@ -208,7 +236,7 @@ def plot_reliability(
     if bins is None:
         if probabilities is None or labels is None:
             raise ValueError(
-                "plot_reliability needs bins, or probabilities and labels. Received neither"
+                _("plot_reliability needs bins, or probabilities and labels. Received neither")
             )
         from inception_edu.training.metrics import reliability_bins
 
@@ -217,8 +245,10 @@ def plot_reliability(
     for run in runs.values():
         if not all(hasattr(run, a) for a in ("edges", "accuracy", "confidence", "count")):
             raise ValueError(
-                "bins must come from reliability_bins (edges, accuracy, "
-                f"confidence, count). Received: {type(run).__name__}"
+                _(
+                    "bins must come from reliability_bins (edges, accuracy, "
+                    "confidence, count). Received: {kind}"
+                ).format(kind=type(run).__name__)
             )
     if ax is None:
         figure = new_figure(figsize=(6.4, 6.4), layout="constrained")
@@ -241,13 +271,14 @@ def plot_reliability(
             linewidth=0.5,
             label=text,
         )
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfect calibration")
+    perfect = _("perfect calibration")
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label=perfect)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence (top class probability)", fontsize=12)
-    ax.set_ylabel("accuracy", fontsize=12)
+    ax.set_xlabel(_("confidence (top class probability)"), fontsize=12)
+    ax.set_ylabel(metric_label("accuracy", split=False), fontsize=12)
     ax.tick_params(labelsize=11)
-    ax.set_title(title or "reliability diagram", fontsize=12)
+    ax.set_title(title or _("reliability diagram"), fontsize=12)
     # under the axes, where no bar can be: underconfident runs fill the upper left
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=11, frameon=False)
     return figure
@@ -258,7 +289,7 @@ def plot_reliability(
 
 def plot_runs(
     runs: dict,
-    metric: str = "validation accuracy",
+    metric: str = N_("validation accuracy"),
     title: str = "",
     ax=None,
     legend: str = "lower right",
@@ -271,7 +302,9 @@ def plot_runs(
     right of the panel)."""
     if not isinstance(runs, dict) or not runs:
         raise ValueError(
-            f"runs must be a non-empty dict {{label: [curve per seed]}}. Received: {runs!r:.80}"
+            _(
+                "runs must be a non-empty dict {{label: [curve per seed]}}. Received: {runs!r:.80}"
+            ).format(runs=runs)
         )
     if ax is None:
         figure = new_figure(figsize=(8, 3.6), layout="constrained")
@@ -282,8 +315,10 @@ def plot_runs(
         values = np.asarray(curves, dtype=float)
         if values.ndim != 2 or not values.size:
             raise ValueError(
-                f"Each run needs one curve per seed, all the same length. "
-                f"Received for {label!r}: {curves!r:.80}"
+                _(
+                    "Each run needs one curve per seed, all the same length. "
+                    "Received for {label!r}: {curves!r:.80}"
+                ).format(label=label, curves=curves)
             )
         epochs = np.arange(1, values.shape[1] + 1)
         (line,) = ax.plot(
@@ -291,7 +326,7 @@ def plot_runs(
             values.mean(axis=0),
             marker="o",
             markersize=4,
-            label=f"{label} ({len(values)} seeds: mean)",
+            label=_("{label} ({n} seeds: mean)").format(label=label, n=len(values)),
         )
         if len(values) > 1:
             ax.fill_between(
@@ -303,9 +338,10 @@ def plot_runs(
                 linewidth=0,
             )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch", fontsize=11)
+    metric = _shown(metric)  # the default in the course's language
+    ax.set_xlabel(_(_EPOCH), fontsize=11)
     ax.set_ylabel(metric, fontsize=11)
-    ax.set_title(title or f"{metric} (band: lowest to highest seed)", fontsize=12)
+    ax.set_title(title or _(_BAND).format(label=metric), fontsize=12)
     ax.grid(alpha=0.3)
     if legend == "outside":  # beside the panel: it hides no curve
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 
 from inception_edu.analysis import analyze, analyze_model, fmt_macs, fmt_shape
 from inception_edu.analysis.engine import residual_merge_name
+from inception_edu.i18n import N_, _
 from inception_edu.spec.nodes import (
     Concat,
     Conv,
@@ -71,19 +72,19 @@ __all__ = ["PALETTE", "block_svg", "draw_block", "draw_model", "model_svg", "op_
 #: (the papers' point is *which* kernels a block mixes), everything else by role. The
 #: legend names a merge after the merges drawn ("concatenate", "add", ...).
 PALETTE = {
-    "conv1x1": ("#FFE08A", "1x1 conv"),
-    "conv3x3": ("#8FC6EE", "3x3 conv"),
-    "conv5x5": ("#F4A49C", "5x5 conv"),
-    "conv_asym": ("#A9DE9C", "1xn / nx1 conv"),
-    "conv_other": ("#CDB5EC", "other conv (e.g. 7x7)"),
-    "pool": ("#D6D6D6", "pooling"),
-    "merge": ("#FFB870", "merge"),
-    "head": ("#E8DDC6", "classifier (fc, dropout, ...)"),
-    "inception": ("#9FD9D2", "Inception block (concatenate)"),
-    "reduction": ("#F5BADA", "reduction block (smaller grid)"),
-    "residual": ("#B8C5F3", "Inception-ResNet block (add)"),
-    "plain": ("#DCE2F7", "Inception-ResNet block without shortcut"),
-    "end": ("#FFFFFF", "input / output"),
+    "conv1x1": ("#FFE08A", N_("1x1 conv")),
+    "conv3x3": ("#8FC6EE", N_("3x3 conv")),
+    "conv5x5": ("#F4A49C", N_("5x5 conv")),
+    "conv_asym": ("#A9DE9C", N_("1xn / nx1 conv")),
+    "conv_other": ("#CDB5EC", N_("other conv (e.g. 7x7)")),
+    "pool": ("#D6D6D6", N_("pooling")),
+    "merge": ("#FFB870", N_("merge")),
+    "head": ("#E8DDC6", N_("classifier (fc, dropout, ...)")),
+    "inception": ("#9FD9D2", N_("Inception block (concatenate)")),
+    "reduction": ("#F5BADA", N_("reduction block (smaller grid)")),
+    "residual": ("#B8C5F3", N_("Inception-ResNet block (add)")),
+    "plain": ("#DCE2F7", N_("Inception-ResNet block without shortcut")),
+    "end": ("#FFFFFF", N_("input / output")),
 }
 
 FONT_BOX = 12.0  # op labels and stage names
@@ -113,8 +114,8 @@ LEGEND_ROW = 0.34
 SWATCH = 0.3  # legend swatch width
 LEGEND_GAP = 0.3  # between two legend items
 
-NOTE_STRIDE = "/s: stride s"
-NOTE_VALID = "V: 'valid' padding (no zero-padding, the grid shrinks)"
+NOTE_STRIDE = N_("/s: stride s")
+NOTE_VALID = N_("V: 'valid' padding (no zero-padding, the grid shrinks)")
 
 
 def _text_width(text: str, size: float, bold: bool = False) -> float:
@@ -164,8 +165,10 @@ def op_label(op) -> str:
         shown = {"relu": "", "softmax": " (softmax)", None: " (linear)"}[op.activation]
         return f"fc, {op.units}{shown}"
     raise ValueError(
-        f"op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
-        f"Dense). Received: {type(op).__name__}"
+        _(
+            "op_label needs an op (Conv, Pool, GlobalPool, Flatten, Dropout, "
+            "Dense). Received: {kind}"
+        ).format(kind=type(op).__name__)
     )
 
 
@@ -191,9 +194,9 @@ def _notes(ops) -> str:
     """The legend's notes for the suffixes the drawn labels use (/s and V)."""
     notes = []
     if any(isinstance(op, Pool) or getattr(op, "strides", (1, 1)) != (1, 1) for op in ops):
-        notes.append(NOTE_STRIDE)
+        notes.append(_(NOTE_STRIDE))
     if any(getattr(op, "padding", "same") == "valid" for op in ops):
-        notes.append(NOTE_VALID)
+        notes.append(_(NOTE_VALID))
     return "     ".join(notes)
 
 
@@ -203,13 +206,17 @@ def _notes(ops) -> str:
 def _legend_entries(kinds, labels=None) -> list:
     """(kind, text) of the legend, in palette order; ``labels`` overrides texts."""
     labels = labels or {}
-    return [(kind, labels.get(kind, text)) for kind, (_, text) in PALETTE.items() if kind in kinds]
+    return [
+        (kind, labels[kind] if kind in labels else _(text))
+        for kind, (_colour, text) in PALETTE.items()
+        if kind in kinds
+    ]
 
 
 def _legend_rows(entries, width: float) -> list:
     """Each entry's (x offset, row), wrapped inside ``width`` inches."""
     x, row, placed = 0.0, 0, []
-    for _, label in entries:
+    for _kind, label in entries:
         item_w = SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP
         if x > 0 and x + item_w - LEGEND_GAP > width:
             x, row = 0.0, row + 1
@@ -225,7 +232,9 @@ def _legend_height(entries, width: float, extra: str) -> float:
 
 def _legend_width(entries) -> float:
     """The width of the legend on one row."""
-    return sum(SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP for _, label in entries)
+    return sum(
+        SWATCH + 0.1 + _text_width(label, FONT_SMALL) + LEGEND_GAP for _kind, label in entries
+    )
 
 
 # --------------------------------------------------------------------------- surfaces
@@ -544,8 +553,10 @@ def _items(node, layer: str, rows: dict, thick: bool) -> list:
         return [_Split(columns, fmt_shape(rows[layer].output_shape), layer, thick)]
     if isinstance(node, Residual):
         raise ValueError(
-            f"A block diagram cannot draw the residual block {layer!r} nested inside a "
-            "branch; draw it on its own."
+            _(
+                "A block diagram cannot draw the residual block {layer} nested inside a "
+                "branch; draw it on its own."
+            ).format(layer=repr(layer))
         )
     return [_Op(op_label(node), _op_kind(node), fmt_shape(rows[layer].output_shape), layer, thick)]
 
@@ -607,7 +618,7 @@ def _draw_item(surface: _Surface, item, cx: float, top: float) -> None:
         gid=f"merge:{item.layer}",
         thick=item.thick,
     )
-    surface.text(cx, join_top + JOIN_H / 2, "concatenate", size=FONT_SMALL)
+    surface.text(cx, join_top + JOIN_H / 2, _("concatenate"), size=FONT_SMALL)
 
 
 def _has_split(columns) -> bool:
@@ -637,8 +648,10 @@ def _block_columns(node, rows: dict, highlight) -> list:
     allowed = [b.name for b in branches]
     if highlight is not None and highlight not in allowed:
         raise ValueError(
-            f"highlight must be None or a branch of {name!r}: {allowed}. "
-            f"Received: highlight={highlight!r}"
+            _(
+                "highlight must be None or a branch of {name}: {allowed}. "
+                "Received: highlight={highlight}"
+            ).format(name=repr(name), allowed=allowed, highlight=repr(highlight))
         )
     if not branches:
         return [_items(node, name, rows, False)]
@@ -653,9 +666,14 @@ def _residual_merges(node: Residual, summary, rows: dict, merge_words: list) -> 
     if len(node.branches) > 1:
         concat_shape = fmt_shape(rows[f"{name}_concat"].output_shape)
         merges.append(
-            _Merge(f"concatenate → {concat_shape}", "merge", f"merge:{name}_concat", bus=True)
+            _Merge(
+                _("concatenate → {shape}").format(shape=concat_shape),
+                "merge",
+                f"merge:{name}_concat",
+                bus=True,
+            )
         )
-        merge_words = ["concatenate"]
+        merge_words = [_("concatenate")]
     up = node.projection(summary.input_shape[2])
     merges.append(
         _Merge(
@@ -665,8 +683,8 @@ def _residual_merges(node: Residual, summary, rows: dict, merge_words: list) -> 
             fmt_shape(rows[f"{name}_up"].output_shape),
         )
     )
-    relu = ", ReLU" if node.activation == "relu" else " (no ReLU)"
-    word = "add" if node.shortcut else "no shortcut"
+    relu = ", ReLU" if node.activation == "relu" else _(" (no ReLU)")
+    word = _("add") if node.shortcut else _("no shortcut")
     out_shape = fmt_shape(summary.output_shape)
     merges.append(
         _Merge(
@@ -675,20 +693,25 @@ def _residual_merges(node: Residual, summary, rows: dict, merge_words: list) -> 
             f"merge:{residual_merge_name(node, name)}",
         )
     )
-    return merges, [*merge_words, "add" if node.shortcut else "scale (no shortcut)"]
+    return merges, [*merge_words, _("add") if node.shortcut else _("scale (no shortcut)")]
 
 
 def _block_merges(node, summary, rows: dict, columns: list) -> tuple:
     """The boxes below the branches, and the words the legend gives the merges drawn
     (a nested split's "concatenate" counts too)."""
-    merge_words = ["concatenate"] if isinstance(node, Concat) or _has_split(columns) else []
+    merge_words = [_("concatenate")] if isinstance(node, Concat) or _has_split(columns) else []
     out_shape = fmt_shape(summary.output_shape)
     if isinstance(node, Residual):
         return _residual_merges(node, summary, rows, merge_words)
     if isinstance(node, Concat):
-        merge = _Merge(f"concatenate → {out_shape}", "merge", f"merge:{node.name}", bus=True)
+        merge = _Merge(
+            _("concatenate → {shape}").format(shape=out_shape),
+            "merge",
+            f"merge:{node.name}",
+            bus=True,
+        )
     else:
-        merge = _Merge(f"output {out_shape}", "end", "output")
+        merge = _Merge(_("output {shape}").format(shape=out_shape), "end", "output")
     return [merge], merge_words
 
 
@@ -778,7 +801,7 @@ class _BlockBody:
         surface.text(
             side + 0.08,
             (in_bottom + add_y) / 2,
-            "shortcut: x",
+            _("shortcut: x"),
             size=FONT_SMALL,
             rotation=90,
             ha="left",
@@ -792,10 +815,13 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
     columns = _block_columns(node, rows, highlight)
     merges, merge_words = _block_merges(node, summary, rows, columns)
     shortcut = isinstance(node, Residual) and node.shortcut
-    body = _BlockBody(columns, f"input {fmt_shape(summary.input_shape)}", merges, shortcut)
+    in_text = _("input {shape}").format(shape=fmt_shape(summary.input_shape))
+    body = _BlockBody(columns, in_text, merges, shortcut)
     if title is None:
         title = f"{node.name}: {fmt_shape(summary.input_shape)} → {fmt_shape(summary.output_shape)}"
-        subtitle = f"{summary.params:,} params · {fmt_macs(summary.macs)} multiply-adds"
+        subtitle = _("{params} params · {macs} multiply-adds").format(
+            params=f"{summary.params:,}", macs=fmt_macs(summary.macs)
+        )
     else:
         subtitle = ""
     title_h = _title_height(title, subtitle)
@@ -831,7 +857,9 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
             MARGIN, y - ARROW_H + 0.45 + LEGEND_ROW / 2, width - 2 * MARGIN, entries, extra
         )
 
-    label = title.replace("\n", " ") if title else f"block diagram of {node.name}"
+    label = (
+        title.replace("\n", " ") if title else _("block diagram of {name}").format(name=node.name)
+    )
     return _Plan(width, height, label, paint)
 
 
@@ -896,12 +924,16 @@ def _block_kind(stage, block) -> str:
 def _stage_detail(stage) -> tuple[str, list]:
     """What a stage is, in one line, and the ops whose labels that line shows."""
     if isinstance(stage, Residual):
-        plain = "" if stage.shortcut else " (no shortcut)"
-        return f"{len(stage.branches)} branches, {_residual_text(stage)}{plain}", []
+        text = (
+            _("{count} branches, {formula}")
+            if stage.shortcut
+            else _("{count} branches, {formula} (no shortcut)")
+        )
+        return text.format(count=len(stage.branches), formula=_residual_text(stage)), []
     if isinstance(stage, Concat):
-        return f"{len(stage.branches)} branches → concatenate", []
+        return _("{count} branches → concatenate").format(count=len(stage.branches)), []
     if isinstance(stage, Sequence):
-        return f"{len(ops_of(stage))} layers", []
+        return _("{count} layers").format(count=len(ops_of(stage))), []
     return op_label(stage), [stage]
 
 
@@ -909,7 +941,9 @@ def _share(params: int, total: int) -> str:
     if not params:
         return ""
     share = 100 * params / total
-    return f" · {share:.1f}% params" if share >= 0.1 else " · <0.1% params"
+    if share < 0.1:
+        return _(" · <0.1% params")
+    return _(" · {share}% params").format(share=f"{share:.1f}")
 
 
 def _stages(spec, summary) -> list:
@@ -958,8 +992,10 @@ def _check_stage_highlight(spec, stages: list, highlight) -> None:
     names = [n for s in stages for n in s.members] + [a.name for a in spec.aux_heads]
     if highlight is not None and highlight not in names:
         raise ValueError(
-            f"highlight must be None or a stage of {spec.name}: {names}. "
-            f"Received: highlight={highlight!r}"
+            _(
+                "highlight must be None or a stage of {model}: {names}. "
+                "Received: highlight={highlight}"
+            ).format(model=spec.name, names=names, highlight=repr(highlight))
         )
 
 
@@ -1000,7 +1036,7 @@ def _aux_heads(spec, summary, entries: list, aux_w: float, highlight) -> tuple:
         shown_ops += head_ops
         body = _wrap([op_label(op) for op in head_ops], aux_w - 2 * STAGE_PAD_X)
         info = fmt_shape(block.output_shape) + _share(block.params, summary.total_params)
-        title = f"{aux.name} (auxiliary head)"
+        title = _("{name} (auxiliary head)").format(name=aux.name)
         auxes.append(
             _Aux(tap, title, f"{body}\n→ {info}", f"aux:{aux.name}", aux.name == highlight)
         )
@@ -1009,9 +1045,15 @@ def _aux_heads(spec, summary, entries: list, aux_w: float, highlight) -> tuple:
 
 def _model_title(spec, summary, with_aux: bool) -> tuple:
     """The default title (the model on its input) and counts line."""
-    title = f"{spec.name} on {fmt_shape(summary.input_shape)}"
-    subtitle = f"{summary.total_params:,} params · {fmt_macs(summary.total_macs)} multiply-adds"
-    return title, subtitle + (" (auxiliary heads included)" if with_aux else "")
+    title = _("{name} on {shape}").format(name=spec.name, shape=fmt_shape(summary.input_shape))
+    subtitle = (
+        _("{params} params · {macs} multiply-adds (auxiliary heads included)")
+        if with_aux
+        else _("{params} params · {macs} multiply-adds")
+    )
+    return title, subtitle.format(
+        params=f"{summary.total_params:,}", macs=fmt_macs(summary.total_macs)
+    )
 
 
 def _stage_columns(count: int, rows: int, box_w: float, auxes: list) -> tuple:
@@ -1134,7 +1176,7 @@ def _layout_model(spec, input_shape=None, title=None, highlight=None) -> _Plan:
     summary = analyze_model(spec, input_shape)
     stages = _stages(spec, summary)
     _check_stage_highlight(spec, stages, highlight)
-    entries = [_Stage("input", "", fmt_shape(summary.input_shape), "end", [], "input")]
+    entries = [_Stage(_("input"), "", fmt_shape(summary.input_shape), "end", [], "input")]
     entries += stages
     box_w = _stage_box_width(entries)  # aux boxes are as wide as stage boxes
     auxes, aux_ops = _aux_heads(spec, summary, entries, box_w, highlight)

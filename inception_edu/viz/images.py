@@ -23,6 +23,7 @@ import warnings
 
 import numpy as np
 
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int
 from inception_edu.viz.figures import new_figure
 from inception_edu.viz.palette import CATEGORICAL
@@ -43,9 +44,9 @@ def check_max_classes(max_classes) -> int:
     return check_int(max_classes, "max_classes", 2, _MOST_CLASSES)
 
 
-def _left_out(shown: int, classes: int, which: str) -> str:
+def _left_out(shown: int, classes: int) -> str:
     """``"the 20 worst of 120 classes"``: what a figure shows when it leaves classes out."""
-    return f"the {shown} {which} of {classes} classes"
+    return _("the {shown} worst of {classes} classes").format(shown=shown, classes=classes)
 
 
 def show_examples(split, per_class: int = 4, max_classes: int = READABLE_CLASSES):
@@ -59,7 +60,9 @@ def show_examples(split, per_class: int = 4, max_classes: int = READABLE_CLASSES
     per_class = check_int(per_class, "per_class", 1, 32)
     max_classes = check_max_classes(max_classes)
     if not all(hasattr(split, a) for a in ("x_train", "y_train", "class_names")):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     classes = len(split.class_names)
     shown = list(range(classes))
     if classes > max_classes:
@@ -84,8 +87,10 @@ def show_examples(split, per_class: int = 4, max_classes: int = READABLE_CLASSES
         )
     if len(shown) < classes:
         figure.suptitle(
-            f"training images of {len(shown)} of {classes} classes\n"
-            f"(evenly spaced in name order; max_classes={max_classes})",
+            _(
+                "training images of {shown} of {classes} classes\n"
+                "(evenly spaced in name order; max_classes={max_classes})"
+            ).format(shown=len(shown), classes=classes, max_classes=max_classes),
             fontsize=12,
         )
     return figure
@@ -106,17 +111,21 @@ def _per_class_runs(results) -> dict:
     for result in results:
         if not all(hasattr(result, a) for a in ("name", "per_class", "val_accuracy")):
             raise ValueError(
-                "results must be ProbeResults or a dict {label: per-class "
-                f"values}}. Received: {type(result).__name__}"
+                _(
+                    "results must be ProbeResults or a dict {{label: per-class "
+                    "values}}. Received: {kind}"
+                ).format(kind=type(result).__name__)
             )
         grouped.setdefault(result.name, []).append(result)
     runs = {}
     for name, group in grouped.items():
         accuracy = np.mean([r.val_accuracy for r in group])
-        seeds = f", {len(group)} seeds" if len(group) > 1 else ""
-        runs[f"{name} ({accuracy:.0%}{seeds})"] = np.asarray(
-            [r.per_class for r in group], dtype=float
-        )
+        label = f"{name} ({accuracy:.0%})"
+        if len(group) > 1:
+            label = _("{name} ({accuracy:.0%}, {n} seeds)").format(
+                name=name, accuracy=accuracy, n=len(group)
+            )
+        runs[label] = np.asarray([r.per_class for r in group], dtype=float)
     return runs
 
 
@@ -156,12 +165,16 @@ def _checked_runs(results, class_names: list) -> dict:
     runs = _per_class_runs(results) if results is not None else {}
     if not runs:
         raise ValueError(
-            f"plot_per_class needs at least one ProbeResult or run. Received: {results!r}"
+            _("plot_per_class needs at least one ProbeResult or run. Received: {results!r}").format(
+                results=results
+            )
         )
     wrong = {label: v.shape[1] for label, v in runs.items() if v.shape[1] != len(class_names)}
     if wrong:
         raise ValueError(
-            f"Each run needs one value per class ({len(class_names)}). Received {wrong}"
+            _("Each run needs one value per class ({classes}). Received {wrong}").format(
+                classes=len(class_names), wrong=wrong
+            )
         )
     return runs
 
@@ -191,7 +204,7 @@ def _grouped_bars(ax, runs: dict, class_names: list) -> None:
 def plot_per_class(
     results,
     class_names,
-    ylabel: str = "validation accuracy",
+    ylabel: str = N_("validation accuracy"),
     chance: bool = True,
     title: str | None = None,
     max_classes: int = READABLE_CLASSES,
@@ -222,11 +235,12 @@ def plot_per_class(
         worst = _worst_classes(runs, max_classes, error)
         runs = {label: values[:, worst] for label, values in runs.items()}
         class_names = [class_names[k] for k in worst]
-        left_out = _left_out(max_classes, classes, "worst")
+        left_out = _left_out(max_classes, classes)
     figure = new_figure(figsize=(max(8.5, 0.6 * len(class_names) + 5.5), 3.8), layout="constrained")
     ax = figure.subplots()
     _grouped_bars(ax, runs, class_names)
     ax.set_ylim(0, 1.05)
+    ylabel = _(ylabel) if ylabel else ylabel  # the default in the course's language
     ax.set_ylabel(ylabel)
     if chance:
         level = 1 / classes
@@ -235,16 +249,17 @@ def plot_per_class(
     notes = [
         note
         for note, on in (
-            (f"{left_out}, worst first", bool(left_out)),
-            ("dotted line: chance", chance),
-            ("whiskers: lowest to highest seed", any(len(v) > 1 for v in runs.values())),
+            (_("{left_out}, worst first").format(left_out=left_out), bool(left_out)),
+            (_("dotted line: chance"), chance),
+            (_("whiskers: lowest to highest seed"), any(len(v) > 1 for v in runs.values())),
         )
         if on
     ]
     if title and left_out:
         title = f"{title}\n({left_out})"
+    on_each = _("{metric} on each class").format(metric=ylabel)
     ax.set_title(
-        title or f"{ylabel} on each class" + (f"\n({'; '.join(notes)})" if notes else ""),
+        title or on_each + (f"\n({'; '.join(notes)})" if notes else ""),
         fontsize=11,
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)

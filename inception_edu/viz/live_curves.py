@@ -12,12 +12,15 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from inception_edu.backend import keras
+from inception_edu.i18n import N_, _
 from inception_edu.viz.curves import metric_key, metric_label
 from inception_edu.viz.figures import new_figure
 
 __all__ = ["LiveCurves"]
 
 _PANELS = ("loss", "accuracy")
+#: The legend's words for the two lines of a panel.
+_TRAIN, _VALIDATION = N_("train"), N_("validation")
 
 
 class LiveCurves(keras.callbacks.Callback):
@@ -56,8 +59,8 @@ class LiveCurves(keras.callbacks.Callback):
         self._lines = {}
         for ax, metric in zip(axes, _PANELS, strict=True):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(metric)
+            ax.set_xlabel(_("epoch"))
+            ax.set_ylabel(metric_label(metric, split=False))
             ax.grid(alpha=0.3)
             for prefix, style in (("", "-"), ("val_", "--")):
                 name = f"{prefix}{metric}"
@@ -67,7 +70,7 @@ class LiveCurves(keras.callbacks.Callback):
                     style,
                     marker="o",
                     markersize=3,
-                    label="validation" if prefix else "train",
+                    label=_(_VALIDATION) if prefix else _(_TRAIN),
                 )
             ax.legend(loc="best")
         self._axes = tuple(axes)
@@ -80,9 +83,7 @@ class LiveCurves(keras.callbacks.Callback):
             self._first_epoch = epoch
             for ax, metric in zip(self._axes, _PANELS, strict=False):  # no axes: no output
                 key = metric_key(logs, metric)
-                ax.set_ylabel(
-                    metric_label(metric, key not in (None, metric)).removeprefix("training ")
-                )
+                ax.set_ylabel(metric_label(metric, key not in (None, metric), split=False))
         for name in self.history:
             key = metric_key(logs, name)
             if key is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from inception_edu.i18n import _
 from inception_edu.viz.figures import new_figure
 
 __all__ = ["plot_receptive_fields", "plot_savings"]
@@ -32,9 +33,10 @@ def _check_fields(fields) -> list:
         all(hasattr(f, a) for a in ("label", "map", "window", "box")) for f in fields
     ):
         raise ValueError(
-            "fields must be a non-empty list of receptive fields (from "
-            "effective_receptive_field). Received: "
-            f"{type(fields).__name__ if fields is None else fields!r:.80}"
+            _(
+                "fields must be a non-empty list of receptive fields (from "
+                "effective_receptive_field). Received: {received!r:.80}"
+            ).format(received=type(fields).__name__ if fields is None else fields)
         )
     return fields
 
@@ -84,7 +86,8 @@ def plot_receptive_fields(fields, title: str | None = None):
         ax.set_title(field.label, fontsize=13, fontweight="bold")
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_xlabel(f"window {field.window[0]}x{field.window[1]}", fontsize=12)
+        window = _("window {height}x{width}").format(height=field.window[0], width=field.window[1])
+        ax.set_xlabel(window, fontsize=12)
         row = field.map[field.box[0] + height // 2, field.box[1] : field.box[1] + width]
         bars = axes[1][column]
         offsets = np.arange(width) - width // 2
@@ -92,12 +95,12 @@ def plot_receptive_fields(fields, title: str | None = None):
         bars.set_ylim(0, 1.08)
         bars.set_xticks(offsets, [str(o) for o in offsets], fontsize=10)
         bars.tick_params(axis="y", labelsize=10)
-        bars.set_xlabel("centre row: pixels from the centre", fontsize=10)
+        bars.set_xlabel(_("centre row: pixels from the centre"), fontsize=10)
         bars.grid(axis="y", alpha=0.3)
         if column == 0:
-            bars.set_ylabel("weight", fontsize=11)
+            bars.set_ylabel(_("weight"), fontsize=11)
     colorbar = figure.colorbar(image, ax=axes[0].tolist(), shrink=0.85)
-    colorbar.set_label("mean |input gradient| (1 = largest)", fontsize=11)
+    colorbar.set_label(_("mean |input gradient| (1 = largest)"), fontsize=11)
     colorbar.ax.tick_params(labelsize=10)
     if title:
         figure.suptitle(title, fontsize=13)
@@ -117,7 +120,9 @@ def plot_savings(curves: dict, marks=(), title: str | None = None):
         or not all(isinstance(c, dict) and c for c in curves.values())
     ):
         raise ValueError(
-            f"curves must be a non-empty dict {{label: {{n: saving}}}}. Received: {curves!r:.80}"
+            _(
+                "curves must be a non-empty dict {{label: {{n: saving}}}}. Received: {curves!r:.80}"
+            ).format(curves=curves)
         )
     figure = new_figure(figsize=(8.5, 4.6), layout="constrained")
     ax = figure.subplots()
@@ -139,8 +144,8 @@ def plot_savings(curves: dict, marks=(), title: str | None = None):
     ax.set_xticks(every_n, [str(n) for n in every_n], fontsize=10)
     ax.tick_params(axis="y", labelsize=10)
     ax.set_ylim(-3, 100)
-    ax.set_xlabel("kernel size n of the n x n convolution", fontsize=11)
-    ax.set_ylabel("weights saved (%)", fontsize=11)
+    ax.set_xlabel(_("kernel size n of the n x n convolution"), fontsize=11)
+    ax.set_ylabel(_("weights saved (%)"), fontsize=11)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=11, loc="lower right")
     if title:

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from inception_edu.analysis import Table, analyze, fmt_count, fmt_macs, fmt_shape
 from inception_edu.analysis.tables import macs_unit
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_input_shape, check_int
 from inception_edu.spec.nodes import Concat, Residual
 from inception_edu.spec.transforms import conv_paths, keep_branches, with_filters
@@ -50,8 +51,9 @@ class BlockExplorer(Explorer):
     def __init__(self, block, input_shape, draw: bool = True):
         if not isinstance(block, (Concat, Residual)):
             raise ValueError(
-                "BlockExplorer needs a Concat or Residual block. "
-                f"Received: block={type(block).__name__}"
+                _("BlockExplorer needs a Concat or Residual block. Received: block={kind}").format(
+                    kind=type(block).__name__
+                )
             )
         self.input_shape = check_input_shape(input_shape)
         analyze(block, self.input_shape)  # a block the engine rejects fails here, clearly
@@ -59,7 +61,7 @@ class BlockExplorer(Explorer):
         self.checkboxes = {
             b.name: widgets.Checkbox(
                 value=True,
-                description=f"branch {b.name}",
+                description=_("branch {name}").format(name=b.name),
                 indent=False,
                 layout=widgets.Layout(width="110px"),
             )
@@ -94,8 +96,11 @@ class BlockExplorer(Explorer):
     def transform(self):
         kept = [name for name, box in self.checkboxes.items() if box.value]
         if not kept:
-            merge = "concatenate" if isinstance(self.block, Concat) else "add to the input"
-            raise ValueError(f"Tick at least one branch: the block needs something to {merge}.")
+            raise ValueError(
+                _("Tick at least one branch: the block needs something to concatenate.")
+                if isinstance(self.block, Concat)
+                else _("Tick at least one branch: the block needs something to add to the input.")
+            )
         filters = {path: slider.value for path, slider in self.sliders.items()}
         return keep_branches(with_filters(self.block, filters), kept)
 
@@ -126,10 +131,10 @@ class BlockExplorer(Explorer):
 
     def headline_html(self) -> str:
         s = self.summary
-        return (
-            f"<b>output {fmt_shape(s.output_shape)}</b>{DOT}{fmt_count(s.params)} "
-            f"parameters{DOT}{fmt_macs(s.macs)} multiply-adds"
-        )
+        output = _("output {shape}").format(shape=fmt_shape(s.output_shape))
+        params = _("{params} parameters").format(params=fmt_count(s.params))
+        macs = _("{macs} multiply-adds").format(macs=fmt_macs(s.macs))
+        return f"<b>{output}</b>{DOT}{params}{DOT}{macs}"
 
     def table(self) -> Table:
         rows = [
@@ -139,12 +144,14 @@ class BlockExplorer(Explorer):
         if isinstance(self.spec, Residual):
             up = next(r for r in self.summary.layers if r.name == f"{self.spec.name}_up")
             rows.append(
-                ("1x1 projection", up.output_shape[-1], fmt_count(up.params), fmt_macs(up.macs))
+                (_("1x1 projection"), up.output_shape[-1], fmt_count(up.params), fmt_macs(up.macs))
             )
         s = self.summary
-        rows.append(("block", s.output_shape[-1], fmt_count(s.params), fmt_macs(s.macs)))
+        rows.append((_("block"), s.output_shape[-1], fmt_count(s.params), fmt_macs(s.macs)))
         return Table(
-            ("branch", "channels", "parameters", "multiply-adds"), tuple(rows), bold_last=True
+            (_("branch"), _("channels"), _("parameters"), _("multiply-adds")),
+            tuple(rows),
+            bold_last=True,
         )
 
     def render(self, spec) -> str:
@@ -173,7 +180,11 @@ class NaiveVsBottleneck(Explorer):
         self.input_shape = check_input_shape(input_shape)
         unknown = sorted(set(columns) - set(COLUMNS))
         if unknown:
-            raise ValueError(f"Unknown columns {unknown}. Allowed: {list(COLUMNS)}")
+            raise ValueError(
+                _("Unknown columns {unknown}. Allowed: {allowed}").format(
+                    unknown=unknown, allowed=list(COLUMNS)
+                )
+            )
         self.columns = {**dict(zip(COLUMNS, MODULES["3a"], strict=True)), **columns}
         for key, value in self.columns.items():
             check_int(value, key, 1)
@@ -203,17 +214,20 @@ class NaiveVsBottleneck(Explorer):
         return {"naive": naive, "bottleneck": bottleneck, "ratio": naive.macs / bottleneck.macs}
 
     def headline_html(self) -> str:
-        return (
-            f"<b>naive / with 1x1 reductions = {self.ratio:.2f}x the multiply-adds</b>"
-            f"{DOT}{fmt_macs(self.naive.macs)} vs {fmt_macs(self.bottleneck.macs)}"
+        ratio = _("naive / with 1x1 reductions = {ratio}x the multiply-adds").format(
+            ratio=f"{self.ratio:.2f}"
         )
+        versus = _("{naive} vs {reduced}").format(
+            naive=fmt_macs(self.naive.macs), reduced=fmt_macs(self.bottleneck.macs)
+        )
+        return f"<b>{ratio}</b>{DOT}{versus}"
 
     def table(self) -> Table:
         rows = tuple(
             (name, fmt_shape(s.output_shape), fmt_count(s.params), fmt_macs(s.macs))
-            for name, s in (("naive", self.naive), ("with 1x1 reductions", self.bottleneck))
+            for name, s in ((_("naive"), self.naive), (_("with 1x1 reductions"), self.bottleneck))
         )
-        return Table(("block", "output", "parameters", "multiply-adds"), rows)
+        return Table((_("block"), _("output"), _("parameters"), _("multiply-adds")), rows)
 
     def render(self, spec) -> str:
         # side by side where the page is wide enough to keep labels legible, else stacked
@@ -230,8 +244,10 @@ class NaiveVsBottleneck(Explorer):
 def _check_naive_filters(naive_filters) -> tuple:
     if not isinstance(naive_filters, (tuple, list)) or len(naive_filters) != 3:
         raise ValueError(
-            "naive_filters must be the (1x1, 3x3, 5x5) filter counts, 3 ints "
-            f">= 1. Received: naive_filters={naive_filters!r}"
+            _(
+                "naive_filters must be the (1x1, 3x3, 5x5) filter counts, 3 ints "
+                ">= 1. Received: naive_filters={received}"
+            ).format(received=repr(naive_filters))
         )
     for name, value in zip(("1x1", "3x3", "5x5"), naive_filters, strict=True):
         check_int(value, f"naive_filters {name}", 1)
@@ -291,7 +307,7 @@ class StackExplorer(Explorer):
             value=self.max_blocks,
             min=1,
             max=self.max_blocks,
-            description="blocks",
+            description=_("blocks"),
             continuous_update=False,
         )
         super().__init__([self.slider], draw)
@@ -307,10 +323,15 @@ class StackExplorer(Explorer):
             self.growth[k][-1] for k in ("naive", "bottleneck")
         )
         count = len(self.growth["naive"])
+        after = (
+            _("after {count} blocks: naive {channels} channels, {macs} multiply-adds")
+            if count > 1
+            else _("after {count} block: naive {channels} channels, {macs} multiply-adds")
+        )
+        reduced = _("with 1x1 reductions {channels} channels, {macs}")
         return (
-            f"<b>after {count} block{'s' if count > 1 else ''}: naive {naive} channels, "
-            f"{fmt_macs(naive_macs)} multiply-adds</b>{DOT}with 1x1 reductions "
-            f"{bottle} channels, {fmt_macs(bottle_macs)}"
+            f"<b>{after.format(count=count, channels=naive, macs=fmt_macs(naive_macs))}</b>"
+            f"{DOT}{reduced.format(channels=bottle, macs=fmt_macs(bottle_macs))}"
         )
 
     def table(self) -> Table:
@@ -330,22 +351,25 @@ class StackExplorer(Explorer):
         )
         return Table(
             (
-                "blocks",
-                "naive channels",
-                "naive multiply-adds (total)",
-                "bottleneck channels",
-                "bottleneck multiply-adds (total)",
+                _("blocks"),
+                _("naive channels"),
+                _("naive multiply-adds (total)"),
+                _("bottleneck channels"),
+                _("bottleneck multiply-adds (total)"),
             ),
             rows,
         )
 
     def render(self, spec) -> str:
-        series = {"naive": "naive blocks", "bottleneck": "inception(3a) blocks (1x1 reductions)"}
-        channels = {series[k]: [c for c, _ in rows] for k, rows in self.growth.items()}
-        macs = {series[k]: [m / 1e6 for _, m in rows] for k, rows in self.growth.items()}
+        series = {
+            "naive": _("naive blocks"),
+            "bottleneck": _("inception(3a) blocks (1x1 reductions)"),
+        }
+        channels = {series[k]: [c for c, _macs in rows] for k, rows in self.growth.items()}
+        macs = {series[k]: [m / 1e6 for _channels, m in rows] for k, rows in self.growth.items()}
         return line_charts_svg(
-            [("output channels", channels), ("multiply-adds so far (millions)", macs)],
+            [(_("output channels"), channels), (_("multiply-adds so far (millions)"), macs)],
             list(series.values()),
-            "blocks stacked",
-            f"channels and multiply-adds of {spec} stacked blocks",
+            _("blocks stacked"),
+            _("channels and multiply-adds of {count} stacked blocks").format(count=spec),
         )

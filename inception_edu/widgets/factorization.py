@@ -31,6 +31,7 @@ from inception_edu.analysis import (
     fmt_macs,
     fmt_shape,
 )
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_input_shape, check_int
 from inception_edu.spec.nodes import Conv
 from inception_edu.spec.transforms import FACTORIZATIONS, factorize, with_filters
@@ -59,7 +60,15 @@ __all__ = [
 
 
 #: How each factorization reads on the page.
-NAMES = {"3x3": "stacked 3x3", "asymmetric": "1xn then nx1"}
+NAMES = {"3x3": N_("stacked 3x3"), "asymmetric": N_("1xn then nx1")}
+
+#: How many 3x3 convolutions a stack has, in words ('three stacked 3x3').
+_STACKED = {
+    2: N_("two stacked 3x3"),
+    3: N_("three stacked 3x3"),
+    4: N_("four stacked 3x3"),
+    5: N_("five stacked 3x3"),
+}
 
 #: The largest n of the factorization explorer's slider.
 MAX_N = 11
@@ -110,9 +119,11 @@ def factorization_cost(
 def _described(how: str, n: int) -> str:
     """'1x7 then 7x1', 'three stacked 3x3'."""
     if how == "asymmetric":
-        return f"1x{n} then {n}x1"
+        return _("1x{n} then {n}x1").format(n=n)
     count = (n - 1) // 2
-    return f"{ {2: 'two', 3: 'three', 4: 'four', 5: 'five'}.get(count, count) } stacked 3x3"
+    if count in _STACKED:
+        return _(_STACKED[count])
+    return _("{count} stacked 3x3").format(count=count)
 
 
 def _valid(n: int, how: str) -> bool:
@@ -147,7 +158,7 @@ _FONT = 11.0
 def _saving_chart_svg(curves: dict, current: tuple, max_n: int) -> str:
     """Saving (%) over n, one line per factorization; the current (how, n) circled."""
     canvas = SvgCanvas(
-        _LEFT + _W + _RIGHT, _TOP + _H + _BOTTOM, "weights saved by each factorization, over n"
+        _LEFT + _W + _RIGHT, _TOP + _H + _BOTTOM, _("weights saved by each factorization, over n")
     )
 
     def px(n):
@@ -156,14 +167,14 @@ def _saving_chart_svg(curves: dict, current: tuple, max_n: int) -> str:
     def py(saving):
         return _TOP + _H * (1 - saving)
 
-    canvas.text(_LEFT + _W / 2, _TOP - 14, "weights saved (%), in = out", 12.5, bold=True)
+    canvas.text(_LEFT + _W / 2, _TOP - 14, _("weights saved (%), in = out"), 12.5, bold=True)
     for tick in range(0, 101, 20):
         canvas.polyline([(_LEFT, py(tick / 100)), (_LEFT + _W, py(tick / 100))], "#dddddd", 0.8)
         canvas.text(_LEFT - 6, py(tick / 100), str(tick), _FONT, anchor="end", color="#333333")
     for n in range(2, max_n + 1):
         canvas.text(px(n), _TOP + _H + 13, str(n), _FONT, color="#333333")
     canvas.polyline([(_LEFT, _TOP), (_LEFT, _TOP + _H), (_LEFT + _W, _TOP + _H)], "#333333")
-    canvas.text(_LEFT + _W / 2, _TOP + _H + 29, "n (the n x n kernel)", _FONT, color="#333333")
+    canvas.text(_LEFT + _W / 2, _TOP + _H + 29, _("n (the n x n kernel)"), _FONT, color="#333333")
     x = _LEFT
     for (how, curve), colour in zip(curves.items(), SERIES_COLOURS, strict=False):
         points = [(px(n), py(s)) for n, s in sorted(curve.items())]
@@ -180,8 +191,9 @@ def _saving_chart_svg(curves: dict, current: tuple, max_n: int) -> str:
             )
         y = _TOP + _H + 50
         canvas.polyline([(x, y), (x + 22, y)], colour, 2.2)
-        canvas.text(x + 28, y, NAMES[how], _FONT, anchor="start")
-        x += 28 + text_width(NAMES[how], _FONT) + 24
+        name = _(NAMES[how])
+        canvas.text(x + 28, y, name, _FONT, anchor="start")
+        x += 28 + text_width(name, _FONT) + 24
     return canvas.svg("inception-edu-chart")
 
 
@@ -220,9 +232,9 @@ class FactorizationExplorer(Explorer):
             value=n, min=2, max=self.max_n, description="n", continuous_update=False
         )
         self.choice = widgets.ToggleButtons(
-            options=[(f"n x n → {NAMES[h]}", h) for h in ("asymmetric", "3x3")],
+            options=[(f"n x n → {_(NAMES[h])}", h) for h in ("asymmetric", "3x3")],
             value=how,
-            description="factorize",
+            description=_("factorize"),
         )
         super().__init__([self.slider, self.choice], draw)
 
@@ -232,23 +244,32 @@ class FactorizationExplorer(Explorer):
         return conv, factorize(conv, how)
 
     def analyze(self, spec) -> dict:
-        conv, _ = spec
+        conv, _factorized = spec
         return {"cost": factorization_cost(conv, self.choice.value, self.input_shape)}
 
     def headline_html(self) -> str:
         c, n = self.cost, self.slider.value
-        return (
-            f"<b>{n}x{n} → {_described(c.how, n)}: {fmt_count(c.factorized.kernel_params)} "
-            f"weights instead of {fmt_count(c.original.kernel_params)} "
-            f"({c.ratio:.0%}), saving {c.saving:.0%}</b>{DOT}multiply-adds "
-            f"{fmt_macs(c.factorized.macs)} instead of {fmt_macs(c.original.macs)}"
+        weights = _(
+            "{n}x{n} → {described}: {weights} weights instead of {original} ({ratio}), "
+            "saving {saving}"
+        ).format(
+            n=n,
+            described=_described(c.how, n),
+            weights=fmt_count(c.factorized.kernel_params),
+            original=fmt_count(c.original.kernel_params),
+            ratio=f"{c.ratio:.0%}",
+            saving=f"{c.saving:.0%}",
         )
+        macs = _("multiply-adds {macs} instead of {original}").format(
+            macs=fmt_macs(c.factorized.macs), original=fmt_macs(c.original.macs)
+        )
+        return f"<b>{weights}</b>{DOT}{macs}"
 
     def table(self) -> Table:
         rows = []
         for title, summary in (
-            ("original", self.cost.original),
-            ("factorized", self.cost.factorized),
+            (_("original"), self.cost.original),
+            (_("factorized"), self.cost.factorized),
         ):
             for row in summary.layers:
                 rows.append(
@@ -264,7 +285,7 @@ class FactorizationExplorer(Explorer):
         f = self.cost.factorized
         rows.append(
             (
-                "factorized, total",
+                _("factorized, total"),
                 "",
                 fmt_shape(f.output_shape),
                 fmt_count(f.kernel_params),
@@ -272,13 +293,16 @@ class FactorizationExplorer(Explorer):
             )
         )
         return Table(
-            ("", "layer", "output", "weights", "multiply-adds"), tuple(rows), left=2, bold_last=True
+            ("", _("layer"), _("output"), _("weights"), _("multiply-adds")),
+            tuple(rows),
+            left=2,
+            bold_last=True,
         )
 
     def render(self, spec) -> str:
         n, how = self.slider.value, self.choice.value
         chart = _saving_chart_svg(self.curves, (how, n), self.max_n)
-        titles = (f"one {n}x{n} convolution", _described(how, n))
+        titles = (_("one {n}x{n} convolution").format(n=n), _described(how, n))
         cells = "".join(
             f"<div style='flex:0 1 auto;min-width:0'>"
             f"{block_svg(node, self.input_shape, title=title)}</div>"
@@ -294,9 +318,9 @@ class FactorizationExplorer(Explorer):
 #: input it gets). A at mixed_5d (35x35x288 in, as Table 1 prints), B at mixed_6b
 #: (17x17x768, n = 7, 128 filters in its 7x7 branches), C at mixed_7b (8x8x1280).
 V3_MODULES = {
-    "A": ("Inception-A as released (Keras, tf-slim)", inception_a("mixed_5d", 64), "mixed_5d"),
+    "A": (N_("Inception-A as released (Keras, tf-slim)"), inception_a("mixed_5d", 64), "mixed_5d"),
     "A, Figure 5": (
-        "Inception-A as the paper's Figure 5 draws it",
+        N_("Inception-A as the paper's Figure 5 draws it"),
         inception_a_figure5("mixed_5d", 64),
         "mixed_5d",
     ),
@@ -320,12 +344,12 @@ class ModuleExplorer(Explorer):
         inputs = analyze_model(inception_v3_spec(), (299, 299, 3))
         self.explorers = {
             key: BlockExplorer(block, inputs.block(stage).input_shape, draw)
-            for key, (_, block, stage) in V3_MODULES.items()
+            for key, (_label, block, stage) in V3_MODULES.items()
         }
         self.dropdown = widgets.Dropdown(
-            options=[(f"{key}: {label}", key) for key, (label, *_) in V3_MODULES.items()],
+            options=[(f"{key}: {_(label)}", key) for key, (label, *_rest) in V3_MODULES.items()],
             value=module,
-            description="module",
+            description=_("module"),
             layout=widgets.Layout(width="520px"),
         )
         self.pages = widgets.VBox([e.widget for e in self.explorers.values()])
@@ -348,12 +372,12 @@ class ModuleExplorer(Explorer):
                 explorer.widget.layout.display = None if key == self.spec else "none"
 
     def headline_html(self) -> str:
-        label, _, stage = V3_MODULES[self.spec]
+        label, _block, stage = V3_MODULES[self.spec]
         s = self.summary
-        return (
-            f"<b>{html.escape(label)}</b>{DOT}at {stage}: {fmt_shape(s.input_shape)} → "
-            f"{fmt_shape(s.output_shape)}"
+        where = _("at {stage}: {input} → {output}").format(
+            stage=stage, input=fmt_shape(s.input_shape), output=fmt_shape(s.output_shape)
         )
+        return f"<b>{html.escape(_(label))}</b>{DOT}{where}"
 
     def table(self) -> Table:
         rows = []
@@ -368,7 +392,9 @@ class ModuleExplorer(Explorer):
                     fmt_macs(s.macs, "M"),
                 )
             )
-        return Table(("module", "input", "output", "parameters", "multiply-adds"), tuple(rows))
+        return Table(
+            (_("module"), _("input"), _("output"), _("parameters"), _("multiply-adds")), tuple(rows)
+        )
 
     def render(self, spec) -> str:  # the pictures are the BlockExplorers'
         return ""

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from inception_edu.analysis import Table
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.training.recipe import Recipe
 from inception_edu.viz.charts import bars_svg
@@ -24,6 +25,18 @@ __all__ = ["CONFIDENT", "LabelSmoothingExplorer", "smoothing_losses"]
 #: The probability a "confident" prediction puts on its chosen class.
 CONFIDENT = 0.99
 
+#: The three predictions' names: in English they are the keys of
+#: :func:`smoothing_losses`' ``losses``; the table shows them in the current language.
+_PREDICTIONS = (
+    N_("confident and right ({share} on it)"),
+    N_("the smoothed target itself"),
+    N_("confident and wrong ({share} on another)"),
+)
+
+
+def _prediction_name(template: str, translate=str) -> str:
+    return translate(template).format(share=f"{CONFIDENT:.0%}")
+
 
 def _predictions(classes: int, targets: np.ndarray) -> dict:
     """Three predicted distributions over ``classes`` (class 0 is the right one)."""
@@ -32,11 +45,8 @@ def _predictions(classes: int, targets: np.ndarray) -> dict:
     right[0] = CONFIDENT
     wrong = np.full(classes, rest)
     wrong[1] = CONFIDENT
-    return {
-        f"confident and right ({CONFIDENT:.0%} on it)": right,
-        "the smoothed target itself": targets,
-        f"confident and wrong ({CONFIDENT:.0%} on another)": wrong,
-    }
+    names = [_prediction_name(template) for template in _PREDICTIONS]
+    return dict(zip(names, (right, targets, wrong), strict=True))
 
 
 def smoothing_losses(epsilon: float, classes: int) -> dict:
@@ -72,7 +82,7 @@ class LabelSmoothingExplorer(Explorer):
             continuous_update=False,
         )
         self.classes = widgets.IntSlider(
-            value=classes, min=2, max=20, description="classes", continuous_update=False
+            value=classes, min=2, max=20, description=_("classes"), continuous_update=False
         )
         self.targets = self.losses = None
         super().__init__([self.epsilon, self.classes], draw)
@@ -85,20 +95,24 @@ class LabelSmoothingExplorer(Explorer):
 
     def headline_html(self) -> str:
         epsilon, classes = self.spec
-        return (
-            f"<b>epsilon {epsilon:.2f}, {classes} classes</b>: the right class's "
-            f"target {self.targets[0]:.3f}, each wrong class's {self.targets[1]:.4f} "
-            f"(epsilon / {classes})"
+        setting = _("epsilon {epsilon}, {classes} classes").format(
+            epsilon=f"{epsilon:.2f}", classes=classes
         )
+        targets = _(
+            "the right class's target {right}, each wrong class's {wrong} (epsilon / {classes})"
+        ).format(right=f"{self.targets[0]:.3f}", wrong=f"{self.targets[1]:.4f}", classes=classes)
+        return f"<b>{setting}</b>: {targets}"
 
     def table(self):
+        shown = {_prediction_name(t): _prediction_name(t, _) for t in _PREDICTIONS}
         rows = tuple(
-            (name, f"{hard:.3f}", f"{smoothed:.3f}")
+            (shown.get(name, name), f"{hard:.3f}", f"{smoothed:.3f}")
             for name, (hard, smoothed) in self.losses.items()
         )
-        return Table(("prediction", "loss, hard target", "loss, smoothed target"), rows)
+        return Table((_("prediction"), _("loss, hard target"), _("loss, smoothed target")), rows)
 
     def render(self, spec) -> str:
         epsilon, classes = spec
-        labels = ["right"] + [str(i) for i in range(1, classes)]
-        return bars_svg(self.targets, labels, f"targets with epsilon = {epsilon:.2f}", highlight=0)
+        labels = [_("right")] + [str(i) for i in range(1, classes)]
+        title = _("targets with epsilon = {epsilon}").format(epsilon=f"{epsilon:.2f}")
+        return bars_svg(self.targets, labels, title, highlight=0)

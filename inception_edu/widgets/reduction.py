@@ -21,6 +21,7 @@ from inception_edu.analysis.reduction_costs import (
     reduction_a_rows,
     strategy_table,
 )
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_input_shape
 from inception_edu.viz.diagrams import block_svg, draw_block
 from inception_edu.viz.figures import new_figure
@@ -52,6 +53,9 @@ MAX_CHANNELS = 2048
 #: The largest k, l, m or n of :class:`ReductionAExplorer`'s sliders.
 MAX_FILTERS = 768
 
+#: What an input shape too small is too small for (shown translated).
+_GRID_REDUCTION = N_("a 3x3/2 grid reduction")
+
 
 class StrategyComparer(Explorer):
     """The three grid-reduction strategies on one d x d x k input, side by side.
@@ -64,21 +68,23 @@ class StrategyComparer(Explorer):
     """
 
     def __init__(self, input_shape=PAPER_EXAMPLE, chosen: str = "parallel", draw: bool = True):
-        shape = check_input_shape(input_shape, 3, "a 3x3/2 grid reduction")
+        shape = check_input_shape(input_shape, 3, _GRID_REDUCTION)
         if shape[0] != shape[1] or shape[0] > MAX_GRID or shape[2] > MAX_CHANNELS:
             raise ValueError(
-                f"input_shape must be a square d x d x k map with d <= {MAX_GRID}"
-                f" and k <= {MAX_CHANNELS}. Received: input_shape={shape!r}"
+                _(
+                    "input_shape must be a square d x d x k map with d <= {grid} and k <= "
+                    "{channels}. Received: input_shape={shape}"
+                ).format(grid=MAX_GRID, channels=MAX_CHANNELS, shape=repr(shape))
             )
         check_choice(chosen, tuple(STRATEGIES), "chosen")
         self.choice = widgets.ToggleButtons(
-            options=[(LABELS[name], name) for name in STRATEGIES],
+            options=[(_(LABELS[name]), name) for name in STRATEGIES],
             value=chosen,
-            description="draw",
+            description=_("draw"),
             style={"button_width": "210px"},
         )
-        self.grid = int_slider(shape[0], "grid d", 3, MAX_GRID, "90px")
-        self.channels = int_slider(shape[2], "channels k", 1, MAX_CHANNELS, "90px")
+        self.grid = int_slider(shape[0], _("grid d"), 3, MAX_GRID, "90px")
+        self.channels = int_slider(shape[2], _("channels k"), 1, MAX_CHANNELS, "90px")
         super().__init__([self.choice, self.grid, self.channels], draw)
 
     def transform(self):
@@ -86,7 +92,7 @@ class StrategyComparer(Explorer):
         return strategy(self.choice.value, shape[2]), shape
 
     def analyze(self, spec) -> dict:
-        _, shape = spec
+        _node, shape = spec
         costs = compare_strategies(shape)
         return {
             "costs": costs,
@@ -97,11 +103,12 @@ class StrategyComparer(Explorer):
 
     def headline_html(self) -> str:
         c = self.costs[self.chosen]
+        macs = _("{macs} multiply-adds").format(macs=fmt_macs(c.macs))
+        narrowest = _("narrowest map {shape}").format(shape=fmt_shape(c.narrowest_shape))
+        ratio = _("conv → pool costs {ratio}x pool → conv").format(ratio=f"{self.ratio:.2f}")
         return (
-            f"<b>{LABELS[self.chosen]}: {fmt_shape(c.input_shape)} → "
-            f"{fmt_shape(c.output_shape)}</b>{DOT}{fmt_macs(c.macs)} multiply-adds"
-            f"{DOT}narrowest map {fmt_shape(c.narrowest_shape)}{DOT}conv → pool costs "
-            f"{self.ratio:.2f}x pool → conv"
+            f"<b>{_(LABELS[self.chosen])}: {fmt_shape(c.input_shape)} → "
+            f"{fmt_shape(c.output_shape)}</b>{DOT}{macs}{DOT}{narrowest}{DOT}{ratio}"
         )
 
     def table(self) -> Table:
@@ -109,7 +116,8 @@ class StrategyComparer(Explorer):
 
     def render(self, spec) -> str:
         node, shape = spec
-        return block_svg(node, shape, title=f"{LABELS[self.chosen]} on {fmt_shape(shape)}")
+        title = _("{name} on {shape}").format(name=_(LABELS[self.chosen]), shape=fmt_shape(shape))
+        return block_svg(node, shape, title=title)
 
 
 class ReductionAExplorer(Explorer):
@@ -130,7 +138,7 @@ class ReductionAExplorer(Explorer):
         self.model = widgets.Dropdown(
             options=[(MODEL_LABELS[name], name) for name in REDUCTION_A_MODELS],
             value=model,
-            description="network",
+            description=_("network"),
         )
         self.sliders = {
             letter: int_slider(value, letter, 1, MAX_FILTERS, "90px")
@@ -182,7 +190,7 @@ class ReductionAExplorer(Explorer):
         return self.filters == REDUCTION_A_FILTERS[self.model.value]
 
     def headline_html(self) -> str:
-        row = "Table 1's k, l, m, n" if self.table_1 else "k, l, m, n changed from Table 1"
+        row = _("Table 1's k, l, m, n") if self.table_1 else _("k, l, m, n changed from Table 1")
         return f"{MODEL_LABELS[self.model.value]}, {row}: {self.headline_numbers()}"
 
     def table(self) -> Table:
@@ -190,16 +198,18 @@ class ReductionAExplorer(Explorer):
         labels = {
             "b1": f"n = {n}: 3x3/2 V",
             "b2": f"k = {k} 1x1 → l = {l} 3x3 → m = {m} 3x3/2 V",
-            "b3": "max pool 3x3/2 V (passes the input's channels)",
+            "b3": _("max pool 3x3/2 V (passes the input's channels)"),
         }
         rows = [
             (labels[name], channels, fmt_count(params), fmt_macs(macs))
             for name, (channels, params, macs) in self.branch_numbers().items()
         ]
         s = self.summary
-        rows.append(("block", s.output_shape[-1], fmt_count(s.params), fmt_macs(s.macs)))
+        rows.append((_("block"), s.output_shape[-1], fmt_count(s.params), fmt_macs(s.macs)))
         return Table(
-            ("branch", "channels", "parameters", "multiply-adds"), tuple(rows), bold_last=True
+            (_("branch"), _("channels"), _("parameters"), _("multiply-adds")),
+            tuple(rows),
+            bold_last=True,
         )
 
     def render(self, spec) -> str:
@@ -210,14 +220,16 @@ def draw_strategies(input_shape=PAPER_EXAMPLE, kernel: int = 3):
     """The three strategies' block diagrams side by side, each at its natural size
     (text no smaller than in :func:`~inception_edu.viz.diagrams.draw_block`), titled
     with its name and multiply-adds; returns the matplotlib figure."""
-    shape = check_input_shape(input_shape, 3, "a 3x3/2 grid reduction")
+    shape = check_input_shape(input_shape, 3, _GRID_REDUCTION)
     costs = compare_strategies(shape, kernel)
     specs = {name: strategy(name, shape[2], kernel) for name in STRATEGIES}
     titles = {
-        name: f"{LABELS[name]}\n{fmt_macs(costs[name].macs)} multiply-adds" for name in STRATEGIES
+        name: f"{_(LABELS[name])}\n"
+        + _("{macs} multiply-adds").format(macs=fmt_macs(costs[name].macs))
+        for name in STRATEGIES
     }
     sizes = [draw_block(specs[n], shape, title=titles[n]).get_size_inches() for n in specs]
-    width, height = sum(w for w, _ in sizes), max(h for _, h in sizes)
+    width, height = sum(w for w, _h in sizes), max(h for _w, h in sizes)
     figure = new_figure(figsize=(width, height))
     left = 0.0
     for name, (w, h) in zip(specs, sizes, strict=True):

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 
 from inception_edu.analysis import analyze_model, fmt_count, fmt_macs, fmt_shape
 from inception_edu.analysis.sections import section_summaries, sections_table
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.spec.nodes import Sequence
 from inception_edu.viz.charts import share_bars_svg
@@ -67,12 +68,14 @@ class StageExplorer(Explorer):
         self.network = widgets.Dropdown(
             options=[(MODEL_LABELS[name], name) for name in MODELS],
             value=model,
-            description="network",
+            description=_("network"),
         )
         self.section = widgets.Dropdown(
-            options=self._section_options(spec), value=titles.index(section), description="section"
+            options=self._section_options(spec),
+            value=titles.index(section),
+            description=_("section"),
         )
-        self.input_size = int_slider(size, "input size", spec.min_input, MAX_INPUT, "90px")
+        self.input_size = int_slider(size, _("input size"), spec.min_input, MAX_INPUT, "90px")
         self._holding = False
         self.network.observe(self._reset_for_network, names="value")  # before the update
         controls = [self.network, self.section, self.input_size]
@@ -126,32 +129,41 @@ class StageExplorer(Explorer):
 
     def headline_html(self) -> str:
         c = self.chosen
+        params = _("{params} parameters ({share}% of the network)").format(
+            params=fmt_count(c.params), share=f"{100 * c.params_share:.1f}"
+        )
+        macs = _("{macs} multiply-adds ({share}%)").format(
+            macs=fmt_macs(c.macs), share=f"{100 * c.macs_share:.1f}"
+        )
         return (
             f"<b>{c.label}</b>: {fmt_shape(c.input_shape)} → <b>{fmt_shape(c.output_shape)}</b>"
-            f"{DOT}{fmt_count(c.params)} parameters ({100 * c.params_share:.1f}% of the "
-            f"network){DOT}{fmt_macs(c.macs)} multiply-adds ({100 * c.macs_share:.1f}%)"
+            f"{DOT}{params}{DOT}{macs}"
         )
 
     def table(self):
-        title = f"{MODEL_LABELS[self.network.value]} on {fmt_shape(self.summary.input_shape)}"
+        title = _("{name} on {shape}").format(
+            name=MODEL_LABELS[self.network.value], shape=fmt_shape(self.summary.input_shape)
+        )
         return sections_table(self.sections, title, chosen=self.section.value)
 
     def render(self, spec_and_shape) -> str:
-        spec, _ = spec_and_shape
+        spec, _shape = spec_and_shape
         index, c = self.section.value, self.chosen
-        count = f", 1 of {len(c.stages)}" if c.repeated else ""
+        count = _(", 1 of {count}").format(count=len(c.stages)) if c.repeated else ""
         block = block_svg(
             section_node(spec, index),
             c.input_shape,
-            title=f"{c.title}{count} on {fmt_shape(c.input_shape)}",
+            title=_("{name} on {shape}").format(
+                name=f"{c.title}{count}", shape=fmt_shape(c.input_shape)
+            ),
         )
         shares = share_bars_svg(
             [s.label for s in self.sections],
             {
-                "parameters": [s.params_share for s in self.sections],
-                "multiply-adds": [s.macs_share for s in self.sections],
+                _("parameters"): [s.params_share for s in self.sections],
+                _("multiply-adds"): [s.macs_share for s in self.sections],
             },
-            "each section's share of the network",
+            _("each section's share of the network"),
             highlight=index,
         )
         return (

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from inception_edu.data import Split
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_int, check_number, checks_keywords
 from inception_edu.widgets.compat import widget_bundle
 from inception_edu.zoo.googlenet import AUX_WEIGHT
@@ -38,7 +39,8 @@ SETS = ("aux_weight", "build")
 @dataclass(frozen=True)
 class PanelControl:
     """The panel's slider: its label, start value, range and step, and what it sets
-    (``"aux_weight"`` or ``"build"``, see the module's docstring)."""
+    (``"aux_weight"`` or ``"build"``, see the module's docstring). The label is English
+    (marked ``N_``); the panel shows it in the current language."""
 
     label: str
     value: float
@@ -59,7 +61,9 @@ class PanelControl:
 
 def aux_weight_control(value: float = AUX_WEIGHT) -> PanelControl:
     """Notebook 03's slider: the auxiliary loss weight in [0, 1] (the paper's 0.3)."""
-    return PanelControl("aux weight", check_number(value, "aux_weight", 0, 1), sets="aux_weight")
+    return PanelControl(
+        N_("aux weight"), check_number(value, "aux_weight", 0, 1), sets="aux_weight"
+    )
 
 
 class TrainingPanel:
@@ -100,23 +104,30 @@ class TrainingPanel:
         from inception_edu.training.recipe import Recipe, check_recipe
 
         if not isinstance(split, Split):
-            raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+            raise ValueError(
+                _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+            )
         if control is None:
             control = aux_weight_control(AUX_WEIGHT if aux_weight is None else aux_weight)
         elif not isinstance(control, PanelControl):
             raise ValueError(
-                f"control must be a PanelControl or None. Received: {type(control).__name__}"
+                _("control must be a PanelControl or None. Received: {kind}").format(
+                    kind=type(control).__name__
+                )
             )
         elif aux_weight is not None:
             raise ValueError(
-                "aux_weight sets the default slider; with a control, leave it out. "
-                f"Received: aux_weight={aux_weight!r} and control={control.label!r}"
+                _(
+                    "aux_weight sets the default slider; with a control, leave it out. "
+                    "Received: aux_weight={weight} and control={control}"
+                ).format(weight=repr(aux_weight), control=repr(control.label))
             )
         if not callable(build):
             argument = "aux_heads" if control.sets == "aux_weight" else "value"
             raise ValueError(
-                f"build must be a function {argument} -> keras.Model. Received: "
-                f"{type(build).__name__}"
+                _("build must be a function {argument} -> keras.Model. Received: {kind}").format(
+                    argument=argument, kind=type(build).__name__
+                )
             )
         recipe = check_recipe(recipe, Recipe(optimizer="adam", learning_rate=1e-3))
         self.split, self.build, self.recipe, self.control = split, build, recipe, control
@@ -129,13 +140,13 @@ class TrainingPanel:
             min=control.low,
             max=control.high,
             step=control.step,
-            description=control.label,
+            description=_(control.label),
             readout_format=".2f",
         )
-        self.button = widgets.Button(description="Train", button_style="primary", icon="play")
-        self.button.on_click(lambda _: self.train())
+        self.button = widgets.Button(description=_("Train"), button_style="primary", icon="play")
+        self.button.on_click(lambda _button: self.train())
         self.curves = widgets.Output()
-        self.result = widgets.HTML("Press Train to fit the model.")
+        self.result = widgets.HTML(_("Press Train to fit the model."))
         self.widget = widgets.VBox(
             [widgets.HBox([self.slider, self.button]), self.curves, self.result]
         )
@@ -169,7 +180,7 @@ class TrainingPanel:
         from inception_edu.viz.live_curves import LiveCurves
 
         self.button.disabled, self.error = True, None
-        self.result.value = "training..."
+        self.result.value = _("training...")
         try:
             self.history = self.model = self.val_accuracy = None
             model = self.current_model()
@@ -187,47 +198,66 @@ class TrainingPanel:
             )
             self.history, self.model = history, model
             self.val_accuracy = training.metric_values(history, "val_accuracy")[-1]
-            head = " (main head)" if self.control.sets == "aux_weight" else ""
-            self.result.value = (
-                f"{self.control.label} {self.slider.value:.2f}: validation accuracy"
-                f"{head} {self.val_accuracy:.1%} after {self._epochs_text()}"
-            )
+            self.result.value = self._result_text()
         except BaseException as error:  # every failure is shown here, not lost in a log
             self.error = f"{type(error).__name__}: {error}"
-            self.result.value = (
-                f"<b style='color:#b00'>Training failed: {html.escape(self.error)}</b>"
-            )
+            failed = _("Training failed: {error}").format(error=html.escape(self.error))
+            self.result.value = f"<b style='color:#b00'>{failed}</b>"
             if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit
                 raise
         finally:
             self.button.disabled = False
         return self.history
 
+    def _result_text(self) -> str:
+        """The last run's validation accuracy, under the slider's value."""
+        text = (
+            _("{control} {value}: validation accuracy (main head) {accuracy} after {epochs}")
+            if self.control.sets == "aux_weight"
+            else _("{control} {value}: validation accuracy {accuracy} after {epochs}")
+        )
+        return text.format(
+            control=_(self.control.label),
+            value=f"{self.slider.value:.2f}",
+            accuracy=f"{self.val_accuracy:.1%}",
+            epochs=self._epochs_text(),
+        )
+
     def _epochs_text(self) -> str:
-        return f"{self.epochs} epoch{'' if self.epochs == 1 else 's'}"
+        text = _("{count} epoch") if self.epochs == 1 else _("{count} epochs")
+        return text.format(count=self.epochs)
 
     def _optimizer_text(self) -> str:
         recipe = self.recipe
-        momentum = f" (momentum {recipe.momentum:g})" if recipe.optimizer == "sgd" else ""
-        name = OPTIMIZER_NAMES[recipe.optimizer]
-        return f"{name}{momentum}, learning rate {recipe.learning_rate:g}"
+        text = (
+            _("{optimizer} (momentum {momentum}), learning rate {rate}")
+            if recipe.optimizer == "sgd"
+            else _("{optimizer}, learning rate {rate}")
+        )
+        return text.format(
+            optimizer=OPTIMIZER_NAMES[recipe.optimizer],
+            momentum=f"{recipe.momentum:g}",
+            rate=f"{recipe.learning_rate:g}",
+        )
 
     def static_html(self) -> str:
         """What the panel is and does, for a page with no kernel (GitHub, Colab unrun)."""
+        note = _("A training panel: run the notebook to train from here.")
+        batch = _("batch {size}").format(size=self.batch_size)
+        seed = _("seed {seed}").format(seed=self.seed)
         return (
             "<div class='inception-edu-training-static'>"
-            "<div style='color:#555555;font-size:90%'>A training panel: run the notebook "
-            "to train from here.</div>"
-            f"<p>{html.escape(self.control.label)} <b>{self.slider.value:.2f}</b> · "
-            f"{self._epochs_text()} · "
-            f"batch {self.batch_size} · seed {self.seed} · "
+            f"<div style='color:#555555;font-size:90%'>{note}</div>"
+            f"<p>{html.escape(_(self.control.label))} <b>{self.slider.value:.2f}</b> · "
+            f"{self._epochs_text()} · {batch} · {seed} · "
             f"{self._optimizer_text()}</p><p>{self.result.value}</p></div>"
         )
 
     def __repr__(self) -> str:
+        seed = _("seed {seed}").format(seed=self.seed)
         return (
-            f"TrainingPanel({self.control.label} {self.slider.value:.2f}, {self._epochs_text()}, "
-            f"seed {self.seed})"
+            f"TrainingPanel({_(self.control.label)} {self.slider.value:.2f}, "
+            f"{self._epochs_text()}, {seed})"
         )
 
     def _repr_mimebundle_(self, **kwargs):

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from inception_edu.experiments.capstone.design import BLOCK_INPUT, FORMAT, VERSION, load_design
+from inception_edu.i18n import _
 
 __all__ = ["main", "read_designs"]
 
@@ -63,18 +64,22 @@ def read_designs(folder, input_shape=BLOCK_INPUT) -> dict:
     order, each checked on ``input_shape``. A design's label is its name; two designs of
     one name are told apart by their file names (``"my block (ana)"``)."""
     if not isinstance(folder, (str, os.PathLike)) or not os.fspath(folder):
-        raise ValueError(f"DESIGNS_DIR must be a folder path. Received: {folder!r}")
+        raise ValueError(
+            _("DESIGNS_DIR must be a folder path. Received: {folder!r}").format(folder=folder)
+        )
     path = Path(folder).expanduser()
     if not path.is_dir():
-        raise ValueError(f"DESIGNS_DIR {str(path)!r} is not a folder")
+        raise ValueError(_("DESIGNS_DIR {path!r} is not a folder").format(path=str(path)))
     files = sorted(p for p in path.glob("*.json") if p.is_file())
     if not files:
         raise ValueError(
-            f"no design in {str(path)!r}: a design is a *.json file of the {FORMAT!r} format, "
-            f"version {VERSION} (save one with save_design)"
+            _(
+                "no design in {path!r}: a design is a *.json file of the {format!r} format, "
+                "version {version} (save one with save_design)"
+            ).format(path=str(path), format=FORMAT, version=VERSION)
         )
     loaded = [(load_design(file, input_shape), file) for file in files]
-    names = [design["name"] for design, _ in loaded]
+    names = [design["name"] for design, _file in loaded]
     designs = {}
     for design, file in loaded:
         label = design["name"]
@@ -92,7 +97,7 @@ def _train(args) -> tuple:
     image_size = check_int(args.image_size, "--image-size", 8, 64)
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {str(out)!r} is a file; it must be a folder")
+        raise ValueError(_("--out {path!r} is a file; it must be a folder").format(path=str(out)))
     found = read_designs(args.designs, (image_size, image_size, BLOCK_INPUT[2]))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from inception_edu.data import Split, load_digits_split
@@ -141,10 +146,10 @@ def main(argv=None) -> int:
         args = _parser().parse_args(argv)
         table, plane, csv_file = _train(args)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {error}").format(error=error), file=sys.stderr)
         return 2
     print(table.text())
-    print(f"\nplane: {plane}\ntable: {csv_file}")
+    print(_("\nplane: {plane}\ntable: {table}").format(plane=plane, table=csv_file))
     return 0
 
 

@@ -69,6 +69,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from inception_edu.analysis import analyze, fmt_shape
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_input_shape
 from inception_edu.spec.nodes import Concat, Conv, Pool, Residual, Sequence
 from inception_edu.spec.ops import branch
@@ -122,16 +123,28 @@ def _unknown_fields(mapping: dict, allowed: tuple, where: str) -> None:
     unknown = [key for key in mapping if key not in allowed]
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), allowed, n=1)
-        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        guess = _(" (did you mean {close!r}?)").format(close=close[0]) if close else ""
         raise _Bad(
-            f"{where} has no field {unknown[0]!r}{guess}. Allowed: {', '.join(allowed)}. "
-            f"Received: {unknown[0]}={mapping[unknown[0]]!r:.60}"
+            _(
+                "{where} has no field {field!r}{guess}. Allowed: {allowed}. "
+                "Received: {field}={value!r:.60}"
+            ).format(
+                where=where,
+                field=unknown[0],
+                guess=guess,
+                allowed=", ".join(allowed),
+                value=mapping[unknown[0]],
+            )
         )
 
 
 def _require(mapping: dict, key: str, where: str, allowed: str):
     if key not in mapping:
-        raise _Bad(f"{where} needs the field {key!r}: {allowed}. Received: no {key!r}")
+        raise _Bad(
+            _("{where} needs the field {key!r}: {allowed}. Received: no {key!r}").format(
+                where=where, key=key, allowed=allowed
+            )
+        )
     return mapping[key]
 
 
@@ -143,8 +156,17 @@ def _pair(value, field: str, low: int, high: int, what: str) -> tuple[int, int]:
         or not all(_is_int(v) and low <= v <= high for v in pair)
     ):
         raise _Bad(
-            f"{field} must be an int from {low} to {high}, or a pair [height, width] of them "
-            f"({what}). Received: {field.rsplit('.', 1)[-1]}={value!r}"
+            _(
+                "{field} must be an int from {low} to {high}, or a pair [height, width] of them "
+                "({what}). Received: {key}={value!r}"
+            ).format(
+                field=field,
+                low=low,
+                high=high,
+                what=what,
+                key=field.rsplit(".", 1)[-1],
+                value=value,
+            )
         )
     return int(pair[0]), int(pair[1])
 
@@ -153,7 +175,9 @@ def _choice(value, allowed: tuple, field: str):
     if not isinstance(value, (str, bool, type(None))) or value not in allowed:
         shown = ", ".join(json.dumps(a) for a in allowed)
         raise _Bad(
-            f"{field} must be one of {shown}. Received: {field.rsplit('.', 1)[-1]}={value!r}"
+            _("{field} must be one of {shown}. Received: {key}={value!r}").format(
+                field=field, shown=shown, key=field.rsplit(".", 1)[-1], value=value
+            )
         )
     return value
 
@@ -165,28 +189,37 @@ def _op(op, field: str):
     """One operation of a branch as a spec node (named later, by its branch)."""
     if not isinstance(op, dict):
         raise _Bad(
-            f"{field} must be an operation, a JSON object such as "
-            f'{{"op": "conv", "kernel": 3, "filters": 32}}. Received: {op!r:.60}'
+            _(
+                "{field} must be an operation, a JSON object such as {example}. "
+                "Received: {op!r:.60}"
+            ).format(field=field, example='{"op": "conv", "kernel": 3, "filters": 32}', op=op)
         )
-    kind = _choice(_require(op, "op", field, '"conv" or "pool"'), ("conv", "pool"), f"{field}.op")
+    kind = _choice(
+        _require(op, "op", field, _('"conv" or "pool"')), ("conv", "pool"), f"{field}.op"
+    )
     _unknown_fields(op, _CONV_FIELDS if kind == "conv" else _POOL_FIELDS, f"{field} ({kind})")
-    strides = _pair(op.get("stride", 1), f"{field}.stride", 1, MAX_STRIDE, "a stride")
+    strides = _pair(op.get("stride", 1), f"{field}.stride", 1, MAX_STRIDE, _("a stride"))
     padding = _choice(op.get("padding", "same"), ("same", "valid"), f"{field}.padding")
     if kind == "conv":
         kernel = _pair(
-            _require(op, "kernel", field, "its size, e.g. 3 or [1, 3]"),
+            _require(op, "kernel", field, _("its size, e.g. 3 or [1, 3]")),
             f"{field}.kernel",
             1,
             MAX_KERNEL,
-            "a kernel size",
+            _("a kernel size"),
         )
         filters = _require(
-            op, "filters", field, f"how many filters, an int from 1 to {MAX_FILTERS}"
+            op,
+            "filters",
+            field,
+            _("how many filters, an int from 1 to {maximum}").format(maximum=MAX_FILTERS),
         )
         if not _is_int(filters) or not 1 <= filters <= MAX_FILTERS:
             raise _Bad(
-                f"{field}.filters must be an int from 1 to {MAX_FILTERS}. "
-                f"Received: filters={filters!r}"
+                _(
+                    "{field}.filters must be an int from 1 to {maximum}. "
+                    "Received: filters={filters!r}"
+                ).format(field=field, maximum=MAX_FILTERS, filters=filters)
             )
         batch_norm = _choice(op.get("batch_norm", True), (True, False), f"{field}.batch_norm")
         return Conv(
@@ -198,15 +231,21 @@ def _op(op, field: str):
             batch_norm=batch_norm,
             use_bias=not batch_norm,
         )
-    pool = _choice(_require(op, "kind", field, '"max" or "avg"'), ("max", "avg"), f"{field}.kind")
-    size = _pair(op.get("size", 3), f"{field}.size", 1, MAX_KERNEL, "a window size")
+    pool = _choice(
+        _require(op, "kind", field, _('"max" or "avg"')), ("max", "avg"), f"{field}.kind"
+    )
+    size = _pair(op.get("size", 3), f"{field}.size", 1, MAX_KERNEL, _("a window size"))
     return Pool("pool", pool, size, strides, padding)
 
 
 def _branch(ops, index: int) -> Sequence:
     field = f"branches[{index}]"
     if not isinstance(ops, list) or not 1 <= len(ops) <= MAX_OPS:
-        raise _Bad(f"{field} must be a list of 1 to {MAX_OPS} operations. Received: {ops!r:.60}")
+        raise _Bad(
+            _("{field} must be a list of 1 to {maximum} operations. Received: {ops!r:.60}").format(
+                field=field, maximum=MAX_OPS, ops=ops
+            )
+        )
     nodes = [_op(op, f"{field}[{i}]") for i, op in enumerate(ops)]
     named = list(branch(f"b{index + 1}", *nodes).ops)  # tf-slim's names: 0a_1x1, 0b_3x3
     for i, op in enumerate(ops):
@@ -214,13 +253,19 @@ def _branch(ops, index: int) -> Sequence:
             name = op["name"]
             if not isinstance(name, str) or not _OP_NAME.match(name):
                 raise _Bad(
-                    f"{field}[{i}].name must be 1 to 40 letters, digits, '_' or '-'. "
-                    f"Received: name={name!r}"
+                    _(
+                        "{field}[{i}].name must be 1 to 40 letters, digits, '_' or '-'. "
+                        "Received: name={name!r}"
+                    ).format(field=field, i=i, name=name)
                 )
             named[i] = replace(named[i], name=name)
     names = [op.name for op in named]
     if len(set(names)) != len(names):
-        raise _Bad(f"{field}: two operations are named alike; names must differ. Received: {names}")
+        raise _Bad(
+            _(
+                "{field}: two operations are named alike; names must differ. Received: {names}"
+            ).format(field=field, names=names)
+        )
     return Sequence(f"b{index + 1}", tuple(named))
 
 
@@ -230,21 +275,27 @@ def _combine(value):
         return "concat", None, None
     if not isinstance(value, dict):
         raise _Bad(
-            'combine must be "concat" or {"residual": scale} (scale in (0, 10], the paper '
-            f"scales by 0.1 to 0.3). Received: combine={value!r:.60}"
+            _(
+                "combine must be {concat} or {residual} (scale in (0, 10], the paper scales by "
+                "0.1 to 0.3). Received: combine={value!r:.60}"
+            ).format(concat='"concat"', residual='{"residual": scale}', value=value)
         )
     _unknown_fields(value, _COMBINE_FIELDS, "combine")
-    scale = _require(value, "residual", "combine", "the residual's scale, a number in (0, 10]")
+    scale = _require(value, "residual", "combine", _("the residual's scale, a number in (0, 10]"))
     if not _is_number(scale) or not 0 < scale <= 10:
         raise _Bad(
-            "combine.residual (the scale) must be a number in (0, 10]; the paper scales by "
-            f"0.1 to 0.3. Received: residual={scale!r}"
+            _(
+                "combine.residual (the scale) must be a number in (0, 10]; the paper scales by "
+                "0.1 to 0.3. Received: residual={scale!r}"
+            ).format(scale=scale)
         )
     projection = value.get("projection")
     if projection is not None and (not _is_int(projection) or projection < 1):
         raise _Bad(
-            f"combine.projection must be a positive int (the input's channels). "
-            f"Received: projection={projection!r}"
+            _(
+                "combine.projection must be a positive int (the input's channels). "
+                "Received: projection={projection!r}"
+            ).format(projection=projection)
         )
     return "residual", float(scale), projection
 
@@ -268,30 +319,46 @@ def _check_shapes(block, branches, combine: str, projection, input_shape: tuple)
                     f"Layer '{one.name}_{op.name}'", f"branches[{index}][{position}] ({op.name})"
                 )
             raise _Bad(
-                f"branches[{index}], on the {fmt_shape(input_shape)} input: {message}"
+                _("branches[{index}], on the {shape} input: {message}").format(
+                    index=index, shape=fmt_shape(input_shape), message=message
+                )
             ) from None
     different = next((i for i, grid in enumerate(grids) if grid != grids[0]), None)
     if combine == "concat" and different is not None:
         raise _Bad(
-            f"branches give {fmt_shape(grids[0])} (branches[0]) and "
-            f"{fmt_shape(grids[different])} (branches[{different}]): they cannot be "
-            "concatenated. Every branch must keep the same height and width (padding "
-            '"same" and the same stride in every branch)'
+            _(
+                "branches give {first} (branches[0]) and {other} (branches[{index}]): they "
+                "cannot be concatenated. Every branch must keep the same height and width "
+                "(padding {same} and the same stride in every branch)"
+            ).format(
+                first=fmt_shape(grids[0]),
+                other=fmt_shape(grids[different]),
+                index=different,
+                same='"same"',
+            )
         )
     if combine == "residual":
         wrong = next((i for i, grid in enumerate(grids) if grid != input_shape[:2]), None)
         if wrong is not None:
             raise _Bad(
-                f"branches[{wrong}] gives {fmt_shape(grids[wrong])} but the block's input is "
-                f"{fmt_shape(input_shape[:2])}: a residual add needs the input's grid "
-                '(stride 1 and padding "same" in every branch)'
+                _(
+                    "branches[{index}] gives {grid} but the block's input is {input}: a residual "
+                    "add needs the input's grid (stride 1 and padding {same} in every branch)"
+                ).format(
+                    index=wrong,
+                    grid=fmt_shape(grids[wrong]),
+                    input=fmt_shape(input_shape[:2]),
+                    same='"same"',
+                )
             )
         if projection is not None and projection != input_shape[2]:
             raise _Bad(
-                f"combine.projection gives {projection} channels but the block's input has "
-                f"{input_shape[2]}: a residual add x + scale * F(x) needs them equal. Leave "
-                f"projection out (the linear 1x1 then matches the input) or set it to "
-                f"{input_shape[2]}. Received: projection={projection}"
+                _(
+                    "combine.projection gives {projection} channels but the block's input has "
+                    "{channels}: a residual add x + scale * F(x) needs them equal. Leave "
+                    "projection out (the linear 1x1 then matches the input) or set it to "
+                    "{channels}. Received: projection={projection}"
+                ).format(projection=projection, channels=input_shape[2])
             )
     try:  # the whole block: names, the concatenation, the add
         analyze(block, input_shape)
@@ -302,33 +369,49 @@ def _check_shapes(block, branches, combine: str, projection, input_shape: tuple)
 def _to_spec(design, input_shape: tuple):
     if not isinstance(design, dict):
         raise _Bad(
-            f"A design must be a JSON object with the fields format, version, name, combine "
-            f"and branches. Received: {type(design).__name__}"
+            _(
+                "A design must be a JSON object with the fields format, version, name, combine "
+                "and branches. Received: {kind}"
+            ).format(kind=type(design).__name__)
         )
-    _unknown_fields(design, _TOP_FIELDS, "the design")
-    found = _require(design, "format", "the design", f"{FORMAT!r}")
+    where = _("the design")
+    _unknown_fields(design, _TOP_FIELDS, where)
+    found = _require(design, "format", where, f"{FORMAT!r}")
     if found != FORMAT:
-        raise _Bad(f"format must be {FORMAT!r}. Received: format={found!r:.60}")
-    version = _require(design, "version", "the design", f"{VERSION}")
+        raise _Bad(
+            _("format must be {format!r}. Received: format={found!r:.60}").format(
+                format=FORMAT, found=found
+            )
+        )
+    version = _require(design, "version", where, f"{VERSION}")
     if version != VERSION or not _is_int(version):
         raise _Bad(
-            f"version must be {VERSION}: this library reads version {VERSION} of the "
-            f"{FORMAT!r} format. Received: version={version!r}"
+            _(
+                "version must be {version}: this library reads version {version} of the "
+                "{format!r} format. Received: version={received!r}"
+            ).format(version=VERSION, format=FORMAT, received=version)
         )
-    name = _require(design, "name", "the design", f"a text of 1 to {MAX_NAME} characters")
+    text = _("a text of 1 to {maximum} characters").format(maximum=MAX_NAME)
+    name = _require(design, "name", where, text)
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
-        raise _Bad(f"name must be a text of 1 to {MAX_NAME} characters. Received: name={name!r}")
+        raise _Bad(_("name must be {text}. Received: name={name!r}").format(text=text, name=name))
     for field in ("author", "notes"):
         if field in design and not isinstance(design[field], str):
-            raise _Bad(f"{field} must be a text. Received: {field}={design[field]!r:.60}")
+            raise _Bad(
+                _("{field} must be a text. Received: {field}={value!r:.60}").format(
+                    field=field, value=design[field]
+                )
+            )
     combine, scale, projection = _combine(
-        _require(design, "combine", "the design", '"concat" or {"residual": scale}')
+        _require(design, "combine", where, _('"concat" or {"residual": scale}'))
     )
-    branches = _require(design, "branches", "the design", "a list of branches")
+    branches = _require(design, "branches", where, _("a list of branches"))
     if not isinstance(branches, list) or not 1 <= len(branches) <= MAX_BRANCHES:
         raise _Bad(
-            f"branches must be a list of 1 to {MAX_BRANCHES} branches, each a list of "
-            f"operations. Received: branches={branches!r:.60}"
+            _(
+                "branches must be a list of 1 to {maximum} branches, each a list of "
+                "operations. Received: branches={branches!r:.60}"
+            ).format(maximum=MAX_BRANCHES, branches=branches)
         )
     branches = tuple(_branch(ops, index) for index, ops in enumerate(branches))
     spec_name = _spec_name(name)
@@ -349,7 +432,9 @@ def design_to_spec(design: dict, input_shape=BLOCK_INPUT, source: str = "design"
     input_shape = check_input_shape(input_shape)
     if not isinstance(source, str):
         raise ValueError(
-            f"source must be a text (where the design came from). Received: {source!r}"
+            _("source must be a text (where the design came from). Received: {source!r}").format(
+                source=source
+            )
         )
     try:
         return _to_spec(design, input_shape)
@@ -362,8 +447,10 @@ def design_to_spec(design: dict, input_shape=BLOCK_INPUT, source: str = "design"
 
 def _refuse(what: str, node) -> None:
     raise ValueError(
-        f"A design (format {FORMAT!r}, version {VERSION}) cannot hold {what}. "
-        f"Received: {node!r:.120}"
+        _(
+            "A design (format {format!r}, version {version}) cannot hold {what}. "
+            "Received: {node!r:.120}"
+        ).format(format=FORMAT, version=VERSION, what=_(what), node=node)
     )
 
 
@@ -374,20 +461,22 @@ def _kernel(pair: tuple):
 def _op_design(op, default_name: str) -> dict:
     if isinstance(op, Conv):
         if op.activation != "relu" or op.groups != 1 or op.fit:
-            _refuse("a convolution without a ReLU, with groups, or fitted to its input", op)
+            _refuse(N_("a convolution without a ReLU, with groups, or fitted to its input"), op)
         if op.batch_norm == op.use_bias:
-            _refuse("a convolution with both a bias and batch-norm, or neither", op)
+            _refuse(N_("a convolution with both a bias and batch-norm, or neither"), op)
         entry = {"op": "conv", "kernel": _kernel(op.kernel), "filters": op.filters}
         if not op.batch_norm:
             entry["batch_norm"] = False
         size = None
     elif isinstance(op, Pool):
         if op.fit:
-            _refuse("a pooling window fitted to its input", op)
+            _refuse(N_("a pooling window fitted to its input"), op)
         entry = {"op": "pool", "kind": op.kind}
         size = op.size
     else:
-        _refuse(f"a {type(op).__name__} inside a branch (only conv and pool)", op)
+        _refuse(
+            _("a {kind} inside a branch (only conv and pool)").format(kind=type(op).__name__), op
+        )
     if size is not None and size != (3, 3):
         entry["size"] = _kernel(size)
     if op.strides != (1, 1):
@@ -408,21 +497,26 @@ def spec_to_design(block, name: str | None = None) -> dict:
     other than the default are kept, so :func:`design_to_spec` gives ``block`` back."""
     if not isinstance(block, (Concat, Residual)):
         raise ValueError(
-            f"spec_to_design needs a Concat or Residual block. Received: {type(block).__name__}"
+            _("spec_to_design needs a Concat or Residual block. Received: {kind}").format(
+                kind=type(block).__name__
+            )
         )
     if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME):
-        raise ValueError(f"name must be a text of 1 to {MAX_NAME} characters. Received: {name!r}")
+        text = _("a text of 1 to {maximum} characters").format(maximum=MAX_NAME)
+        raise ValueError(_("name must be {text}. Received: {name!r}").format(text=text, name=name))
     branches = []
     for index, one in enumerate(block.branches):
         if not isinstance(one, Sequence) or one.name != f"b{index + 1}":
-            _refuse(f"a branch other than a sequence named b{index + 1}", one)
+            _refuse(
+                _("a branch other than a sequence named {name}").format(name=f"b{index + 1}"), one
+            )
         defaults = [op.name for op in branch(one.name, *_plain_ops(one)).ops]
         branches.append([_op_design(op, d) for op, d in zip(one.ops, defaults, strict=True)])
     if isinstance(block, Concat):
         combine = "concat"
     else:
         if block.activation != "relu" or not block.shortcut:
-            _refuse("a residual block without its ReLU or its shortcut", block)
+            _refuse(N_("a residual block without its ReLU or its shortcut"), block)
         combine = {"residual": block.scale}
         if block.projection_filters is not None:
             combine["projection"] = block.projection_filters
@@ -438,7 +532,7 @@ def spec_to_design(block, name: str | None = None) -> dict:
 def _plain_ops(sequence: Sequence) -> tuple:
     ops = sequence.ops
     if not all(isinstance(op, (Conv, Pool)) for op in ops):
-        _refuse("a branch of anything but convolutions and pools", sequence)
+        _refuse(N_("a branch of anything but convolutions and pools"), sequence)
     return ops
 
 
@@ -447,7 +541,11 @@ def _plain_ops(sequence: Sequence) -> tuple:
 
 def _path(path, what: str) -> Path:
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)):
-        raise ValueError(f"{what} must be a file path (str or pathlib.Path). Received: {path!r}")
+        raise ValueError(
+            _("{what} must be a file path (str or pathlib.Path). Received: {path!r}").format(
+                what=what, path=path
+            )
+        )
     return Path(path).expanduser()
 
 
@@ -464,7 +562,9 @@ def save_design(design, path, input_shape=BLOCK_INPUT) -> Path:
         written = spec_to_design(block, design["name"])
         written.update({k: design[k] for k in ("author", "notes") if k in design})
     if path.parent and not path.parent.is_dir():
-        raise ValueError(f"path must be in an existing folder. Received: path={str(path)!r}")
+        raise ValueError(
+            _("path must be in an existing folder. Received: path={path!r}").format(path=str(path))
+        )
     path.write_text(design_json(written), encoding="utf-8")
     return path
 
@@ -491,17 +591,31 @@ def load_design(path, input_shape=BLOCK_INPUT) -> dict:
     field and what is allowed."""
     path = _path(path, "path")
     if not path.is_file():
-        raise ValueError(f"{path}: no such design file. Received: path={str(path)!r}")
+        raise ValueError(
+            _("{path}: no such design file. Received: path={shown!r}").format(
+                path=path, shown=str(path)
+            )
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: cannot be read as UTF-8 text ({error})") from None
+        raise ValueError(
+            _("{path}: cannot be read as UTF-8 text ({error})").format(path=path, error=error)
+        ) from None
     try:
         design = json.loads(text)
     except json.JSONDecodeError as error:
         raise ValueError(
-            f"{path}: is not valid JSON ({error.msg} at line {error.lineno}, column "
-            f"{error.colno}); a design is a JSON object of the {FORMAT!r} format"
+            _(
+                "{path}: is not valid JSON ({message} at line {line}, column {column}); a "
+                "design is a JSON object of the {format!r} format"
+            ).format(
+                path=path,
+                message=error.msg,
+                line=error.lineno,
+                column=error.colno,
+                format=FORMAT,
+            )
         ) from None
     design_to_spec(design, input_shape, source=str(path))
     return design

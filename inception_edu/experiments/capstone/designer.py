@@ -53,6 +53,7 @@ from inception_edu.experiments.capstone.experiment import (
     target_verdict,
     train_designs,
 )
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_input_shape
 from inception_edu.spec.nodes import Residual
 from inception_edu.viz.diagrams import block_svg
@@ -66,12 +67,26 @@ YARDSTICK = "inception(3a)"
 
 _CONV = re.compile(r"^(\d+)x(\d+):(\d+)(?:/(\d+))?(V)?$", re.IGNORECASE)
 _POOL = re.compile(r"^(max|avg)(\d+)(?:/(\d+))?(V)?$", re.IGNORECASE)
-_SYNTAX = (
+_SYNTAX = N_(
     "a convolution HxW:filters (1x1:16, 3x3:32, 1x3:24) or a pool max3 / avg3, "
     "optionally followed by /stride and V for valid padding (3x3:32/2V)"
 )
-_RESIDUAL = "scaled residual add"
-_CONCAT = "concatenate"
+#: The "combine" dropdown's values (English: a notebook may set them); shown translated.
+_RESIDUAL = N_("scaled residual add")
+_CONCAT = N_("concatenate")
+#: The start menu's own entry (its value stays English; shown translated).
+_YOURS = N_("(your design)")
+#: The train button's verdict on the target, by the verdict's (English) word.
+_WITHIN = {
+    "holds": N_("; {ratio}x {reference}'s multiply-adds; within 2 points: holds"),
+    "holds approximately": N_(
+        "; {ratio}x {reference}'s multiply-adds; within 2 points: holds approximately"
+    ),
+    "wrong": N_("; {ratio}x {reference}'s multiply-adds; within 2 points: wrong"),
+    "not shown at this scale": N_(
+        "; {ratio}x {reference}'s multiply-adds; within 2 points: not shown at this scale"
+    ),
+}
 
 
 def _operation(token: str, where: str) -> dict:
@@ -86,7 +101,11 @@ def _operation(token: str, where: str) -> dict:
         if int(size) != 3:
             op["size"] = int(size)
     else:
-        raise ValueError(f"{where}: {token!r} is not an operation. Write {_SYNTAX}.")
+        raise ValueError(
+            _("{where}: {token} is not an operation. Write {syntax}.").format(
+                where=_(where), token=repr(token), syntax=_(_SYNTAX)
+            )
+        )
     if stride is not None and int(stride) != 1:
         op["stride"] = int(stride)
     if valid:
@@ -94,18 +113,28 @@ def _operation(token: str, where: str) -> dict:
     return op
 
 
-def parse_branch(text: str, where: str = "branch") -> list:
+def parse_branch(text: str, where: str = N_("branch")) -> list:
     """The operations of one branch written as ``"1x1:24 > 3x3:32"`` (the module's
     docstring), as design operations (dicts of the design format). ``where`` names the
     branch in a ``ValueError`` for a line that is not one."""
     if not isinstance(text, str):
-        raise ValueError(f"{where} must be a text such as '1x1:24 > 3x3:32'. Received: {text!r}")
+        raise ValueError(
+            _("{where} must be a text such as '1x1:24 > 3x3:32'. Received: {text}").format(
+                where=_(where), text=repr(text)
+            )
+        )
     tokens = [token.strip() for token in text.split(">")]
     if not text.strip():
-        raise ValueError(f"{where} is empty: write at least one operation, {_SYNTAX}.")
+        raise ValueError(
+            _("{where} is empty: write at least one operation, {syntax}.").format(
+                where=_(where), syntax=_(_SYNTAX)
+            )
+        )
     if "" in tokens:
         raise ValueError(
-            f"{where}: an empty step between two '>' (or at an end). Received: {text!r}"
+            _("{where}: an empty step between two '>' (or at an end). Received: {text}").format(
+                where=_(where), text=repr(text)
+            )
         )
     return [_operation(token, where) for token in tokens]
 
@@ -117,7 +146,9 @@ def _side(value) -> tuple:
 def _suffix(op: dict) -> str:
     stride = _side(op.get("stride", 1))
     if stride[0] != stride[1]:
-        raise ValueError(f"A branch line writes one stride for both sides. Received: {op!r}")
+        raise ValueError(
+            _("A branch line writes one stride for both sides. Received: {op}").format(op=repr(op))
+        )
     return (f"/{stride[0]}" if stride[0] != 1 else "") + (
         "V" if op.get("padding", "same") == "valid" else ""
     )
@@ -134,10 +165,14 @@ def branch_text(ops: list) -> str:
         elif op.get("op") == "pool":
             size = _side(op.get("size", 3))
             if size[0] != size[1]:
-                raise ValueError(f"A branch line writes square pools only. Received: {op!r}")
+                raise ValueError(
+                    _("A branch line writes square pools only. Received: {op}").format(op=repr(op))
+                )
             parts.append(f"{op['kind']}{size[0]}{_suffix(op)}")
         else:
-            raise ValueError(f"An operation is a conv or a pool. Received: {op!r:.80}")
+            raise ValueError(
+                _("An operation is a conv or a pool. Received: {op}").format(op=f"{op!r:.80}")
+            )
     return " > ".join(parts)
 
 
@@ -151,8 +186,10 @@ def _batch_norm(design: dict) -> bool:
     }
     if len(flags) > 1:
         raise ValueError(
-            "The designer shows blocks whose convolutions all have batch-norm or all have "
-            "none; this design mixes them. Edit its file instead."
+            _(
+                "The designer shows blocks whose convolutions all have batch-norm or all have "
+                "none; this design mixes them. Edit its file instead."
+            )
         )
     return flags.pop() if flags else True
 
@@ -176,16 +213,16 @@ class BlockDesigner(Explorer):
         yardstick = design_to_spec(self.references[YARDSTICK], self.input_shape)
         self.yardstick_macs = analyze(yardstick, self.input_shape).macs
         design = self._start_design(start)
-        self.name = widgets.Text(description="name", layout=widgets.Layout(width="300px"))
+        self.name = widgets.Text(description=_("name"), layout=widgets.Layout(width="300px"))
         self.start = widgets.Dropdown(
-            options=["(your design)", *self.references],
-            value="(your design)",
-            description="start from",
+            options=[(_(_YOURS), _YOURS), *((label, label) for label in self.references)],
+            value=_YOURS,
+            description=_("start from"),
             layout=widgets.Layout(width="300px"),
         )
         self.combine = widgets.Dropdown(
-            options=[_CONCAT, _RESIDUAL],
-            description="combine",
+            options=[(_(value), value) for value in (_CONCAT, _RESIDUAL)],
+            description=_("combine"),
             layout=widgets.Layout(width="300px"),
         )
         self.scale = widgets.BoundedFloatText(
@@ -193,12 +230,12 @@ class BlockDesigner(Explorer):
             min=0.01,
             max=10.0,
             step=0.01,
-            description="scale",
+            description=_("scale"),
             layout=widgets.Layout(width="160px"),
         )
-        self.batch_norm = widgets.Checkbox(value=True, description="batch-norm", indent=False)
-        self.add_button = widgets.Button(description="add branch", icon="plus")
-        self.add_button.on_click(lambda _: self.add_branch())
+        self.batch_norm = widgets.Checkbox(value=True, description=_("batch-norm"), indent=False)
+        self.add_button = widgets.Button(description=_("add branch"), icon="plus")
+        self.add_button.on_click(lambda _button: self.add_branch())
         self.rows = widgets.VBox()
         self.branches: list = []
         self._loading, self._started = True, False
@@ -230,8 +267,10 @@ class BlockDesigner(Explorer):
             return load_design(start, self.input_shape)
         shown = ", ".join(repr(label) for label in self.references)
         raise ValueError(
-            f"start must be one of {shown}, a design dict or a design file (.json). "
-            f"Received: start={start!r:.80}"
+            _(
+                "start must be one of {shown}, a design dict or a design file (.json). "
+                "Received: start={start}"
+            ).format(shown=shown, start=f"{start!r:.80}")
         )
 
     def _fill(self, design: dict) -> None:
@@ -267,12 +306,12 @@ class BlockDesigner(Explorer):
         rows = []
         for index, field in enumerate(self.branches):
             remove = widgets.Button(
-                description="remove",
+                description=_("remove"),
                 icon="minus",
                 layout=widgets.Layout(width="100px"),
                 disabled=len(self.branches) == 1,
             )
-            remove.on_click(lambda _, i=index: self.remove_branch(i))
+            remove.on_click(lambda _button, i=index: self.remove_branch(i))
             label = widgets.Label(f"b{index + 1}", layout=widgets.Layout(width="30px"))
             rows.append(widgets.HBox([label, field, remove]))
         self.rows.children = rows
@@ -287,7 +326,7 @@ class BlockDesigner(Explorer):
 
     def add_branch(self, text: str = "1x1:8") -> None:
         """Add a branch written as ``text`` (a 1x1 convolution to 8 channels by default)."""
-        parse_branch(text, "the new branch")
+        parse_branch(text, _("the new branch"))
         self._new_field(text)
         self._show_rows()
         self.update()
@@ -296,11 +335,12 @@ class BlockDesigner(Explorer):
         """Remove branch ``index`` (0 is b1); a block keeps at least one branch."""
         if not isinstance(index, int) or not 0 <= index < len(self.branches):
             raise ValueError(
-                f"index must be a branch's position, 0 to {len(self.branches) - 1}. "
-                f"Received: {index!r}"
+                _("index must be a branch's position, 0 to {last}. Received: {index}").format(
+                    last=len(self.branches) - 1, index=repr(index)
+                )
             )
         if len(self.branches) == 1:
-            raise ValueError("A block needs at least one branch: this is its last one.")
+            raise ValueError(_("A block needs at least one branch: this is its last one."))
         self.branches.pop(index).unobserve_all()
         self._show_rows()
         self.update()
@@ -340,7 +380,7 @@ class BlockDesigner(Explorer):
     def transform(self):
         design = self._read()
         try:
-            spec = design_to_spec(design, self.input_shape, source="this design")
+            spec = design_to_spec(design, self.input_shape, source=_("this design"))
         except ValueError as error:  # the file's field names, as the designer's rows
             raise ValueError(
                 re.sub(r"branches\[(\d+)\]", lambda m: f"b{int(m.group(1)) + 1}", str(error))
@@ -359,11 +399,13 @@ class BlockDesigner(Explorer):
 
     def headline_html(self) -> str:
         s = self.summary
-        return (
-            f"<b>output {fmt_shape(s.output_shape)}</b>{DOT}{fmt_count(s.params)} "
-            f"parameters{DOT}{fmt_count(s.macs)} multiply-adds{DOT}"
-            f"{self.macs_ratio:.2f}x {YARDSTICK}'s"
+        output = _("output {shape}").format(shape=fmt_shape(s.output_shape))
+        params = _("{params} parameters").format(params=fmt_count(s.params))
+        macs = _("{macs} multiply-adds").format(macs=fmt_count(s.macs))
+        ratio = _("{ratio}x {reference}'s").format(
+            ratio=f"{self.macs_ratio:.2f}", reference=YARDSTICK
         )
+        return f"<b>{output}</b>{DOT}{params}{DOT}{macs}{DOT}{ratio}"
 
     def table(self) -> Table:
         s = self.summary
@@ -381,10 +423,17 @@ class BlockDesigner(Explorer):
             rows.append(row(f"b{index + 1}", self.branches[index].value.strip(), layers))
         if isinstance(self.spec, Residual):
             up = [r for r in s.layers if r.name == f"{self.spec.name}_up"]
-            rows.append(row("", "linear 1x1 to the input's channels", up))
-        rows.append(row("block", "", list(s.layers)))
+            rows.append(row("", _("linear 1x1 to the input's channels"), up))
+        rows.append(row(_("block"), "", list(s.layers)))
         return Table(
-            ("branch", "operations", "output", "parameters", "multiply-adds", "share"),
+            (
+                _("branch"),
+                _("operations"),
+                _("output"),
+                _("parameters"),
+                _("multiply-adds"),
+                _("share"),
+            ),
             tuple(rows),
             left=2,
             bold_last=True,
@@ -410,38 +459,44 @@ class PlaneTrainer:
     def __init__(self, designer, split, runs, seeds=(0, 1, 2), epochs: int = 4, batch_size=64):
         if not isinstance(designer, BlockDesigner):
             raise ValueError(
-                f"designer must be a BlockDesigner. Received: {type(designer).__name__}"
+                _("designer must be a BlockDesigner. Received: {kind}").format(
+                    kind=type(designer).__name__
+                )
             )
         if not isinstance(runs, list) or not runs:
             raise ValueError(
-                "runs must be the non-empty list train_designs returned (the designs to "
-                f"draw beside yours). Received: {runs!r:.60}"
+                _(
+                    "runs must be the non-empty list train_designs returned (the designs to "
+                    "draw beside yours). Received: {runs}"
+                ).format(runs=f"{runs!r:.60}")
             )
         self.designer, self.split, self.runs = designer, split, list(runs)
         self.given = {run.design for run in runs}  # never replaced by a run of the button
         self.seeds, self.epochs, self.batch_size = tuple(seeds), epochs, batch_size
         self.error: str | None = None
         self.button = widgets.Button(
-            description="train my design", icon="play", button_style="primary",
+            description=_("train my design"), icon="play", button_style="primary",
             layout=widgets.Layout(width="200px"),
         )  # fmt: skip
-        self.button.on_click(lambda _: self.train())
+        self.button.on_click(lambda _button: self.train())
         self.status = widgets.HTML(self._waiting())
         self.plane = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.widget = widgets.VBox([widgets.HBox([self.button, self.status]), self.plane])
 
     def _waiting(self) -> str:
         designs = len({r.design for r in self.runs})
-        return (
-            f"{len(self.seeds)} seeds x {self.epochs} epochs, beside {designs} "
-            f"design{'s' if designs > 1 else ''}"
+        text = (
+            _("{seeds} seeds x {epochs} epochs, beside {designs} designs")
+            if designs > 1
+            else _("{seeds} seeds x {epochs} epochs, beside {designs} design")
         )
+        return text.format(seeds=len(self.seeds), epochs=self.epochs, designs=designs)
 
     def train(self) -> list:
         """Train the designer's design, redraw the plane; returns its runs (empty if it
         could not train)."""
         if self.designer.error:
-            self.error = f"fix the design first: {self.designer.error}"
+            self.error = _("fix the design first: {error}").format(error=self.designer.error)
             self.status.value = f"<b style='color:{ERROR_COLOUR}'>{html.escape(self.error)}</b>"
             return []
         design = self.designer.design
@@ -449,7 +504,9 @@ class PlaneTrainer:
         if label in self.given:  # a reference opened and changed keeps its name: not it
             label = f"{label} (yours)"
         self.button.disabled, self.error = True, None
-        self.status.value = f"training {html.escape(label)}: {self._waiting()}..."
+        self.status.value = _("training {label}: {waiting}...").format(
+            label=html.escape(label), waiting=self._waiting()
+        )
         try:
             mine = train_designs(
                 self.split, {label: design}, self.seeds, self.epochs, self.batch_size
@@ -469,12 +526,18 @@ class PlaneTrainer:
 
     def _result(self, label: str, mine: list) -> str:
         mean = sum(r.val_error for r in mine) / len(mine)
-        text = f"{label}: mean validation error {mean:.1%} over {len(mine)} seeds"
+        text = _("{label}: mean validation error {mean} over {seeds} seeds").format(
+            label=label, mean=f"{mean:.1%}", seeds=len(mine)
+        )
         if len(mine) >= 3 and any(r.design == YARDSTICK for r in self.runs) and label != YARDSTICK:
-            ratio, _, verdict = target_verdict(self.runs, label)
-            text += (
-                f"; {ratio:.2f}x {YARDSTICK}'s multiply-adds; within 2 points: {verdict.verdict}"
+            ratio, _met, verdict = target_verdict(self.runs, label)
+            word = verdict.verdict
+            within = (
+                _(_WITHIN[word])
+                if word in _WITHIN
+                else f"; {{ratio}}x {{reference}}'s multiply-adds; within 2 points: {word}"
             )
+            text += within.format(ratio=f"{ratio:.2f}", reference=YARDSTICK)
         return text
 
     def __repr__(self) -> str:
@@ -483,9 +546,9 @@ class PlaneTrainer:
     def _repr_mimebundle_(self, **kwargs):
         bundle = widget_bundle(self.widget, **kwargs)
         bundle["text/plain"] = repr(self)
+        note = _("A train button: run the notebook to train your design here ({waiting}).")
         bundle["text/html"] = (
             "<div class='inception-edu-training-static' style='color:#555555;font-size:90%'>"
-            "A train button: run the notebook to train your design here "
-            f"({html.escape(self._waiting())}).</div>"
+            f"{note.format(waiting=html.escape(self._waiting()))}</div>"
         )
         return bundle

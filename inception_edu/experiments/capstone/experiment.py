@@ -33,6 +33,7 @@ from inception_edu.course.claims import empirical_verdict
 from inception_edu.course.history import V3_ABLATION
 from inception_edu.data import Split
 from inception_edu.experiments.capstone.design import BLOCK_INPUT, design_to_spec, spec_to_design
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import (
     check_choice,
     check_flag,
@@ -142,11 +143,12 @@ def capstone_network(block, classes: int = 10, input_shape=(8, 8, 1), stem_chann
     pooling and a softmax classifier. A :class:`~inception_edu.spec.ModelSpec`."""
     if not isinstance(block, (Concat, Residual)):
         raise ValueError(
-            f"block must be a Concat or Residual spec (design_to_spec(design)). "
-            f"Received: {type(block).__name__}"
+            _(
+                "block must be a Concat or Residual spec (design_to_spec(design)). Received: {kind}"
+            ).format(kind=type(block).__name__)
         )
     classes = check_int(classes, "classes", 2)
-    input_shape = check_input_shape(input_shape, 4, "the capstone network")
+    input_shape = check_input_shape(input_shape, 4, N_("the capstone network"))
     stem_channels = check_int(stem_channels, "stem_channels", 1)
     layout = (
         Layout()
@@ -185,7 +187,9 @@ def _checkpoint_dir(root, digest: str, seed: int):
         return None
     if not isinstance(root, (str, os.PathLike)) or not str(os.fspath(root)):
         raise ValueError(
-            f"checkpoint_root must be None or a folder path. Received: checkpoint_root={root!r}"
+            _(
+                "checkpoint_root must be None or a folder path. Received: checkpoint_root={root!r}"
+            ).format(root=root)
         )
     return os.path.join(os.fspath(root), digest, f"seed_{seed}")
 
@@ -224,10 +228,14 @@ def train_designs(
     default (:data:`REFERENCE_SOURCES`).
     """
     if not isinstance(split, Split):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     if not isinstance(designs, dict) or not designs:
         raise ValueError(
-            f"designs must be a non-empty {{label: design}} dict. Received: {designs!r:.80}"
+            _("designs must be a non-empty {shape} dict. Received: {designs!r:.80}").format(
+                shape="{label: design}", designs=designs
+            )
         )
     seeds = check_seeds(seeds)
     epochs = check_int(epochs, "epochs", 1)
@@ -261,7 +269,7 @@ def train_designs(
             epochs,
             seed=seed,
             checkpoint_dir=_checkpoint_dir(checkpoint_root, digest, seed),
-            label=f"{len(specs)} designs, seed {seed}",
+            label=_("{count} designs, seed {seed}").format(count=len(specs), seed=seed),
         )
         settle_batch_norm(model, split.x_train)
         runs += _measure_designs(model, keys, split, costs, sources, seed)
@@ -272,7 +280,9 @@ def _check_sources(sources) -> dict:
     """``sources`` (``{label: where it came from}`` or None) as a dict of its own."""
     if sources is not None and not isinstance(sources, dict):
         raise ValueError(
-            f"sources must be a {{label: text}} dict or None. Received: {sources!r:.80}"
+            _("sources must be a {shape} dict or None. Received: {sources!r:.80}").format(
+                shape="{label: text}", sources=sources
+            )
         )
     return dict(sources or {})
 
@@ -281,12 +291,16 @@ def _design_networks(split: Split, designs: dict, stem_channels: int) -> dict:
     """``{label: capstone_network}`` of each design, checked on the block's input (the
     stem's output on ``split``'s images), so that a bad design fails before anything
     trains."""
-    height, width, _ = split.input_shape
+    height, width, _channels = split.input_shape
     block_input = (height, width, stem_channels)
     specs = {}
     for label, design in designs.items():
         if not isinstance(label, str) or not label:
-            raise ValueError(f"Each design's label must be a non-empty text. Received: {label!r}")
+            raise ValueError(
+                _("Each design's label must be a non-empty text. Received: {label!r}").format(
+                    label=label
+                )
+            )
         block = _block(design, block_input, label)
         specs[label] = capstone_network(block, split.num_classes, split.input_shape, stem_channels)
     return specs
@@ -407,19 +421,20 @@ def design_table(runs) -> Table:
                 *(f"{errors[s]:.1%}" if s in errors else "" for s in seeds),
                 f"{np.mean(values):.1%}",
                 f"{max(values) - min(values):.1%}",
-                "yes" if label in front else "",
+                _("yes") if label in front else "",
             )
         )
+    error_seed = _("error seed {seed}")
     columns = (
-        "design",
-        "from",
-        "block params",
-        "block mult-adds",
-        "network mult-adds",
-        *(f"error seed {s}" for s in seeds),
-        "mean error",
-        "spread",
-        "Pareto front",
+        _("design"),
+        _("from"),
+        _("block params"),
+        _("block mult-adds"),
+        _("network mult-adds"),
+        *(error_seed.format(seed=s) for s in seeds),
+        _("mean error"),
+        _("spread"),
+        _("Pareto front"),
     )
     return Table(columns, tuple(rows), left=2)
 
@@ -429,7 +444,7 @@ def write_table_csv(runs, path) -> str:
     per design; errors as fractions, counts as integers), for a spreadsheet. Returns it."""
     grouped = _by_design(runs)
     if not isinstance(path, (str, os.PathLike)) or not str(os.fspath(path)):
-        raise ValueError(f"path must be a file path. Received: path={path!r}")
+        raise ValueError(_("path must be a file path. Received: path={path!r}").format(path=path))
     seeds = list(dict.fromkeys(r.seed for r in _check_runs(runs)))
     front = set(pareto_front(runs))
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -574,12 +589,12 @@ def plot_plane(
         _label_points(ax, figure, list(zip(xs, means, strict=True)), texts, limits, share)
     _format_plane_axes(ax, cost, limits[-1])
     seeds = len({r.seed for r in _check_runs(runs)})
-    ax.set_title(
-        title
-        or f"the accuracy-cost plane: {len(labels)} designs, {seeds} seed"
-        f"{'s' if seeds > 1 else ''} each",
-        fontsize=12,
+    heading = (
+        _("the accuracy-cost plane: {designs} designs, {seeds} seeds each")
+        if seeds > 1
+        else _("the accuracy-cost plane: {designs} designs, {seeds} seed each")
     )
+    ax.set_title(title or heading.format(designs=len(labels), seeds=seeds), fontsize=12)
     _plane_legend(ax)
     return figure
 
@@ -610,7 +625,7 @@ def _number_points(ax, xs: list, means: list, texts: list, squares: list) -> Non
         bbox_to_anchor=(1.01, 1.0),
         fontsize=9,
         frameon=False,
-        title="design  mean error",
+        title=_("design  mean error"),
         title_fontsize=9,
     )
     ax.add_artist(key)  # the plane's own key (below the axes) is a second legend
@@ -623,7 +638,7 @@ def _draw_front(ax, points: list) -> None:
     if len(front_points) < 2:
         return
     steps_x, steps_y = [], []
-    for (x0, y0), (x1, _) in zip(front_points, front_points[1:], strict=False):
+    for (x0, y0), (x1, _y1) in zip(front_points, front_points[1:], strict=False):
         steps_x += [x0, x1]
         steps_y += [y0, y0]
     steps_x.append(front_points[-1][0])
@@ -705,16 +720,24 @@ def _format_plane_axes(ax, cost: str, log_errors: bool = False) -> None:
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, PercentFormatter
 
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _macs_tick(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _position: _macs_tick(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
     if log_errors:
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
-    what = "the block" if cost == "block" else "the whole network"
-    ax.set_xlabel(f"multiply-adds of {what} per image (log scale)", fontsize=11)
-    scale = ", log scale" if log_errors else ""
-    ax.set_ylabel(f"validation error (lower is better{scale})", fontsize=11)
+    ax.set_xlabel(
+        _("multiply-adds of the block per image (log scale)")
+        if cost == "block"
+        else _("multiply-adds of the whole network per image (log scale)"),
+        fontsize=11,
+    )
+    ax.set_ylabel(
+        _("validation error (lower is better, log scale)")
+        if log_errors
+        else _("validation error (lower is better)"),
+        fontsize=11,
+    )
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3, which="both")
 
@@ -733,11 +756,20 @@ def _plane_legend(ax) -> None:
             color=grey,
             linestyle="",
             markersize=8,
-            label="a course reference: mean, bar from best to worst seed",
+            label=_("a course reference: mean, bar from best to worst seed"),
         ),
-        Line2D([], [], marker="o", color=grey, linestyle="", markersize=8, label="a class design"),
         Line2D(
-            [], [], marker="o", color=grey, alpha=0.45, linestyle="", markersize=4, label="one seed"
+            [], [], marker="o", color=grey, linestyle="", markersize=8, label=_("a class design")
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=grey,
+            alpha=0.45,
+            linestyle="",
+            markersize=4,
+            label=_("one seed"),
         ),
         Line2D(
             [],
@@ -747,7 +779,7 @@ def _plane_legend(ax) -> None:
             markeredgecolor="black",
             linestyle="--",
             markersize=8,
-            label="the Pareto front (black edge: on it)",
+            label=_("the Pareto front (black edge: on it)"),
         ),
     ]
     keys[-1].set_color("#555555")
@@ -770,8 +802,8 @@ def _draw_paper_ablation(ax) -> None:
     architectures, and cost whole networks, not blocks."""
     from matplotlib.ticker import FixedLocator, NullFormatter, PercentFormatter
 
-    costs = [cost for _, _, _, cost in V3_ABLATION]
-    errors = [top1 / 100 for _, top1, _, _ in V3_ABLATION]
+    costs = [row[3] for row in V3_ABLATION]
+    errors = [row[1] / 100 for row in V3_ABLATION]
     front, best = [], math.inf
     for cost, error in sorted(zip(costs, errors, strict=True)):
         if error < best:
@@ -779,18 +811,18 @@ def _draw_paper_ablation(ax) -> None:
             best = error
     _draw_front(ax, front)
     ax.scatter(costs, errors, s=40, color="#555555", zorder=3)
-    for (network, *_), cost, error in zip(V3_ABLATION, costs, errors, strict=True):
+    for (network, *_rest), cost, error in zip(V3_ABLATION, costs, errors, strict=True):
         ax.annotate(network, (cost, error), xytext=(-7, 0), textcoords="offset points",
                     fontsize=9, va="center", ha="right")  # fmt: skip
     ax.set_xscale("log")
     ax.set_xlim(0.55, 6.5)
     ax.xaxis.set_major_locator(FixedLocator([1, 2, 3, 4, 5]))
-    ax.xaxis.set_major_formatter(lambda value, _: f"{value:g}")
+    ax.xaxis.set_major_formatter(lambda value, _position: f"{value:g}")
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("the whole network's cost (the paper's \"Bn ops\", log scale)", fontsize=11)
-    ax.set_ylabel("ImageNet top-1 error (single crop)", fontsize=11)
-    ax.set_title("for scale: the v3 paper's Table 3 (notebook 06)", fontsize=12)
+    ax.set_xlabel(_("the whole network's cost (the paper's \"Bn ops\", log scale)"), fontsize=11)
+    ax.set_ylabel(_("ImageNet top-1 error (single crop)"), fontsize=11)
+    ax.set_title(_("for scale: the v3 paper's Table 3 (notebook 06)"), fontsize=12)
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3)
 
@@ -829,9 +861,14 @@ def target_verdict(
     theirs = {r.seed: r.val_error for r in grouped[reference]}
     seeds = [s for s in mine if s in theirs]
     ratio = grouped[design][0].block_macs / max(1, grouped[reference][0].block_macs)
+    points = f"{error_points:g}"
     verdict = empirical_verdict(
-        f"{design} within {error_points:g} points of {reference}'s error",
+        _("{design} within {points} points of {reference}'s error").format(
+            design=design, points=points, reference=reference
+        ),
         [100 * (theirs[s] + error_points / 100 - mine[s]) for s in seeds],
-        f"{reference}'s error + {error_points:g} points - {design}'s error, in points",
+        _("{reference}'s error + {points} points - {design}'s error, in points").format(
+            reference=reference, points=points, design=design
+        ),
     )
     return ratio, ratio <= cost_fraction, verdict

@@ -37,6 +37,7 @@ from matplotlib.ticker import MaxNLocator
 from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.data import Split
+from inception_edu.i18n import _
 from inception_edu.keras_build import ScaledResidual, build, end_points
 from inception_edu.keras_build.weights import reinitialize
 from inception_edu.spec.checks import check_int, check_items, check_number, check_seeds
@@ -75,26 +76,36 @@ def rms(values) -> float:
     """The root mean square of an array: the typical size of its entries."""
     array = np.asarray(values, dtype=np.float64)
     if array.size == 0:
-        raise ValueError("rms needs a non-empty array. Received an empty one")
+        raise ValueError(_("rms needs a non-empty array. Received an empty one"))
     return float(np.sqrt(np.mean(np.square(array))))
 
 
 def residual_stages(spec: ModelSpec) -> tuple:
     """The names of ``spec``'s residual stages, in order."""
     if not isinstance(spec, ModelSpec):
-        raise ValueError(f"residual_stages needs a ModelSpec. Received: {type(spec).__name__}")
+        raise ValueError(
+            _("residual_stages needs a ModelSpec. Received: {kind}").format(
+                kind=type(spec).__name__
+            )
+        )
     names = tuple(stage.name for stage in spec.stages if isinstance(stage, Residual))
     if not names:
-        raise ValueError(f"{spec.name} has no residual stages (Inception-ResNet blocks).")
+        raise ValueError(
+            _("{spec} has no residual stages (Inception-ResNet blocks).").format(spec=spec.name)
+        )
     return names
 
 
 def _check_scales(scales) -> tuple:
     if not isinstance(scales, (tuple, list)) or not scales:
-        raise ValueError(f"scales must be a non-empty list of numbers. Received: {scales!r}")
+        raise ValueError(
+            _("scales must be a non-empty list of numbers. Received: {scales!r}").format(
+                scales=scales
+            )
+        )
     scales = tuple(check_number(s, "scale", 0, 10) for s in scales)
     if len(set(scales)) != len(scales):
-        raise ValueError(f"scales must be distinct. Received: {scales!r}")
+        raise ValueError(_("scales must be distinct. Received: {scales!r}").format(scales=scales))
     return scales
 
 
@@ -119,8 +130,10 @@ class ActivationGrowth:
         if scale not in self.scales:
             shown = ", ".join(f"{s:g}" for s in self.scales)
             raise ValueError(
-                f"scale {scale!r} was not measured; the measured scales are {shown}. "
-                f"Received: scale={scale!r}"
+                _(
+                    "scale {scale!r} was not measured; the measured scales are {shown}. "
+                    "Received: scale={scale!r}"
+                ).format(scale=scale, shown=shown)
             )
         return np.asarray(self.rms[self.scales.index(scale)])
 
@@ -156,16 +169,20 @@ def growth_over_seeds(spec: ModelSpec, x, seeds=(0, 1, 2), scales=SCALE_GRID) ->
     plain = [s.name for s in spec.stages if isinstance(s, Residual) and not s.shortcut]
     if plain:
         raise ValueError(
-            "activation_growth measures residual blocks, and these have no shortcut "
-            f"(shortcut=False): {', '.join(plain)}. Received spec {spec.name!r}"
+            _(
+                "activation_growth measures residual blocks, and these have no shortcut "
+                "(shortcut=False): {plain}. Received spec {spec!r}"
+            ).format(plain=", ".join(plain), spec=spec.name)
         )
     scales = _check_scales(scales)
     seeds = check_seeds(seeds)
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 4 or len(x) < 2:
         raise ValueError(
-            "x must be a batch of at least 2 images shaped (N, height, width, channels). "
-            f"Received shape {x.shape}"
+            _(
+                "x must be a batch of at least 2 images shaped (N, height, width, channels). "
+                "Received shape {shape}"
+            ).format(shape=x.shape)
         )
     model = build(spec, x.shape[1:])
     points = end_points(model)
@@ -194,14 +211,19 @@ def growth_over_seeds(spec: ModelSpec, x, seeds=(0, 1, 2), scales=SCALE_GRID) ->
 def plot_growth(growth: ActivationGrowth, scales=(1.0, 0.3, 0.2, 0.1), title: str = ""):
     """The trunk's RMS over depth (0 = entering the first block), one line per scale."""
     if not isinstance(growth, ActivationGrowth):
-        raise ValueError(f"growth must be an ActivationGrowth. Received: {type(growth).__name__}")
+        raise ValueError(
+            _("growth must be an ActivationGrowth. Received: {kind}").format(
+                kind=type(growth).__name__
+            )
+        )
     scales = _check_scales(scales)
     figure = new_figure(figsize=(8, 4), layout="constrained")
     ax = figure.subplots()
     depth = np.arange(len(growth.blocks) + 1)
     for index, scale in enumerate(scales):
         values = [growth.stem, *growth.at(scale)]
-        label = "unscaled (1.0)" if scale == 1.0 else f"scaled by {scale:g}"
+        scaled = _("scaled by {scale:g}").format(scale=scale)
+        label = _("unscaled (1.0)") if scale == 1.0 else scaled
         ax.plot(depth, values, marker="o", markersize=4, color=f"C{index}", label=label)
         ax.annotate(
             f"{values[-1] / growth.stem:.1f}x",
@@ -215,12 +237,12 @@ def plot_growth(growth: ActivationGrowth, scales=(1.0, 0.3, 0.2, 0.1), title: st
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.5, depth[-1] + 2)
     ax.set_ylim(0, None)
-    ax.set_xlabel("residual blocks passed (0: the stem's output)", fontsize=11)
-    ax.set_ylabel("RMS of the activations", fontsize=11)
+    ax.set_xlabel(_("residual blocks passed (0: the stem's output)"), fontsize=11)
+    ax.set_ylabel(_("RMS of the activations"), fontsize=11)
     ax.tick_params(labelsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=10, loc="upper left")
-    ax.set_title(title or "the trunk at initialisation, block after block", fontsize=12)
+    ax.set_title(title or _("the trunk at initialisation, block after block"), fontsize=12)
     return figure
 
 
@@ -257,11 +279,17 @@ class VariantRun:
 def _check_variants(variants) -> dict:
     if not isinstance(variants, dict) or not variants:
         raise ValueError(
-            f"variants must be a non-empty {{label: ModelSpec}} dict. Received: {variants!r:.80}"
+            _(
+                "variants must be a non-empty {{label: ModelSpec}} dict. Received: {variants!r:.80}"
+            ).format(variants=variants)
         )
     for label, spec in variants.items():
         if not isinstance(label, str) or not label:
-            raise ValueError(f"Each variant needs a non-empty string label. Received: {label!r}")
+            raise ValueError(
+                _("Each variant needs a non-empty string label. Received: {label!r}").format(
+                    label=label
+                )
+            )
         residual_stages(spec)
     return variants
 
@@ -295,7 +323,7 @@ def _fit_epochs(
     """
     rng = np.random.default_rng(seed)
     losses: dict = {key: [] for key in keys.values()}
-    for _ in range(epochs):
+    for _epoch in range(epochs):
         order = rng.permutation(len(x))
         y = {key: targets[order] for key in keys.values()}
         logs = model.fit(
@@ -353,12 +381,16 @@ def train_variants(
     given order.
     """
     if not isinstance(split, Split):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     variants = _check_variants(variants)
     seeds = check_seeds(seeds)
     if not isinstance(learning_rates, (tuple, list)) or not learning_rates:
         raise ValueError(
-            f"learning_rates must be a non-empty list of numbers. Received: {learning_rates!r}"
+            _("learning_rates must be a non-empty list of numbers. Received: {rates!r}").format(
+                rates=learning_rates
+            )
         )
     rates = tuple(check_number(lr, "learning_rate", 0, 100, open_min=True) for lr in learning_rates)
     epochs = check_int(epochs, "epochs", 1)
@@ -369,8 +401,10 @@ def train_variants(
     recipe = check_recipe(recipe, default)
     if recipe.schedule is not None:
         raise ValueError(
-            "train_variants needs a constant learning rate (schedule=None): each run sets "
-            f"it anew. Received: schedule={recipe.schedule!r}"
+            _(
+                "train_variants needs a constant learning rate (schedule=None): each run sets "
+                "it anew. Received: schedule={schedule!r}"
+            ).format(schedule=recipe.schedule)
         )
     nets = {label: build(spec, split.input_shape) for label, spec in variants.items()}
     model = side_by_side(list(nets.values()))
@@ -421,7 +455,10 @@ def final_values(runs, field: str = "final_loss") -> dict:
     ``"val_accuracy"``, ``"dead"``), seeds in the order trained."""
     if field not in ("final_loss", "val_accuracy", "dead"):
         raise ValueError(
-            f"field must be one of 'final_loss', 'val_accuracy', 'dead'. Received: field={field!r}"
+            _(
+                "field must be one of 'final_loss', 'val_accuracy', 'dead'. "
+                "Received: field={field!r}"
+            ).format(field=field)
         )
     grouped: dict = {}
     for run in _check_runs(runs):
@@ -437,7 +474,9 @@ def differences(runs, variant: str, other: str, learning_rate, field: str = "fin
         if (name, learning_rate) not in values:
             known = sorted({f"{v} at {r:g}" for v, r in values})
             raise ValueError(
-                f"No runs of {name!r} at learning rate {learning_rate!r}. Allowed: {known}"
+                _("No runs of {name!r} at learning rate {rate!r}. Allowed: {known}").format(
+                    name=name, rate=learning_rate, known=known
+                )
             )
     first, second = values[variant, learning_rate], values[other, learning_rate]
     return [a - b for a, b in zip(first, second, strict=True)]
@@ -449,7 +488,11 @@ def best_runs(runs, variant: str, field: str = "final_loss") -> dict:
     accuracy (``"val_accuracy"``); a loss that is not finite never wins. ``{seed: run}``,
     seeds in order: each variant compared at its own best rate."""
     if field not in ("final_loss", "val_accuracy"):
-        raise ValueError(f"field must be 'final_loss' or 'val_accuracy'. Received: field={field!r}")
+        raise ValueError(
+            _("field must be 'final_loss' or 'val_accuracy'. Received: field={field!r}").format(
+                field=field
+            )
+        )
     sign = 1.0 if field == "final_loss" else -1.0
 
     def badness(run):
@@ -464,7 +507,9 @@ def best_runs(runs, variant: str, field: str = "final_loss") -> dict:
             best[run.seed] = run
     if not best:
         known = sorted({r.variant for r in runs})
-        raise ValueError(f"No runs of {variant!r}. Allowed: {known}")
+        raise ValueError(
+            _("No runs of {name!r}. Allowed: {known}").format(name=variant, known=known)
+        )
     return dict(sorted(best.items()))
 
 
@@ -492,11 +537,11 @@ def runs_table(runs) -> Table:
         )
     return Table(
         (
-            "variant",
-            "learning rate",
-            *(f"loss, seed {s}" for s in seeds),
-            "val. accuracy",
-            "zeros (most)",
+            _("variant"),
+            _("learning rate"),
+            *(_("loss, seed {seed}").format(seed=s) for s in seeds),
+            _("val. accuracy"),
+            _("zeros (most)"),
         ),
         tuple(rows),
     )
@@ -513,7 +558,11 @@ def plot_training(runs, variants=None, title: str = "", classes: int | None = 10
     names = known if variants is None else list(variants)
     unknown = [name for name in names if name not in known]
     if unknown or not names:
-        raise ValueError(f"variants must name trained variants: {known}. Received: {variants!r}")
+        raise ValueError(
+            _("variants must name trained variants: {known}. Received: {variants!r}").format(
+                known=known, variants=variants
+            )
+        )
     figure = new_figure(figsize=(5.2 * len(rates), 4.2), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(rates), sharey=True))
     for ax, rate in zip(axes, rates, strict=True):
@@ -523,17 +572,21 @@ def plot_training(runs, variants=None, title: str = "", classes: int | None = 10
         }
         plot_runs(
             {name: c for name, c in curves.items() if c},
-            metric="training loss",
-            title=f"learning rate {rate:g}",
+            metric=_("training loss"),
+            title=_("learning rate {rate:g}").format(rate=rate),
             ax=ax,
             legend="upper right",
         )
         if classes is not None:
             chance = math.log(check_int(classes, "classes", 2))
-            label = f"guessing: ln {classes} = {chance:.2f}"
+            label = _("guessing: ln {classes} = {chance:.2f}").format(
+                classes=classes, chance=chance
+            )
             ax.axhline(chance, color="#555555", linestyle="--", linewidth=1, label=label)
             ax.legend(loc="upper right", fontsize=10)
     seeds = len({r.seed for r in runs})
-    default = f"training loss: mean of {seeds} seeds, band from the lowest to the highest"
+    default = _("training loss: mean of {seeds} seeds, band from the lowest to the highest").format(
+        seeds=seeds
+    )
     figure.suptitle(title or default, fontsize=12)
     return figure

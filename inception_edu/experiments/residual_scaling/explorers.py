@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from inception_edu.analysis import Table
 from inception_edu.data import Split
 from inception_edu.experiments.residual_scaling.experiment import ActivationGrowth
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_int, check_number
 from inception_edu.viz.charts import line_charts_svg
 from inception_edu.widgets.base import DOT, Explorer
@@ -44,12 +45,16 @@ class ScaleExplorer(Explorer):
     def __init__(self, growth: ActivationGrowth, scale: float = 0.2, draw: bool = True):
         if not isinstance(growth, ActivationGrowth):
             raise ValueError(
-                f"growth must be an ActivationGrowth. Received: {type(growth).__name__}"
+                _("growth must be an ActivationGrowth. Received: {kind}").format(
+                    kind=type(growth).__name__
+                )
             )
         if 1.0 not in growth.scales:
             raise ValueError(
-                "growth must include the unscaled network (scale 1.0), the reference. "
-                f"Received scales {growth.scales}"
+                _(
+                    "growth must include the unscaled network (scale 1.0), the reference. "
+                    "Received scales {scales}"
+                ).format(scales=growth.scales)
             )
         scale = check_number(scale, "scale", 0, 10)
         growth.at(scale)  # a scale that was not measured: ValueError naming those that were
@@ -59,7 +64,7 @@ class ScaleExplorer(Explorer):
         self.slider = widgets.SelectionSlider(
             options=[(f"{s:.2f}", s) for s in growth.scales],
             value=scale,
-            description="residual scale",
+            description=_("residual scale"),
             continuous_update=False,
             style={"description_width": "110px"},
             layout=widgets.Layout(width="520px"),
@@ -76,10 +81,12 @@ class ScaleExplorer(Explorer):
     def headline_html(self) -> str:
         blocks = len(self.growth.blocks)
         unscaled = self.reference[-1] / self.growth.stem
-        return (
-            f"<b>residual scale {self.spec:.2f}</b>{DOT}after {blocks} blocks the RMS is "
-            f"<b>{self.ratio:.2f}x</b> the stem's{DOT}unscaled: {unscaled:.2f}x"
+        scale = _("residual scale {scale}").format(scale=f"{self.spec:.2f}")
+        after = _("after {blocks} blocks the RMS is <b>{ratio}x</b> the stem's").format(
+            blocks=blocks, ratio=f"{self.ratio:.2f}"
         )
+        reference = _("unscaled: {ratio}x").format(ratio=f"{unscaled:.2f}")
+        return f"<b>{scale}</b>{DOT}{after}{DOT}{reference}"
 
     def table(self):
         count = len(self.growth.blocks)
@@ -88,20 +95,25 @@ class ScaleExplorer(Explorer):
         rows = tuple(
             (str(k), f"{self.values[k - 1]:.3f}", f"{self.reference[k - 1]:.3f}") for k in shown
         )
-        rows = (("0 (stem)", f"{self.growth.stem:.3f}", f"{self.growth.stem:.3f}"), *rows)
-        return Table(("blocks passed", f"RMS, scale {self.spec:.2f}", "RMS, unscaled (1.0)"), rows)
+        rows = ((_("0 (stem)"), f"{self.growth.stem:.3f}", f"{self.growth.stem:.3f}"), *rows)
+        columns = (
+            _("blocks passed"),
+            _("RMS, scale {scale}").format(scale=f"{self.spec:.2f}"),
+            _("RMS, unscaled (1.0)"),
+        )
+        return Table(columns, rows)
 
     def render(self, scale) -> str:
-        chosen = f"scale {scale:.2f}"
+        chosen = _("scale {scale}").format(scale=f"{scale:.2f}")
         stem = self.growth.stem
         series = {chosen: [stem, *self.values]}
         if scale != 1.0:
-            series["unscaled (1.0)"] = [stem, *self.reference]
+            series[_("unscaled (1.0)")] = [stem, *self.reference]
         return line_charts_svg(
-            [("RMS of the trunk after each residual block", series)],
+            [(_("RMS of the trunk after each residual block"), series)],
             list(series),
-            "residual blocks passed (0: leaving the stem)",
-            label="activation size per block",
+            _("residual blocks passed (0: leaving the stem)"),
+            label=_("activation size per block"),
             first=0,
         )
 
@@ -129,7 +141,9 @@ def scale_training_panel(
     from inception_edu.zoo.mini import mini_inception_resnet_spec
 
     if not isinstance(split, Split):
-        raise ValueError(f"split must be a data.Split. Received: {type(split).__name__}")
+        raise ValueError(
+            _("split must be a data.Split. Received: {kind}").format(kind=type(split).__name__)
+        )
     learning_rate = check_number(learning_rate, "learning_rate", 0, 100, open_min=True)
     scale = check_number(scale, "scale", MIN_SCALE, 1)
     seed = check_int(seed, "seed", 0)
@@ -148,5 +162,5 @@ def scale_training_panel(
         batch_size=batch_size,
         seed=seed,
         recipe=Recipe(optimizer="sgd", learning_rate=learning_rate, momentum=0.9),
-        control=PanelControl("residual scale", scale, MIN_SCALE, 1.0, 0.05),
+        control=PanelControl(N_("residual scale"), scale, MIN_SCALE, 1.0, 0.05),
     )

@@ -42,6 +42,7 @@ from inception_edu.experiments.residual_scaling.experiment import (
     growth_over_seeds,
     train_variants,
 )
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_choice, check_int, check_number, check_seeds
 from inception_edu.spec.nodes import Residual
 from inception_edu.viz.figures import new_figure
@@ -175,8 +176,7 @@ def describe_network(settings: StudySettings) -> tuple:
     """What the study trains, in lines of text read off the unscaled variant's spec: the
     trunk, the blocks and their branches' filters, and how far the residual's rank (the
     concatenated branches' channels) is below the trunk's width."""
-    if not isinstance(settings, StudySettings):
-        raise ValueError(f"settings must be StudySettings. Received: {type(settings).__name__}")
+    _check_settings(settings)
     spec = settings.variants()["unscaled"]
     block = next(stage for stage in spec.stages if isinstance(stage, Residual))
     branches = [
@@ -185,13 +185,30 @@ def describe_network(settings: StudySettings) -> tuple:
     ]
     rank = sum(branch.ops[-1].filters for branch in block.branches)
     return (
-        f"trunk: {settings.channels} channels on a 4x4 grid (a 3x3/2 stem on the 8x8 digits)",
-        f"{settings.blocks} Inception-ResNet-A blocks of v1 (Figure 10), {len(branches)} of "
-        f"its 3 branches at width {settings.width:g}:",
-        f"  {' | '.join(branches)}; concatenated: {rank} channels",
-        f"  then the linear 1x1 to {settings.channels}: a residual of rank <= {rank}, "
-        f"{settings.channels / rank:.0f}x fewer than the trunk's channels",
+        _("trunk: {channels} channels on a 4x4 grid (a 3x3/2 stem on the 8x8 digits)").format(
+            channels=settings.channels
+        ),
+        _(
+            "{blocks} Inception-ResNet-A blocks of v1 (Figure 10), {branches} of "
+            "its 3 branches at width {width:g}:"
+        ).format(blocks=settings.blocks, branches=len(branches), width=settings.width),
+        _("  {branches}; concatenated: {rank} channels").format(
+            branches=" | ".join(branches), rank=rank
+        ),
+        _(
+            "  then the linear 1x1 to {channels}: a residual of rank <= {rank}, "
+            "{fewer:.0f}x fewer than the trunk's channels"
+        ).format(channels=settings.channels, rank=rank, fewer=settings.channels / rank),
     )
+
+
+def _check_settings(settings) -> None:
+    if not isinstance(settings, StudySettings):
+        raise ValueError(
+            _("settings must be StudySettings. Received: {kind}").format(
+                kind=type(settings).__name__
+            )
+        )
 
 
 def _label(variant: str, schedule: str) -> str:
@@ -202,8 +219,7 @@ def run_study(settings: StudySettings, seeds=None, learning_rates=None, schedule
     """Train the study's variants; one :class:`VariantRun` per variant, schedule, rate and
     seed. ``seeds`` and ``learning_rates`` default to the settings' (a notebook reruns one
     of each); a warmed-up run's variant is labelled ``"unscaled + warm-up"``."""
-    if not isinstance(settings, StudySettings):
-        raise ValueError(f"settings must be StudySettings. Received: {type(settings).__name__}")
+    _check_settings(settings)
     seeds = settings.seeds if seeds is None else seeds
     rates = settings.learning_rates if learning_rates is None else learning_rates
     schedules = tuple(schedules)
@@ -282,7 +298,11 @@ def band(study, variant: str, learning_rate: float, field: str = "val_accuracy")
     ]
     if not values:
         known = sorted({(r.variant, r.learning_rate) for r in _runs(study)})
-        raise ValueError(f"No stored runs of {variant!r} at {learning_rate!r}. Stored: {known}")
+        raise ValueError(
+            _("No stored runs of {variant!r} at {rate!r}. Stored: {known}").format(
+                variant=variant, rate=learning_rate, known=known
+            )
+        )
     return min(values), max(values)
 
 
@@ -303,7 +323,9 @@ def rescues(study, variant: str, other: str, margin: float = CLEAR_MARGIN) -> di
     for name in (variant, other):
         if not any(r.variant == name for r in runs):
             stored = sorted({r.variant for r in runs})
-            raise ValueError(f"No runs of {name!r}. Stored: {stored}")
+            raise ValueError(
+                _("No runs of {name!r}. Stored: {stored}").format(name=name, stored=stored)
+            )
     mine = {(r.seed, r.learning_rate): r for r in runs if r.variant == variant}
     theirs = {(r.seed, r.learning_rate): r for r in runs if r.variant == other}
 
@@ -316,7 +338,7 @@ def rescues(study, variant: str, other: str, margin: float = CLEAR_MARGIN) -> di
             for (s, rate), run in mine.items()
             if s == seed and died(run) and trained(theirs.get((s, rate)))
         )
-        for seed in sorted({seed for seed, _ in mine})
+        for seed in sorted({seed for seed, _rate in mine})
     }
 
 
@@ -349,7 +371,7 @@ def stability(study, unscaled: str = "unscaled", scaled: str = "scaled", claim: 
     verdict = empirical_verdict(
         claim,
         [len(saved[seed]) - len(lost.get(seed, ())) for seed in saved],
-        "rates where only the unscaled run died, minus only the scaled",
+        _("rates where only the unscaled run died, minus only the scaled"),
     )
     return Stability(saved, lost, verdict)
 
@@ -370,7 +392,11 @@ def paired(study, variant: str, other: str, field: str = "val_accuracy") -> dict
             )
     if not found:
         pairs = sorted({r.variant for r in runs})
-        raise ValueError(f"No paired runs of {variant!r} and {other!r}. Stored: {pairs}")
+        raise ValueError(
+            _("No paired runs of {variant!r} and {other!r}. Stored: {pairs}").format(
+                variant=variant, other=other, pairs=pairs
+            )
+        )
     return dict(sorted(found.items()))
 
 
@@ -387,7 +413,7 @@ def seed_spread(study) -> float:
         if len(arm) > 1 and not any(died(r) for r in arm)
     ]
     if not spreads:
-        raise ValueError("No arm with two or more seeds and no deaths: no spread to measure")
+        raise ValueError(_("No arm with two or more seeds and no deaths: no spread to measure"))
     return float(np.median(spreads))
 
 
@@ -401,7 +427,11 @@ def study_table(study, schedule: str = "constant") -> Table:
     mine = [r for r in runs if r.variant in names]
     if not mine:
         stored = sorted({r.variant for r in runs})
-        raise ValueError(f"No runs of {names} ({schedule}). Stored: {stored}")
+        raise ValueError(
+            _("No runs of {names} ({schedule}). Stored: {stored}").format(
+                names=names, schedule=schedule, stored=stored
+            )
+        )
 
     def arm(name, rate):
         return [r for r in mine if r.variant == name and r.learning_rate == rate]
@@ -418,11 +448,16 @@ def study_table(study, schedule: str = "constant") -> Table:
                 f"{rate:g}",
                 *(accuracy(found) for found in arms),
                 *(f"{np.mean([r.dead for r in found]):.0%}" if found else "-" for found in arms),
-                *(f"{sum(died(r) for r in found)} of {len(found)}" for found in arms),
+                *(_died_of(found) for found in arms),
             )
         )
-    header = ("rate", "accuracy: unscaled", "scaled", "zeros: unscaled", "scaled")
-    return Table((*header, "died: unscaled", "scaled"), tuple(rows))
+    header = (_("rate"), _("accuracy: unscaled"), "scaled", _("zeros: unscaled"), "scaled")
+    return Table((*header, _("died: unscaled"), "scaled"), tuple(rows))
+
+
+def _died_of(found) -> str:
+    """On how many of ``found`` runs the network died: ``"1 of 3"``."""
+    return _("{died} of {runs}").format(died=sum(died(r) for r in found), runs=len(found))
 
 
 def warmup_table(study) -> Table:
@@ -435,7 +470,11 @@ def warmup_table(study) -> Table:
         v for v in ("unscaled", "scaled") if any(r.variant == _label(v, "warm-up") for r in runs)
     ]
     if not names:
-        raise ValueError(f"No warmed-up runs. Stored: {sorted({r.variant for r in runs})}")
+        raise ValueError(
+            _("No warmed-up runs. Stored: {stored}").format(
+                stored=sorted({r.variant for r in runs})
+            )
+        )
     found = {v: paired(runs, _label(v, "warm-up"), v) for v in names}
     rows = []
     for rate in sorted({rate for by_rate in found.values() for rate in by_rate}):
@@ -447,12 +486,12 @@ def warmup_table(study) -> Table:
             (
                 f"{rate:g}",
                 *(" ".join(f"{round(100 * d):+d}" for d in found[v].get(rate, ())) for v in names),
-                *(f"{sum(died(r) for r in after[v])} of {len(after[v])}" for v in names),
+                *(_died_of(after[v]) for v in names),
             )
         )
-    header = (f"{names[0]}: warm-up - constant", *names[1:])
-    died_header = (f"died after it: {names[0]}", *names[1:])
-    return Table(("rate", *header, *died_header), tuple(rows))
+    header = (_("{variant}: warm-up - constant").format(variant=names[0]), *names[1:])
+    died_header = (_("died after it: {variant}").format(variant=names[0]), *names[1:])
+    return Table((_("rate"), *header, *died_header), tuple(rows))
 
 
 def plot_study(study, title: str = ""):
@@ -475,30 +514,31 @@ def plot_study(study, title: str = ""):
                 ax.plot(run.learning_rate, run.val_accuracy, "o", color=color, alpha=0.45)
             means = [np.mean([r.val_accuracy for r in mine if r.learning_rate == x]) for x in rates]
             ax.plot(rates, means, "-", color=color, linewidth=2, label=label)
-        ax.axhline(0.1, color="#555555", linestyle="--", linewidth=1, label="guessing: 10%")
+        ax.axhline(0.1, color="#555555", linestyle="--", linewidth=1, label=_("guessing: 10%"))
         ax.axhline(
             DEAD_ACCURACY,
             color="#aa0000",
             linestyle=":",
             linewidth=1.2,
-            label=f"died: {DEAD_ACCURACY:.0%} or less",
+            label=_("died: {accuracy:.0%} or less").format(accuracy=DEAD_ACCURACY),
         )
         ax.set_xscale("log")
         ax.set_ylim(0, 1)
-        ax.set_xlabel("learning rate (SGD, momentum 0.9)", fontsize=11)
-        ax.set_title(schedule if schedule == "constant" else "He et al.'s warm-up first")
+        ax.set_xlabel(_("learning rate (SGD, momentum 0.9)"), fontsize=11)
+        # the schedule's name, shown as the panel's title (the value stays "constant")
+        ax.set_title(_("constant") if schedule == "constant" else _("He et al.'s warm-up first"))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=10, loc="lower left")
         ax.tick_params(labelsize=10)
-    axes[0].set_ylabel("validation accuracy", fontsize=11)
+    axes[0].set_ylabel(_("validation accuracy"), fontsize=11)
     if isinstance(study, Study):
         s = study.settings
-        default = (
-            f"{s.channels}-channel trunk, {s.blocks} blocks: {len(s.seeds)} seeds "
-            f"(dots), their mean (line), after {s.epochs} epochs"
-        )
+        default = _(
+            "{channels}-channel trunk, {blocks} blocks: {seeds} seeds "
+            "(dots), their mean (line), after {epochs} epochs"
+        ).format(channels=s.channels, blocks=s.blocks, seeds=len(s.seeds), epochs=s.epochs)
     else:
-        default = "validation accuracy per seed (dots) and mean (line)"
+        default = _("validation accuracy per seed (dots) and mean (line)")
     figure.suptitle(title or default, fontsize=12)
     return figure
 

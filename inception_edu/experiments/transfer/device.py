@@ -29,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inception_edu.backend import keras, tf
+from inception_edu.data.arrays import translate_filled
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_flag, check_int
 
 __all__ = ["GPU_BATCH_FACTOR", "IMAGENET_SIZE", "DevicePlan", "apply_plan", "device_plan"]
@@ -38,6 +40,12 @@ GPU_BATCH_FACTOR = 4
 
 #: The input size Inception-ResNet-v2's ImageNet weights were trained at.
 IMAGENET_SIZE = 299
+
+# A plan's changes, kept in English in ``DevicePlan.changes`` and shown in the course's
+# language by :meth:`DevicePlan.describe`.
+_MIXED = N_("mixed precision: float16 arithmetic, float32 weights and a float32 softmax")
+_BATCH = N_("batch {old} -> {new}")
+_INPUT = N_("input {old} -> {new} px, the ImageNet weights' own size")
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,16 @@ class DevicePlan:
 
     def describe(self) -> str:
         """The plan as the notebook prints it."""
-        lines = [f"device: {self.device}"]
+        lines = [_("device: {device}").format(device=self.device)]
         if not self.changes:
             lines.append(
-                f"  nothing changed: float32, batch {self.batch_size}, "
-                f"{self.input_size}x{self.input_size} (the course's CPU settings)"
+                _(
+                    "  nothing changed: float32, batch {batch}, {size}x{size} (the course's "
+                    "CPU settings)"
+                ).format(batch=self.batch_size, size=self.input_size)
             )
-        lines += [f"  - {change}" for change in self.changes]
+        shown = (translate_filled(change, (_MIXED, _BATCH, _INPUT)) for change in self.changes)
+        lines += [f"  - {change}" for change in shown]
         return "\n".join(lines)
 
 
@@ -87,17 +98,18 @@ def device_plan(
     if gpus is None:
         gpus = _gpu_names()
     if not isinstance(gpus, (list, tuple)) or not all(isinstance(g, str) for g in gpus):
-        raise ValueError(f"gpus must be a list of GPU names (str) or None. Received: {gpus!r}")
+        raise ValueError(
+            _("gpus must be a list of GPU names (str) or None. Received: {gpus!r}").format(
+                gpus=gpus
+            )
+        )
     if not gpus:
         return DevicePlan("CPU", batch_size, input_size, False, ())
-    changes = [
-        "mixed precision: float16 arithmetic, float32 weights and a float32 softmax",
-        f"batch {batch_size} -> {batch_size * GPU_BATCH_FACTOR}",
-    ]
+    changes = [_MIXED, _BATCH.format(old=batch_size, new=batch_size * GPU_BATCH_FACTOR)]
     size = input_size
     if imagenet and input_size < IMAGENET_SIZE:
         size = IMAGENET_SIZE
-        changes.append(f"input {input_size} -> {size} px, the ImageNet weights' own size")
+        changes.append(_INPUT.format(old=input_size, new=size))
     device = f"GPU ({', '.join(gpus)})"
     return DevicePlan(device, batch_size * GPU_BATCH_FACTOR, size, True, tuple(changes))
 
@@ -107,7 +119,9 @@ def apply_plan(plan: DevicePlan) -> str:
     ``"mixed_float16"`` on a GPU, ``"float32"`` otherwise (restoring the default, so a
     second call with a CPU plan undoes a first one)."""
     if not isinstance(plan, DevicePlan):
-        raise ValueError(f"plan must be a DevicePlan from device_plan(). Received: {plan!r}")
+        raise ValueError(
+            _("plan must be a DevicePlan from device_plan(). Received: {plan!r}").format(plan=plan)
+        )
     policy = "mixed_float16" if plan.mixed_precision else "float32"
     keras.mixed_precision.set_global_policy(policy)
     return policy

@@ -65,8 +65,10 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split
+from inception_edu.data.arrays import translate_filled
 from inception_edu.data.progress import progress_enabled
 from inception_edu.data.stream import StreamSplit, epoch_orders
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import (
     check_choice,
     check_flag,
@@ -126,6 +128,20 @@ LOSSES = {"categorical": "categorical_crossentropy", "binary": "binary_crossentr
 #: makes of it is the point of C36), and both accuracies by their explicit names, so the
 #: true categorical accuracy and the binary accuracy are in every history.
 TRACKED_METRICS = ("accuracy", "binary_accuracy", "categorical_accuracy")
+
+# The words of a settings row (:meth:`Experiment.settings`, kept in English) and of the
+# frozen protocol's phases, shown in the course's language.
+_YES, _NO, _ALL_LAYERS = N_("yes"), N_("no"), N_("all layers")
+_HEAD_THEN_ALL = N_("head {epochs} ep., then all at {rate}")
+_PHASE_WORDS = {"frozen": N_("frozen"), "unfrozen": N_("unfrozen")}
+#: The hyper-parameter table's setting columns, by their key in a row.
+_SETTING_COLUMNS = {
+    "backbone": N_("backbone"),
+    "weights": N_("weights"),
+    "loss": N_("loss"),
+    "augmentation": N_("augmentation"),
+    "training": N_("training"),
+}
 
 
 def _loss_name(loss) -> str:
@@ -192,10 +208,12 @@ def training_batches(
     augment = check_flag(augment, "augment")
     channels = (3,) if augment else (1, 3)
     if x.ndim != 4 or x.shape[-1] not in channels or len(x) != len(y) or len(x) == 0:
-        kind = "RGB images (N, H, W, 3)" if augment else "images (N, H, W, 1 or 3)"
+        kind = _("RGB images (N, H, W, 3)") if augment else _("images (N, H, W, 1 or 3)")
         raise ValueError(
-            f"x must be {kind} and y one integer label per image. Received "
-            f"x of shape {x.shape} and y of shape {y.shape}"
+            _(
+                "x must be {kind} and y one integer label per image. Received "
+                "x of shape {x_shape} and y of shape {y_shape}"
+            ).format(kind=kind, x_shape=x.shape, y_shape=y.shape)
         )
     batch_size = check_int(batch_size, "batch_size", 1)
     seed = check_int(seed, "seed", 0)
@@ -214,31 +232,43 @@ def _backbone_model(backbone, input_shape=None) -> keras.Model:
     """Call ``backbone`` and check what it returns."""
     if isinstance(backbone, keras.Model) or not callable(backbone):
         raise ValueError(
-            "backbone must be a zero-argument function returning a keras.Model without its "
-            "top (a fresh one per call, so each run starts from its own weights). "
-            f"Received: {type(backbone).__name__}"
+            _(
+                "backbone must be a zero-argument function returning a keras.Model without its "
+                "top (a fresh one per call, so each run starts from its own weights). "
+                "Received: {kind}"
+            ).format(kind=type(backbone).__name__)
         )
     model = backbone()
     if not isinstance(model, keras.Model):
         raise ValueError(
-            "backbone() must return a keras.Model (without its top). Received: "
-            f"{type(model).__name__} from {getattr(backbone, '__name__', backbone)!r}"
+            _(
+                "backbone() must return a keras.Model (without its top). Received: {kind} from "
+                "{function!r}"
+            ).format(kind=type(model).__name__, function=getattr(backbone, "__name__", backbone))
         )
     if isinstance(model.output, (dict, list, tuple)):
         raise ValueError(
-            f"backbone() must return a single-output model. Received {model.name!r} with "
-            f"{len(model.output)} outputs"
+            _(
+                "backbone() must return a single-output model. Received {name!r} with "
+                "{outputs} outputs"
+            ).format(name=model.name, outputs=len(model.output))
         )
     rank = len(model.output.shape)
     if rank not in (2, 4):
         raise ValueError(
-            "backbone() must end in a feature map (batch, h, w, c) or pooled features "
-            f"(batch, c). Received {model.name!r} with output shape {model.output.shape}"
+            _(
+                "backbone() must end in a feature map (batch, h, w, c) or pooled features "
+                "(batch, c). Received {name!r} with output shape {shape}"
+            ).format(name=model.name, shape=model.output.shape)
         )
     if input_shape is not None and tuple(model.input.shape[1:]) != tuple(input_shape):
         raise ValueError(
-            f"backbone() must take the images' shape {tuple(input_shape)}. Received "
-            f"{model.name!r} taking {tuple(model.input.shape[1:])}"
+            _(
+                "backbone() must take the images' shape {expected}. Received {name!r} taking "
+                "{shape}"
+            ).format(
+                expected=tuple(input_shape), name=model.name, shape=tuple(model.input.shape[1:])
+            )
         )
     return model
 
@@ -272,7 +302,7 @@ def source_model(
         input_shape: ``None``, or the images' ``(H, W, 3)`` the backbone must take.
     """
     classes = check_int(classes, "classes", 2)
-    name = check_name(name or "transfer", "model name")
+    name = check_name(name or "transfer", N_("model name"))
     body = _backbone_model(backbone, input_shape)
     inputs = keras.Input(tuple(body.input.shape[1:]), name="image")
     features = body(inputs)
@@ -365,7 +395,9 @@ def predict(model, x, batch_size: int = 64) -> np.ndarray:
     for the notebook's few validation images (``benchmarks/training_speed.py transfer``).
     """
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
+        raise ValueError(
+            _("model must be a keras.Model. Received: {kind}").format(kind=type(model).__name__)
+        )
     batch_size = check_int(batch_size, "batch_size", 1)
     x = np.asarray(x, dtype=np.float32)
     batches = [
@@ -391,8 +423,10 @@ def accuracy_report(model, x, y, batch_size: int = 64) -> dict:
     onehot = source_recipe().targets(y, classes)  # checks labels or one-hot rows
     if len(onehot) != len(probabilities):
         raise ValueError(
-            f"x and y must have one row per example. Received {len(probabilities)} images "
-            f"and {len(onehot)} labels"
+            _(
+                "x and y must have one row per example. Received {images} images and {labels} "
+                "labels"
+            ).format(images=len(probabilities), labels=len(onehot))
         )
     report = {}
     for key, metric in (
@@ -411,12 +445,16 @@ def accuracy_report(model, x, y, batch_size: int = 64) -> dict:
 def slug(name: str) -> str:
     """A name as a folder name: ``"binary loss (augmented)"`` -> ``"binary-loss-augmented"``."""
     if not isinstance(name, str):
-        raise ValueError(f"An experiment name must be a string. Received: {name!r}")
+        raise ValueError(
+            _("An experiment name must be a string. Received: {name!r}").format(name=name)
+        )
     text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not text:
         raise ValueError(
-            "An experiment name needs at least one letter or digit (it names the "
-            f"checkpoint folder). Received: {name!r}"
+            _(
+                "An experiment name needs at least one letter or digit (it names the "
+                "checkpoint folder). Received: {name!r}"
+            ).format(name=name)
         )
     return text
 
@@ -467,13 +505,19 @@ class Experiment:
         slug(self.name)
         if isinstance(self.backbone, keras.Model) or not callable(self.backbone):
             raise ValueError(
-                "backbone must be a zero-argument function returning a keras.Model without "
-                f"its top. Received: {type(self.backbone).__name__}"
+                _(
+                    "backbone must be a zero-argument function returning a keras.Model without "
+                    "its top. Received: {kind}"
+                ).format(kind=type(self.backbone).__name__)
             )
         for label in ("backbone_label", "weights"):
             value = getattr(self, label)
             if not isinstance(value, str) or not value:
-                raise ValueError(f"{label} must be a non-empty string. Received: {value!r}")
+                raise ValueError(
+                    _("{label} must be a non-empty string. Received: {value!r}").format(
+                        label=label, value=value
+                    )
+                )
         object.__setattr__(self, "loss", _short_loss(self.loss))
         check_flag(self.augment, "augment")
         object.__setattr__(self, "seed", check_int(self.seed, "seed", 0))
@@ -552,15 +596,18 @@ class Experiment:
         return (("frozen", frozen),) + ((("unfrozen", epochs - frozen),) if epochs > frozen else ())
 
     def settings(self) -> dict:
-        """The hyper-parameter table's row: what varies between arms."""
-        training = "all layers"
+        """The hyper-parameter table's row: what varies between arms (in English, as code
+        compares it; :meth:`Comparison.table` shows it in the course's language)."""
+        training = _ALL_LAYERS
         if self.frozen_epochs:
-            training = f"head {self.frozen_epochs} ep., then all at {self.unfrozen_learning_rate:g}"
+            training = _HEAD_THEN_ALL.format(
+                epochs=self.frozen_epochs, rate=f"{self.unfrozen_learning_rate:g}"
+            )
         return {
             "backbone": self.backbone_label,
             "weights": self.weights,
             "loss": LOSSES[self.loss],
-            "augmentation": "yes" if self.augment else "no",
+            "augmentation": _YES if self.augment else _NO,
             "training": training,
         }
 
@@ -617,7 +664,11 @@ class ExperimentResult:
     def final(self, metric: str) -> float:
         """The last epoch's value of ``metric`` (e.g. ``"val_categorical_accuracy"``)."""
         if metric not in self.history:
-            raise ValueError(f"No metric {metric!r} in this run. Allowed: {sorted(self.history)}")
+            raise ValueError(
+                _("No metric {metric!r} in this run. Allowed: {allowed}").format(
+                    metric=metric, allowed=sorted(self.history)
+                )
+            )
         return float(self.history[metric][-1])
 
 
@@ -641,13 +692,17 @@ def _check_split(split):
         return split
     if not isinstance(split, Split):
         raise ValueError(
-            "split must be an inception_edu.data.Split (e.g. ImageFolder.split()) or a "
-            "StreamSplit (an image folder streamed: inception_edu.data.stream.stream_split). "
-            f"Received: {type(split).__name__}"
+            _(
+                "split must be an inception_edu.data.Split (e.g. ImageFolder.split()) or a "
+                "StreamSplit (an image folder streamed: inception_edu.data.stream.stream_split). "
+                "Received: {kind}"
+            ).format(kind=type(split).__name__)
         )
     if len(split.input_shape) != 3 or split.input_shape[-1] != 3:
         raise ValueError(
-            f"split must hold RGB images (N, H, W, 3). Received images shaped {split.x_train.shape}"
+            _("split must hold RGB images (N, H, W, 3). Received images shaped {shape}").format(
+                shape=split.x_train.shape
+            )
         )
     return split
 
@@ -675,7 +730,7 @@ def _validation_probabilities(model, split, batch_size: int) -> np.ndarray:
         return predict(model, split.x_val, batch_size)
     batches = [
         keras.ops.convert_to_numpy(model(x, training=False))
-        for x, _ in split.val_batches(batch_size)
+        for x, _labels in split.val_batches(batch_size)
     ]
     return np.concatenate(batches)
 
@@ -695,8 +750,10 @@ def _checkpoint_dir(checkpoint_root, experiment: Experiment):
         return None
     if not isinstance(checkpoint_root, (str, os.PathLike)) or str(checkpoint_root) == "":
         raise ValueError(
-            "checkpoint_root must be None or a directory path (str or Path). "
-            f"Received: checkpoint_root={checkpoint_root!r}"
+            _(
+                "checkpoint_root must be None or a directory path (str or Path). "
+                "Received: checkpoint_root={checkpoint_root!r}"
+            ).format(checkpoint_root=checkpoint_root)
         )
     return os.path.join(os.fspath(checkpoint_root), experiment.slug, f"seed{experiment.seed}")
 
@@ -796,7 +853,7 @@ def _run_phases(split, experiment, epochs, batch_size, directory, callbacks, mod
         if model is None:
             model = shared.initial(experiment, classes, shape, phase)
         else:  # the unfrozen phase starts where the frozen one ended
-            previous, (model, _) = model, shared.model(experiment, classes, shape, phase)
+            previous, (model, _weights) = model, shared.model(experiment, classes, shape, phase)
             model.set_weights(previous.get_weights())
         where = directory
         if directory is not None and phase != "all":
@@ -804,7 +861,9 @@ def _run_phases(split, experiment, epochs, batch_size, directory, callbacks, mod
             rate = f"{experiment.unfrozen_learning_rate:g}"
             part = f"frozen{frozen}" if phase == "frozen" else f"unfrozen-after{frozen}-lr{rate}"
             where = os.path.join(directory, part)
-        label = f"{experiment.name}, seed {experiment.seed}"
+        label = _("{name}, seed {seed}").format(name=experiment.name, seed=experiment.seed)
+        if phase != "all":
+            label = f"{label}, {_(_PHASE_WORDS[phase])}"
         history = run(
             model,
             train,
@@ -816,7 +875,7 @@ def _run_phases(split, experiment, epochs, batch_size, directory, callbacks, mod
             checkpoint_dir=where,
             callbacks=[_Offset(c, done) if done else c for c in callbacks],
             progress=progress,
-            label=label if phase == "all" else f"{label}, {phase}",
+            label=label,
         )
         for key, values in history.history.items():
             logs.setdefault(key, []).extend(values)
@@ -902,7 +961,11 @@ def run_experiment(
     """
     split = _check_split(split)
     if not isinstance(experiment, Experiment):
-        raise ValueError(f"experiment must be an Experiment. Received: {type(experiment).__name__}")
+        raise ValueError(
+            _("experiment must be an Experiment. Received: {kind}").format(
+                kind=type(experiment).__name__
+            )
+        )
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     worst = check_int(worst, "worst", 0)
@@ -965,6 +1028,11 @@ SUMMARY_METRICS = (
 )
 
 
+def _shown_setting(value: str) -> str:
+    """A cell of :meth:`Experiment.settings` in the course's language (names unchanged)."""
+    return translate_filled(value, (_YES, _NO, _ALL_LAYERS, _HEAD_THEN_ALL))
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """Several arms, each trained with the same seeds, epochs and batch size.
@@ -992,7 +1060,9 @@ class Comparison:
             return [result.settled_accuracy]
         if metric not in result.history:
             raise ValueError(
-                f"No metric {metric!r} in these runs. Allowed: {sorted(result.history)}"
+                _("No metric {metric!r} in these runs. Allowed: {allowed}").format(
+                    metric=metric, allowed=sorted(result.history)
+                )
             )
         return list(result.history[metric])
 
@@ -1022,18 +1092,18 @@ class Comparison:
         protocol = any(e.frozen_epochs for e in self.experiments)
         settings = ("backbone", "weights", "loss", "augmentation")
         settings += ("training",) if protocol else ()
-        columns = ("arm", *settings, *metrics)
+        columns = (_("arm"), *(_(_SETTING_COLUMNS[key]) for key in settings), *metrics)
         rows = []
         for row in self.rows():
-            cells = [row["name"], *(row[key] for key in settings)]
+            cells = [row["name"], *(_shown_setting(row[key]) for key in settings)]
             for metric in metrics:
                 mean, low, high = (row[f"{metric}_{k}"] for k in ("mean", "min", "max"))
                 cells.append(f"{mean:.3f} [{low:.3f}, {high:.3f}]")
             rows.append(tuple(cells))
-        title = (
-            f"{self.epochs} epochs, batch {self.batch_size}, seeds {list(self.seeds)}: "
-            "mean [lowest, highest seed] at the last epoch"
-        )
+        title = _(
+            "{epochs} epochs, batch {batch}, seeds {seeds}: mean [lowest, highest seed] at the "
+            "last epoch"
+        ).format(epochs=self.epochs, batch=self.batch_size, seeds=list(self.seeds))
         return Table(columns, tuple(rows), title=title, left=len(settings) + 1)
 
     def plot(self, metric: str = "val_categorical_accuracy", ax=None, limits=None, reference=None):
@@ -1052,7 +1122,9 @@ class Comparison:
             value, label = reference
             if not np.isfinite(value) or not isinstance(label, str):
                 raise ValueError(
-                    f"reference must be (a finite number, a label). Received: {reference!r}"
+                    _(
+                        "reference must be (a finite number, a label). Received: {reference!r}"
+                    ).format(reference=reference)
                 )
             axes.axhline(value, color="0.3", linestyle="--", linewidth=1.2, label=label)
             axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
@@ -1060,7 +1132,9 @@ class Comparison:
             low, high = limits
             if not (np.isfinite(low) and np.isfinite(high) and low < high):
                 raise ValueError(
-                    f"limits must be (low, high) with low < high. Received: {limits!r}"
+                    _("limits must be (low, high) with low < high. Received: {limits!r}").format(
+                        limits=limits
+                    )
                 )
             axes.set_ylim(low, high)
         return figure
@@ -1099,17 +1173,24 @@ def compare(
     split = _check_split(split)
     if isinstance(experiments, Experiment) or not isinstance(experiments, (tuple, list)):
         raise ValueError(
-            "experiments must be a non-empty list of Experiment. Received: "
-            f"{type(experiments).__name__}"
+            _("experiments must be a non-empty list of Experiment. Received: {shown}").format(
+                shown=type(experiments).__name__
+            )
         )
     if not experiments or not all(isinstance(e, Experiment) for e in experiments):
         shown = [type(e).__name__ for e in experiments]
-        raise ValueError(f"experiments must be a non-empty list of Experiment. Received: {shown}")
+        raise ValueError(
+            _("experiments must be a non-empty list of Experiment. Received: {shown}").format(
+                shown=shown
+            )
+        )
     slugs = [e.slug for e in experiments]
     if len(set(slugs)) != len(slugs):
         raise ValueError(
-            "experiments must have distinct names (their slugs name the checkpoint "
-            f"folders). Received: {[e.name for e in experiments]} -> {slugs}"
+            _(
+                "experiments must have distinct names (their slugs name the checkpoint "
+                "folders). Received: {names} -> {slugs}"
+            ).format(names=[e.name for e in experiments], slugs=slugs)
         )
     seeds = check_seeds(seeds)
     epochs = check_int(epochs, "epochs", 1)
@@ -1155,7 +1236,12 @@ def seed_verdict(
     if len(values) >= 3 or not values:  # none: the rule's own error says what it needs
         return empirical_verdict(claim, values, effect, claimed, margin)
     return EmpiricalVerdict(
-        claim, "not shown at this scale", f"{effect} (the rule needs 3 seeds)", values, 0, 0
+        claim,
+        "not shown at this scale",
+        _("{effect} (the rule needs 3 seeds)").format(effect=effect),
+        values,
+        0,
+        0,
     )
 
 
@@ -1179,8 +1265,10 @@ def check_arm_results(results) -> tuple:
             else type(results).__name__
         )
         raise ValueError(
-            "results must be an ExperimentResult or a non-empty tuple of them (one arm, "
-            f"one per seed). Received: {shown}"
+            _(
+                "results must be an ExperimentResult or a non-empty tuple of them (one arm, "
+                "one per seed). Received: {shown}"
+            ).format(shown=shown)
         )
     first = results[0]
     names = tuple(first.class_names)
@@ -1188,14 +1276,18 @@ def check_arm_results(results) -> tuple:
     classes = len(names)
     if classes < 2 or labels.ndim != 1 or len(labels) == 0:
         raise ValueError(
-            "results must have at least 2 class names and a 1-D array of validation labels. "
-            f"Received {classes} class names and labels shaped {labels.shape}"
+            _(
+                "results must have at least 2 class names and a 1-D array of validation labels. "
+                "Received {classes} class names and labels shaped {shape}"
+            ).format(classes=classes, shape=labels.shape)
         )
     for result in results:
         if tuple(result.class_names) != names or not np.array_equal(result.labels, labels):
             raise ValueError(
-                "results must be runs of one split: the same class names and validation "
-                f"labels. Received class names {tuple(result.class_names)} after {names}"
+                _(
+                    "results must be runs of one split: the same class names and validation "
+                    "labels. Received class names {names} after {first}"
+                ).format(names=tuple(result.class_names), first=names)
             )
         shapes = (
             np.shape(result.probabilities),
@@ -1204,8 +1296,10 @@ def check_arm_results(results) -> tuple:
         )
         if shapes != ((len(labels), classes), (classes,), (classes, classes)):
             raise ValueError(
-                f"results must hold probabilities ({len(labels)}, {classes}), per_class_error "
-                f"({classes},) and confusion ({classes}, {classes}). Received {shapes}"
+                _(
+                    "results must hold probabilities ({images}, {classes}), per_class_error "
+                    "({classes},) and confusion ({classes}, {classes}). Received {shapes}"
+                ).format(images=len(labels), classes=classes, shapes=shapes)
             )
     return tuple(results)
 
@@ -1217,8 +1311,9 @@ def most_confused_pairs(confusion, count: int) -> list:
     confusion = np.asarray(confusion)
     if confusion.ndim != 2 or confusion.shape[0] != confusion.shape[1] or len(confusion) < 2:
         raise ValueError(
-            f"confusion must be a square matrix of at least 2 classes. Received shape "
-            f"{confusion.shape}"
+            _(
+                "confusion must be a square matrix of at least 2 classes. Received shape {shape}"
+            ).format(shape=confusion.shape)
         )
     count = check_int(count, "count", 1)
     mistakes = confusion * (1 - np.eye(len(confusion), dtype=confusion.dtype))
@@ -1236,24 +1331,26 @@ def _plot_confused_pairs(ax, confusion, names, count: int) -> str:
     pairs = most_confused_pairs(confusion, count)
     total = int(confusion.sum() - np.trace(confusion))
     confused = int(np.count_nonzero(confusion) - np.count_nonzero(np.diag(confusion)))
-    shown = sum(times for _, _, times in pairs)
+    counts = [times for _true, _answer, times in pairs]
+    shown = sum(counts)
     if pairs:
-        labels = [f"{names[i]} taken for {names[j]}" for i, j, _ in pairs]
+        taken = _("{true} taken for {answer}")
+        labels = [taken.format(true=names[i], answer=names[j]) for i, j, _times in pairs]
         rows = np.arange(len(pairs))
-        ax.barh(rows, [times for _, _, times in pairs], color=CATEGORICAL[2])
+        ax.barh(rows, counts, color=CATEGORICAL[2])
         ax.set_yticks(rows, labels, fontsize=9)
         ax.invert_yaxis()
-        for row, (_, _, times) in enumerate(pairs):
+        for row, times in enumerate(counts):
             ax.text(times, row, f" {times}", va="center", fontsize=9)
     else:
         ax.set_yticks([])
-        ax.text(0.5, 0.5, "no mistakes", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("no mistakes"), ha="center", va="center", transform=ax.transAxes)
     ax.xaxis.get_major_locator().set_params(integer=True)  # counts: no 1.25 mistakes
-    ax.set_xlabel("mistakes (validation images, seeds summed)", fontsize=11)
-    return (
-        f"{len(names)} classes: the {len(pairs)} most-confused of {confused} confused "
-        f"pairs, {shown} of {total} mistakes"
-    )
+    ax.set_xlabel(_("mistakes (validation images, seeds summed)"), fontsize=11)
+    return _(
+        "{classes} classes: the {pairs} most-confused of {confused} confused pairs, {shown} of "
+        "{total} mistakes"
+    ).format(classes=len(names), pairs=len(pairs), confused=confused, shown=shown, total=total)
 
 
 def plot_confusion(results, title: str = "", max_classes: int | None = None):
@@ -1278,22 +1375,27 @@ def plot_confusion(results, title: str = "", max_classes: int | None = None):
     matrix = figure.subplots()
     if len(names) > max_classes:
         left_out = _plot_confused_pairs(matrix, confusion, names, max_classes)
-        heading = f"{results[0].experiment.name}: most-confused pairs ({seeds} seeds summed)"
+        heading = _("{name}: most-confused pairs ({seeds} seeds summed)").format(
+            name=results[0].experiment.name, seeds=seeds
+        )
         matrix.set_title(f"{title or heading}\n({left_out})", fontsize=12)
         return figure
     matrix.imshow(confusion, cmap="Blues")
     positions = np.arange(len(names))
     matrix.set_xticks(positions, names, rotation=60, ha="right", fontsize=10)
     matrix.set_yticks(positions, names, fontsize=10)
-    matrix.set_xlabel("predicted class", fontsize=11)
-    matrix.set_ylabel("true class", fontsize=11)
+    matrix.set_xlabel(_("predicted class"), fontsize=11)
+    matrix.set_ylabel(_("true class"), fontsize=11)
     top = confusion.max() or 1
     for (i, j), count in np.ndenumerate(confusion):
         if count:
             colour = "white" if count > top / 2 else "black"
             matrix.text(j, i, str(count), ha="center", va="center", fontsize=9, color=colour)
     matrix.set_title(
-        title or f"{results[0].experiment.name}: confusion matrix ({seeds} seeds summed)",
+        title
+        or _("{name}: confusion matrix ({seeds} seeds summed)").format(
+            name=results[0].experiment.name, seeds=seeds
+        ),
         fontsize=12,
     )
     return figure
@@ -1306,15 +1408,19 @@ def plot_mistakes(result, x_val, count: int = 8, title: str = ""):
 
     if not isinstance(result, ExperimentResult):
         raise ValueError(
-            "result must be one ExperimentResult (one seed: comparison.results[name][0]). "
-            f"Received: {type(result).__name__}"
+            _(
+                "result must be one ExperimentResult (one seed: comparison.results[name][0]). "
+                "Received: {kind}"
+            ).format(kind=type(result).__name__)
         )
     count = check_int(count, "count", 1, 32)
     x_val = np.asarray(x_val)
     if len(x_val) != len(result.labels):
         raise ValueError(
-            f"x_val must be the {len(result.labels)} validation images the result was "
-            f"measured on. Received {len(x_val)} images"
+            _(
+                "x_val must be the {expected} validation images the result was measured on. "
+                "Received {images} images"
+            ).format(expected=len(result.labels), images=len(x_val))
         )
     mistakes = _mistakes(result.labels, result.probabilities, count)
     columns = max(1, min(4, len(mistakes)))
@@ -1327,15 +1433,20 @@ def plot_mistakes(result, x_val, count: int = 8, title: str = ""):
     for ax, mistake in zip(axes, mistakes, strict=False):
         ax.imshow(np.clip(x_val[mistake.index], 0, 1))
         ax.set_title(
-            f"{names[mistake.true]}\ntaken for {names[mistake.predicted]} "
-            f"(p={mistake.confidence:.2f})",
+            _("{true}\ntaken for {answer} (p={confidence:.2f})").format(
+                true=names[mistake.true],
+                answer=names[mistake.predicted],
+                confidence=mistake.confidence,
+            ),
             fontsize=10,
         )
     if not mistakes:
-        axes[0].text(0.5, 0.5, "no mistakes", ha="center", va="center", fontsize=12)
+        axes[0].text(0.5, 0.5, _("no mistakes"), ha="center", va="center", fontsize=12)
     figure.suptitle(
         title
-        or f"{result.experiment.name}, seed {result.experiment.seed}: its most confident mistakes",
+        or _("{name}, seed {seed}: its most confident mistakes").format(
+            name=result.experiment.name, seed=result.experiment.seed
+        ),
         fontsize=12,
     )
     return figure

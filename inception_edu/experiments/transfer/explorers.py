@@ -36,6 +36,7 @@ from inception_edu.experiments.transfer.experiment import (
     Mistake,
     check_arm_results,
 )
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_int
 from inception_edu.viz.charts import (
     BOTTOM,
@@ -82,10 +83,10 @@ THUMBNAIL_PX = 96
 _ARM_COLOUR, _ARM_SEED = SERIES_COLOURS[0], "#f2b48a"  # the arm: mean, one seed
 _BASE_COLOUR, _BASE_SEED = "#808080", "#cccccc"  # the baseline: mean, one seed
 _CHART_W, _CHART_H = 420.0, 220.0  # the plotting area, in points
-_SETTLED_NOTE = (
-    "<div style='color:#555555;font-size:90%'>Measured after each network's batch-norm "
-    "statistics were set from the training images: the error per class is not one minus "
-    "the curves' last validation accuracy.</div>"
+_NOTE = "<div style='color:#555555;font-size:90%'>{}</div>"
+_SETTLED_NOTE = N_(
+    "Measured after each network's batch-norm statistics were set from the training "
+    "images: the error per class is not one minus the curves' last validation accuracy."
 )
 
 
@@ -113,11 +114,14 @@ def _settings(experiment: Experiment) -> tuple:
     )
 
 
+def _yes_no(flag) -> str:
+    return _("yes") if flag else _("no")
+
+
 def _describe(key: tuple) -> str:
     loss, augment, weights, backbone = key
-    return (
-        f"loss {loss}, augmentation {'yes' if augment else 'no'}, weights {weights}, "
-        f"backbone {backbone}"
+    return _("loss {loss}, augmentation {augment}, weights {weights}, backbone {backbone}").format(
+        loss=loss, augment=_yes_no(augment), weights=weights, backbone=backbone
     )
 
 
@@ -129,20 +133,24 @@ def _ordered_metrics(metrics) -> list:
 def _check_comparison(comparison) -> Comparison:
     if not isinstance(comparison, Comparison):
         raise ValueError(
-            "comparison must be a transfer_experiment.Comparison (what compare() returns). "
-            f"Received: {type(comparison).__name__}"
+            _(
+                "comparison must be a transfer_experiment.Comparison (what compare() returns). "
+                "Received: {kind}"
+            ).format(kind=type(comparison).__name__)
         )
     experiments = comparison.experiments
     if not isinstance(experiments, (tuple, list)) or not experiments:
         raise ValueError(
-            "comparison.experiments must be a non-empty tuple of Experiment. "
-            f"Received: {experiments!r:.80}"
+            _(
+                "comparison.experiments must be a non-empty tuple of Experiment. Received: {value}"
+            ).format(value=f"{experiments!r:.80}")
         )
     for experiment in experiments:
         if not isinstance(experiment, Experiment):
             raise ValueError(
-                "comparison.experiments must hold Experiment objects. Received: "
-                f"{type(experiment).__name__}"
+                _("comparison.experiments must hold Experiment objects. Received: {kind}").format(
+                    kind=type(experiment).__name__
+                )
             )
         runs = (
             comparison.results.get(experiment.name)
@@ -155,8 +163,10 @@ def _check_comparison(comparison) -> Comparison:
             or not all(isinstance(r, ExperimentResult) for r in runs)
         ):
             raise ValueError(
-                f"comparison.results[{experiment.name!r}] must be a non-empty tuple of "
-                f"ExperimentResult, one per seed. Received: {runs!r:.80}"
+                _(
+                    "comparison.results[{name}] must be a non-empty tuple of "
+                    "ExperimentResult, one per seed. Received: {value}"
+                ).format(name=repr(experiment.name), value=f"{runs!r:.80}")
             )
     return comparison
 
@@ -196,9 +206,15 @@ class ExperimentPicker(Explorer):
             key = _settings(experiment)
             if key in self.arms:
                 raise ValueError(
-                    "Every arm of the comparison must differ in loss, augmentation, weights "
-                    f"or backbone, so the dropdowns can pick it. Received {self.arms[key].name!r}"
-                    f" and {experiment.name!r}, both with {_describe(key)}"
+                    _(
+                        "Every arm of the comparison must differ in loss, augmentation, weights "
+                        "or backbone, so the dropdowns can pick it. Received {first} and "
+                        "{second}, both with {settings}"
+                    ).format(
+                        first=repr(self.arms[key].name),
+                        second=repr(experiment.name),
+                        settings=_describe(key),
+                    )
                 )
             self.arms[key] = experiment
         runs = [r for e in comparison.experiments for r in comparison.results[e.name]]
@@ -207,7 +223,7 @@ class ExperimentPicker(Explorer):
             shared &= set(run.history)
         self.metrics = tuple(_ordered_metrics(shared))
         if not self.metrics:
-            raise ValueError("The comparison's runs share no metric: nothing to draw.")
+            raise ValueError(_("The comparison's runs share no metric: nothing to draw."))
         check_choice(metric, self.metrics, "metric")
         names = [e.name for e in comparison.experiments]
         start = self.baseline
@@ -220,15 +236,15 @@ class ExperimentPicker(Explorer):
             seen = list(dict.fromkeys(values))
             return sorted(seen, key=order.index) if order else seen
 
-        self.loss = _dropdown(present(0, list(LOSSES)), start.loss, "loss")
+        self.loss = _dropdown(present(0, list(LOSSES)), start.loss, _("loss"))
         self.augmentation = _dropdown(
-            [("yes" if v else "no", v) for v in present(1, [False, True])],
+            [(_yes_no(v), v) for v in present(1, [False, True])],
             bool(start.augment),
-            "augmentation",
+            _("augmentation"),
         )
-        self.weights = _dropdown(present(2), start.weights, "weights")
-        self.backbone = _dropdown(present(3), start.backbone_label, "backbone")
-        self.metric = _dropdown(list(self.metrics), metric, "metric")
+        self.weights = _dropdown(present(2), start.weights, _("weights"))
+        self.backbone = _dropdown(present(3), start.backbone_label, _("backbone"))
+        self.metric = _dropdown(list(self.metrics), metric, _("metric"))
         arm_controls = [self.loss, self.augmentation, self.weights, self.backbone]
         controls = widgets.VBox(
             [
@@ -255,7 +271,11 @@ class ExperimentPicker(Explorer):
         experiment = self.arms.get(key)
         if experiment is None:
             runs = "; ".join(f"{e.name!r} ({_describe(k)})" for k, e in self.arms.items())
-            raise ValueError(f"No arm was run with {_describe(key)}. The runs: {runs}.")
+            raise ValueError(
+                _("No arm was run with {settings}. The runs: {runs}.").format(
+                    settings=_describe(key), runs=runs
+                )
+            )
         return experiment, self.metric.value
 
     def _curves(self, experiment: Experiment, metric: str) -> tuple:
@@ -268,8 +288,14 @@ class ExperimentPicker(Explorer):
         lengths = {len(c) for c in curves}
         if len(lengths) != 1 or 0 in lengths:
             raise ValueError(
-                f"The seeds of {experiment.name!r} logged {metric} for different numbers "
-                f"of epochs ({sorted(len(c) for c in curves)}): no mean per epoch."
+                _(
+                    "The seeds of {name} logged {metric} for different numbers "
+                    "of epochs ({lengths}): no mean per epoch."
+                ).format(
+                    name=repr(experiment.name),
+                    metric=metric,
+                    lengths=sorted(len(c) for c in curves),
+                )
             )
         array = np.asarray(curves)
         last = array[:, -1]
@@ -304,18 +330,29 @@ class ExperimentPicker(Explorer):
     def headline_html(self) -> str:
         mean, low, high = self.final
         seeds = len(self.curves)
-        text = (
-            f"<b>{html.escape(self.arm.name)}</b>{DOT}{html.escape(self.metric_name)} at "
-            f"epoch {len(self.mean)}: <b>{mean:.3f}</b> [{low:.3f}, {high:.3f}] over "
-            f"{seeds} seed{'s' if seeds != 1 else ''}"
+        value = (
+            _("{metric} at epoch {epoch}: <b>{mean}</b> [{low}, {high}] over {seeds} seeds")
+            if seeds != 1
+            else _("{metric} at epoch {epoch}: <b>{mean}</b> [{low}, {high}] over {seeds} seed")
+        ).format(
+            metric=html.escape(self.metric_name),
+            epoch=len(self.mean),
+            mean=f"{mean:.3f}",
+            low=f"{low:.3f}",
+            high=f"{high:.3f}",
+            seeds=seeds,
         )
+        text = f"<b>{html.escape(self.arm.name)}</b>{DOT}{value}"
         if self.is_baseline:
-            return text + f"{DOT}the baseline"
+            return text + DOT + _("the baseline")
         b_mean, b_low, b_high = self.baseline_final
-        return (
-            text + f"{DOT}baseline ({html.escape(self.baseline.name)}): {b_mean:.3f} "
-            f"[{b_low:.3f}, {b_high:.3f}]"
+        baseline = _("baseline ({name}): {mean} [{low}, {high}]").format(
+            name=html.escape(self.baseline.name),
+            mean=f"{b_mean:.3f}",
+            low=f"{b_low:.3f}",
+            high=f"{b_high:.3f}",
         )
+        return text + DOT + baseline
 
     def _column(self, experiment: Experiment) -> list:
         comparison = self.comparison
@@ -323,7 +360,7 @@ class ExperimentPicker(Explorer):
             experiment.backbone_label,
             experiment.weights,
             LOSSES.get(experiment.loss, experiment.loss),
-            "yes" if experiment.augment else "no",
+            _yes_no(experiment.augment),
             str(comparison.epochs),
             str(comparison.batch_size),
             ", ".join(str(s) for s in comparison.seeds),
@@ -336,36 +373,38 @@ class ExperimentPicker(Explorer):
         ]
 
     def table(self) -> Table:
+        last = _("{metric}, last epoch")
         labels = [
-            "backbone",
-            "weights",
-            "loss",
-            "augmentation",
-            "epochs",
-            "batch size",
-            "seeds",
-            *(f"{m}, last epoch" for m in self.metrics),
+            _("backbone"),
+            _("weights"),
+            _("loss"),
+            _("augmentation"),
+            _("epochs"),
+            _("batch size"),
+            _("seeds"),
+            *(last.format(metric=m) for m in self.metrics),
         ]
         arms = [self.arm] if self.is_baseline else [self.arm, self.baseline]
         columns = [self._column(e) for e in arms]
-        header = [self.arm.name + (" (baseline)" if self.is_baseline else "")]
+        marked = _("{name} (baseline)")
+        header = [marked.format(name=self.arm.name) if self.is_baseline else self.arm.name]
         if not self.is_baseline:
-            header.append(f"{self.baseline.name} (baseline)")
+            header.append(marked.format(name=self.baseline.name))
         rows = tuple((label, *cells) for label, *cells in zip(labels, *columns, strict=True))
         return Table(
             ("", *header),
             rows,
-            title="settings, and the last epoch's mean [lowest, highest seed]",
+            title=_("settings, and the last epoch's mean [lowest, highest seed]"),
         )
 
     def render(self, spec) -> str:
         series = []
         if not self.is_baseline:
-            series.append(
-                (f"baseline ({self.baseline.name})", self.baseline_curves, self.baseline_mean, True)
-            )
+            name = _("baseline ({name})").format(name=self.baseline.name)
+            series.append((name, self.baseline_curves, self.baseline_mean, True))
         series.append((self.arm.name, self.curves, self.mean, False))
-        return seed_curves_svg(series, f"{metric_label(self.metric_name)} per epoch")
+        title = _("{metric} per epoch").format(metric=metric_label(self.metric_name))
+        return seed_curves_svg(series, title)
 
 
 def seed_curves_svg(series, title: str) -> str:
@@ -397,7 +436,8 @@ def seed_curves_svg(series, title: str) -> str:
     canvas.polyline(
         [(LEFT, TOP), (LEFT, TOP + _CHART_H), (LEFT + _CHART_W, TOP + _CHART_H)], "#333333"
     )
-    canvas.text(LEFT + _CHART_W / 2, TOP + _CHART_H + 32, "epoch", FONT, color="#333333")
+    canvas.text(LEFT + _CHART_W / 2, TOP + _CHART_H + 32, _("epoch"), FONT, color="#333333")
+    one_seed = _("one seed")
     y, right = TOP + _CHART_H + BOTTOM + 8, width
     for name, curves, mean, grey in series:
         thick, thin = (_BASE_COLOUR, _BASE_SEED) if grey else (_ARM_COLOUR, _ARM_SEED)
@@ -409,12 +449,16 @@ def seed_curves_svg(series, title: str) -> str:
             canvas.circle(px_, py_, 3.4, thick, "#ffffff", 1.0)
         # its legend line: thick mean, thin seed
         canvas.polyline([(LEFT, y), (LEFT + 22, y)], thick, 2.6)
-        label = f"{name}: mean of {len(curves)} seed{'s' if len(curves) != 1 else ''}"
+        label = (
+            _("{name}: mean of {count} seeds")
+            if len(curves) != 1
+            else _("{name}: mean of {count} seed")
+        ).format(name=name, count=len(curves))
         canvas.text(LEFT + 28, y, label, FONT, anchor="start")
         x = LEFT + 28 + text_width(label, FONT) + 18
         canvas.polyline([(x, y), (x + 22, y)], thin, 1.0)
-        canvas.text(x + 28, y, "one seed", FONT, anchor="start")
-        right = max(right, x + 28 + text_width("one seed", FONT) + RIGHT)
+        canvas.text(x + 28, y, one_seed, FONT, anchor="start")
+        right = max(right, x + 28 + text_width(one_seed, FONT) + RIGHT)
         y += 18.0
     canvas.width = right  # a long arm name widens the picture, not the chart
     return canvas.svg("inception-edu-chart")
@@ -426,28 +470,40 @@ def seed_curves_svg(series, title: str) -> str:
 def _check_images(x_val, count: int) -> np.ndarray:
     if not isinstance(x_val, np.ndarray):
         raise ValueError(
-            "x_val must be a numpy array of validation images (N, H, W, 3), (N, H, W, 1) or "
-            f"(N, H, W). Received: {type(x_val).__name__}"
+            _(
+                "x_val must be a numpy array of validation images (N, H, W, 3), (N, H, W, 1) or "
+                "(N, H, W). Received: {kind}"
+            ).format(kind=type(x_val).__name__)
         )
     shape = x_val.shape
     if x_val.ndim not in (3, 4) or (x_val.ndim == 4 and shape[-1] not in (1, 3)):
         raise ValueError(
-            "x_val must hold images shaped (N, H, W, 3), (N, H, W, 1) or (N, H, W). "
-            f"Received: an array shaped {shape}"
+            _(
+                "x_val must hold images shaped (N, H, W, 3), (N, H, W, 1) or (N, H, W). "
+                "Received: an array shaped {shape}"
+            ).format(shape=shape)
         )
     if shape[0] != count:
         raise ValueError(
-            f"x_val must hold the {count} validation images the results were measured on "
-            f"(one per label). Received {shape[0]} images"
+            _(
+                "x_val must hold the {count} validation images the results were measured on "
+                "(one per label). Received {received} images"
+            ).format(count=count, received=shape[0])
         )
     if x_val.dtype == np.uint8:
         return x_val
     if not np.issubdtype(x_val.dtype, np.floating):
-        raise ValueError(f"x_val must be floats in [0, 1] or uint8. Received dtype {x_val.dtype}")
+        raise ValueError(
+            _("x_val must be floats in [0, 1] or uint8. Received dtype {dtype}").format(
+                dtype=x_val.dtype
+            )
+        )
     low, high = float(np.min(x_val)), float(np.max(x_val))
     if not (np.isfinite(low) and np.isfinite(high)) or low < -1e-6 or high > 1 + 1e-6:
         raise ValueError(
-            f"x_val must be floats in [0, 1]. Received values from {low:g} to {high:g}"
+            _("x_val must be floats in [0, 1]. Received values from {low} to {high}").format(
+                low=f"{low:g}", high=f"{high:g}"
+            )
         )
     return x_val
 
@@ -516,7 +572,7 @@ class ClassErrorExplorer(Explorer):
         self.dropdown = widgets.Dropdown(
             options=[(self._option(k), k) for k in order],
             value=start,
-            description="class",
+            description=_("class"),
             style={"description_width": "60px"},
             layout=widgets.Layout(width="360px"),
         )
@@ -524,7 +580,10 @@ class ClassErrorExplorer(Explorer):
 
     def _option(self, k: int) -> str:
         error = self.class_error[k]
-        text = "no validation images" if np.isnan(error) else f"error {error:.2f}"
+        if np.isnan(error):
+            text = _("no validation images")
+        else:
+            text = _("error {error}").format(error=f"{error:.2f}")
         return f"{self.class_names[k]} ({text})"
 
     def class_mistakes(self, k: int) -> tuple:
@@ -565,36 +624,59 @@ class ClassErrorExplorer(Explorer):
     def headline_html(self) -> str:
         name = html.escape(self.chosen_name)
         if self.answers == 0:
-            return f"<b>class {name}</b>: no validation images"
+            chosen, none = _("class {name}").format(name=name), _("no validation images")
+            return f"<b>{chosen}</b>: {none}"
         error = self.class_error[self.chosen]
         if self.seeds == 1:
-            count = f"{self.wrong} of {self.answers} validation images wrong"
-        else:
-            count = (
-                f"{self.wrong} of {self.answers} answers wrong: "
-                f"{self.counts[self.chosen]} validation images x {self.seeds} seeds"
+            count = _("{wrong} of {answers} validation images wrong").format(
+                wrong=self.wrong, answers=self.answers
             )
-        text = f"<b>class {name}: error {error:.2f}</b> ({count})"
+        else:
+            count = _(
+                "{wrong} of {answers} answers wrong: {images} validation images x {seeds} seeds"
+            ).format(
+                wrong=self.wrong,
+                answers=self.answers,
+                images=self.counts[self.chosen],
+                seeds=self.seeds,
+            )
+        chosen = _("class {name}: error {error}").format(name=name, error=f"{error:.2f}")
+        text = f"<b>{chosen}</b> ({count})"
         if not self.taken_for:
-            return text + "; never taken for another class"
+            return text + _("; never taken for another class")
+        return text + self._most_often()
+
+    def _most_often(self) -> str:
+        """'; most often taken for <b>dog</b> (3 times)', the classes tied first joined."""
         most = self.taken_for[0][1]
         tied = [self.class_names[j] for j, c in self.taken_for if c == most]
-        times = f"{most} time{'s' if most != 1 else ''}" + (" each" if len(tied) > 1 else "")
-        return text + f"; most often taken for <b>{html.escape(' or '.join(tied))}</b> ({times})"
+        if len(tied) > 1:
+            times = _("{count} times each") if most != 1 else _("{count} time each")
+        else:
+            times = _("{count} times") if most != 1 else _("{count} time")
+        return _("; most often taken for <b>{classes}</b> ({times})").format(
+            classes=html.escape(_(" or ").join(tied)), times=times.format(count=most)
+        )
 
     def table(self) -> Table:
         k, answers = self.chosen, self.answers
-        over = f" ({self.seeds} seeds)" if self.seeds > 1 else ""
 
         def share(count):
             return f"{count / answers:.2f}" if answers else "-"
 
         right = int(self.confusion[k, k])
-        rows = [(f"{self.chosen_name} (right)", right, share(right))]
+        rows = [(_("{name} (right)").format(name=self.chosen_name), right, share(right))]
         rows += [(self.class_names[j], c, share(c)) for j, c in self.taken_for]
         if not self.taken_for:
-            rows.append(("(no other class)", 0, share(0)))
-        return Table((f"{self.chosen_name} taken for", f"answers{over}", "share"), tuple(rows))
+            rows.append((_("(no other class)"), 0, share(0)))
+        columns = (
+            _("{name} taken for").format(name=self.chosen_name),
+            _("answers ({seeds} seeds)").format(seeds=self.seeds)
+            if self.seeds > 1
+            else _("answers"),
+            _("share"),
+        )
+        return Table(columns, tuple(rows))
 
     def _thumbnail(self, index: int) -> str:
         if index not in self._thumbnails:
@@ -603,29 +685,36 @@ class ClassErrorExplorer(Explorer):
 
     def _mistakes_html(self, k: int) -> str:
         name = html.escape(self.class_names[k])
-        seed = f" (seed {self.runs[0].experiment.seed})" if self.seeds > 1 else ""
+        seed = (
+            _(" (seed {seed})").format(seed=self.runs[0].experiment.seed) if self.seeds > 1 else ""
+        )
         mistakes = self.class_mistakes(k)
         if not mistakes:
-            return (
-                "<div style='margin-top:6px'>No validation image of "
-                f"<b>{name}</b> was taken for another class{seed}.</div>"
-            )
+            none = _("No validation image of <b>{name}</b> was taken for another class{seed}.")
+            return f"<div style='margin-top:6px'>{none.format(name=name, seed=seed)}</div>"
         height, width = self.x_val.shape[1:3]
         shown_h = round(THUMBNAIL_PX * height / width)
         smooth = "" if width >= THUMBNAIL_PX / 2 else "image-rendering:pixelated;"
         figures = []
+        alt, caption = (
+            _("validation image {index}: {name} taken for {taken}"),
+            _("taken for {taken} (p={p})"),
+        )
         for m in mistakes:
             taken = html.escape(self.class_names[m.predicted])
             figures.append(
                 "<figure style='margin:0;text-align:center;font-size:85%'>"
                 f"<img src='data:image/png;base64,{self._thumbnail(m.index)}' "
                 f"width='{THUMBNAIL_PX}' height='{shown_h}' style='{smooth}' "
-                f"alt='validation image {m.index}: {name} taken for {taken}'>"
-                f"<figcaption>taken for {taken} (p={m.confidence:.2f})</figcaption></figure>"
+                f"alt='{alt.format(index=m.index, name=name, taken=taken)}'>"
+                f"<figcaption>{caption.format(taken=taken, p=f'{m.confidence:.2f}')}"
+                "</figcaption></figure>"
             )
+        heading = _("the most confident mistakes{seed}, {shown} of {total}").format(
+            seed=seed, shown=len(mistakes), total=self._mistakes[k][1]
+        )
         return (
-            f"<div style='margin-top:6px'><b>{name}</b>: the most confident mistakes{seed}, "
-            f"{len(mistakes)} of {self._mistakes[k][1]}"
+            f"<div style='margin-top:6px'><b>{name}</b>: {heading}"
             "</div><div style='display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start'>"
             + "".join(figures)
             + "</div>"
@@ -633,13 +722,14 @@ class ClassErrorExplorer(Explorer):
 
     def render(self, k) -> str:
         if k not in self._pictures:
-            over = f", mean of {self.seeds} seeds" if self.seeds > 1 else ""
-            bars = bars_svg(
-                np.nan_to_num(self.class_error, nan=0.0),
-                self.class_names,
-                f"validation error per class{over}",
-                highlight=k,
+            title = (
+                _("validation error per class, mean of {seeds} seeds").format(seeds=self.seeds)
+                if self.seeds > 1
+                else _("validation error per class")
             )
-            note = _SETTLED_NOTE if self.settled else ""
+            bars = bars_svg(
+                np.nan_to_num(self.class_error, nan=0.0), self.class_names, title, highlight=k
+            )
+            note = _NOTE.format(_(_SETTLED_NOTE)) if self.settled else ""
             self._pictures[k] = f"<div>{bars}</div>{note}{self._mistakes_html(k)}"
         return self._pictures[k]

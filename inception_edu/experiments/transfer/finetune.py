@@ -55,6 +55,7 @@ from inception_edu.experiments.transfer.experiment import (
     seed_verdict,
 )
 from inception_edu.experiments.transfer.pretrained import course_backbone
+from inception_edu.i18n import N_, _
 from inception_edu.spec.checks import check_choice, check_int, check_number, check_seeds
 from inception_edu.viz.curves import plot_runs
 
@@ -76,7 +77,7 @@ __all__ = [
 ]
 
 #: The study's arms, in order: the source's fine-tuning, the standard protocol, scratch.
-ARMS = ("pretrained", "frozen, then unfrozen", "from scratch")
+ARMS = (N_("pretrained"), N_("frozen, then unfrozen"), N_("from scratch"))
 
 #: Where ``scripts/transfer_finetune_study.py`` stores the study (small JSON).
 STUDY_FILE = Path(__file__).resolve().parent / "results" / "frozen_protocol.json"
@@ -112,8 +113,10 @@ class FinetuneSettings:
         frozen = check_int(self.frozen_epochs, "frozen_epochs", 1)
         if frozen >= self.epochs:
             raise ValueError(
-                f"frozen_epochs must leave epochs to unfreeze: 1 <= frozen_epochs < epochs "
-                f"({self.epochs}). Received: frozen_epochs={frozen}"
+                _(
+                    "frozen_epochs must leave epochs to unfreeze: 1 <= frozen_epochs < epochs "
+                    "({epochs}). Received: frozen_epochs={frozen}"
+                ).format(epochs=self.epochs, frozen=frozen)
             )
         set_(self, "frozen_epochs", frozen)
         rate = check_number(
@@ -123,11 +126,19 @@ class FinetuneSettings:
         set_(self, "batch_size", check_int(self.batch_size, "batch_size", 1))
 
 
+def _check_settings(settings) -> None:
+    if not isinstance(settings, FinetuneSettings):
+        raise ValueError(
+            _("settings must be FinetuneSettings. Received: {kind}").format(
+                kind=type(settings).__name__
+            )
+        )
+
+
 def study_split(settings: FinetuneSettings, work_dir=None):
     """The course folder as the study uses it (written to ``work_dir``, or a temporary
     folder), split with seed 0: the images notebook 09 trains on."""
-    if not isinstance(settings, FinetuneSettings):
-        raise ValueError(f"settings must be FinetuneSettings. Received: {type(settings).__name__}")
+    _check_settings(settings)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(work_dir) if work_dir is not None else Path(tmp)
         folder = write_course_folder(root / "course_folder", settings.images_per_class)
@@ -138,7 +149,11 @@ def study_split(settings: FinetuneSettings, work_dir=None):
 def study_arms(settings: FinetuneSettings, arms=ARMS) -> list:
     """The :class:`Experiment` of each of ``arms`` (names from :data:`ARMS`)."""
     if isinstance(arms, str) or not arms or any(a not in ARMS for a in arms):
-        raise ValueError(f"arms must be a non-empty tuple of names from {ARMS}. Received: {arms!r}")
+        raise ValueError(
+            _("arms must be a non-empty tuple of names from {allowed}. Received: {arms!r}").format(
+                allowed=ARMS, arms=arms
+            )
+        )
     course = dict(backbone=course_backbone, weights="course", backbone_label="inception_resnet_v2")
     made = {
         "pretrained": Experiment(name="pretrained", **course),
@@ -167,8 +182,7 @@ def run_study(
     """Train ``arms`` (default all three) for ``seeds`` (default the settings') with the
     settings' budget through :func:`compare`; ``split`` defaults to :func:`study_split`.
     The notebook reruns one arm for one seed this way."""
-    if not isinstance(settings, FinetuneSettings):
-        raise ValueError(f"settings must be FinetuneSettings. Received: {type(settings).__name__}")
+    _check_settings(settings)
     split = study_split(settings) if split is None else split
     seeds = settings.seeds if seeds is None else seeds
     return compare(
@@ -229,7 +243,9 @@ def load_study(path=STUDY_FILE) -> FinetuneStudy:
 def _check_study(study) -> FinetuneStudy:
     if not isinstance(study, FinetuneStudy):
         raise ValueError(
-            f"study must be a FinetuneStudy (load_study()). Received: {type(study).__name__}"
+            _("study must be a FinetuneStudy (load_study()). Received: {kind}").format(
+                kind=type(study).__name__
+            )
         )
     return study
 
@@ -260,10 +276,15 @@ def protocol_verdict(study, key: str = "as_trained", other: str = "from scratch"
     updates its statistics, so as Keras left it they already match its weights)."""
     check_choice(other, ("from scratch", "pretrained"), "other")
     differences = finals(study, "frozen, then unfrozen", key) - finals(study, other, "settled")
+    effect = (
+        N_("protocol minus scratch")
+        if other == "from scratch"
+        else N_("protocol minus every layer at 1e-3")
+    )
     return seed_verdict(
-        "C37, pretraining (frozen, then unfrozen)",
+        _("C37, pretraining (frozen, then unfrozen)"),
         np.round(differences, 4),
-        f"protocol minus {'scratch' if other == 'from scratch' else 'every layer at 1e-3'}",
+        _(effect),
         claimed="none",
         margin=0.1,
     )
@@ -278,15 +299,20 @@ def study_table(study) -> Table:
         return f"{values.mean():.3f} [{values.min():.3f}, {values.max():.3f}]"
 
     rows = tuple(
-        (arm, cell(finals(study, arm, "as_trained")), cell(finals(study, arm, "settled")))
+        (_(arm), cell(finals(study, arm, "as_trained")), cell(finals(study, arm, "settled")))
         for arm in study.runs
     )
     settings = study.settings
-    title = (
-        f"stored: {settings.epochs} epochs (frozen protocol: {settings.frozen_epochs} + "
-        f"{settings.epochs - settings.frozen_epochs}), seeds {list(settings.seeds)}"
+    title = _(
+        "stored: {epochs} epochs (frozen protocol: {frozen} + {unfrozen}), seeds {seeds}"
+    ).format(
+        epochs=settings.epochs,
+        frozen=settings.frozen_epochs,
+        unfrozen=settings.epochs - settings.frozen_epochs,
+        seeds=list(settings.seeds),
     )
-    return Table(("arm", "as Keras left it", "settled"), rows, title=title, left=1)
+    columns = (_("arm"), _("as Keras left it"), _("settled"))
+    return Table(columns, rows, title=title, left=1)
 
 
 def plot_study(study, live=None, title: str = ""):
@@ -299,20 +325,25 @@ def plot_study(study, live=None, title: str = ""):
     curves = {
         arm: [seeds[s]["as_trained"] for s in sorted(seeds)] for arm, seeds in study.runs.items()
     }
-    figure = plot_runs(curves, metric="validation accuracy", legend="outside", title=title)
+    shown = {_(arm): values for arm, values in curves.items()}
+    figure = plot_runs(shown, metric=_("validation accuracy"), legend="outside", title=title)
     axes = figure.axes[0]
     last = study.settings.epochs + 0.4
     for arm, line in zip(curves, axes.get_lines(), strict=False):
         settled = finals(study, arm, "settled").mean()
         axes.plot([last], [settled], "D", color=line.get_color(), markersize=7)
-    axes.plot([], [], "D", color="0.5", label="settled, last epoch (mean)")
+    axes.plot([], [], "D", color="0.5", label=_("settled, last epoch (mean)"))
     unfreeze = study.settings.frozen_epochs + 0.5
-    axes.axvline(unfreeze, color="0.4", linestyle=":", linewidth=1.2, label="unfrozen here")
+    axes.axvline(unfreeze, color="0.4", linestyle=":", linewidth=1.2, label=_("unfrozen here"))
     if live is not None:
         label, values = live
         values = np.asarray(values, dtype=float)
         if not isinstance(label, str) or values.ndim != 1 or not len(values):
-            raise ValueError(f"live must be (a label, [value per epoch]). Received: {live!r:.80}")
+            raise ValueError(
+                _("live must be (a label, [value per epoch]). Received: {live!r:.80}").format(
+                    live=live
+                )
+            )
         axes.plot(np.arange(1, len(values) + 1), values, "o", color="black", label=label)
     axes.set_ylim(0, 1)
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)

@@ -68,6 +68,7 @@ from inception_edu.backend import keras
 from inception_edu.data import ImageFolder, load_image_folder, write_course_folder
 from inception_edu.data.photos import PRETRAINING_PHOTOS, open_photo
 from inception_edu.experiments.transfer.experiment import predict
+from inception_edu.i18n import N_, _
 from inception_edu.keras_build import WeightsUnavailableError, check_model
 from inception_edu.models import inception_resnet_v2
 from inception_edu.spec.checks import (
@@ -136,11 +137,13 @@ _WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights"  # inception_edu/
 _IMAGENET_NOTOP = "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5"
 _OFFLINE_ENV = "INCEPTION_EDU_OFFLINE"
 _STARTS = ("course", "scratch")
-_FALLBACK = (
+_FALLBACK = N_(
     "The course's own pretrained backbone is used instead "
     "(inception_edu.experiments.transfer.course_backbone: a scaled-down Inception-ResNet-v2 "
     "pretrained offline on photographs held out of the course folder)."
 )
+#: What a start of :func:`transfer_check` is called in its table.
+_START_WORDS = {"course": N_("course"), "scratch": N_("scratch")}
 
 
 # --------------------------------------------------------------------------- files
@@ -162,8 +165,10 @@ def read_card(directory=None) -> dict:
     path = card_path(directory)
     if not path.is_file():
         raise FileNotFoundError(
-            f"No card at {path}: the course backbone has not been made. Run "
-            "python scripts/pretrain_backbone.py"
+            _(
+                "No card at {path}: the course backbone has not been made. Run "
+                "python scripts/pretrain_backbone.py"
+            ).format(path=path)
         )
     return json.loads(path.read_text())
 
@@ -214,10 +219,9 @@ def _load_exactly(model, path: Path) -> None:
     """``model.load_weights(path)``, refusing a file that does not fit every layer: Keras
     raises for some mismatches but only warns for others (and leaves those layers freshly
     initialised), so its saving warnings are turned into the ``ValueError`` too."""
-    fits = (
-        f"{path.name} does not fit inception_resnet_v2(include_top=False, "
-        f"width={ARCHITECTURE['width']}, depth={ARCHITECTURE['depth']})"
-    )
+    fits = _(
+        "{name} does not fit inception_resnet_v2(include_top=False, width={width}, depth={depth})"
+    ).format(name=path.name, width=ARCHITECTURE["width"], depth=ARCHITECTURE["depth"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -248,11 +252,13 @@ def course_backbone(input_shape=(75, 75, 3), weights="course", pooling=None, dir
     architecture is refused with a ``ValueError``.
     """
     check_choice(weights, ("course", None), "weights")
-    input_shape = check_input_shape(input_shape, 75, "the course backbone")
+    input_shape = check_input_shape(input_shape, 75, N_("the course backbone"))
     if input_shape[2] != 3:
         raise ValueError(
-            "input_shape must have 3 channels (RGB), as the course weights were learnt on. "
-            f"Received: input_shape={input_shape!r}"
+            _(
+                "input_shape must have 3 channels (RGB), as the course weights were learnt on. "
+                "Received: input_shape={input_shape!r}"
+            ).format(input_shape=input_shape)
         )
     _check_pooling(pooling)
     model = inception_resnet_v2(
@@ -265,8 +271,10 @@ def course_backbone(input_shape=(75, 75, 3), weights="course", pooling=None, dir
         path = weights_path(directory)
         if not path.is_file():
             raise FileNotFoundError(
-                f"The course backbone's weights are missing ({path}). Run "
-                "python scripts/pretrain_backbone.py, or pass weights=None."
+                _(
+                    "The course backbone's weights are missing ({path}). Run "
+                    "python scripts/pretrain_backbone.py, or pass weights=None."
+                ).format(path=path)
             )
         _load_exactly(model, path)
     return _pooled(model, pooling, model.name)
@@ -310,12 +318,14 @@ def imagenet_available(timeout: float = 3.0) -> tuple:
     runs that must not depend on the network, such as stored notebook outputs)."""
     timeout = check_number(timeout, "timeout", 0, 60, open_min=True)
     if os.environ.get(_OFFLINE_ENV, "") not in ("", "0"):
-        return False, f"{_OFFLINE_ENV} is set"
+        return False, _("{variable} is set").format(variable=_OFFLINE_ENV)
     if _cached_imagenet():
-        return True, "found in Keras' cache"
+        return True, _("found in Keras' cache")
     if _reachable(IMAGENET_HOST, timeout):
-        return True, f"{IMAGENET_HOST} is reachable"
-    return False, f"{IMAGENET_HOST} did not answer within {timeout:g} s"
+        return True, _("{host} is reachable").format(host=IMAGENET_HOST)
+    return False, _("{host} did not answer within {timeout:g} s").format(
+        host=IMAGENET_HOST, timeout=timeout
+    )
 
 
 def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, timeout=3.0):
@@ -337,8 +347,10 @@ def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, t
         available, why = imagenet_available(timeout)
         if not available:
             raise WeightsUnavailableError(
-                f"ImageNet weights for InceptionResNetV2 are unavailable offline ({why}). "
-                f"{_FALLBACK}"
+                _(
+                    "ImageNet weights for InceptionResNetV2 are unavailable offline ({why}). "
+                    "{fallback}"
+                ).format(why=why, fallback=_(_FALLBACK))
             )
     try:
         network = keras.applications.InceptionResNetV2(
@@ -348,8 +360,10 @@ def source_backbone(weights="imagenet", input_shape=(75, 75, 3), pooling=None, t
         if weights is None:
             raise
         raise WeightsUnavailableError(
-            f"ImageNet weights for InceptionResNetV2 could not be downloaded "
-            f"({type(error).__name__}: {error}). {_FALLBACK}"
+            _(
+                "ImageNet weights for InceptionResNetV2 could not be downloaded ({error}). "
+                "{fallback}"
+            ).format(error=f"{type(error).__name__}: {error}", fallback=_(_FALLBACK))
         ) from error
     # The released weights expect pixels in [-1, 1] (Keras' preprocess_input for this
     # network); the course's images are in [0, 1], so the model rescales them itself.
@@ -365,7 +379,7 @@ def pretrained_backbone(input_shape=(75, 75, 3), pooling=None, timeout=3.0) -> t
         model = source_backbone("imagenet", input_shape, pooling, timeout)
     except WeightsUnavailableError as error:
         return course_backbone(input_shape, "course", pooling), str(error)
-    return model, "Using keras.applications.InceptionResNetV2 with its ImageNet weights."
+    return model, _("Using keras.applications.InceptionResNetV2 with its ImageNet weights.")
 
 
 def with_head(backbone, classes: int, name: str | None = None):
@@ -568,12 +582,19 @@ class TransferCheck:
         def row(label, values):
             return (label, *(f"{a:.1%}" for a in values), f"{np.mean(values):.1%}")
 
-        rows = [row(start, values) for start, values in self.accuracy.items()]
-        rows += [row(f"{s}, BN recalibrated", v) for s, v in self.recalibrated.items()]
+        def start(name):
+            return _(_START_WORDS[name]) if name in _START_WORDS else name
+
+        recalibrated = _("{start}, BN recalibrated")
+        rows = [row(start(s), values) for s, values in self.accuracy.items()]
+        rows += [row(recalibrated.format(start=start(s)), v) for s, v in self.recalibrated.items()]
+        seed = _("seed {seed}")
         return Table(
-            ("start", *(f"seed {s}" for s in self.seeds), "mean"),
+            (_("start"), *(seed.format(seed=s) for s in self.seeds), _("mean")),
             tuple(rows),
-            title=f"validation accuracy after {self.epochs} epoch(s) of fine-tuning",
+            title=_("validation accuracy after {epochs} epoch(s) of fine-tuning").format(
+                epochs=self.epochs
+            ),
         )
 
     def to_dict(self) -> dict:
@@ -595,13 +616,17 @@ def _check_folder_data(data, images_per_class: int):
             return load_image_folder(folder, size=75, verbose=False)
     if not isinstance(data, ImageFolder):
         raise ValueError(
-            "data must be an ImageFolder (load_image_folder) or None for the course folder. "
-            f"Received: {type(data).__name__}"
+            _(
+                "data must be an ImageFolder (load_image_folder) or None for the course folder. "
+                "Received: {kind}"
+            ).format(kind=type(data).__name__)
         )
     if tuple(data.x.shape[1:]) != ARCHITECTURE["input_shape"]:
         raise ValueError(
-            f"data must hold images of {ARCHITECTURE['input_shape']} (load_image_folder("
-            f"..., size=75)). Received images of {tuple(data.x.shape[1:])}"
+            _(
+                "data must hold images of {shape} (load_image_folder(..., size=75)). Received "
+                "images of {received}"
+            ).format(shape=ARCHITECTURE["input_shape"], received=tuple(data.x.shape[1:]))
         )
     return data
 
@@ -669,7 +694,11 @@ def transfer_check(
     """
     seeds = check_seeds(seeds)
     if isinstance(starts, str) or not starts or any(s not in _STARTS for s in starts):
-        raise ValueError(f"starts must be a non-empty tuple of {_STARTS}. Received: {starts=}")
+        raise ValueError(
+            _("starts must be a non-empty tuple of {allowed}. Received: starts={starts!r}").format(
+                allowed=_STARTS, starts=starts
+            )
+        )
     epochs = check_int(epochs, "epochs", 1)
     batch_size = check_int(batch_size, "batch_size", 1)
     images_per_class = check_int(images_per_class, "images_per_class", 2, 1000)

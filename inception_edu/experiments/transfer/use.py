@@ -54,8 +54,9 @@ import inception_edu.keras_build.layers  # noqa: F401  (registers ScaledResidual
 from inception_edu.analysis import Table
 from inception_edu.backend import keras
 from inception_edu.data import HEIF_EXTENSIONS, IMAGE_EXTENSIONS, read_image
-from inception_edu.data.folder import _walk_class
+from inception_edu.data.folder import _NOT_READ, _walk_class, shown_reason
 from inception_edu.experiments.transfer.experiment import predict
+from inception_edu.i18n import _
 from inception_edu.spec.checks import check_int, checks_keywords
 
 __all__ = [
@@ -148,12 +149,12 @@ class Predictions:
         return len(self.images[0].classes) if self.images else 0
 
     def _heading(self) -> str:
-        heading = (
-            f"{len(self)} image(s), the top {self.top} of {self.classes} classes "
-            f"(images resized to {self.size}x{self.size})"
-        )
+        heading = _(
+            "{images} image(s), the top {top} of {classes} classes (images resized to "
+            "{size}x{size})"
+        ).format(images=len(self), top=self.top, classes=self.classes, size=self.size)
         if self.skipped:
-            heading += f"; {len(self.skipped)} file(s) skipped"
+            heading += _("; {count} file(s) skipped").format(count=len(self.skipped))
         return heading
 
     def text(self) -> str:
@@ -161,12 +162,14 @@ class Predictions:
         and why."""
         blocks = [self._heading()] + [image.text() for image in self.images]
         if self.skipped:
-            blocks.append("skipped:\n" + "\n".join(f"  {f}: {why}" for f, why in self.skipped))
+            lines = [f"  {f}: {shown_reason(why)}" for f, why in self.skipped]
+            blocks.append(_("skipped:") + "\n" + "\n".join(lines))
         return "\n".join(blocks)
 
     def table(self) -> Table:
         """One row per image: its name, then each of its top-k as ``class (p%)``."""
-        columns = ("image", *(f"top {k}" for k in range(1, self.top + 1)))
+        top = _("top {k}")
+        columns = (_("image"), *(top.format(k=k) for k in range(1, self.top + 1)))
         rows = tuple(
             (
                 image.name,
@@ -196,8 +199,10 @@ def _tensors(model, which: str) -> list:
         return list(getattr(model, which))
     except AttributeError as error:
         raise ValueError(
-            "model must be built: a functional model, or a Sequential one that starts with "
-            f"keras.Input(shape) or was called once. Received {model.name!r}, never built"
+            _(
+                "model must be built: a functional model, or a Sequential one that starts with "
+                "keras.Input(shape) or was called once. Received {name!r}, never built"
+            ).format(name=model.name)
         ) from error
 
 
@@ -207,14 +212,18 @@ def _model_input_size(model) -> int | None:
     shape = tuple(inputs[0].shape) if len(inputs) == 1 else ()
     if len(shape) != 4 or shape[-1] != 3:
         raise ValueError(
-            "model must take one batch of RGB images (batch, height, width, 3). Received a "
-            f"model with inputs {[tuple(t.shape) for t in inputs]}"
+            _(
+                "model must take one batch of RGB images (batch, height, width, 3). Received a "
+                "model with inputs {shapes}"
+            ).format(shapes=[tuple(t.shape) for t in inputs])
         )
     height, width = shape[1:3]
     if height is not None and width is not None and height != width:
         raise ValueError(
-            "model must take square images (read_image resizes to size x size). Received a "
-            f"model taking {height}x{width}"
+            _(
+                "model must take square images (read_image resizes to size x size). Received a "
+                "model taking {height}x{width}"
+            ).format(height=height, width=width)
         )
     return height if height is not None else width
 
@@ -222,12 +231,16 @@ def _model_input_size(model) -> int | None:
 def _check_model(model) -> int:
     """The model's number of classes (the width of its single 2-D output)."""
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model. Received: {type(model).__name__}")
+        raise ValueError(
+            _("model must be a keras.Model. Received: {kind}").format(kind=type(model).__name__)
+        )
     outputs = _tensors(model, "outputs")
     if len(outputs) != 1 or len(outputs[0].shape) != 2:
         raise ValueError(
-            "model must have one output of class probabilities (batch, classes). Received "
-            f"a model with outputs {[tuple(t.shape) for t in outputs]}"
+            _(
+                "model must have one output of class probabilities (batch, classes). Received "
+                "a model with outputs {shapes}"
+            ).format(shapes=[tuple(t.shape) for t in outputs])
         )
     return int(outputs[0].shape[-1])
 
@@ -238,32 +251,46 @@ def _check_size(model, size) -> int:
     if size is None:
         if expected is None:
             raise ValueError(
-                "size must be given: this model takes images of any size. Received: size=None"
+                _("size must be given: this model takes images of any size. Received: size=None")
             )
         return int(expected)
     size = check_int(size, "size", 1)
     if expected is not None and size != expected:
-        raise ValueError(f"size must be the model's input size, {expected}. Received: size={size}")
+        raise ValueError(
+            _("size must be the model's input size, {expected}. Received: size={size}").format(
+                expected=expected, size=size
+            )
+        )
     return size
 
 
 def _check_class_names(class_names, classes: int) -> tuple:
     if isinstance(class_names, str) or not isinstance(class_names, (list, tuple)):
         raise ValueError(
-            "class_names must be a list of the class names, in the order of the model's "
-            f"outputs (e.g. data.class_names). Received: {type(class_names).__name__}"
+            _(
+                "class_names must be a list of the class names, in the order of the model's "
+                "outputs (e.g. data.class_names). Received: {kind}"
+            ).format(kind=type(class_names).__name__)
         )
     names = tuple(class_names)
     if not all(isinstance(n, str) and n for n in names):
-        raise ValueError(f"class_names must be non-empty strings. Received: {names!r:.200}")
+        raise ValueError(
+            _("class_names must be non-empty strings. Received: {names!r:.200}").format(names=names)
+        )
     if len(names) != classes:
         raise ValueError(
-            f"class_names must name each of the model's {classes} outputs. Received "
-            f"{len(names)} names: {list(names)!r:.200}"
+            _(
+                "class_names must name each of the model's {classes} outputs. Received "
+                "{count} names: {names!r:.200}"
+            ).format(classes=classes, count=len(names), names=list(names))
         )
     if len(set(names)) != len(names):
         repeated = sorted({n for n in names if names.count(n) > 1})
-        raise ValueError(f"class_names must be distinct. Received repeats: {repeated}")
+        raise ValueError(
+            _("class_names must be distinct. Received repeats: {repeated}").format(
+                repeated=repeated
+            )
+        )
     return names
 
 
@@ -279,8 +306,10 @@ def _check_top(top, classes: int) -> int:
 def _as_path(value) -> Path:
     if not isinstance(value, (str, os.PathLike)) or str(value) == "":
         raise ValueError(
-            "paths must be an image file, a folder, or a list of them (str or Path). "
-            f"Received: {value!r:.200}"
+            _(
+                "paths must be an image file, a folder, or a list of them (str or Path). "
+                "Received: {value!r:.200}"
+            ).format(value=value)
         )
     return Path(value).expanduser()
 
@@ -298,7 +327,7 @@ def _folder_images(folder: Path) -> tuple[list, list]:
         if inside.suffix.lower() in _READ_EXTENSIONS:
             images.append((folder / inside, inside.as_posix()))
         else:
-            skipped.append((folder / inside, f"extension {inside.suffix or '(none)'} not read"))
+            skipped.append((folder / inside, _NOT_READ.format(ext=inside.suffix or "(none)")))
     prefix = len(resolved.name) + 1
     skipped += [(folder / rel[prefix:], why) for rel, why in system]
     return images, skipped
@@ -308,7 +337,7 @@ def _list_images(paths) -> tuple[list, list]:
     """``[(file, name, from a folder?)]`` to read, and the folders' files not read."""
     given = list(paths) if isinstance(paths, (list, tuple)) else [paths]
     if not given:
-        raise ValueError("paths must name at least one image file or folder. Received: []")
+        raise ValueError(_("paths must name at least one image file or folder. Received: []"))
     todo, skipped = [], []
     for value in given:
         path = _as_path(value)
@@ -316,9 +345,15 @@ def _list_images(paths) -> tuple[list, list]:
             images, others = _folder_images(path)
             if not images:
                 raise ValueError(
-                    f"No images found in the folder {str(value)!r} (searched with its "
-                    f"sub-folders; extensions read: {', '.join(_READ_EXTENSIONS)}; hidden "
-                    f"and system files left out). Found {len(others)} other file(s)"
+                    _(
+                        "No images found in the folder {folder!r} (searched with its "
+                        "sub-folders; extensions read: {extensions}; hidden and system files "
+                        "left out). Found {others} other file(s)"
+                    ).format(
+                        folder=str(value),
+                        extensions=", ".join(_READ_EXTENSIONS),
+                        others=len(others),
+                    )
                 )
             todo += [(file, name, True) for file, name in images]
             skipped += others
@@ -326,8 +361,10 @@ def _list_images(paths) -> tuple[list, list]:
             todo.append((path, path.name, False))
         else:
             raise ValueError(
-                f"paths must be image files or folders; {str(value)!r} does not exist. "
-                f"Received: {value!r}"
+                _(
+                    "paths must be image files or folders; {path!r} does not exist. "
+                    "Received: {value!r}"
+                ).format(path=str(value), value=value)
             )
     return todo, skipped
 
@@ -337,7 +374,7 @@ def _read_all(todo: list, size: int, pool: ThreadPoolExecutor) -> list:
     itself is an error: the learner asked for it)."""
 
     def one(item):
-        file, _, in_folder = item
+        file, _name, in_folder = item
         try:
             return read_image(file, size)
         except ValueError as error:
@@ -355,9 +392,9 @@ def _top_k(probabilities: np.ndarray, top: int) -> np.ndarray:
 
 def _predict_chunk(model, kept: list, names: tuple, top: int) -> list:
     """One :class:`ImagePrediction` per ``((file, name, from a folder?), pixels)``."""
-    probabilities = predict(model, np.stack([pixels for _, pixels in kept]))
+    probabilities = predict(model, np.stack([pixels for _item, pixels in kept]))
     found = []
-    for ((file, name, _), _), row in zip(kept, probabilities, strict=True):
+    for ((file, name, _in_folder), _pixels), row in zip(kept, probabilities, strict=True):
         best = _top_k(row, top)
         classes = tuple(names[i] for i in best)
         found.append(ImagePrediction(file, name, classes, tuple(float(row[i]) for i in best)))
@@ -409,8 +446,9 @@ def predict_images(
                 images += _predict_chunk(model, kept, names, top)
     if not images:
         raise ValueError(
-            f"None of the {len(todo)} image file(s) found could be read: "
-            f"{[f'{f}: {why}' for f, why in skipped[:3]]}"
+            _("None of the {count} image file(s) found could be read: {shown}").format(
+                count=len(todo), shown=[f"{f}: {shown_reason(why)}" for f, why in skipped[:3]]
+            )
         )
     return Predictions(tuple(images), tuple(skipped), size, classes)
 
@@ -435,13 +473,17 @@ def show_predictions(predictions, count: int = 12, columns: int = 2, title: str 
 
     if not isinstance(predictions, Predictions) or not len(predictions):
         raise ValueError(
-            "predictions must be what predict_images returned, with at least one image. "
-            f"Received: {type(predictions).__name__}"
+            _(
+                "predictions must be what predict_images returned, with at least one image. "
+                "Received: {kind}"
+            ).format(kind=type(predictions).__name__)
         )
     count = check_int(count, "count", 1, 48)
     columns = check_int(columns, "columns", 1, 4)
     if not isinstance(title, str):
-        raise ValueError(f"title must be a str. Received: {type(title).__name__}")
+        raise ValueError(
+            _("title must be a str. Received: {kind}").format(kind=type(title).__name__)
+        )
     shown = predictions.images[:count]
     columns = min(columns, len(shown))
     rows = -(-len(shown) // columns)
@@ -466,8 +508,8 @@ def show_predictions(predictions, count: int = 12, columns: int = 2, title: str 
             bars.text(min(p, 0.78) + 0.02, y, f"{100 * p:.1f}%", va="center", fontsize=8)
     left_out = len(predictions) - len(shown)
     heading = title or (
-        f"The model's top {top} for {len(shown)} image(s)"
-        + (f" ({left_out} more not shown)" if left_out else "")
+        _("The model's top {top} for {count} image(s)").format(top=top, count=len(shown))
+        + (_(" ({count} more not shown)").format(count=left_out) if left_out else "")
     )
     figure.suptitle(heading, fontsize=11)
     return figure
@@ -489,8 +531,10 @@ def sidecar_path(path) -> Path:
 def _keras_path(path) -> Path:
     if not isinstance(path, (str, os.PathLike)) or not str(path).endswith(".keras"):
         raise ValueError(
-            "path must be a file path ending in .keras (Keras 3's model format). "
-            f"Received: path={path!r}"
+            _(
+                "path must be a file path ending in .keras (Keras 3's model format). "
+                "Received: path={path!r}"
+            ).format(path=path)
         )
     return Path(path).expanduser()
 
@@ -534,25 +578,40 @@ def _read_sidecar(model_file: Path) -> dict:
     sidecar = sidecar_path(model_file)
     if not sidecar.is_file():
         raise ValueError(
-            f"{str(model_file)!r} has no class names beside it: {sidecar.name!r} is missing "
-            "(export_model writes both files; copy them together). The bare model reads "
-            "with keras.models.load_model(path), without class names."
+            _(
+                "{model!r} has no class names beside it: {sidecar!r} is missing (export_model "
+                "writes both files; copy them together). The bare model reads with "
+                "keras.models.load_model(path), without class names."
+            ).format(model=str(model_file), sidecar=sidecar.name)
         )
     try:
         facts = json.loads(sidecar.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ValueError(f"{str(sidecar)!r} is not valid JSON ({error})") from error
+        raise ValueError(
+            _("{path!r} is not valid JSON ({error})").format(path=str(sidecar), error=error)
+        ) from error
     wanted = {"format", "version", "class_names", "input_size"}
     if not isinstance(facts, dict) or not wanted <= set(facts):
         raise ValueError(
-            f"{str(sidecar)!r} is not an exported model's JSON file: it must hold "
-            f"{sorted(wanted)}. Received keys: "
-            f"{sorted(facts) if isinstance(facts, dict) else type(facts).__name__}"
+            _(
+                "{path!r} is not an exported model's JSON file: it must hold {wanted}. "
+                "Received keys: {keys}"
+            ).format(
+                path=str(sidecar),
+                wanted=sorted(wanted),
+                keys=sorted(facts) if isinstance(facts, dict) else type(facts).__name__,
+            )
         )
     if (facts["format"], facts["version"]) != tuple(EXPORT_FORMAT.values()):
         raise ValueError(
-            f"{str(sidecar)!r} is format {facts['format']!r} version {facts['version']!r}; "
-            f"this package reads {EXPORT_FORMAT}"
+            _(
+                "{path!r} is format {format!r} version {version!r}; this package reads {expected}"
+            ).format(
+                path=str(sidecar),
+                format=facts["format"],
+                version=facts["version"],
+                expected=EXPORT_FORMAT,
+            )
         )
     return facts
 
@@ -572,7 +631,11 @@ def load_exported(path) -> tuple:
     """
     model_file = _keras_path(path)
     if not model_file.is_file():
-        raise ValueError(f"path must be an exported .keras file; {str(path)!r} does not exist")
+        raise ValueError(
+            _("path must be an exported .keras file; {path!r} does not exist").format(
+                path=str(path)
+            )
+        )
     facts = _read_sidecar(model_file)
     model = keras.models.load_model(model_file, compile=False)
     try:
@@ -581,8 +644,10 @@ def load_exported(path) -> tuple:
         size = _check_size(model, facts["input_size"])
     except ValueError as error:
         raise ValueError(
-            f"{sidecar_path(model_file).name!r} does not describe the model in "
-            f"{str(model_file)!r} (was one of the two files replaced?): {error}"
+            _(
+                "{sidecar!r} does not describe the model in {model!r} (was one of the two "
+                "files replaced?): {error}"
+            ).format(sidecar=sidecar_path(model_file).name, model=str(model_file), error=error)
         ) from error
     return model, names, size
 
@@ -611,7 +676,9 @@ def test_report(model, split, batch_size: int = 64) -> dict:
         probabilities, labels = predict(model, split.x_test, batch_size), split.y_test
     else:
         raise ValueError(
-            "split must be a Split or StreamSplit with a test part (made with "
-            f"test_fraction > 0). Received: {split!r}"
+            _(
+                "split must be a Split or StreamSplit with a test part (made with "
+                "test_fraction > 0). Received: {split!r}"
+            ).format(split=split)
         )
     return {"images": int(len(labels)), **accuracy_summary(labels, probabilities)}

@@ -91,7 +91,11 @@ def language() -> str:
 
 
 def _(message: str) -> str:
-    """``message`` (an English sentence, marked for the catalog) in the current language."""
+    """``message`` (an English sentence, marked for the catalog) in the current language;
+    a sentence the catalog lacks as it is. ``""`` stays ``""`` (gettext would answer it
+    with the catalog's header)."""
+    if not message:
+        return message
     return _translations(_current["language"]).gettext(message)
 
 

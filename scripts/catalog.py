@@ -7,8 +7,10 @@
     gets an empty entry to translate, a changed one keeps its old Korean marked fuzzy (it
     stays English until a translator checks it and removes the mark), a removed one goes.
 ``check``
-    fails (exit 1) when the template is not the code's sentences, or when a sentence has
-    no Korean (empty or fuzzy), naming each one. ``tests/test_catalog.py`` runs it.
+    fails (exit 1) when the template is not the code's sentences, when a sentence has no
+    Korean (empty or fuzzy), or when its Korean names other ``{placeholders}`` than the
+    English (``.format`` would fail, or drop a number), naming each one.
+    ``tests/test_catalog.py`` runs it.
 
     python scripts/catalog.py extract    # after marking or changing a sentence
     python scripts/catalog.py check
@@ -22,6 +24,7 @@ import argparse
 import datetime
 import sys
 from pathlib import Path
+from string import Formatter
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -90,6 +93,18 @@ def extract(package: Path = PACKAGE, template_path: Path = TEMPLATE, translated=
               f"{len(catalog)} sentences")  # fmt: skip
 
 
+def placeholders(text: str) -> set:
+    """The ``{names}`` a ``str.format`` sentence fills in (``{n:,}`` is ``n``)."""
+    try:
+        return {
+            field.split(".")[0].split("[")[0]
+            for _t, field, _s, _c in Formatter().parse(text)
+            if field is not None
+        }
+    except ValueError:  # an unmatched brace: not a format string
+        return set()
+
+
 def problems(package: Path = PACKAGE, template_path: Path = TEMPLATE, translated=None) -> list:
     """What ``check`` reports: a stale template, and every sentence without a translation."""
     found = []
@@ -108,6 +123,11 @@ def problems(package: Path = PACKAGE, template_path: Path = TEMPLATE, translated
             if message is None or not message.string or message.fuzzy:
                 why = "fuzzy" if message is not None and message.fuzzy else "no entry"
                 found.append(f"{locale}: {why} for {sentence!r}")
+            elif placeholders(message.string) != placeholders(sentence):
+                found.append(
+                    f"{locale}: placeholders {sorted(placeholders(message.string))} where the "
+                    f"English has {sorted(placeholders(sentence))}: {sentence!r}"
+                )
     return found
 
 

@@ -74,6 +74,19 @@ def test_the_check_names_a_sentence_without_korean(tmp_path):
     assert catalog.problems(source, template, translated) == ["ko: no entry for 'wrong'"]
 
 
+def test_the_check_names_korean_that_fills_in_other_numbers(tmp_path):
+    source, template, translated = _copy(tmp_path)
+    (source / "a.py").write_text('from x import _\nprint(_("{n:,} correct"), _("wrong"))\n')
+    catalog.extract(source, template, translated)
+    korean = catalog._read(translated["ko"], "ko")
+    korean["{n:,} correct"].string = "{m}개 정답"  # a translator's slip: another name
+    korean["{n:,} correct"].flags.discard("fuzzy")
+    catalog._write(korean, translated["ko"])
+    assert catalog.problems(source, template, translated) == [
+        "ko: placeholders ['m'] where the English has ['n']: '{n:,} correct'"
+    ]
+
+
 def test_the_check_names_a_sentence_the_template_lacks_and_a_changed_one_is_fuzzy(tmp_path):
     source, template, translated = _copy(tmp_path)
     (source / "a.py").write_text('from x import _\nprint(_("correct"), _("wrong!"))\n')

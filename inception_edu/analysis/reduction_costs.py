@@ -98,7 +98,7 @@ def strategy_table(costs: dict, title: str = "") -> Table:
     base = costs["pool_first"].macs
     rows = tuple(
         (
-            LABELS[name],
+            _(LABELS[name]),
             fmt_shape(c.output_shape),
             fmt_shape(c.narrowest_shape),
             fmt_count(c.narrowest),

@@ -188,7 +188,7 @@ def runs_table(runs) -> Table:
     for name, values in accuracies(runs).items():
         rows.append(
             (
-                LABELS.get(name, name),
+                _(LABELS.get(name, name)),
                 *(f"{v:.1%}" for v in values),
                 f"{np.mean(values):.1%}",
                 f"{max(values) - min(values):.1%}",
@@ -225,7 +225,7 @@ def plot_accuracy_and_cost(runs, title: str | None = None):
             alpha=0.7,
             zorder=3,
             label=_("{strategy}: mean {mean:.0%}").format(
-                strategy=LABELS.get(name, name), mean=np.mean(accuracy)
+                strategy=_(LABELS.get(name, name)), mean=np.mean(accuracy)
             ),
         )
         ax.plot([x * 0.94, x * 1.06], [np.mean(accuracy)] * 2, color=colour, linewidth=3)

@@ -59,7 +59,7 @@ def plot_error_vs_cost(
     # the default labels are marked N_ above; "" (no label) is never looked up
     ax.set_xlabel(_(xlabel) if xlabel else xlabel, fontsize=11)
     ax.set_ylabel(_(ylabel) if ylabel else ylabel, fontsize=11)
-    ax.set_title(title, fontsize=12)
+    ax.set_title(_(title), fontsize=12)  # a notebook's title in the reader's language
     ax.margins(x=0.3, y=0.15)
     ax.grid(alpha=0.3)
     return figure

@@ -50,12 +50,6 @@ _EPOCH = N_("epoch")
 _BAND = N_("{label} (band: lowest to highest seed)")
 
 
-def _shown(text: str) -> str:
-    """``text`` in the course's language if the catalog has it (a default marked ``N_``);
-    ``""`` stays ``""`` (gettext would give the catalog's header for it)."""
-    return _(text) if text else text
-
-
 def metric_label(metric: str, main_head: bool = False, split: bool = True) -> str:
     """What a metric is, in words: ``"val_accuracy"`` -> ``"validation accuracy"``;
     with ``main_head`` (the history of a model with aux heads) ``"... (main head)"``;
@@ -212,8 +206,8 @@ def plot_gradient_norms(
     ax.set_xticks(ticks, [_short(names[i]) for i in ticks], fontsize=10, rotation=45, ha="right")
     _mark_taps(ax, names, taps)
     ax.set_xlabel(_("from input (left) to output (right)"), fontsize=11)
-    ax.set_ylabel(_shown(ylabel), fontsize=11)  # the defaults in the course's language
-    ax.set_title(_shown(title), fontsize=12)
+    ax.set_ylabel(_(ylabel), fontsize=11)  # the defaults in the course's language
+    ax.set_title(_(title), fontsize=12)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
     return figure
@@ -278,7 +272,7 @@ def plot_reliability(
     ax.set_xlabel(_("confidence (top class probability)"), fontsize=12)
     ax.set_ylabel(metric_label("accuracy", split=False), fontsize=12)
     ax.tick_params(labelsize=11)
-    ax.set_title(title or _("reliability diagram"), fontsize=12)
+    ax.set_title(_(title) if title else _("reliability diagram"), fontsize=12)
     # under the axes, where no bar can be: underconfident runs fill the upper left
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=11, frameon=False)
     return figure
@@ -338,10 +332,10 @@ def plot_runs(
                 linewidth=0,
             )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    metric = _shown(metric)  # the default in the course's language
+    metric = _(metric)  # the default in the course's language
     ax.set_xlabel(_(_EPOCH), fontsize=11)
     ax.set_ylabel(metric, fontsize=11)
-    ax.set_title(title or _(_BAND).format(label=metric), fontsize=12)
+    ax.set_title(_(title) if title else _(_BAND).format(label=metric), fontsize=12)
     ax.grid(alpha=0.3)
     if legend == "outside":  # beside the panel: it hides no curve
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)

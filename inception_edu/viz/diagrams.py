@@ -823,7 +823,7 @@ def _layout_block(node, input_shape, title=None, highlight=None) -> _Plan:
             params=f"{summary.params:,}", macs=fmt_macs(summary.macs)
         )
     else:
-        subtitle = ""
+        title, subtitle = _(title), ""  # a notebook's title in the reader's language
     title_h = _title_height(title, subtitle)
     entries, extra = _block_legend(node, merge_words)
     width = (

@@ -149,5 +149,5 @@ def plot_savings(curves: dict, marks=(), title: str | None = None):
     ax.grid(alpha=0.3)
     ax.legend(fontsize=11, loc="lower right")
     if title:
-        ax.set_title(title, fontsize=12)
+        ax.set_title(_(title), fontsize=12)  # a notebook's title in the reader's language
     return figure

@@ -99,11 +99,20 @@ STRATEGIES = {
     "parallel": figure10_parallel,
 }
 
-#: How the course names them (tables, widget buttons, figures).
+
+def N_(label: str) -> str:
+    """Marks ``label`` for the message catalog (``scripts/catalog.py`` reads ``N_``); it
+    is translated where it is shown (``inception_edu.i18n._``). The zoo imports nothing of
+    the package but its specs, so the marker is its own."""
+    return label
+
+
+#: How the course names them (tables, widget buttons, figures; shown in the reader's
+#: language).
 LABELS = {
-    "pool_first": "pool → conv (Fig. 9 left)",
-    "conv_first": "conv → pool (Fig. 9 right)",
-    "parallel": "conv /2 ‖ pool /2 (Fig. 10)",
+    "pool_first": N_("pool → conv (Fig. 9 left)"),
+    "conv_first": N_("conv → pool (Fig. 9 right)"),
+    "parallel": N_("conv /2 ‖ pool /2 (Fig. 10)"),
 }
 
 

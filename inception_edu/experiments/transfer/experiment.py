@@ -1378,7 +1378,7 @@ def plot_confusion(results, title: str = "", max_classes: int | None = None):
         heading = _("{name}: most-confused pairs ({seeds} seeds summed)").format(
             name=results[0].experiment.name, seeds=seeds
         )
-        matrix.set_title(f"{title or heading}\n({left_out})", fontsize=12)
+        matrix.set_title(f"{_(title) or heading}\n({left_out})", fontsize=12)
         return figure
     matrix.imshow(confusion, cmap="Blues")
     positions = np.arange(len(names))
@@ -1392,7 +1392,7 @@ def plot_confusion(results, title: str = "", max_classes: int | None = None):
             colour = "white" if count > top / 2 else "black"
             matrix.text(j, i, str(count), ha="center", va="center", fontsize=9, color=colour)
     matrix.set_title(
-        title
+        _(title)  # a notebook's title in the reader's language
         or _("{name}: confusion matrix ({seeds} seeds summed)").format(
             name=results[0].experiment.name, seeds=seeds
         ),

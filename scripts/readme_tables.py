@@ -223,6 +223,20 @@ def lecture_notebook_times(facts: Facts, current: str) -> str:
     return ", ".join(f"{number} {_secs(facts.seconds(number))}" for number in numbers)
 
 
+def korean_notebook_times(facts: Facts, current: str) -> str:
+    """Each Korean notebook's time beside its English twin's: "00 8 s (8 s), ..."."""
+    parts = []
+    for number, stem in facts.notebooks.items():
+        entry = facts.run_times.get("notebooks", {}).get(f"ko/{stem}")
+        if entry is None:
+            raise StaleError(
+                f"no measured time for ko/{stem} in {RUN_TIMES.relative_to(REPO)}: "
+                f"run python benchmarks/run_times.py notebooks ko/{number}"
+            )
+        parts.append(f"{number} {_secs(entry['seconds'])} ({_secs(facts.seconds(number))})")
+    return ", ".join(parts)
+
+
 def lecture_totals(lecture: str) -> Callable[[Facts, str], str]:
     """A lecture's notebooks, slides, sections and computing time, summed."""
 
@@ -433,6 +447,7 @@ PARTS: dict[str, Callable[[Facts, str], str]] = {
     "slides-table": slides_table,
     "all-notebooks-time": all_notebooks_time,
     "lecture-notebook-times": lecture_notebook_times,
+    "korean-notebook-times": korean_notebook_times,
     **{f"lecture-{lecture}-totals": lecture_totals(lecture) for lecture in LECTURES},
     **{f"runs-in-{n}": notebook_time(n) for n in ("03", "05", "09", "10")},
     "capstone-class-time": capstone_class_time,

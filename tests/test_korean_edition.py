@@ -3,6 +3,7 @@ translates the English notebook's current markdown, runs the same code, and has 
 twin and slide metadata; and the check names what is out of step (tests of the test on
 small notebooks: a changed English cell, a cell not translated, changed code)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,35 @@ def test_a_korean_notebooks_badges_open_the_korean_notebook(path):
     own = f"notebooks/ko/{path.name}"
     assert title.count(own) == 2, f"{path.name}: its Colab and Binder badges must open {own}"
     assert f"notebooks/{path.name}" not in title
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+MISSING_GLYPH = re.compile(r"Glyph \d+ .*missing from font|missing from font\(s\)")
+
+
+def _outputs(path):
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            yield index, output
+
+
+def test_the_korean_notebooks_print_and_draw_in_korean():
+    """What the package prints and draws in the stored Korean notebooks is Korean: each
+    notebook prints Hangul from its code (the package's sentences: the notebooks' code is
+    the English edition's), figures carry Korean titles in their alt text, and no output
+    holds matplotlib's missing-glyph warning (Hangul drawn, not boxes)."""
+    figures_in_korean = 0
+    for path in KOREAN:
+        printed = False
+        for index, output in _outputs(path):
+            text = str(output.get("text", "")) + str(output.get("data", {}).get("text/html", ""))
+            assert not MISSING_GLYPH.search(text + str(output.get("data", {}))), (
+                f"{path.name} cell {index}: a missing-glyph warning"
+            )
+            printed = printed or bool(HANGUL.search(text))
+            for meta in output.get("metadata", {}).values():
+                figures_in_korean += isinstance(meta, dict) and bool(
+                    HANGUL.search(str(meta.get("alt", "")))
+                )
+        assert printed, f"{path.name}: no output in Korean"
+    assert figures_in_korean >= 20, f"only {figures_in_korean} figures with Korean titles"

@@ -18,9 +18,11 @@ adds it to the catalog's template and to the Korean catalog, with an empty entry
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import os
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -37,6 +39,7 @@ __all__ = [
     "ljust",
     "rjust",
     "set_language",
+    "translate_filled",
 ]
 
 #: The languages the course speaks, English first (the default).
@@ -120,6 +123,36 @@ def ljust(text: str, width: int) -> str:
 def rjust(text: str, width: int) -> str:
     """``text`` padded on the left with spaces to ``width`` columns (:func:`columns`)."""
     return " " * max(0, width - columns(text)) + str(text)
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern:
+    """A regular expression matching ``template`` filled in: each ``{name}`` any text."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.DOTALL,
+    )
+
+
+def translate_filled(text: str, templates, translated=()) -> str:
+    """``text`` in the current language, when it is one of ``templates`` filled in.
+
+    For sentences a result keeps in English because code compares or caches them (why a
+    file was skipped, what grouped a folder), translated only where they are shown.
+    ``templates``: English sentences marked ``N_()`` with named placeholders, each used
+    once; the first that matches the whole of ``text`` is translated (:func:`_`) and
+    filled with the same values, those named in ``translated`` translated too. Text that
+    matches none comes back unchanged."""
+    for template in templates:
+        match = _template_pattern(template).fullmatch(text)
+        if match is not None:
+            values = {
+                key: _(value) if key in translated and value else value
+                for key, value in match.groupdict().items()
+            }
+            return _(template).format(**values)
+    return text
 
 
 if os.environ.get(ENVIRONMENT):

@@ -96,3 +96,15 @@ def test_the_check_names_a_sentence_the_template_lacks_and_a_changed_one_is_fuzz
     ]
     catalog.extract(source, template, translated)
     assert catalog.problems(source, template, translated) == ["ko: fuzzy for 'wrong!'"]
+
+
+def test_a_kept_english_sentence_is_shown_in_korean(korean):
+    """A result keeps some sentences in English (code compares them); translate_filled
+    shows one in Korean by the template it was filled from, and leaves other text as is."""
+    from inception_edu.i18n import translate_filled
+
+    template = "{count} folders named so (NFC and NFD) merged"
+    assert i18n._(template) != template
+    shown = translate_filled(template.format(count=3), [template])
+    assert shown == i18n._(template).format(count=3)
+    assert translate_filled("not a template", [template]) == "not a template"

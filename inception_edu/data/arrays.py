@@ -13,9 +13,7 @@ together). Nothing here imports TensorFlow.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +28,6 @@ __all__ = [
     "check_test_fraction",
     "load_digits_split",
     "stratified_split",
-    "translate_filled",
     "upsample",
 ]
 
@@ -72,36 +69,6 @@ class Split:
 
 
 # --------------------------------------------------------------------------- languages
-
-
-@functools.cache
-def _template_pattern(template: str) -> re.Pattern:
-    """A regular expression matching ``template`` filled in: each ``{name}`` any text."""
-    parts = re.split(r"\{(\w+)\}", template)
-    return re.compile(
-        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
-        re.DOTALL,
-    )
-
-
-def translate_filled(text: str, templates, translated=()) -> str:
-    """``text`` in the current language, when it is one of ``templates`` filled in.
-
-    For sentences a result keeps in English because code compares or caches them (why a
-    file was skipped, what grouped a folder), translated only where they are shown.
-    ``templates``: English sentences marked ``N_()`` with named placeholders, each used
-    once; the first that matches the whole of ``text`` is translated (:func:`_`) and
-    filled with the same values, those named in ``translated`` translated too. Text that
-    matches none comes back unchanged."""
-    for template in templates:
-        match = _template_pattern(template).fullmatch(text)
-        if match is not None:
-            values = {
-                key: _(value) if key in translated and value else value
-                for key, value in match.groupdict().items()
-            }
-            return _(template).format(**values)
-    return text
 
 
 # --------------------------------------------------------------------------- arguments

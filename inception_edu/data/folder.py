@@ -61,7 +61,6 @@ from inception_edu.data.arrays import (
     check_fraction,
     check_test_fraction,
     stratified_split,
-    translate_filled,
 )
 from inception_edu.data.grouping import (
     ImageGroups,
@@ -71,7 +70,7 @@ from inception_edu.data.grouping import (
 )
 from inception_edu.data.photos import FOLDER_PHOTOS, open_photo
 from inception_edu.data.progress import progress_bar, progress_enabled
-from inception_edu.i18n import N_, _
+from inception_edu.i18n import N_, _, translate_filled
 from inception_edu.spec.checks import check_flag, check_folder, check_int, checks_keywords
 
 __all__ = [

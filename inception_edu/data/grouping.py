@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-from inception_edu.data.arrays import Split, check_fraction, check_test_fraction, translate_filled
+from inception_edu.data.arrays import Split, check_fraction, check_test_fraction
 from inception_edu.data.photos import FOLDER_PHOTOS, photo_path
-from inception_edu.i18n import N_, _
+from inception_edu.i18n import N_, _, translate_filled
 from inception_edu.spec.checks import check_int, check_number, checks_keywords
 
 __all__ = [

@@ -29,8 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inception_edu.backend import keras, tf
-from inception_edu.data.arrays import translate_filled
-from inception_edu.i18n import N_, _
+from inception_edu.i18n import N_, _, translate_filled
 from inception_edu.spec.checks import check_flag, check_int
 
 __all__ = ["GPU_BATCH_FACTOR", "IMAGENET_SIZE", "DevicePlan", "apply_plan", "device_plan"]

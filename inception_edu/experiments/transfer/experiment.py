@@ -65,10 +65,9 @@ from inception_edu.analysis import Table
 from inception_edu.backend import keras, tf
 from inception_edu.course.claims import EmpiricalVerdict, empirical_verdict
 from inception_edu.data import Split
-from inception_edu.data.arrays import translate_filled
 from inception_edu.data.progress import progress_enabled
 from inception_edu.data.stream import StreamSplit, epoch_orders
-from inception_edu.i18n import N_, _
+from inception_edu.i18n import N_, _, translate_filled
 from inception_edu.spec.checks import (
     check_choice,
     check_flag,
